@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "cposim",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "ReliabilityKit", targets: ["ReliabilityKit"]),
+    .executable(name: "cposim", targets: ["cposim"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // GNU Scientific Library: random number generators, distributions, CDFs, minimisers.
+    .systemLibrary(
+      name: "CGSL",
+      pkgConfig: "gsl",
+      providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
+    ),
+    .target(
+      name: "ReliabilityKit",
+      dependencies: ["CGSL"]
+    ),
+    .executableTarget(
+      name: "cposim",
+      dependencies: [
+        "ReliabilityKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "ReliabilityKitTests",
+      dependencies: ["ReliabilityKit"]
+    ),
+    .testTarget(
+      name: "cposimTests",
+      dependencies: ["cposim", "ReliabilityKit"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,24 @@
+#ifndef CPOSIM_CGSL_SHIM_H
+#define CPOSIM_CGSL_SHIM_H
+/* Includes and one-line accessors only; no logic lives here.
+ * GSL's generator types and version string are mutable C globals, which Swift 6
+ * rejects as concurrency-unsafe, so each one gets a static inline accessor. */
+#include <gsl/gsl_version.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_vector.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_linalg.h>
+
+static inline const gsl_rng_type *cgsl_rng_type_taus2(void) { return gsl_rng_taus2; }
+static inline const gsl_rng_type *cgsl_rng_type_mt19937(void) { return gsl_rng_mt19937; }
+static inline const char *cgsl_version(void) { return gsl_version; }
+static inline const gsl_multimin_fdfminimizer_type *cgsl_multimin_vector_bfgs2(void) { return gsl_multimin_fdfminimizer_vector_bfgs2; }
+static inline const gsl_multimin_fminimizer_type *cgsl_multimin_nmsimplex2(void) { return gsl_multimin_fminimizer_nmsimplex2; }
+
+#endif

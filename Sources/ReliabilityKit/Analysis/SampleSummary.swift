@@ -1,0 +1,48 @@
+import Foundation
+
+/// Descriptive statistics of a set of draws: what `cposim sample` prints.
+public struct SampleSummary: Sendable, Equatable {
+  /// The probabilities at which quantiles are reported.
+  public static let quantileLevels: [Double] = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
+
+  public let count: Int
+  public let mean: Double
+  /// Sample standard deviation (divides by n − 1).
+  public let standardDeviation: Double
+  /// 95 % confidence interval of the mean, Student t with n − 1 degrees of freedom.
+  public let meanCI95: ClosedRange<Double>
+  public let minimum: Double
+  public let maximum: Double
+  /// Empirical quantiles at `quantileLevels` (inverse empirical CDF: the ⌈pn⌉-th smallest).
+  public let quantiles: [Double]
+
+  /// Summarises `values`.
+  /// - Precondition: `values` is not empty.
+  /// - Complexity: O(n log n) for the sort behind the quantiles.
+  public init(values: [Double]) {
+    precondition(!values.isEmpty, "cannot summarise zero values")
+    let sorted = values.sorted()
+    count = sorted.count
+    // Welford's one-pass update keeps the variance accurate when the mean is large.
+    var runningMean = 0.0, m2 = 0.0
+    for (index, value) in values.enumerated() {
+      let delta = value - runningMean
+      runningMean += delta / Double(index + 1)
+      m2 += delta * (value - runningMean)
+    }
+    mean = runningMean
+    standardDeviation = count > 1 ? (m2 / Double(count - 1)).squareRoot() : 0
+    if count > 1 {
+      let t = GSL.studentTPinv(0.975, degreesOfFreedom: Double(count - 1))
+      let half = t * standardDeviation / Double(count).squareRoot()
+      meanCI95 = (mean - half)...(mean + half)
+    } else {
+      meanCI95 = mean...mean
+    }
+    minimum = sorted.first!
+    maximum = sorted.last!
+    quantiles = SampleSummary.quantileLevels.map { p in
+      sorted[max(Int((p * Double(sorted.count)).rounded(.up)), 1) - 1]
+    }
+  }
+}

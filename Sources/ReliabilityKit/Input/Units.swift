@@ -1,0 +1,141 @@
+import Foundation
+
+/// Parsing of durations and failure rates written with units, in one place.
+///
+/// Durations: a number and a unit, `30s`, `5m`, `2.5h`, `3d`, `1w`, `5y` (with optional space:
+/// `1000 h`). Units: s (seconds), m (minutes), h (hours), d (days, 24 h), w (weeks, 168 h),
+/// y (years, 8760 h: 365 days, the year every rate uses). A bare `0` is accepted; any other bare
+/// number is an error, since `1000` could be hours or years.
+///
+/// Rates: `1%/yr` (percent per year, the annualised failure rate), `1140 FIT` (failures per
+/// 10⁹ hours), or a count per duration unit: `6.5e-3/d`, `0.2/h`, `2/w`, `3/y`.
+public enum Units {
+  /// Hours per unit for each duration suffix.
+  public static let durationUnits: [(suffix: String, hours: Double)] = [
+    ("s", 1.0 / 3600), ("m", 1.0 / 60), ("h", 1), ("d", 24), ("w", 168), ("y", 8760),
+  ]
+
+  /// Parses a duration into hours.
+  /// - Throws: `UnitError` saying what was expected and what was found.
+  public static func hours(from text: String) throws(UnitError) -> Hours {
+    let trimmed = text.trimmingWhitespace()
+    guard !trimmed.isEmpty else { throw .emptyDuration }
+    let (number, unit) = splitNumber(trimmed)
+    guard let value = number.flatMap(Double.init), value.isFinite else { throw .notADuration(text: text) }
+    if unit.isEmpty {
+      if value == 0 { return 0 }
+      throw .missingDurationUnit(text: text)
+    }
+    guard let factor = durationUnits.first(where: { $0.suffix == unit })?.hours else {
+      throw .unknownDurationUnit(text: text, unit: unit)
+    }
+    return value * factor
+  }
+
+  /// Parses a failure rate into failures per hour.
+  /// - Throws: `UnitError` saying what was expected and what was found.
+  public static func ratePerHour(from text: String) throws(UnitError) -> Double {
+    let trimmed = text.trimmingWhitespace()
+    let (number, rest) = splitNumber(trimmed)
+    guard let value = number.flatMap(Double.init), value.isFinite else { throw .notARate(text: text) }
+    let unit = rest.replacingAll(" ", with: "")
+    switch unit.lowercased() {
+    case "%/yr", "%/y", "%/year":
+      return value / 100 / 8760
+    case "fit":
+      return value * 1e-9
+    case "":
+      throw .missingRateUnit(text: text)
+    default:
+      guard unit.hasPrefix("/") else { throw .unknownRateUnit(text: text) }
+      let perUnit = String(unit.dropFirst())
+      let alias = ["yr": "y", "year": "y", "day": "d", "hour": "h", "week": "w"][perUnit] ?? perUnit
+      guard let factor = durationUnits.first(where: { $0.suffix == alias })?.hours else {
+        throw .unknownRateUnit(text: text)
+      }
+      return value / factor
+    }
+  }
+
+  /// Splits `"12.5e-3 h"` into `("12.5e-3", "h")`: the longest prefix that reads as a number.
+  static func splitNumber(_ text: String) -> (number: String?, unit: String) {
+    let scalars = Array(text.unicodeScalars)
+    var end = 0
+    var best: Int?
+    while end < scalars.count {
+      end += 1
+      let prefix = String(String.UnicodeScalarView(scalars[0..<end]))
+      if Double(prefix) != nil, !prefix.lowercased().hasSuffix("n"), !prefix.lowercased().hasSuffix("f") {
+        best = end
+      }
+    }
+    guard let cut = best else { return (nil, text) }
+    let number = String(String.UnicodeScalarView(scalars[0..<cut]))
+    let unit = String(String.UnicodeScalarView(scalars[cut...])).trimmingWhitespace()
+    return (number, unit)
+  }
+}
+
+/// A duration or rate that could not be read.
+public enum UnitError: Error, Equatable, Sendable, CustomStringConvertible {
+  case emptyDuration
+  case notADuration(text: String)
+  case missingDurationUnit(text: String)
+  case unknownDurationUnit(text: String, unit: String)
+  case notARate(text: String)
+  case missingRateUnit(text: String)
+  case unknownRateUnit(text: String)
+  case badInterval(text: String)
+
+  public var description: String {
+    switch self {
+    case .emptyDuration:
+      "expected a duration such as 30m, 4h or 5y, but the value is empty"
+    case let .notADuration(text):
+      "expected a duration such as 30m, 4h or 5y (got '\(text)')"
+    case let .missingDurationUnit(text):
+      "'\(text)' has no unit: write it as \(text)h, \(text)d or \(text)y (units: s, m, h, d, w, y)"
+    case let .unknownDurationUnit(text, unit):
+      "unknown duration unit '\(unit)' in '\(text)' (units: s, m, h, d, w, y)"
+    case let .notARate(text):
+      "expected a rate such as 1%/yr, 1140 FIT or 6.5e-3/d (got '\(text)')"
+    case let .missingRateUnit(text):
+      "'\(text)' has no unit: write a rate as 1%/yr, 1140 FIT or 6.5e-3/d"
+    case let .unknownRateUnit(text):
+      "unknown rate unit in '\(text)' (use %/yr, FIT, or a count per s, m, h, d, w or y such as 6.5e-3/d)"
+    case let .badInterval(text):
+      "expected an interval LOW..HIGH of durations with 0 <= LOW < HIGH, such as 0..5y or 100h..inf (got '\(text)')"
+    }
+  }
+}
+
+extension String {
+  func trimmingWhitespace() -> String {
+    var scalars = Substring(self)
+    while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+    while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+    return String(scalars)
+  }
+
+  func replacingAll(_ target: Character, with replacement: String) -> String {
+    var result = ""
+    for character in self {
+      if character == target { result += replacement } else { result.append(character) }
+    }
+    return result
+  }
+}
+
+extension Units {
+  /// Parses an interval of durations written `LOW..HIGH`, for example `0..5y` or `100h..inf`.
+  /// - Throws: `UnitError` for either bound, or `.badInterval` when the form or order is wrong.
+  public static func hoursRange(from text: String) throws(UnitError) -> ClosedRange<Hours> {
+    let parts = text.components(separatedBy: "..")
+    guard parts.count == 2 else { throw .badInterval(text: text) }
+    let low = try hours(from: parts[0])
+    let highText = parts[1].trimmingWhitespace()
+    let high = highText == "inf" ? Double.infinity : try hours(from: highText)
+    guard low >= 0, high > low else { throw .badInterval(text: text) }
+    return low...high
+  }
+}

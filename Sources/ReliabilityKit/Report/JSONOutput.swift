@@ -1,0 +1,34 @@
+import Foundation
+
+/// The one JSON encoder of cposim: sorted keys, pretty printed, snake_case keys, so that diffs
+/// are stable and keys read well in pandas. Non-finite numbers are never written: types encode
+/// them as `null` (see `FiniteOrNull`), and the encoder would throw on any that slipped through.
+public enum JSONOutput {
+  public static func encoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return encoder
+  }
+
+  /// Encodes `value` as UTF-8 JSON text with a final newline.
+  public static func string(_ value: some Encodable) throws -> String {
+    String(decoding: try encoder().encode(value), as: UTF8.self) + "\n"
+  }
+
+  /// Writes `value` as JSON to `url` atomically: a reader never sees a half-written file.
+  public static func write(_ value: some Encodable, to url: URL) throws {
+    try Data(string(value).utf8).write(to: url, options: .atomic)
+  }
+}
+
+/// A number that encodes as JSON `null` when it is NaN or infinite, instead of failing.
+public struct FiniteOrNull: Encodable, Equatable, Sendable {
+  public let value: Double
+  public init(_ value: Double) { self.value = value }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
+  }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import ReliabilityKit
+
+@main
+struct CPOSim: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cposim",
+    abstract: "Reliability and serviceability Monte Carlo for AI-cluster optics: pluggable vs co-packaged.",
+    discussion: """
+      Examples:
+        cposim sample weibull --shape 1.5 --scale 1000h -n 200000 --seed 7
+        cposim sample exponential --afr 1% --json
+        cposim --version
+      """,
+    version: ToolVersion.summary,
+    subcommands: [Sample.self]
+  )
+}
