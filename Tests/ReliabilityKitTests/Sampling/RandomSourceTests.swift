@@ -1,0 +1,80 @@
+import Testing
+@testable import ReliabilityKit
+
+@Suite("Random source")
+struct RandomSourceTests {
+  @Test("uses GSL's taus2 generator")
+  func generatorName() {
+    #expect(RandomSource(seed: 1).generatorName == "taus2")
+    #expect(RandomSource.generatorName == "taus2")
+  }
+
+  @Test("the same seed gives the same stream")
+  func reproducible() {
+    let a = RandomSource(seed: 99), b = RandomSource(seed: 99)
+    #expect((0..<1000).map { _ in a.uniform() } == (0..<1000).map { _ in b.uniform() })
+  }
+
+  @Test("reseeding restarts the stream")
+  func reseed() {
+    let source = RandomSource(seed: 5)
+    let first = (0..<10).map { _ in source.uniform() }
+    source.reseed(5)
+    #expect((0..<10).map { _ in source.uniform() } == first)
+  }
+
+  @Test("uniform draws stay in [0, 1) and positive draws in (0, 1)")
+  func ranges() {
+    let source = RandomSource(seed: 3)
+    for _ in 0..<100_000 {
+      let u = source.uniform(), v = source.uniformPositive()
+      #expect(u >= 0 && u < 1)
+      #expect(v > 0 && v < 1)
+    }
+  }
+
+  @Test("uniform integers cover 0..<n evenly (chi-squared)", .tags(.statistical))
+  func uniformIntegers() {
+    let source = RandomSource(seed: 17)
+    let n = 10, draws = 100_000
+    var counts = [Int](repeating: 0, count: n)
+    for _ in 0..<draws { counts[source.uniformInt(below: n)] += 1 }
+    let expected = Double(draws) / Double(n)
+    let chi2 = counts.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+    #expect(GSL.chiSquaredQ(chi2, degreesOfFreedom: Double(n - 1)) > 0.001)
+  }
+
+  @Test("binomial counts have mean np", .tags(.statistical))
+  func binomialMean() {
+    let source = RandomSource(seed: 23)
+    let counts = (0..<20_000).map { _ in Double(source.binomial(trials: 40_000, probability: 0.01)) }
+    let m = Stats.moments(counts)
+    #expect(abs(m.mean - 400) <= Stats.z999 * m.seMean)
+    #expect(source.binomial(trials: 0, probability: 0.5) == 0)
+    #expect(source.binomial(trials: 10, probability: 0) == 0)
+    #expect(source.binomial(trials: 10, probability: 1) == 10)
+  }
+
+  @Test("Poisson counts have mean equal to the parameter", .tags(.statistical))
+  func poissonMean() {
+    let source = RandomSource(seed: 29)
+    let counts = (0..<20_000).map { _ in Double(source.poisson(mean: 7.5)) }
+    let m = Stats.moments(counts)
+    #expect(abs(m.mean - 7.5) <= Stats.z999 * m.seMean)
+    #expect(source.poisson(mean: 0) == 0)
+  }
+
+  @Test("works as a Swift RandomNumberGenerator, reproducibly")
+  func swiftGenerator() {
+    let a = RandomSource(seed: 8), b = RandomSource(seed: 8)
+    #expect(Array(0..<100).shuffled(using: &a.asGenerator) == Array(0..<100).shuffled(using: &b.asGenerator))
+  }
+}
+
+extension RandomSource {
+  /// A mutable view for `inout` generator parameters (the source is a class).
+  fileprivate var asGenerator: RandomSource {
+    get { self }
+    set {}
+  }
+}
