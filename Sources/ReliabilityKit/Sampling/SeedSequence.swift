@@ -1,6 +1,6 @@
 /// Derives one generator seed per trial (and per named stream) from a master seed.
 ///
-/// The contract (docs/Determinism.md): a result is a pure function of the inputs, the master
+/// The contract (Determinism article in ReliabilityKit.docc): a result is a pure function of the inputs, the master
 /// seed, the trial count and the tool version. Trial `i` always gets the same seed whatever
 /// thread or machine runs it.
 ///
