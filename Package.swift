@@ -10,6 +10,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
   ],
   targets: [
     // GNU Scientific Library: random number generators, distributions, CDFs, minimisers.
@@ -20,7 +21,7 @@ let package = Package(
     ),
     .target(
       name: "ReliabilityKit",
-      dependencies: ["CGSL"]
+      dependencies: ["CGSL", .product(name: "Yams", package: "Yams")]
     ),
     .executableTarget(
       name: "cposim",

@@ -10,9 +10,11 @@ struct CPOSim: ParsableCommand {
       Examples:
         cposim sample weibull --shape 1.5 --scale 1000h -n 200000 --seed 7
         cposim sample exponential --afr 1% --json
+        cposim validate Scenarios/*.yaml
+        cposim describe Scenarios/cluster-16k-cpo-els.yaml
         cposim --version
       """,
     version: ToolVersion.summary,
-    subcommands: [Sample.self]
+    subcommands: [Sample.self, Validate.self, Describe.self]
   )
 }

@@ -1,0 +1,58 @@
+/// Reads the part catalog (FailureData/parts.yaml, see FailureData/README.md) into `Part`s.
+enum CatalogReader {
+  static let partKeys = ["description", "fru", "power_w", "unit_cost_usd", "source", "note", "modes"]
+  static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "note"]
+
+  /// Reads the `parts` mapping of a catalog (already merged with any scenario overrides).
+  static func parts(_ node: SourceNode, at keyPath: String, reader: InputReader) -> [Part] {
+    var parts: [Part] = []
+    for (id, keyNode, value) in reader.namedEntries(node, at: keyPath) {
+      let path = reader.join(keyPath, id)
+      guard isKebabCase(id) else {
+        reader.fail(keyNode, path, "part ids are lower-case words joined by '-' (got '\(id)')")
+        continue
+      }
+      guard let fields = reader.mapping(value, at: path, allowed: partKeys) else { continue }
+      let fru = fields.text("fru") ?? id
+      let power = fields.number("power_w", range: 0...1e7, rangeText: "a power in watts, 0 or more") ?? 0
+      let cost = fields.number("unit_cost_usd", range: 0...1e9, rangeText: "a price in US dollars, 0 or more") ?? 0
+      let source = fields.required("source").flatMap { reader.text($0, at: fields.path("source")) } ?? "estimate"
+      var modes: [FailureMode] = []
+      if let modesNode = fields["modes"] {
+        for (modeID, _, modeValue) in reader.namedEntries(modesNode, at: fields.path("modes")) {
+          if let mode = mode(modeID, modeValue, at: reader.join(fields.path("modes"), modeID), partSource: source, reader: reader) {
+            modes.append(mode)
+          }
+        }
+      }
+      parts.append(Part(id: id, description: fields.text("description") ?? "", fru: fru, powerWatts: power,
+                        unitCostUSD: cost, source: source, note: fields.text("note"), modes: modes))
+    }
+    return parts
+  }
+
+  private static func mode(_ id: String, _ node: SourceNode, at path: String, partSource: String, reader: InputReader) -> FailureMode? {
+    guard let fields = reader.mapping(node, at: path, allowed: modeKeys) else { return nil }
+    guard fields.required("distribution") != nil, let distribution = fields.distribution("distribution", allowPlainDuration: false) else {
+      return nil
+    }
+    let effectName = fields.choice("effect", [("hard", "hard"), ("flap", "flap")]) ?? "hard"
+    let fix = fields.choice("fix", FailureMode.Fix.allCases.map { ($0.rawValue, $0) }) ?? (effectName == "flap" ? .none : .replace)
+    let effect: FailureMode.Effect
+    if effectName == "flap" {
+      guard fields.required("flap_duration") != nil, let duration = fields.distribution("flap_duration") else { return nil }
+      effect = .flap(duration: duration)
+    } else {
+      if let extra = fields["flap_duration"] {
+        reader.fail(extra, fields.path("flap_duration"), "only a mode with effect: flap has a flap_duration")
+      }
+      effect = .hard
+    }
+    return FailureMode(id: id, distribution: distribution, effect: effect, fix: fix,
+                       source: fields.text("source") ?? partSource, note: fields.text("note"))
+  }
+
+  static func isKebabCase(_ text: String) -> Bool {
+    !text.isEmpty && text.first!.isLetter && text.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }
+  }
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// Loads a scenario file into a validated `Scenario`: follows `extends`, finds the part catalog,
+/// applies part overrides, and checks every key and value.
+///
+/// All problems of all files involved are reported together as `InputErrors`, each naming
+/// file, line, column, key path and value.
+public enum ScenarioLoader {
+  static let topKeys = [
+    "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
+    "fabric", "system", "parts", "repair", "jobs", "costs",
+  ]
+
+  /// Loads the scenario at `path` (relative paths are taken from the current directory).
+  public static func load(path: String) throws(InputErrors) -> Scenario {
+    let url = URL(fileURLWithPath: path)
+    var chain: [String] = []
+    let (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
+    let reader = InputReader()
+    let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader)
+    try reader.throwIfFailed()
+    guard let scenario else { throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "invalid scenario")]) }
+    return scenario
+  }
+
+  /// Reads a file and, recursively, the file it extends; returns the merged tree (base first).
+  static func resolveExtends(url: URL, displayName: String, chain: inout [String]) throws(InputErrors) -> (SourceNode, [String]) {
+    let canonical = url.standardizedFileURL.resolvingSymlinksInPath().path
+    if let start = chain.firstIndex(of: canonical) {
+      let cycle = (chain[start...] + [canonical]).map { URL(fileURLWithPath: $0).lastPathComponent }
+      throw InputErrors([InputError(file: displayName, line: nil, column: nil, keyPath: "extends",
+                                    message: "extends forms a cycle: " + cycle.joined(separator: " -> "))])
+    }
+    chain.append(canonical)
+    let node = try SourceNode.load(contentsOf: url, displayName: displayName)
+    guard case .mapping = node.value else {
+      throw InputErrors([InputError(file: displayName, line: node.line, column: node.column, keyPath: "",
+                                    message: "a scenario must be a mapping of keys to values (got \(node.kindName))")])
+    }
+    guard let extendsNode = node["extends"] else { return (node, [displayName]) }
+    guard case let .scalar(base) = extendsNode.value else {
+      throw InputErrors([InputError(file: displayName, line: extendsNode.line, column: extendsNode.column, keyPath: "extends",
+                                    message: "must be the path of another scenario file (got \(extendsNode.kindName))")])
+    }
+    let baseURL = URL(fileURLWithPath: base, relativeTo: url.deletingLastPathComponent())
+    let baseName = relativeDisplayName(baseURL)
+    guard FileManager.default.fileExists(atPath: baseURL.path) else {
+      throw InputErrors([InputError(file: displayName, line: extendsNode.line, column: extendsNode.column, keyPath: "extends",
+                                    message: "no such file '\(base)' (looked for \(baseName))")])
+    }
+    let (baseNode, baseFiles) = try resolveExtends(url: baseURL, displayName: baseName, chain: &chain)
+    // The derived file's name wins; its catalog path stays relative to the file that set it.
+    return (baseNode.removing("name").merged(with: node.removing("extends")), baseFiles + [displayName])
+  }
+
+  /// A path shown in messages: relative to the current directory when inside it.
+  static func relativeDisplayName(_ url: URL) -> String {
+    let path = url.standardizedFileURL.path
+    let cwd = FileManager.default.currentDirectoryPath
+    if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+    return path
+  }
+
+  // MARK: Reading
+
+  static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader) -> Scenario? {
+    guard let top = reader.mapping(node, at: "", allowed: topKeys) else { return nil }
+
+    let catalogNode = loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
+    var partsNode = catalogNode ?? SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
+    if let overrides = top["parts"] { partsNode = partsNode.merged(with: overrides) }
+    let catalog = PartCatalog(parts: CatalogReader.parts(partsNode, at: "parts", reader: reader))
+
+    let name = top.text("name") ?? scenarioURL.deletingPathExtension().lastPathComponent
+    let horizon = top.duration("horizon", positive: true) ?? 5 * 8760
+    let trials = top.integer("trials", minimum: 1) ?? 1000
+    let seed = top["seed"].flatMap { node -> UInt64? in
+      guard let text = reader.text(node, at: "seed") else { return nil }
+      guard let value = UInt64(text) else {
+        reader.fail(node, "seed", "must be a whole number from 0 to \(UInt64.max) (got '\(text)')")
+        return nil
+      }
+      return value
+    } ?? 1
+    let ageing = top.choice("ageing_while_down", AgeingWhileDown.allCases.map { ($0.rawValue, $0) }) ?? .continues
+
+    var plant: Scenario.Plant?
+    switch (top["fabric"], top["system"]) {
+    case let (fabricNode?, nil):
+      if let spec = FabricReader.read(fabricNode, reader: reader) {
+        // Build it now: a fabric that cannot be built is an input error at the fabric key.
+        do {
+          _ = try FabricBuilder.build(spec, catalog: catalog)
+          plant = .fabric(spec)
+        } catch {
+          reader.fail(fabricNode, "fabric", error.description)
+        }
+      }
+    case let (nil, systemNode?):
+      plant = SystemReader.read(systemNode, catalog: catalog, reader: reader).map(Scenario.Plant.system)
+    case (.some, .some):
+      reader.fail(top.node, "", "give either 'fabric' or 'system', not both")
+    case (nil, nil):
+      reader.fail(top.node, "", "missing 'fabric' (a cluster network preset) or 'system' (named units and a structure)")
+    }
+
+    let fruIDs = Set(catalog.parts.map(\.fru))
+    let repair = RepairReader.read(top["repair"], fruIDs: fruIDs, reader: reader)
+    let jobs = JobReader.read(top["jobs"], reader: reader)
+    if case let .fabric(spec)? = plant {
+      for (index, job) in jobs.enumerated() where job.gpus > spec.gpus {
+        reader.fail(top["jobs"]!, "jobs[\(index)].gpus", "job '\(job.name)' needs \(job.gpus) GPUs but the fabric has \(spec.gpus)")
+      }
+    }
+    let costs = CostReader.read(top["costs"], reader: reader)
+    guard let plant, let repair, let costs else { return nil }
+    return Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
+                    plant: plant, catalog: catalog, repair: repair, jobs: jobs, costs: costs,
+                    ageingWhileDown: ageing, files: files)
+  }
+
+  /// Finds and reads the catalog: the `catalog` key (relative to the file that sets it), or else
+  /// the first `FailureData/parts.yaml` in the scenario's folder or a folder above it.
+  static func loadCatalog(top: MappingReader, scenarioURL: URL, displayName: String, reader: InputReader) -> SourceNode? {
+    let url: URL, name: String
+    if let node = top["catalog"], let path = reader.text(node, at: "catalog") {
+      url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: node.file).deletingLastPathComponent())
+      name = relativeDisplayName(url)
+      guard FileManager.default.fileExists(atPath: url.path) else {
+        reader.fail(node, "catalog", "no such file '\(path)' (looked for \(name))")
+        return nil
+      }
+    } else {
+      var directory = scenarioURL.standardizedFileURL.deletingLastPathComponent()
+      var found: URL?
+      for _ in 0..<16 {
+        let candidate = directory.appendingPathComponent("FailureData/parts.yaml")
+        if FileManager.default.fileExists(atPath: candidate.path) { found = candidate; break }
+        let parent = directory.deletingLastPathComponent()
+        if parent.path == directory.path { break }
+        directory = parent
+      }
+      guard let found else {
+        reader.fail(top.node, "catalog", "no part catalog found: add 'catalog: path/to/FailureData/parts.yaml'")
+        return nil
+      }
+      url = found
+      name = relativeDisplayName(found)
+    }
+    do {
+      let node = try SourceNode.load(contentsOf: url, displayName: name)
+      guard let fields = reader.mapping(node, at: "", allowed: ["schema_version", "parts"]) else { return nil }
+      if let version = fields.integer("schema_version", minimum: 1), version != 1 {
+        reader.fail(fields["schema_version"]!, "schema_version", "this cposim reads catalog schema 1 (got \(version))")
+      }
+      return fields.required("parts")
+    } catch {
+      for problem in error.errors { reader.fail(SourceNode(value: .null, file: problem.file, line: problem.line, column: problem.column), problem.keyPath, problem.message) }
+      return nil
+    }
+  }
+}

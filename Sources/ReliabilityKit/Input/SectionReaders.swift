@@ -1,0 +1,233 @@
+/// Readers for the sections of a scenario file. Defaults are documented in README.md
+/// ("Scenario files") and in Scenarios/README.md.
+
+enum FabricReader {
+  static let keys = [
+    "topology", "gpus", "gpus_per_node", "switch_radix", "port_speed", "oversubscription", "optics",
+    "ports_per_optical_engine", "ports_per_els", "spare_laser_lanes", "lasers_per_module", "lasers_per_els",
+    "psus_per_switch", "psus_required", "fans_per_switch", "fans_required", "parts",
+  ]
+  static let roleKeys = ["transceiver", "fibre", "switch_board", "optical_engine", "els", "internal_laser", "psu", "fan", "nic"]
+
+  static func read(_ node: SourceNode, reader: InputReader) -> FabricSpec? {
+    guard let f = reader.mapping(node, at: "fabric", allowed: keys) else { return nil }
+    let topology = f.required("topology").flatMap {
+      reader.choice($0, at: f.path("topology"), FabricSpec.TopologyPreset.allCases.map { ($0.rawValue, $0) })
+    }
+    let gpus = f.required("gpus").flatMap { reader.integer($0, at: f.path("gpus"), minimum: 1) }
+    let optics = f.required("optics").flatMap {
+      reader.choice($0, at: f.path("optics"), FabricSpec.Optics.allCases.map { ($0.rawValue, $0) })
+    }
+    let radix = f.integer("switch_radix", minimum: 2) ?? 64
+    var portSpeed = 800
+    if let speedNode = f["port_speed"], let text = reader.text(speedNode, at: f.path("port_speed")) {
+      var body = text.trimmingWhitespace()
+      for suffix in ["Gb/s", "G", "g"] where body.hasSuffix(suffix) { body = String(body.dropLast(suffix.count)); break }
+      if let value = Int(body.trimmingWhitespace()), value > 0 { portSpeed = value } else {
+        reader.fail(speedNode, f.path("port_speed"), "must be a speed in Gb/s such as 800G (got '\(text)')")
+      }
+    }
+    var roles = FabricSpec.Roles()
+    if let r = f.mapping("parts", allowed: roleKeys) {
+      roles.transceiver = r.text("transceiver") ?? roles.transceiver
+      roles.fibre = r.text("fibre") ?? roles.fibre
+      roles.switchBoard = r.text("switch_board") ?? roles.switchBoard
+      roles.opticalEngine = r.text("optical_engine") ?? roles.opticalEngine
+      roles.els = r.text("els") ?? roles.els
+      roles.internalLaser = r.text("internal_laser") ?? roles.internalLaser
+      roles.psu = r.text("psu") ?? roles.psu
+      roles.fan = r.text("fan") ?? roles.fan
+      roles.nic = r.text("nic") ?? roles.nic
+    }
+    let psus = f.integer("psus_per_switch", minimum: 1) ?? 2
+    let psusRequired = f.integer("psus_required", minimum: 1) ?? 1
+    let fans = f.integer("fans_per_switch", minimum: 1) ?? 6
+    let fansRequired = f.integer("fans_required", minimum: 1) ?? 5
+    if psusRequired > psus { reader.fail(f["psus_required"]!, f.path("psus_required"), "cannot exceed psus_per_switch (\(psus)) (got \(psusRequired))") }
+    if fansRequired > fans { reader.fail(f["fans_required"]!, f.path("fans_required"), "cannot exceed fans_per_switch (\(fans)) (got \(fansRequired))") }
+    guard let topology, let gpus, let optics else { return nil }
+    return FabricSpec(
+      topology: topology, gpus: gpus, gpusPerNode: f.integer("gpus_per_node", minimum: 1) ?? 8, switchRadix: radix,
+      portSpeedGbps: portSpeed,
+      oversubscription: f.number("oversubscription", range: 0.01...1000, rangeText: "a positive ratio of downlinks to uplinks, such as 1 or 3") ?? 1,
+      optics: optics,
+      portsPerOpticalEngine: f.integer("ports_per_optical_engine", minimum: 1) ?? 8,
+      portsPerELS: f.integer("ports_per_els", minimum: 1) ?? 8,
+      spareLaserLanes: f.integer("spare_laser_lanes", minimum: 0) ?? 0,
+      lasersPerModule: f.integer("lasers_per_module", minimum: 0) ?? 8,
+      lasersPerELS: f.integer("lasers_per_els", minimum: 1) ?? 8,
+      psusPerSwitch: psus, psusRequired: psusRequired, fansPerSwitch: fans, fansRequired: fansRequired, roles: roles)
+  }
+}
+
+enum SystemReader {
+  static func read(_ node: SourceNode, catalog: PartCatalog, reader: InputReader) -> SystemSpec? {
+    guard let s = reader.mapping(node, at: "system", allowed: ["units", "structure"]) else { return nil }
+    var units: [SystemSpec.Unit] = []
+    if let unitsNode = s.required("units") {
+      for (name, _, value) in reader.namedEntries(unitsNode, at: s.path("units")) {
+        let path = reader.join(s.path("units"), name)
+        guard let u = reader.mapping(value, at: path, allowed: ["part", "count"]) else { continue }
+        guard let partNode = u.required("part"), let part = reader.text(partNode, at: u.path("part")) else { continue }
+        if catalog[part] == nil {
+          reader.fail(partNode, u.path("part"), "no part '\(part)' in the catalog\(Suggestion.hint(for: part, in: catalog.ids))")
+        }
+        units.append(.init(name: name, part: part, count: u.integer("count", minimum: 1) ?? 1))
+      }
+    }
+    let names = units.map(\.name)
+    let structure = s["structure"].flatMap { topology($0, at: s.path("structure"), names: names, reader: reader) }
+      ?? .series(names.map(Topology.unit))
+    return SystemSpec(units: units, structure: structure)
+  }
+
+  /// `unit-name`, `{series: [...]}`, `{parallel: [...]}` or `{k_of_n: {k: 2, of: [...]}}`.
+  static func topology(_ node: SourceNode, at path: String, names: [String], reader: InputReader) -> Topology? {
+    if case let .scalar(name) = node.value {
+      guard names.contains(name) else {
+        reader.fail(node, path, "no unit '\(name)' in system.units\(Suggestion.hint(for: name, in: names))")
+        return nil
+      }
+      return .unit(name)
+    }
+    guard let m = reader.mapping(node, at: path, allowed: ["series", "parallel", "k_of_n"]) else { return nil }
+    func blocks(_ node: SourceNode, _ path: String) -> [Topology]? {
+      guard case let .sequence(items) = node.value, !items.isEmpty else {
+        reader.fail(node, path, "must be a non-empty list of units or blocks")
+        return nil
+      }
+      let parsed = items.enumerated().map { topology($1, at: "\(path)[\($0)]", names: names, reader: reader) }
+      return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
+    }
+    if let series = m["series"] { return blocks(series, m.path("series")).map(Topology.series) }
+    if let parallel = m["parallel"] { return blocks(parallel, m.path("parallel")).map(Topology.parallel) }
+    if let kOfN = m.mapping("k_of_n", allowed: ["k", "of"]) {
+      guard let k = kOfN.required("k").flatMap({ reader.integer($0, at: kOfN.path("k"), minimum: 1) }),
+            let of = kOfN.required("of").flatMap({ blocks($0, kOfN.path("of")) }) else { return nil }
+      return .kOutOfN(k: k, of: of)
+    }
+    reader.fail(node, path, "a block needs one of series, parallel or k_of_n")
+    return nil
+  }
+}
+
+enum RepairReader {
+  static let keys = ["detection", "verification", "technicians", "maintenance_window", "spares", "workflows"]
+  static let workflowKeys = [
+    "action", "when", "hands_on", "drain", "clean_first", "clean_success", "no_fault_found", "collateral", "rma_turnaround",
+  ]
+
+  static func read(_ node: SourceNode?, fruIDs: Set<String>, reader: InputReader) -> RepairSpec? {
+    let five = Distribution.deterministic(try! Deterministic(value: 5.0 / 60))
+    let ten = Distribution.deterministic(try! Deterministic(value: 10.0 / 60))
+    var spec = RepairSpec(detection: five, verification: ten, technicians: 2, shift: .twentyFourSeven,
+                          maintenanceWindow: nil, spares: [:], workflows: [:])
+    guard let node else { return spec }
+    guard let r = reader.mapping(node, at: "repair", allowed: keys) else { return nil }
+    spec.detection = r.distribution("detection") ?? five
+    spec.verification = r.distribution("verification") ?? ten
+    if let t = r.mapping("technicians", allowed: ["count", "shift"]) {
+      spec.technicians = t.integer("count", minimum: 1) ?? 2
+      spec.shift = t.choice("shift", RepairSpec.Shift.allCases.map { ($0.rawValue, $0) }) ?? .twentyFourSeven
+    }
+    if let w = r.mapping("maintenance_window", allowed: ["every", "duration", "offset"]) {
+      let every = w.required("every").flatMap { reader.duration($0, at: w.path("every"), positive: true) }
+      let duration = w.required("duration").flatMap { reader.duration($0, at: w.path("duration"), positive: true) }
+      if let every, let duration {
+        if duration >= every {
+          reader.fail(w["duration"]!, w.path("duration"), "must be shorter than 'every' (\(formatted(every)) h)")
+        }
+        spec.maintenanceWindow = .init(every: every, duration: duration, offset: w.duration("offset") ?? 0)
+      }
+    }
+    let sortedFRUs = fruIDs.sorted()
+    func checkFRU(_ name: String, _ keyNode: SourceNode, _ path: String) -> Bool {
+      guard fruIDs.contains(name) else {
+        reader.fail(keyNode, path, "no FRU '\(name)' in the catalog\(Suggestion.hint(for: name, in: sortedFRUs)); FRUs: \(sortedFRUs.joined(separator: ", "))")
+        return false
+      }
+      return true
+    }
+    if let sparesNode = r["spares"] {
+      for (fru, keyNode, value) in reader.namedEntries(sparesNode, at: r.path("spares")) {
+        let path = reader.join(r.path("spares"), fru)
+        guard checkFRU(fru, keyNode, path),
+              let p = reader.mapping(value, at: path, allowed: ["initial", "reorder_point", "reorder_quantity", "lead_time"]) else { continue }
+        let initial = p.required("initial").flatMap { reader.integer($0, at: p.path("initial")) } ?? 0
+        spec.spares[fru] = .init(initial: initial, reorderPoint: p.integer("reorder_point") ?? 0,
+                                 reorderQuantity: p.integer("reorder_quantity", minimum: 1) ?? max(initial, 1),
+                                 leadTime: p.duration("lead_time") ?? 14 * 24)
+      }
+    }
+    if let workflowsNode = r["workflows"] {
+      for (fru, keyNode, value) in reader.namedEntries(workflowsNode, at: r.path("workflows")) {
+        let path = reader.join(r.path("workflows"), fru)
+        guard checkFRU(fru, keyNode, path), let w = reader.mapping(value, at: path, allowed: workflowKeys) else { continue }
+        guard let action = w.required("action").flatMap({
+          reader.choice($0, at: w.path("action"), Workflow.Action.allCases.map { ($0.rawValue, $0) })
+        }) else { continue }
+        var workflow = Workflow.default(action: action)
+        workflow.when = w.choice("when", Workflow.When.allCases.map { ($0.rawValue, $0) }) ?? .now
+        workflow.handsOn = w.distribution("hands_on") ?? workflow.handsOn
+        workflow.drain = w.distribution("drain") ?? workflow.drain
+        workflow.cleanFirst = w.boolean("clean_first") ?? workflow.cleanFirst
+        workflow.cleanSuccess = w.probability("clean_success") ?? workflow.cleanSuccess
+        workflow.noFaultFound = w.probability("no_fault_found") ?? workflow.noFaultFound
+        workflow.collateral = w.probability("collateral") ?? workflow.collateral
+        workflow.rmaTurnaround = w.duration("rma_turnaround") ?? workflow.rmaTurnaround
+        if workflow.when != .now, spec.maintenanceWindow == nil {
+          reader.fail(w["when"]!, w.path("when"), "'\(workflow.when.rawValue)' needs repair.maintenance_window")
+        }
+        spec.workflows[fru] = workflow
+      }
+    }
+    return spec
+  }
+}
+
+enum JobReader {
+  static let keys = [
+    "name", "gpus", "checkpoint_interval", "checkpoint_write", "restart_overhead", "usd_per_gpu_hour",
+    "background_rate", "uplink_interrupt_probability",
+  ]
+
+  static func read(_ node: SourceNode?, reader: InputReader) -> [JobSpec] {
+    guard let node else { return [] }
+    guard case let .sequence(items) = node.value else {
+      reader.fail(node, "jobs", "must be a list of jobs (got \(node.kindName))")
+      return []
+    }
+    var jobs: [JobSpec] = []
+    for (index, item) in items.enumerated() {
+      let path = "jobs[\(index)]"
+      guard let j = reader.mapping(item, at: path, allowed: keys) else { continue }
+      guard let gpus = j.required("gpus").flatMap({ reader.integer($0, at: j.path("gpus"), minimum: 1) }) else { continue }
+      let name = j.text("name") ?? "job-\(index + 1)"
+      if jobs.contains(where: { $0.name == name }) { reader.fail(item, j.path("name"), "job name '\(name)' is used twice") }
+      jobs.append(JobSpec(
+        name: name, gpus: gpus,
+        checkpointInterval: j.duration("checkpoint_interval", positive: true) ?? 1,
+        checkpointWrite: j.duration("checkpoint_write") ?? 0,
+        restartOverhead: j.duration("restart_overhead") ?? 10.0 / 60,
+        usdPerGPUHour: j.number("usd_per_gpu_hour", range: 0...1e6, rangeText: "a price of 0 or more") ?? 2.0,
+        backgroundRatePerNodeHour: j.rate("background_rate") ?? 0,
+        uplinkInterruptProbability: j.probability("uplink_interrupt_probability") ?? 1))
+    }
+    return jobs
+  }
+}
+
+enum CostReader {
+  static func read(_ node: SourceNode?, reader: InputReader) -> CostSpec? {
+    var costs = CostSpec(technicianUSDPerHour: 29.98, dispatchFeeUSD: 0, electricityUSDPerKWh: 0.078, pue: 1.56)
+    guard let node else { return costs }
+    guard let c = reader.mapping(node, at: "costs", allowed: ["technician_usd_per_hour", "dispatch_fee_usd", "electricity_usd_per_kwh", "pue"]) else {
+      return nil
+    }
+    costs.technicianUSDPerHour = c.number("technician_usd_per_hour", range: 0...1e6, rangeText: "0 or more") ?? costs.technicianUSDPerHour
+    costs.dispatchFeeUSD = c.number("dispatch_fee_usd", range: 0...1e9, rangeText: "0 or more") ?? costs.dispatchFeeUSD
+    costs.electricityUSDPerKWh = c.number("electricity_usd_per_kwh", range: 0...100, rangeText: "a price of 0 or more") ?? costs.electricityUSDPerKWh
+    costs.pue = c.number("pue", range: 1...10, rangeText: "at least 1 (a PUE below 1 is impossible)") ?? costs.pue
+    return costs
+  }
+}

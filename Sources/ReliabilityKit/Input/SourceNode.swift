@@ -1,0 +1,157 @@
+import Foundation
+import Yams
+
+/// A YAML node that remembers where it came from: the file, line and column.
+///
+/// Scenario inputs are assembled from several files (`extends`, the part catalog, overrides),
+/// so every node carries its own origin, and an error always names the file the bad value is in.
+public struct SourceNode: Sendable, Equatable {
+  public enum Value: Sendable, Equatable {
+    /// A scalar, kept as the text the user wrote (units are parsed later).
+    case scalar(String)
+    /// A mapping, in file order; keys are unique (duplicates are rejected when reading).
+    case mapping([(key: String, keyNode: SourceNode, value: SourceNode)])
+    case sequence([SourceNode])
+    case null
+
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+      switch (lhs, rhs) {
+      case let (.scalar(a), .scalar(b)): a == b
+      case let (.sequence(a), .sequence(b)): a == b
+      case (.null, .null): true
+      case let (.mapping(a), .mapping(b)):
+        a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+      default: false
+      }
+    }
+  }
+
+  public var value: Value
+  public var file: String
+  public var line: Int?
+  public var column: Int?
+
+  public init(value: Value, file: String, line: Int?, column: Int?) {
+    self.value = value
+    self.file = file
+    self.line = line
+    self.column = column
+  }
+
+  /// Reads and parses a YAML file.
+  /// - Parameter displayName: how the file is named in messages (the path as the user gave it).
+  /// - Throws: `InputErrors` for a missing or unreadable file, malformed YAML or duplicate keys.
+  public static func load(contentsOf url: URL, displayName: String) throws(InputErrors) -> SourceNode {
+    let text: String
+    do {
+      text = try String(contentsOf: url, encoding: .utf8)
+    } catch {
+      let exists = FileManager.default.fileExists(atPath: url.path)
+      throw InputErrors([InputError(
+        file: displayName, line: nil, column: nil, keyPath: "",
+        message: exists ? "cannot read the file as UTF-8 text" : "no such file")])
+    }
+    return try parse(text, file: displayName)
+  }
+
+  /// Parses YAML text.
+  public static func parse(_ text: String, file: String) throws(InputErrors) -> SourceNode {
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      throw InputErrors([yamlError(error, file: file)])
+    } catch {
+      throw InputErrors([InputError(file: file, line: nil, column: nil, keyPath: "", message: "malformed YAML: \(error)")])
+    }
+    guard let node else { return SourceNode(value: .null, file: file, line: 1, column: 1) }
+    var problems: [InputError] = []
+    let result = convert(node, file: file, path: "", problems: &problems)
+    if !problems.isEmpty { throw InputErrors(problems) }
+    return result
+  }
+
+  private static func yamlError(_ error: YamlError, file: String) -> InputError {
+    switch error {
+    case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+      let detail = context.map { "\(problem) \($0.text)" } ?? problem
+      return InputError(file: file, line: mark.line, column: mark.column, keyPath: "", message: "malformed YAML: \(detail)")
+    case let .reader(problem, _, _, _):
+      return InputError(file: file, line: nil, column: nil, keyPath: "", message: "malformed YAML: \(problem)")
+    default:
+      return InputError(file: file, line: nil, column: nil, keyPath: "", message: "malformed YAML: \(error)")
+    }
+  }
+
+  private static func convert(_ node: Node, file: String, path: String, problems: inout [InputError]) -> SourceNode {
+    let mark = node.mark
+    func make(_ value: Value) -> SourceNode { SourceNode(value: value, file: file, line: mark?.line, column: mark?.column) }
+    switch node {
+    case let .scalar(scalar):
+      if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return make(.null) }
+      return make(.scalar(scalar.string))
+    case let .sequence(sequence):
+      return make(.sequence(sequence.enumerated().map { convert($1, file: file, path: "\(path)[\($0)]", problems: &problems) }))
+    case let .mapping(mapping):
+      var entries: [(key: String, keyNode: SourceNode, value: SourceNode)] = []
+      var seen = Set<String>()
+      for (keyNode, valueNode) in mapping {
+        let key = keyNode.string ?? "\(keyNode)"
+        let keyPath = path.isEmpty ? key : "\(path).\(key)"
+        let keySource = SourceNode(value: .scalar(key), file: file, line: keyNode.mark?.line, column: keyNode.mark?.column)
+        guard seen.insert(key).inserted else {
+          problems.append(InputError(file: file, line: keyNode.mark?.line, column: keyNode.mark?.column, keyPath: keyPath,
+                                     message: "key '\(key)' appears twice in the same mapping"))
+          continue
+        }
+        entries.append((key, keySource, convert(valueNode, file: file, path: keyPath, problems: &problems)))
+      }
+      return make(.mapping(entries))
+    case .alias:
+      return make(.null)
+    }
+  }
+
+  /// Deep-merges `override` onto `self`: mappings merge key by key (recursively); any other value
+  /// in `override` replaces the base value. Keys new in `override` are appended.
+  ///
+  /// A mapping with a `kind` key is a distribution and replaces the base whole: overriding an
+  /// exponential with a Weibull must not keep the exponential's `afr`.
+  public func merged(with override: SourceNode) -> SourceNode {
+    guard case let .mapping(baseEntries) = value, case let .mapping(overrideEntries) = override.value,
+          override["kind"] == nil else {
+      return override
+    }
+    var result = baseEntries
+    for entry in overrideEntries {
+      if let index = result.firstIndex(where: { $0.key == entry.key }) {
+        result[index] = (entry.key, entry.keyNode, result[index].value.merged(with: entry.value))
+      } else {
+        result.append(entry)
+      }
+    }
+    return SourceNode(value: .mapping(result), file: file, line: line, column: column)
+  }
+
+  /// The value at `key` when this is a mapping.
+  public subscript(key: String) -> SourceNode? {
+    guard case let .mapping(entries) = value else { return nil }
+    return entries.first { $0.key == key }?.value
+  }
+
+  /// This mapping without `key`.
+  public func removing(_ key: String) -> SourceNode {
+    guard case let .mapping(entries) = value else { return self }
+    return SourceNode(value: .mapping(entries.filter { $0.key != key }), file: file, line: line, column: column)
+  }
+
+  /// A short description of what kind of value this is, for type errors.
+  var kindName: String {
+    switch value {
+    case let .scalar(text): "'\(text)'"
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    case .null: "nothing"
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/// A catalog entry: something that can fail, with its power, price and source.
+public struct Part: Sendable, Hashable {
+  /// Catalog id, kebab-case (`pluggable-800g`).
+  public var id: String
+  public var description: String
+  /// The field-replaceable unit this part belongs to; replacing the FRU renews the part.
+  public var fru: String
+  /// Electrical power of one unit, in watts.
+  public var powerWatts: Double
+  /// Price of one spare, in US dollars.
+  public var unitCostUSD: Double
+  /// A key of FailureData/SOURCES.md, or `estimate`.
+  public var source: String
+  public var note: String?
+  /// Competing failure modes: each unit has all of them at once, and the first to occur wins.
+  public var modes: [FailureMode]
+
+  public init(id: String, description: String, fru: String, powerWatts: Double, unitCostUSD: Double,
+              source: String, note: String? = nil, modes: [FailureMode]) {
+    self.id = id
+    self.description = description
+    self.fru = fru
+    self.powerWatts = powerWatts
+    self.unitCostUSD = unitCostUSD
+    self.source = source
+    self.note = note
+    self.modes = modes
+  }
+}
+
+/// One way a part fails: when (a time-to-failure distribution), what it does, and what fixes it.
+public struct FailureMode: Sendable, Hashable {
+  /// What a failure does to the service.
+  public enum Effect: Sendable, Hashable {
+    /// Down until repaired.
+    case hard
+    /// A short outage that clears by itself after a time drawn from `duration`.
+    case flap(duration: Distribution)
+  }
+
+  /// What a technician does to fix it.
+  public enum Fix: String, Sendable, Hashable, CaseIterable {
+    /// Replace the FRU with a spare.
+    case replace
+    /// Clean the connector end faces; no spare used.
+    case clean
+    /// Pull and reinsert the module; no spare used.
+    case reseat
+    /// Nothing: the failure clears by itself (flaps).
+    case none
+  }
+
+  public var id: String
+  public var distribution: Distribution
+  public var effect: Effect
+  public var fix: Fix
+  public var source: String
+  public var note: String?
+
+  public init(id: String, distribution: Distribution, effect: Effect, fix: Fix, source: String, note: String? = nil) {
+    self.id = id
+    self.distribution = distribution
+    self.effect = effect
+    self.fix = fix
+    self.source = source
+    self.note = note
+  }
+}
+
+/// The parts a scenario can use, keyed by id, in catalog order.
+public struct PartCatalog: Sendable, Hashable {
+  public private(set) var parts: [Part]
+
+  public init(parts: [Part]) {
+    self.parts = parts
+  }
+
+  public subscript(id: String) -> Part? { parts.first { $0.id == id } }
+
+  public var ids: [String] { parts.map(\.id) }
+}

@@ -1,0 +1,162 @@
+/// A validated scenario: everything one study needs, typed. Built once by `ScenarioLoader`;
+/// the engine relies on its invariants.
+public struct Scenario: Sendable, Hashable {
+  public var name: String
+  public var description: String?
+  /// Simulated time per trial, in hours.
+  public var horizon: Hours
+  public var trials: Int
+  public var seed: UInt64
+  /// What is being simulated: a fabric built from a preset, or a plain system.
+  public var plant: Plant
+  /// The part catalog with the scenario's overrides applied.
+  public var catalog: PartCatalog
+  public var repair: RepairSpec
+  public var jobs: [JobSpec]
+  public var costs: CostSpec
+  /// Whether units of a plain system keep ageing (and failing) while the system is down.
+  public var ageingWhileDown: AgeingWhileDown
+  /// The files the scenario was read from, in the order they were applied (base first).
+  public var files: [String]
+
+  public enum Plant: Sendable, Hashable {
+    case fabric(FabricSpec)
+    case system(SystemSpec)
+  }
+}
+
+/// Whether surviving units of a plain system age during system downtime (DESIGN.md §2).
+public enum AgeingWhileDown: String, Sendable, Hashable, CaseIterable {
+  /// Units keep ageing and can fail while the system is down (AvailSim4's convention: a series of
+  /// N exponential units has availability (μ/(λ+μ))^N).
+  case continues
+  /// Units are frozen while the system is down (BlockSim's reference examples: availability
+  /// 1/(1 + Nλ/μ)).
+  case frozen
+}
+
+/// A plain system: named units with counts and a reliability structure.
+public struct SystemSpec: Sendable, Hashable {
+  public struct Unit: Sendable, Hashable {
+    public var name: String
+    public var part: String
+    public var count: Int
+  }
+
+  public var units: [Unit]
+  public var structure: Topology
+}
+
+/// Technicians, spares, workflows and windows: how failures get fixed.
+public struct RepairSpec: Sendable, Hashable {
+  /// Time from a failure to someone knowing about it.
+  public var detection: Distribution
+  /// Time to verify a repair before the service is restored.
+  public var verification: Distribution
+  public var technicians: Int
+  public var shift: Shift
+  public var maintenanceWindow: MaintenanceWindow?
+  /// Spare pools by FRU id. FRUs without a pool are assumed always in stock.
+  public var spares: [String: SparePool]
+  /// Workflow by FRU id. FRUs without one use `Workflow.default(for:)`.
+  public var workflows: [String: Workflow]
+
+  public enum Shift: String, Sendable, Hashable, CaseIterable {
+    /// Around the clock.
+    case twentyFourSeven = "24x7"
+    /// 08:00–16:00, Monday to Friday (the horizon starts on a Monday at 00:00).
+    case eightFive = "8x5"
+  }
+
+  public struct MaintenanceWindow: Sendable, Hashable {
+    /// Time between window starts, in hours.
+    public var every: Hours
+    /// Window length, in hours.
+    public var duration: Hours
+    /// Start of the first window after time 0, in hours.
+    public var offset: Hours
+  }
+
+  public struct SparePool: Sendable, Hashable {
+    public var initial: Int
+    /// Reorder when stock on hand plus on order falls to this level.
+    public var reorderPoint: Int
+    public var reorderQuantity: Int
+    public var leadTime: Hours
+  }
+}
+
+/// What happens after a FRU fails.
+public struct Workflow: Sendable, Hashable {
+  public enum Action: String, Sendable, Hashable, CaseIterable {
+    /// Pull the module and insert a spare, with the link live around it.
+    case hotSwap = "hot-swap"
+    /// Swap an external laser source module at the front panel.
+    case laserSwap = "laser-swap"
+    /// Drain the blast radius and replace the board or switch from spares.
+    case boardReplace = "board-replace"
+    /// Like board-replace, but the failed board goes for rework and returns to the spare pool.
+    case rmaRework = "rma-rework"
+  }
+
+  public enum When: String, Sendable, Hashable, CaseIterable {
+    /// As soon as a technician and a spare are available.
+    case now
+    /// At the next maintenance window; the failed element stays down until then.
+    case maintenanceWindow = "maintenance-window"
+    /// Leave it degraded (ports dark, rest in service) and fix it in the next window.
+    case degradedUntilWindow = "degraded-until-window"
+  }
+
+  public var action: Action
+  public var when: When
+  /// Technician hands-on time for the action.
+  public var handsOn: Distribution
+  /// Time to drain the blast radius first (planned: jobs checkpoint before it).
+  public var drain: Distribution
+  /// Try cleaning or reseating before replacing (pluggables).
+  public var cleanFirst: Bool
+  /// Probability a clean/reseat attempt fixes a failure that needs a replacement anyway
+  /// is 0; this is the probability that a clean attempt succeeds on a contamination failure.
+  public var cleanSuccess: Double
+  /// Probability that the replaced unit turns out to have no fault.
+  public var noFaultFound: Double
+  /// Probability that handling disturbs a neighbouring link (collateral damage).
+  public var collateral: Double
+  /// Rework turnaround for `rma-rework`, after which the board returns to the spare pool.
+  public var rmaTurnaround: Hours
+
+  /// The workflow used when a scenario names none, by the FRU's role.
+  public static func `default`(action: Action) -> Workflow {
+    Workflow(
+      action: action, when: .now,
+      handsOn: .deterministic(try! Deterministic(value: action == .hotSwap || action == .laserSwap ? 0.25 : 2)),
+      drain: .deterministic(try! Deterministic(value: action == .boardReplace || action == .rmaRework ? 0.5 : 0)),
+      cleanFirst: action == .hotSwap, cleanSuccess: 0.5, noFaultFound: 0, collateral: 0, rmaTurnaround: 6 * 168)
+  }
+}
+
+/// A training job that depends on the fabric.
+public struct JobSpec: Sendable, Hashable {
+  public var name: String
+  public var gpus: Int
+  public var checkpointInterval: Hours
+  /// Time a checkpoint write blocks training.
+  public var checkpointWrite: Hours
+  /// Re-initialisation plus checkpoint load after an interruption.
+  public var restartOverhead: Hours
+  public var usdPerGPUHour: Double
+  /// Interruptions from non-network causes, per node per hour.
+  public var backgroundRatePerNodeHour: Double
+  /// Probability that a failed uplink (leaf–spine and above) interrupts the job; multipath
+  /// absorbs the rest.
+  public var uplinkInterruptProbability: Double
+}
+
+/// Prices that turn counts into money.
+public struct CostSpec: Sendable, Hashable {
+  public var technicianUSDPerHour: Double
+  public var dispatchFeeUSD: Double
+  public var electricityUSDPerKWh: Double
+  public var pue: Double
+}

@@ -1,0 +1,102 @@
+/// What `cposim describe` reports: the inventory a scenario expands into.
+public struct Inventory: Encodable, Sendable {
+  public static let schemaVersion = 1
+
+  public struct Count: Encodable, Sendable, Equatable {
+    public let name: String
+    public let count: Int
+  }
+
+  public struct FabricSummary: Encodable, Sendable {
+    public let topology: String
+    public let optics: String
+    public let gpus: Int
+    public let switchRadix: Int
+    public let portSpeedGbps: Int
+    public let switches: Int
+    public let switchesByTier: [Count]
+    public let links: Int
+    public let linksByTier: [Count]
+    public let switchPortsInUse: Int
+    public let transceivers: Int
+    public let opticalEngines: Int
+    public let elsModules: Int
+    public let lasers: Int
+    public let opticsPowerKw: Double
+    public let opticsPowerWithPueKw: Double
+  }
+
+  public struct SystemSummary: Encodable, Sendable {
+    public let units: [Count]
+  }
+
+  public let schemaVersion = Inventory.schemaVersion
+  public let scenario: String
+  public let files: [String]
+  public let horizonHours: Double
+  public let trials: Int
+  public let seed: UInt64
+  public let fabric: FabricSummary?
+  public let system: SystemSummary?
+  /// FRUs by FRU id.
+  public let frus: [Count]
+  /// Units of each part, by part id.
+  public let parts: [Count]
+
+  public init(scenario: Scenario) throws(ModelError) {
+    self.scenario = scenario.name
+    files = scenario.files
+    horizonHours = scenario.horizon
+    trials = scenario.trials
+    seed = scenario.seed
+    switch scenario.plant {
+    case let .fabric(spec):
+      let fabric = try FabricBuilder.build(spec, catalog: scenario.catalog)
+      let watts = fabric.opticsPowerWatts(catalog: scenario.catalog)
+      self.fabric = FabricSummary(
+        topology: spec.topology.rawValue, optics: spec.optics.rawValue, gpus: spec.gpus, switchRadix: spec.switchRadix,
+        portSpeedGbps: spec.portSpeedGbps, switches: fabric.switches,
+        switchesByTier: fabric.tiers.map { Count(name: $0.name, count: $0.switches) },
+        links: fabric.linkCount, linksByTier: fabric.links.map { Count(name: $0.name, count: $0.count) },
+        switchPortsInUse: fabric.switchPortsInUse, transceivers: fabric.transceivers,
+        opticalEngines: fabric.opticalEngines, elsModules: fabric.elsModules, lasers: fabric.lasers,
+        opticsPowerKw: watts / 1000, opticsPowerWithPueKw: watts * scenario.costs.pue / 1000)
+      system = nil
+      frus = fabric.fruCounts.map { Count(name: $0.part, count: $0.count) }
+      parts = fabric.partCounts.map { Count(name: $0.part, count: $0.count) }
+    case let .system(spec):
+      fabric = nil
+      system = SystemSummary(units: spec.units.map { Count(name: $0.name, count: $0.count) })
+      var fruTotals: [String: Int] = [:], partTotals: [String: Int] = [:]
+      var fruOrder: [String] = [], partOrder: [String] = []
+      for unit in spec.units {
+        let fru = scenario.catalog[unit.part]?.fru ?? unit.part
+        if fruTotals[fru] == nil { fruOrder.append(fru) }
+        if partTotals[unit.part] == nil { partOrder.append(unit.part) }
+        fruTotals[fru, default: 0] += unit.count
+        partTotals[unit.part, default: 0] += unit.count
+      }
+      frus = fruOrder.map { Count(name: $0, count: fruTotals[$0]!) }
+      parts = partOrder.map { Count(name: $0, count: partTotals[$0]!) }
+    }
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case schemaVersion, scenario, files, horizonHours, trials, seed, fabric, system, frus, parts
+  }
+
+  /// Writes `fabric` or `system` as an explicit null when absent.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(schemaVersion, forKey: .schemaVersion)
+    try c.encode(scenario, forKey: .scenario)
+    try c.encode(files, forKey: .files)
+    try c.encode(horizonHours, forKey: .horizonHours)
+    try c.encode(trials, forKey: .trials)
+    try c.encode(seed, forKey: .seed)
+    if let fabric { try c.encode(fabric, forKey: .fabric) } else { try c.encodeNil(forKey: .fabric) }
+    if let system { try c.encode(system, forKey: .system) } else { try c.encodeNil(forKey: .system) }
+    try c.encode(frus, forKey: .frus)
+    try c.encode(parts, forKey: .parts)
+  }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import ReliabilityKit
+
+/// `cposim describe`: the inventory a scenario expands into.
+struct Describe: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show what a scenario builds: switches, links, FRUs by part, lasers, optics power.",
+    discussion: """
+      Examples:
+        cposim describe Scenarios/cluster-128k-pluggable.yaml
+        cposim describe Scenarios/cluster-128k-cpo-els.yaml --json > inventory.json
+      """
+  )
+
+  @Argument(help: "The scenario file.")
+  var scenario: String
+
+  @Flag(help: "Print the inventory as JSON.")
+  var json = false
+
+  func run() throws {
+    let loaded = try ScenarioLoader.load(path: scenario)
+    let inventory = try Inventory(scenario: loaded)
+    if json {
+      print(try JSONOutput.string(inventory), terminator: "")
+    } else {
+      print(InventoryTable.render(inventory))
+    }
+  }
+}
+
+enum InventoryTable {
+  static func render(_ inventory: Inventory) -> String {
+    var lines = ["\(inventory.scenario)  (\(inventory.files.joined(separator: " <- ")))", ""]
+    func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 28, withPad: " ", startingAt: 0) + value) }
+    func int(_ n: Int) -> String {
+      let digits = String(n)
+      var out = ""
+      for (i, c) in digits.reversed().enumerated() {
+        if i > 0, i % 3 == 0 { out.append(",") }
+        out.append(c)
+      }
+      return String(out.reversed())
+    }
+    if let f = inventory.fabric {
+      row("topology", "\(f.topology), radix \(f.switchRadix), \(f.portSpeedGbps)G ports")
+      row("optics", f.optics)
+      row("GPUs", int(f.gpus))
+      row("switches", int(f.switches) + "  (" + f.switchesByTier.map { "\($0.name) \(int($0.count))" }.joined(separator: ", ") + ")")
+      row("links", int(f.links) + "  (" + f.linksByTier.map { "\($0.name) \(int($0.count))" }.joined(separator: ", ") + ")")
+      row("switch ports in use", int(f.switchPortsInUse))
+      row("pluggable transceivers", int(f.transceivers))
+      row("optical engines", int(f.opticalEngines))
+      row("ELS modules", int(f.elsModules))
+      row("lasers", int(f.lasers))
+      row("optics power", String(format: "%.1f kW (%.1f kW with PUE)", f.opticsPowerKw, f.opticsPowerWithPueKw))
+    }
+    if let s = inventory.system {
+      row("units", s.units.map { "\($0.name) x\(int($0.count))" }.joined(separator: ", "))
+    }
+    lines.append("")
+    lines.append("FRUs")
+    for fru in inventory.frus { row("  \(fru.name)", int(fru.count)) }
+    lines.append("parts")
+    for part in inventory.parts { row("  \(part.name)", int(part.count)) }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// Writes one line to standard error.
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+}

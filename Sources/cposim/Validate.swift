@@ -1,0 +1,42 @@
+import ArgumentParser
+import ReliabilityKit
+
+/// `cposim validate`: check scenario files without running them.
+struct Validate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check scenario files and report every problem with its file, line and key.",
+    discussion: """
+      Reads each scenario with everything it pulls in (extends, the part catalog, overrides) and \
+      builds its fabric. Exit status 0 when all files are valid, 1 otherwise, with one line per \
+      problem on standard error.
+
+      Examples:
+        cposim validate Scenarios/*.yaml
+        cposim validate my-cluster.yaml
+      """
+  )
+
+  @Argument(help: "Scenario files to check.")
+  var files: [String]
+
+  func validate() throws {
+    guard !files.isEmpty else { throw ValidationError("give at least one scenario file") }
+  }
+
+  func run() throws {
+    var failed = 0
+    for file in files {
+      do {
+        let scenario = try ScenarioLoader.load(path: file)
+        print("\(file): ok (\(scenario.name))")
+      } catch {
+        failed += 1
+        printError(error.description)
+      }
+    }
+    if failed > 0 {
+      printError("\(failed) of \(files.count) file\(files.count == 1 ? "" : "s") invalid")
+      throw ExitCode.failure
+    }
+  }
+}
