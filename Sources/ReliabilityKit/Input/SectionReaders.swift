@@ -7,7 +7,7 @@ enum FabricReader {
     "ports_per_optical_engine", "ports_per_els", "spare_laser_lanes", "lasers_per_module", "lasers_per_els",
     "psus_per_switch", "psus_required", "fans_per_switch", "fans_required", "parts",
   ]
-  static let roleKeys = ["transceiver", "fibre", "switch_board", "optical_engine", "els", "internal_laser", "psu", "fan", "nic"]
+  static let roleKeys = ["transceiver", "fibre", "switch_board", "cpo_switch_board", "optical_engine", "els", "internal_laser", "psu", "fan", "nic"]
 
   static func read(_ node: SourceNode, reader: InputReader) -> FabricSpec? {
     guard let f = reader.mapping(node, at: "fabric", allowed: keys) else { return nil }
@@ -32,6 +32,7 @@ enum FabricReader {
       roles.transceiver = r.text("transceiver") ?? roles.transceiver
       roles.fibre = r.text("fibre") ?? roles.fibre
       roles.switchBoard = r.text("switch_board") ?? roles.switchBoard
+      roles.cpoSwitchBoard = r.text("cpo_switch_board") ?? roles.cpoSwitchBoard
       roles.opticalEngine = r.text("optical_engine") ?? roles.opticalEngine
       roles.els = r.text("els") ?? roles.els
       roles.internalLaser = r.text("internal_laser") ?? roles.internalLaser

@@ -130,7 +130,8 @@ public struct SourceNode: Sendable, Equatable {
         result.append(entry)
       }
     }
-    return SourceNode(value: .mapping(result), file: file, line: line, column: column)
+    // The merged mapping is located where it was last changed: the most derived file.
+    return SourceNode(value: .mapping(result), file: override.file, line: override.line, column: override.column)
   }
 
   /// The value at `key` when this is a mapping.

@@ -159,7 +159,6 @@ public enum FabricBuilder {
       }
       return part
     }
-    let board = try part(roles.switchBoard, "switch_board")
     let psu = try part(roles.psu, "psu")
     let fan = try part(roles.fan, "fan")
     let transceiver = try part(roles.transceiver, "transceiver")
@@ -170,20 +169,22 @@ public enum FabricBuilder {
     for tier in tiers {
       switch spec.optics {
       case .pluggable:
+        let board = try part(roles.switchBoard, "switch_board")
         populations.append(.init(fru: board.fru, role: .switchBoard, location: tier.name, count: tier.switches,
                                  parts: [.init(part: board.id, count: 1)], blastRadiusPorts: r))
         populations.append(.init(fru: transceiver.fru, role: .transceiver, location: tier.name, count: tier.portsInUse,
                                  parts: [.init(part: transceiver.id, count: 1)], blastRadiusPorts: 1))
       case .cpo, .cpoInternalLaser:
         let engine = try part(roles.opticalEngine, "optical_engine")
+        let cpoBoard = try part(roles.cpoSwitchBoard, "cpo_switch_board")
         let engines = ceilDiv(r, spec.portsPerOpticalEngine)
-        var boardParts: [Fabric.PartCount] = [.init(part: board.id, count: 1), .init(part: engine.id, count: engines)]
+        var boardParts: [Fabric.PartCount] = [.init(part: cpoBoard.id, count: 1), .init(part: engine.id, count: engines)]
         if spec.optics == .cpoInternalLaser {
           let laser = try part(roles.internalLaser, "internal_laser")
           let lasersPerPort = Double(spec.lasersPerELS) / Double(spec.portsPerELS)
           boardParts.append(.init(part: laser.id, count: Int((Double(r) * lasersPerPort).rounded(.up))))
         }
-        populations.append(.init(fru: engine.fru, role: .switchBoard, location: tier.name, count: tier.switches,
+        populations.append(.init(fru: cpoBoard.fru, role: .switchBoard, location: tier.name, count: tier.switches,
                                  parts: boardParts, blastRadiusPorts: r))
         if spec.optics == .cpo {
           let els = try part(roles.els, "els")

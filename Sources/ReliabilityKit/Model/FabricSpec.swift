@@ -23,6 +23,7 @@ public struct FabricSpec: Sendable, Hashable {
     public var transceiver = "pluggable-800g"
     public var fibre = "fibre-patch-cord"
     public var switchBoard = "switch-board"
+    public var cpoSwitchBoard = "cpo-switch-board"
     public var opticalEngine = "cpo-optical-engine"
     public var els = "els-module"
     public var internalLaser = "cpo-internal-laser"

@@ -48,7 +48,8 @@ struct FabricBuilderTests {
     #expect(f.lasers == 512 * 8 + 192 * 8)
     #expect(f.fruCounts.first { $0.part == "cpo-switch-board" }?.count == 24)
     let board = try #require(f.populations.first { $0.role == .switchBoard })
-    #expect(board.parts == [.init(part: "switch-board", count: 1), .init(part: "cpo-optical-engine", count: 8)])
+    #expect(board.parts == [.init(part: "cpo-switch-board", count: 1), .init(part: "cpo-optical-engine", count: 8)])
+    #expect(f.count(ofPart: "switch-board") == 0)
     #expect(board.blastRadiusPorts == 64)
     #expect(f.populations.first { $0.role == .els }?.blastRadiusPorts == 8)
     // 192 × 56 W + 192 × 16 W + 512 × 16 W.

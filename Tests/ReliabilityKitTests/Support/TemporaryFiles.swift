@@ -49,6 +49,8 @@ let testCatalog = """
                        modes: {damage: {distribution: {kind: exponential, afr: 0.05%}}}}
     switch-board: {fru: switch-board, power_w: 913, unit_cost_usd: 36000, source: estimate,
                    modes: {hardware: {distribution: {kind: exponential, afr: 5%}}}}
+    cpo-switch-board: {fru: cpo-switch-board, power_w: 913, unit_cost_usd: 50000, source: estimate,
+                       modes: {hardware: {distribution: {kind: exponential, afr: 5%}}}}
     cpo-optical-engine: {fru: cpo-switch-board, power_w: 56, unit_cost_usd: 0, source: estimate,
                          modes: {engine: {distribution: {kind: exponential, mtbf: 162500h}}}}
     els-module: {fru: els-module, power_w: 16, unit_cost_usd: 1500, source: estimate,

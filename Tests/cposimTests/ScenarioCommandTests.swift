@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import cposim
+@testable import ReliabilityKit
+
+/// The repository root, found from this file's path (Tests/cposimTests/...).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite("validate and describe")
+struct ScenarioCommandTests {
+  static let scenarioFiles: [String] = {
+    let folder = repositoryRoot.appendingPathComponent("Scenarios")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.filter { $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0).path }
+  }()
+
+  @Test("every scenario shipped in Scenarios/ is valid", arguments: scenarioFiles)
+  func shippedScenariosAreValid(path: String) throws {
+    _ = try ScenarioLoader.load(path: path)
+  }
+
+  @Test("the shipped scenarios cover pluggable, CPO with ELS, CPO with internal lasers, 16k and 128k")
+  func coverage() throws {
+    let names = Self.scenarioFiles.map { URL(fileURLWithPath: $0).lastPathComponent }
+    for expected in ["cluster-16k-pluggable.yaml", "cluster-16k-cpo-els.yaml", "cluster-128k-pluggable.yaml",
+                     "cluster-128k-cpo-els.yaml", "cluster-16k-cpo-internal-laser.yaml", "llama3-calibration.yaml"] {
+      #expect(names.contains(expected))
+    }
+  }
+
+  @Test("validate exits 1 and lists every problem when a file is invalid")
+  func validateFails() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let bad = directory.appendingPathComponent("bad.yaml")
+    try "catalog: \(repositoryRoot.path)/FailureData/parts.yaml\ntrials: 0\nfabric: {topology: leaf-spine, gpus: 64, optics: pluggabel}\n"
+      .write(to: bad, atomically: true, encoding: .utf8)
+    let command = try #require(try CPOSim.parseAsRoot(["validate", bad.path]) as? Validate)
+    #expect(throws: ExitCode.failure) { try command.run() }
+    do {
+      _ = try ScenarioLoader.load(path: bad.path)
+    } catch {
+      #expect(error.errors.count == 2)
+    }
+  }
+
+  @Test("describe --json gives the inventory of the 128k CPO cluster")
+  func describeJSON() throws {
+    let path = repositoryRoot.appendingPathComponent("Scenarios/cluster-128k-cpo-els.yaml").path
+    let inventory = try Inventory(scenario: try ScenarioLoader.load(path: path))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(try JSONOutput.string(inventory).utf8)) as? [String: Any])
+    let fabric = try #require(json["fabric"] as? [String: Any])
+    #expect(fabric["switches"] as? Int == 5120)
+    #expect(fabric["switch_ports_in_use"] as? Int == 655_360)
+    #expect(fabric["transceivers"] as? Int == 131_072)
+    #expect(fabric["optical_engines"] as? Int == 81_920)
+    #expect(fabric["els_modules"] as? Int == 81_920)
+    #expect(json["system"] is NSNull)
+    #expect(json["schema_version"] as? Int == 1)
+  }
+
+  @Test("the published 128k counts: ~655k transceiver ports, ~5 M vs ~1 M lasers on the switch side")
+  func publishedCounts() throws {
+    func fabric(_ name: String) throws -> Fabric {
+      let scenario = try ScenarioLoader.load(path: repositoryRoot.appendingPathComponent("Scenarios/\(name)").path)
+      guard case let .fabric(spec) = scenario.plant else { throw ModelError.fabric("not a fabric") }
+      return try FabricBuilder.build(spec, catalog: scenario.catalog)
+    }
+    let pluggable = try fabric("cluster-128k-pluggable.yaml"), cpo = try fabric("cluster-128k-cpo-els.yaml")
+    #expect(pluggable.switchPortsInUse == 655_360)
+    let nicLasers = 131_072 * 8
+    // Switch-side lasers: 5.24 M with pluggables, 0.66 M in ELS modules with CPO.
+    #expect(pluggable.lasers - nicLasers == 5_242_880)
+    #expect(cpo.lasers - nicLasers == 655_360)
+  }
+}
