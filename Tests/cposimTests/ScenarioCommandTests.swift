@@ -71,8 +71,8 @@ struct ScenarioCommandTests {
     let pluggable = try fabric("cluster-128k-pluggable.yaml"), cpo = try fabric("cluster-128k-cpo-els.yaml")
     #expect(pluggable.switchPortsInUse == 655_360)
     let nicLasers = 131_072 * 8
-    // Switch-side lasers: 5.24 M with pluggables, 0.66 M in ELS modules with CPO.
+    // Switch-side lasers: 5.24 M with pluggables, 1.31 M in ELS modules with CPO (2 per port).
     #expect(pluggable.lasers - nicLasers == 5_242_880)
-    #expect(cpo.lasers - nicLasers == 655_360)
+    #expect(cpo.lasers - nicLasers == 1_310_720)
   }
 }

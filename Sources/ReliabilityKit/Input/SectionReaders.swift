@@ -56,7 +56,7 @@ enum FabricReader {
       portsPerELS: f.integer("ports_per_els", minimum: 1) ?? 8,
       spareLaserLanes: f.integer("spare_laser_lanes", minimum: 0) ?? 0,
       lasersPerModule: f.integer("lasers_per_module", minimum: 0) ?? 8,
-      lasersPerELS: f.integer("lasers_per_els", minimum: 1) ?? 8,
+      lasersPerELS: f.integer("lasers_per_els", minimum: 1) ?? 16,
       psusPerSwitch: psus, psusRequired: psusRequired, fansPerSwitch: fans, fansRequired: fansRequired, roles: roles)
   }
 }

@@ -49,7 +49,7 @@ public struct FabricSpec: Sendable, Hashable {
   public var spareLaserLanes: Int
   /// Lasers in one pluggable module (8 for 800G DR8 or 2xFR4).
   public var lasersPerModule: Int
-  /// Lasers in one ELS module.
+  /// Lasers in one ELS module (16 for 8 ports: 2 per port, NVIDIA's "4x fewer lasers" than 8 per module).
   public var lasersPerELS: Int
   public var psusPerSwitch: Int
   public var psusRequired: Int
