@@ -1,0 +1,130 @@
+import Foundation
+
+/// The time to failure of one FRU: every failure mode of every part inside it competes, and the
+/// first to occur wins.
+///
+/// A part that appears m times in the FRU (eight optical engines on a CPO board) contributes its
+/// mode m times: the minimum of m independent copies, with survival S(t)^m.
+///
+/// The engine asks four questions, all answered exactly:
+/// - `probabilityOfFailure(by:)`: P(T <= h) = 1 − Π S_i(h)^(m_i), for the binomial count of the
+///   units of a new population that fail within the horizon;
+/// - `sampleFirstFailure(by:using:)`: (T, mode) conditioned on T <= h, for those units. Modes are
+///   conditioned one at a time: mode i fires before h with probability F_i(h) / P(any of modes
+///   i... fires before h), which makes the joint draw exact without rejection;
+/// - `sampleFresh(using:)`: (T, mode) for a unit just renewed;
+/// - `sampleAfterSurvival(age:using:)`: (T, mode) given T > age, for a unit that was cleaned or
+///   flapped but not renewed, so it keeps its age.
+struct FailureModel: Sendable {
+  struct Mode: Sendable {
+    /// Index of the part in the FRU's part list, and of the mode in the part's mode list.
+    let part: Int
+    let mode: Int
+    let distribution: Distribution
+    /// How many copies of the part are in the FRU.
+    let multiplicity: Int
+  }
+
+  let modes: [Mode]
+
+  init(modes: [Mode]) {
+    self.modes = modes
+  }
+
+  /// S(h)^m for one mode.
+  @inline(__always)
+  private func survival(_ mode: Mode, _ h: Hours) -> Double {
+    let s = mode.distribution.survival(h)
+    return mode.multiplicity == 1 ? s : pow(s, Double(mode.multiplicity))
+  }
+
+  /// P(the FRU fails within h of being new).
+  func probabilityOfFailure(by h: Hours) -> Double {
+    var allSurvive = 1.0
+    for mode in modes { allSurvive *= survival(mode, h) }
+    return 1 - allSurvive
+  }
+
+  /// The minimum of m iid copies of `mode`'s distribution.
+  private func sampleMinimum(_ mode: Mode, using source: RandomSource) -> Hours {
+    if mode.multiplicity == 1 { return mode.distribution.sample(using: source) }
+    if case let .exponential(e) = mode.distribution {
+      return -log1p(-source.uniform()) / (e.rate * Double(mode.multiplicity))
+    }
+    // F_min(t) = 1 − S(t)^m  ⇒  t = F⁻¹(1 − (1 − u)^(1/m)).
+    let u = source.uniform()
+    return mode.distribution.quantile(-expm1(log1p(-u) / Double(mode.multiplicity)))
+  }
+
+  /// The minimum of m copies, conditioned on being <= h.
+  private func sampleMinimum(_ mode: Mode, by h: Hours, using source: RandomSource) -> Hours {
+    if mode.multiplicity == 1 {
+      // The distribution's own truncated sampler is exact and tail-stable.
+      return (try? mode.distribution.sample(truncatedTo: 0...h, using: source)) ?? h
+    }
+    let m = Double(mode.multiplicity)
+    if case let .exponential(e) = mode.distribution {
+      let rate = e.rate * m
+      return min(-log1p(-source.uniform() * -expm1(-rate * h)) / rate, h)
+    }
+    let fh = 1 - survival(mode, h)
+    let u = source.uniform() * fh
+    return min(mode.distribution.quantile(-expm1(log1p(-u) / m)), h)
+  }
+
+  /// (T, mode) of a new unit conditioned on T <= h.
+  /// - Precondition: `probabilityOfFailure(by: h) > 0`.
+  func sampleFirstFailure(by h: Hours, using source: RandomSource) -> (time: Hours, mode: Int) {
+    // P(some mode in i..<n fires by h), computed from the end.
+    var tailSurvival = [Double](repeating: 1, count: modes.count + 1)
+    for i in stride(from: modes.count - 1, through: 0, by: -1) { tailSurvival[i] = tailSurvival[i + 1] * survival(modes[i], h) }
+    var best: (time: Hours, mode: Int)?
+    var conditioned = true  // still conditioned on "at least one of the remaining modes fires by h"
+    for (i, mode) in modes.enumerated() {
+      let fi = 1 - survival(mode, h)
+      let pFires: Double
+      if conditioned {
+        let pAny = 1 - tailSurvival[i]
+        pFires = pAny > 0 ? fi / pAny : 0
+      } else {
+        pFires = fi
+      }
+      if source.uniform() < pFires {
+        let t = sampleMinimum(mode, by: h, using: source)
+        if best == nil || t < best!.time { best = (t, i) }
+        conditioned = false
+      }
+    }
+    return best ?? (h, modes.count - 1)
+  }
+
+  /// (T, mode) of a unit that has just been renewed (T may exceed any horizon).
+  func sampleFresh(using source: RandomSource) -> (time: Hours, mode: Int) {
+    var best = (time: Hours.infinity, mode: 0)
+    for (i, mode) in modes.enumerated() {
+      let t = sampleMinimum(mode, using: source)
+      if t < best.time { best = (t, i) }
+    }
+    return best
+  }
+
+  /// (T, mode) of a unit of the given age, conditioned on T > age (it has survived so far).
+  func sampleAfterSurvival(age: Hours, using source: RandomSource) -> (time: Hours, mode: Int) {
+    guard age > 0 else { return sampleFresh(using: source) }
+    var best = (time: Hours.infinity, mode: 0)
+    for (i, mode) in modes.enumerated() {
+      let t: Hours
+      if case let .exponential(e) = mode.distribution {
+        t = age - log1p(-source.uniform()) / (e.rate * Double(mode.multiplicity))
+      } else if mode.multiplicity == 1 {
+        t = (try? mode.distribution.sample(truncatedTo: age...Double.infinity, using: source)) ?? .infinity
+      } else {
+        // S_min(t | > age) = (S(t)/S(age))^m  ⇒  S(t) = S(age) (1 − u)^(1/m).
+        let target = mode.distribution.survival(age) * exp(log1p(-source.uniform()) / Double(mode.multiplicity))
+        t = max(age, mode.distribution.quantile(1 - target))
+      }
+      if t < best.time { best = (t, i) }
+    }
+    return best
+  }
+}

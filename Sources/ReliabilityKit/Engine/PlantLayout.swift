@@ -1,0 +1,211 @@
+import Foundation
+
+/// Everything a trial needs that does not change between trials: the FRU populations with
+/// their failure models and workflows, and how a unit maps onto links, switches or the system
+/// structure. Built once per scenario and shared (read-only) by all trials.
+struct PlantLayout: Sendable {
+  struct Population: Sendable {
+    /// `fru@location`, also the name of the population's random stream.
+    let name: String
+    let fru: String
+    let role: Fabric.Population.Role?
+    let location: String
+    let count: Int
+    /// The parts inside one FRU, with their counts.
+    let parts: [(part: Part, count: Int)]
+    let model: FailureModel
+    let workflow: Workflow
+    /// Index of the FRU's spare stock in `PlantLayout.spareFRUs`.
+    let spareIndex: Int
+    /// Failures a unit absorbs before it goes down (spare laser lanes of an ELS).
+    let absorbable: Int
+    /// The stream key of the population's failure draws (common random numbers).
+    let streamKey: UInt64
+
+    /// The failure mode behind `model.modes[index]`.
+    func mode(_ index: Int) -> (part: Part, mode: FailureMode) {
+      let m = model.modes[index]
+      let part = parts[m.part].part
+      return (part, part.modes[m.mode])
+    }
+  }
+
+  enum Kind: Sendable {
+    case system(SystemSpec, unitOfPopulation: [Int])
+    case fabric(FabricLayout)
+  }
+
+  let populations: [Population]
+  let spareFRUs: [String]
+  let kind: Kind
+
+  init(scenario: Scenario) throws(ModelError) {
+    var populations: [Population] = []
+    var spareFRUs: [String] = []
+    func spareIndex(_ fru: String) -> Int {
+      if let i = spareFRUs.firstIndex(of: fru) { return i }
+      spareFRUs.append(fru)
+      return spareFRUs.count - 1
+    }
+    func model(_ parts: [(part: Part, count: Int)]) -> FailureModel {
+      var modes: [FailureModel.Mode] = []
+      for (p, entry) in parts.enumerated() {
+        for (m, mode) in entry.part.modes.enumerated() {
+          modes.append(.init(part: p, mode: m, distribution: mode.distribution, multiplicity: entry.count))
+        }
+      }
+      return FailureModel(modes: modes)
+    }
+    func workflow(_ fru: String, role: Fabric.Population.Role?) -> Workflow {
+      if let w = scenario.repair.workflows[fru] { return w }
+      switch role {
+      case .els: return .default(action: .laserSwap)
+      case .switchBoard, .nic: return .default(action: .boardReplace)
+      case .transceiver: return .default(action: .hotSwap)
+      default:
+        var w = Workflow.default(action: .hotSwap)
+        w.cleanFirst = false
+        return w
+      }
+    }
+
+    switch scenario.plant {
+    case let .system(system):
+      var unitOfPopulation: [Int] = []
+      for (u, unit) in system.units.enumerated() {
+        guard let part = scenario.catalog[unit.part] else { throw .unknownPart(id: unit.part, role: "system unit", suggestion: nil) }
+        let parts = [(part: part, count: 1)]
+        populations.append(Population(
+          name: unit.name, fru: part.fru, role: nil, location: unit.name, count: unit.count, parts: parts,
+          model: model(parts), workflow: workflow(part.fru, role: nil), spareIndex: spareIndex(part.fru),
+          absorbable: 0, streamKey: SeedSequence.streamKey("\(part.fru)@\(unit.name)")))
+        unitOfPopulation.append(u)
+      }
+      kind = .system(system, unitOfPopulation: unitOfPopulation)
+    case let .fabric(spec):
+      let fabric = try FabricBuilder.build(spec, catalog: scenario.catalog)
+      for p in fabric.populations {
+        let parts = p.parts.map { (part: scenario.catalog[$0.part]!, count: $0.count) }
+        populations.append(Population(
+          name: "\(p.fru)@\(p.location)", fru: p.fru, role: p.role, location: p.location, count: p.count, parts: parts,
+          model: model(parts), workflow: workflow(p.fru, role: p.role), spareIndex: spareIndex(p.fru),
+          absorbable: p.role == .els ? spec.spareLaserLanes : 0,
+          streamKey: SeedSequence.streamKey("\(p.fru)@\(p.location)")))
+      }
+      kind = .fabric(FabricLayout(fabric: fabric, catalog: scenario.catalog))
+    }
+    self.populations = populations
+    self.spareFRUs = spareFRUs
+  }
+}
+
+/// The wiring of a built fabric: which links a switch, port, module or laser source carries.
+///
+/// Links are numbered in groups: NIC–leaf links 0..<G (link i serves GPU i), then leaf–spine
+/// links (link j leaves leaf j / u), then spine–core links. Leaf l's ports are its NIC links
+/// followed by its uplinks. In a three-tier Clos, leaf–spine link j reaches spine
+/// pod·u + (j mod u) of its pod, and spine–core link j mirrors leaf–spine link j on the same
+/// spine and reaches core j mod C; in a leaf-spine, leaf–spine link j reaches spine j mod S.
+struct FabricLayout: Sendable {
+  let gpus: Int
+  let gpusPerNode: Int
+  let radix: Int
+  let down: Int
+  let up: Int
+  let leaves: Int
+  let spines: Int
+  let cores: Int
+  let threeTier: Bool
+  let leafSpineLinks: Int
+  let portsPerEngine: Int
+  let portsPerELS: Int
+  let lasersPerPort: Double
+  let psusPerSwitch: Int
+  let psusRequired: Int
+  let fansPerSwitch: Int
+  let fansRequired: Int
+  /// Part ids by role, to tell a board's own failure from an engine or laser failure.
+  let boardParts: Set<String>
+  let enginePart: String
+  let laserPart: String
+
+  init(fabric: Fabric, catalog: PartCatalog) {
+    let spec = fabric.spec
+    gpus = spec.gpus
+    gpusPerNode = spec.gpusPerNode
+    radix = spec.switchRadix
+    down = fabric.tiers[0].downlinksPerSwitch
+    up = fabric.tiers[0].uplinksPerSwitch
+    leaves = fabric.tiers[0].switches
+    spines = fabric.tiers[1].switches
+    cores = fabric.tiers.count > 2 ? fabric.tiers[2].switches : 0
+    threeTier = fabric.tiers.count > 2
+    leafSpineLinks = fabric.links[1].count
+    portsPerEngine = spec.portsPerOpticalEngine
+    portsPerELS = spec.portsPerELS
+    lasersPerPort = Double(spec.lasersPerELS) / Double(spec.portsPerELS)
+    psusPerSwitch = spec.psusPerSwitch
+    psusRequired = spec.psusRequired
+    fansPerSwitch = spec.fansPerSwitch
+    fansRequired = spec.fansRequired
+    boardParts = [spec.roles.switchBoard, spec.roles.cpoSwitchBoard]
+    enginePart = spec.roles.opticalEngine
+    laserPart = spec.roles.internalLaser
+  }
+
+  var linkCount: Int { gpus + leafSpineLinks * (threeTier ? 2 : 1) }
+  var leafSpineOffset: Int { gpus }
+  var spineCoreOffset: Int { gpus + leafSpineLinks }
+
+  /// Switches per tier: 0 leaf, 1 spine, 2 core.
+  func switches(inTier tier: Int) -> Int { [leaves, spines, cores][tier] }
+
+  static func tierIndex(_ name: String) -> Int? { ["leaf": 0, "spine": 1, "core": 2][name] }
+
+  /// The links on the ports of a switch, in port order.
+  func links(ofSwitch s: Int, tier: Int) -> [Int] {
+    switch tier {
+    case 0:
+      let nic = Array((s * down)..<min((s + 1) * down, gpus))
+      return nic + (0..<up).map { leafSpineOffset + s * up + $0 }
+    case 1:
+      var downlinks: [Int] = []
+      if threeTier {
+        let pod = s / up, k = s % up, perPod = radix / 2
+        for leaf in (pod * perPod)..<min((pod + 1) * perPod, leaves) { downlinks.append(leaf * up + k) }
+      } else {
+        downlinks = Array(stride(from: s, to: leafSpineLinks, by: spines))
+      }
+      let result = downlinks.map { leafSpineOffset + $0 }
+      return threeTier ? result + downlinks.map { spineCoreOffset + $0 } : result
+    default:
+      return stride(from: s, to: leafSpineLinks, by: cores).map { spineCoreOffset + $0 }
+    }
+  }
+
+  /// The link of unit `index` of a link-level population (transceiver, fibre, NIC).
+  func link(ofUnit index: Int, role: Fabric.Population.Role, location: String) -> Int {
+    switch (role, location) {
+    case (.transceiver, "leaf"): return index < gpus ? index : leafSpineOffset + (index - gpus)
+    case (.transceiver, "spine"): return index < leafSpineLinks ? leafSpineOffset + index : spineCoreOffset + (index - leafSpineLinks)
+    case (.transceiver, "core"): return spineCoreOffset + index
+    case (.fibre, "leaf-spine"): return leafSpineOffset + index
+    case (.fibre, "spine-core"): return spineCoreOffset + index
+    default: return index  // NIC-side transceivers, NICs and NIC–leaf fibres
+    }
+  }
+
+  /// How a job placed on GPUs 0..<jobGPUs depends on `link`.
+  func dependency(of link: Int, jobGPUs: Int) -> JobDependency {
+    if link < gpus { return link < jobGPUs ? .direct : .none }
+    let jobLeaves = (jobGPUs + down - 1) / down
+    guard jobLeaves > 1 else { return .none }
+    if link < spineCoreOffset {
+      return (link - leafSpineOffset) / up < jobLeaves ? .uplink : .none
+    }
+    let jobPods = (jobLeaves + radix / 2 - 1) / (radix / 2)
+    return jobPods > 1 ? .uplink : .none
+  }
+
+  enum JobDependency { case direct, uplink, none }
+}

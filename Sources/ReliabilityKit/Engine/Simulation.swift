@@ -1,0 +1,36 @@
+/// Runs the trials of a scenario. (Parallel and sharded runs build on `runTrial`.)
+public struct Simulation: Sendable {
+  public let scenario: Scenario
+  let layout: PlantLayout
+
+  /// - Throws: `ModelError` when the scenario's plant cannot be built.
+  public init(scenario: Scenario) throws(ModelError) {
+    self.scenario = scenario
+    layout = try PlantLayout(scenario: scenario)
+  }
+
+  /// Runs trial `index` of the master seed `seed`. The outcome depends only on
+  /// (scenario, seed, index, tool version), never on which thread runs it or in what order.
+  /// - Parameter trace: receives every event of the trial, in order, when given.
+  public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil) -> TrialOutcome {
+    Trial(layout: layout, scenario: scenario, seeds: SeedSequence(master: seed), trial: index, trace: trace).run()
+  }
+
+  /// Runs trials `range` in order.
+  public func run(trials range: Range<Int>, seed: UInt64) -> [TrialOutcome] {
+    range.map { runTrial($0, seed: seed) }
+  }
+
+  /// Names of the FRU populations, in the order of `TrialOutcome.failures`.
+  public var populationNames: [String] { layout.populations.map(\.name) }
+
+  /// `part/mode` names of each population's failure modes, in the order of `TrialOutcome.failures`.
+  public var modeNames: [[String]] {
+    layout.populations.map { population in
+      population.model.modes.indices.map { let m = population.mode($0); return "\(m.part.id)/\(m.mode.id)" }
+    }
+  }
+
+  /// FRU ids of the spare pools, in the order of `TrialOutcome.sparesUsed`.
+  public var spareFRUs: [String] { layout.spareFRUs }
+}
