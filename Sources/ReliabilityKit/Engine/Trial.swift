@@ -32,7 +32,7 @@ final class Trial {
   // MARK: State
 
   enum Event {
-    case flapEnd(ticketless: Impact)
+    case flapEnd(ticketless: Impact, duration: Hours)
     case detected(ticket: Int)
     case dispatch(ticket: Int)
     case shiftStart
@@ -250,8 +250,9 @@ final class Trial {
     if case let .flap(duration) = mode.effect {
       outcome.flaps += 1
       let impact = impactOf(population: p, unit: u, part: part, planned: false)
-      apply(impact, down: true, planned: false)
-      push(.flapEnd(ticketless: impact), after: duration.sample(using: repairSource), priority: .restoration)
+      let length = duration.sample(using: repairSource)
+      apply(impact, down: true, planned: false, flap: length)
+      push(.flapEnd(ticketless: impact, duration: length), after: length, priority: .restoration)
       scheduleNextFailure(population: p, unit: u, keepAge: true)
       return
     }
@@ -294,8 +295,8 @@ final class Trial {
 
   private func handle(_ event: Event) {
     switch event {
-    case let .flapEnd(impact):
-      apply(impact, down: false, planned: false)
+    case let .flapEnd(impact, duration):
+      apply(impact, down: false, planned: false, flap: duration)
     case let .detected(ticket):
       decide(ticket)
     case let .dispatch(ticket):
@@ -531,15 +532,17 @@ final class Trial {
     return link + 1 < f.linkCount ? link + 1 : (link > 0 ? link - 1 : nil)
   }
 
-  private func apply(_ impact: Impact, down: Bool, planned: Bool) {
+  /// Takes `impact` out of service (`down`) or returns it. `flap` is the length of the outage
+  /// when it is a flap, which jobs that tolerate it ignore.
+  private func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil) {
     switch impact {
     case .none:
       return
     case let .systemUnit(p):
       unitDown[p] += down ? 1 : -1
-      updateSystem(planned: planned)
+      updateSystem(planned: planned, flap: flap)
     case let .links(links):
-      changeLinks(links, down: down, planned: planned)
+      changeLinks(links, down: down, planned: planned, flap: flap)
     case let .switchDown(tier, index):
       changeSwitch(tier: tier, index: index, down: down, planned: planned)
     case let .cooling(tier, index, isPSU):
@@ -565,7 +568,7 @@ final class Trial {
     changeLinks(f.links(ofSwitch: index, tier: tier), down: down, planned: planned)
   }
 
-  private func changeLinks(_ links: [Int], down: Bool, planned: Bool) {
+  private func changeLinks(_ links: [Int], down: Bool, planned: Bool, flap: Hours? = nil) {
     guard case let .fabric(f) = layout.kind else { return }
     var changed: [Int] = []
     for link in links {
@@ -582,6 +585,7 @@ final class Trial {
     }
     guard !changed.isEmpty else { return }
     for j in jobs.indices {
+      if let flap, flap <= jobs[j].spec.flapTolerance { continue }
       var nodes: [Int] = []
       var uplink = false
       for link in changed {
@@ -602,7 +606,7 @@ final class Trial {
     }
   }
 
-  private func updateSystem(planned: Bool) {
+  private func updateSystem(planned: Bool, flap: Hours? = nil) {
     guard case let .system(system, _) = layout.kind else { return }
     let up = Self.isUp(system.structure, units: system.units, down: unitDown)
     guard up != systemUp else { return }
@@ -615,6 +619,7 @@ final class Trial {
     }
     systemUp = up
     for j in jobs.indices {
+      if let flap, flap <= jobs[j].spec.flapTolerance { continue }
       let restart = up ? jobs[j].linksUp(directNodes: [0], at: now)
                        : jobs[j].linksDown(directNodes: [0], uplinkInterrupts: false, planned: planned, at: now)
       if let restart { push(.jobRestarted(job: j, token: restart.token), after: restart.at - now, priority: .job) }

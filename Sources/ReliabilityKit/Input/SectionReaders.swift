@@ -189,7 +189,7 @@ enum RepairReader {
 enum JobReader {
   static let keys = [
     "name", "gpus", "checkpoint_interval", "checkpoint_write", "restart_overhead", "usd_per_gpu_hour",
-    "background_rate", "uplink_interrupt_probability",
+    "background_rate", "uplink_interrupt_probability", "flap_tolerance",
   ]
 
   static func read(_ node: SourceNode?, reader: InputReader) -> [JobSpec] {
@@ -212,7 +212,8 @@ enum JobReader {
         restartOverhead: j.duration("restart_overhead") ?? 10.0 / 60,
         usdPerGPUHour: j.number("usd_per_gpu_hour", range: 0...1e6, rangeText: "a price of 0 or more") ?? 2.0,
         backgroundRatePerNodeHour: j.rate("background_rate") ?? 0,
-        uplinkInterruptProbability: j.probability("uplink_interrupt_probability") ?? 1))
+        uplinkInterruptProbability: j.probability("uplink_interrupt_probability") ?? 1,
+        flapTolerance: j.duration("flap_tolerance") ?? 0))
     }
     return jobs
   }

@@ -151,6 +151,8 @@ public struct JobSpec: Sendable, Hashable {
   /// Probability that a failed uplink (leaf–spine and above) interrupts the job; multipath
   /// absorbs the rest.
   public var uplinkInterruptProbability: Double
+  /// Link flaps no longer than this do not interrupt the job (transport retries ride them out).
+  public var flapTolerance: Hours = 0
 }
 
 /// Prices that turn counts into money.
