@@ -76,3 +76,51 @@ struct ScenarioCommandTests {
     #expect(cpo.lasers - nicLasers == 1_310_720)
   }
 }
+
+@Suite("run")
+struct RunCommandTests {
+  @Test("run --trace K writes trial K's events as NDJSON, the same for the same seed")
+  func trace() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let scenario = directory.appendingPathComponent("s.yaml")
+    try """
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      horizon: 1y
+      trials: 2
+      fabric: {topology: leaf-spine, gpus: 256, switch_radix: 64, optics: cpo}
+      jobs: [{name: train, gpus: 256}]
+      """.write(to: scenario, atomically: true, encoding: .utf8)
+    var outputs: [Data] = []
+    for name in ["a.ndjson", "b.ndjson"] {
+      let out = directory.appendingPathComponent(name).path
+      let command = try #require(try CPOSim.parseAsRoot(["run", scenario.path, "--trace", "1", "--trace-output", out]) as? Run)
+      try command.run()
+      outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+    }
+    #expect(outputs[0] == outputs[1])
+    let lines = String(decoding: outputs[0], as: UTF8.self).split(separator: "\n")
+    #expect(lines.count > 10)
+    var last = -1.0
+    for line in lines {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      let t = try #require(object["t_hours"] as? Double)
+      #expect(t >= last && t <= 8760)
+      last = t
+      #expect(object["event"] is String && object["detail"] is String && object["unit"] is Int)
+    }
+  }
+
+  @Test("run rejects a negative trace index and zero trials (exit 64)")
+  func validation() {
+    for arguments in [["run", "x.yaml", "--trace", "-1"], ["run", "x.yaml", "--trials", "0"]] {
+      do {
+        _ = try CPOSim.parseAsRoot(arguments)
+        Issue.record("expected a validation error for \(arguments)")
+      } catch {
+        #expect(CPOSim.exitCode(for: error) == .validationFailure)
+      }
+    }
+  }
+}
