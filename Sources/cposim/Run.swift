@@ -2,17 +2,21 @@ import ArgumentParser
 import Foundation
 import ReliabilityKit
 
-/// `cposim run`: simulate a scenario.
+/// `cposim run`: simulate a scenario and report it.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Simulate a scenario's trials and summarise them.",
+    abstract: "Simulate a scenario's trials and report availability, interruptions and cost with intervals.",
     discussion: """
-      Runs the scenario's trials (override with --trials and --seed) and prints mean counts per \
-      trial. With --trace K it also writes every event of trial K as one JSON object per line \
-      (NDJSON): time in hours, event, the unit's population and index, and a detail.
+      Prints a summary table (mean, 95% confidence interval, median and 95th percentile over \
+      trials) and writes the full JSON report with -o. The report is a pure function of the \
+      scenario files, the seed, the trial count and the cposim version.
+
+      --per-trial writes one JSON line of metrics per trial. --trace K writes every event of \
+      trial K as NDJSON: time in hours, event, the unit's population and index, and a detail.
 
       Examples:
-        cposim run Scenarios/cluster-16k-cpo-els.yaml --trials 200
+        cposim run Scenarios/cluster-16k-cpo-els.yaml -o out/cpo.json
+        cposim run Scenarios/cluster-16k-pluggable.yaml --trials 200 --seed 7 --per-trial trials.ndjson
         cposim run Scenarios/cluster-16k-pluggable.yaml --trace 0 --trace-output story.ndjson
       """
   )
@@ -20,17 +24,26 @@ struct Run: ParsableCommand {
   @Argument(help: "The scenario file.")
   var scenario: String
 
+  @Option(name: .shortAndLong, help: "Write the JSON report here.")
+  var output: String?
+
   @Option(help: "Number of trials (default: the scenario's).")
   var trials: Int?
 
   @Option(help: "Master seed (default: the scenario's).")
   var seed: UInt64?
 
+  @Option(help: "Write each trial's metrics as NDJSON here.")
+  var perTrial: String?
+
   @Option(help: "Write the event log of trial K as NDJSON.")
   var trace: Int?
 
   @Option(help: "Where --trace writes ('-' for standard output).")
   var traceOutput: String = "trace.ndjson"
+
+  @Flag(help: "No progress bar.")
+  var quiet = false
 
   func validate() throws {
     if let trials, trials < 1 { throw ValidationError("'--trials' must be at least 1 (got \(trials))") }
@@ -42,19 +55,30 @@ struct Run: ParsableCommand {
     let simulation = try Simulation(scenario: loaded)
     let seed = seed ?? loaded.seed
     let count = trials ?? loaded.trials
-    if let trace {
-      try writeTrace(simulation: simulation, trial: trace, seed: seed)
-    }
-    let outcomes = simulation.run(trials: 0..<count, seed: seed)
-    print(RunTable.render(scenario: loaded, simulation: simulation, outcomes: outcomes, seed: seed))
+    if let trace { try writeTrace(simulation: simulation, trial: trace, seed: seed) }
+    let metrics = TrialMetrics(simulation: simulation)
+    let progress = ProgressBar(total: count, label: loaded.name, quiet: quiet)
+    var lines = Data()
+    let lineEncoder = JSONOutput.lineEncoder()
+    let statistics = simulation.statistics(
+      trials: 0..<count, seed: seed, metrics: metrics,
+      perTrial: perTrial == nil ? nil : { trial, outcome in
+        let values = metrics.values(outcome)
+        var object: [String: FiniteOrNull] = ["trial": FiniteOrNull(Double(trial))]
+        for (definition, value) in zip(metrics.definitions, values) { object[definition.name] = FiniteOrNull(value) }
+        if let line = try? lineEncoder.encode(object) { lines.append(line); lines.append(0x0A) }
+      },
+      progress: progress.update)
+    let report = RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: seed)
+    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let perTrial { try lines.write(to: URL(fileURLWithPath: perTrial), options: .atomic) }
+    print(ReportTable.render(report))
+    if let output { printError("report written to \(output)") }
   }
 
-  /// Writes the trace to a temporary file first and moves it into place, so a failed run never
-  /// leaves a half-written trace.
+  /// Writes the trace in one go, atomically, so a failed run never leaves half a trace.
   private func writeTrace(simulation: Simulation, trial: Int, seed: UInt64) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
+    let encoder = JSONOutput.lineEncoder()
     var lines = Data()
     var encodingError: (any Error)?
     _ = simulation.runTrial(trial, seed: seed) { record in
@@ -75,35 +99,38 @@ struct Run: ParsableCommand {
   }
 }
 
-/// The summary `cposim run` prints until the full report (mean counts per trial).
-enum RunTable {
-  static func render(scenario: Scenario, simulation: Simulation, outcomes: [TrialOutcome], seed: UInt64) -> String {
-    let n = Double(outcomes.count)
-    func mean(_ f: (TrialOutcome) -> Double) -> Double { outcomes.reduce(0) { $0 + f($1) } / n }
-    func row(_ label: String, _ value: Double, _ unit: String = "") -> String {
-      label.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%14.6g", value) + (unit.isEmpty ? "" : " \(unit)")
-    }
-    var lines = ["\(scenario.name): \(outcomes.count) trials, seed \(seed), horizon \(String(format: "%g", scenario.horizon)) h", ""]
-    lines.append("mean per trial")
-    lines.append(row("failures", mean { Double($0.failures.joined().reduce(0, +)) }))
-    lines.append(row("  flaps", mean { Double($0.flaps) }))
-    lines.append(row("repairs", mean { Double($0.repairsByAction.values.reduce(0, +)) }))
-    lines.append(row("  cleaned, no spare", mean { Double($0.cleaned) }))
-    lines.append(row("  drains (planned)", mean { Double($0.drains) }))
-    lines.append(row("technician hands-on", mean { $0.handsOnHours }, "h"))
-    lines.append(row("wait for technician", mean { $0.technicianWaitHours }, "h"))
-    lines.append(row("wait for spare", mean { $0.spareWaitHours }, "h"))
-    if outcomes.first?.linkCount ?? 0 > 0 {
-      lines.append(row("link availability", mean { 1 - $0.linkDownHours / (Double($0.linkCount) * $0.horizon) }))
-      lines.append(row("switch availability", mean { 1 - $0.switchDownHours / (Double($0.switchCount) * $0.horizon) }))
-    } else {
-      lines.append(row("system availability", mean { 1 - $0.systemDownHours / $0.horizon }))
-    }
-    for (j, job) in scenario.jobs.enumerated() {
-      lines.append(row("job \(job.name): interruptions", mean { Double($0.jobs[j].interruptions) }))
-      lines.append(row("job \(job.name): network interruptions", mean { Double($0.jobs[j].networkInterruptions) }))
-      lines.append(row("job \(job.name): ETTR", mean { $0.jobs[j].ettr(horizon: $0.horizon) }))
+/// The terminal summary of a report.
+enum ReportTable {
+  static let keyMetrics = [
+    "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability",
+    "failures", "flaps", "repairs", "drains", "spare_stockouts", "technician_utilisation",
+    "job_interruptions", "job_network_interruptions", "job_ettr", "lost_gpu_hours",
+    "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "energy_cost_usd", "total_cost_usd", "total_cost_usd_per_year",
+  ]
+
+  static func number(_ value: FiniteOrNull) -> String {
+    guard value.value.isFinite else { return "n/a" }
+    let v = value.value
+    if abs(v) >= 1e6 { return String(format: "%.4g", v) }
+    if abs(v) >= 100 { return String(format: "%.0f", v) }
+    if abs(v) >= 1 { return String(format: "%.3g", v) }
+    return String(format: "%.5g", v)
+  }
+
+  static func render(_ report: RunReport) -> String {
+    var lines = ["\(report.scenario.name): \(report.provenance.trials) trials, seed \(report.provenance.seed), "
+      + "horizon \(String(format: "%g", report.scenario.horizonHours)) h", ""]
+    lines.append(row("metric (per trial)", "mean", "95% CI", "p50", "p95"))
+    for name in keyMetrics {
+      guard let e = report.metrics[name] else { continue }
+      lines.append(row(name, number(e.mean), "\(number(e.ci95Low)) .. \(number(e.ci95High))", number(e.p50), number(e.p95)))
     }
     return lines.joined(separator: "\n")
   }
+
+  static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
+    a.padding(toLength: 32, withPad: " ", startingAt: 0) + pad(b, 12) + pad(c, 26) + pad(d, 12) + pad(e, 12)
+  }
+
+  static func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(1, n - s.count)) + s }
 }

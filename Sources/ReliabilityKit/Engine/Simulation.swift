@@ -33,4 +33,23 @@ public struct Simulation: Sendable {
 
   /// FRU ids of the spare pools, in the order of `TrialOutcome.sparesUsed`.
   public var spareFRUs: [String] { layout.spareFRUs }
+
+  /// Price of one spare of each pool's FRU: the price of the FRU's first part.
+  public var sparePrices: [Double] {
+    layout.spareFRUs.map { fru in layout.populations.first { $0.fru == fru }?.parts.first?.part.unitCostUSD ?? 0 }
+  }
+
+  /// Electrical power the energy cost line counts, in watts: the optics of a fabric (modules,
+  /// optical engines, laser sources), or every unit of a plain system.
+  public var powerWatts: Double {
+    switch scenario.plant {
+    case let .fabric(spec):
+      return (try? FabricBuilder.build(spec, catalog: scenario.catalog).opticsPowerWatts(catalog: scenario.catalog)) ?? 0
+    case let .system(system):
+      return system.units.reduce(0) { $0 + Double($1.count) * (scenario.catalog[$1.part]?.powerWatts ?? 0) }
+    }
+  }
+
+  /// Whether the plant is a fabric (link metrics apply) or a plain system.
+  public var isFabric: Bool { if case .fabric = scenario.plant { true } else { false } }
 }

@@ -130,9 +130,12 @@ final class Trial {
     outcome.horizon = horizon
     outcome.failures = layout.populations.map { [Int](repeating: 0, count: $0.model.modes.count) }
     outcome.sparesUsed = [Int](repeating: 0, count: layout.spareFRUs.count)
+    outcome.reworked = [Int](repeating: 0, count: layout.spareFRUs.count)
+    outcome.monthlyFailures = [Int](repeating: 0, count: max(1, Int((horizon / Self.hoursPerMonth).rounded(.up))))
     switch layout.kind {
     case let .fabric(f):
       outcome.linkCount = f.linkCount
+      outcome.nicLinkCount = f.gpus
       outcome.switchCount = f.leaves + f.spines + f.cores
       for spec in scenario.jobs {
         jobs.append(JobState(spec: spec, spareNodes: (f.gpus - spec.gpus) / f.gpusPerNode))
@@ -141,6 +144,9 @@ final class Trial {
       for spec in scenario.jobs { jobs.append(JobState(spec: spec, spareNodes: 0)) }
     }
   }
+
+  /// A month for the time series: 730 h, a twelfth of the 8760-hour year.
+  static let hoursPerMonth: Hours = 730
 
   // MARK: Running
 
@@ -245,6 +251,7 @@ final class Trial {
     let population = layout.populations[p]
     let (part, mode) = population.mode(event.mode)
     outcome.failures[p][event.mode] += 1
+    outcome.monthlyFailures[min(Int(now / Self.hoursPerMonth), outcome.monthlyFailures.count - 1)] += 1
     record("failure", population: p, unit: u, detail: "\(part.id)/\(mode.id)")
 
     if case let .flap(duration) = mode.effect {
@@ -445,6 +452,7 @@ final class Trial {
         receiveSpares(population.spareIndex, quantity: 1, fromOrder: false)  // the removed unit goes back to stock
       } else if workflow.action == .rmaRework {
         outcome.reworks += 1
+        outcome.reworked[population.spareIndex] += 1
         push(.reworkReturn(spare: population.spareIndex), after: workflow.rmaTurnaround, priority: .resource)
       } else {
         outcome.sparesUsed[population.spareIndex] += 1
@@ -579,7 +587,9 @@ final class Trial {
         linkDownSince[link] = now
         changed.append(link)
       } else if !down, after == 0 {
-        outcome.linkDownHours += now - (linkDownSince.removeValue(forKey: link) ?? now)
+        let length = now - (linkDownSince.removeValue(forKey: link) ?? now)
+        outcome.linkDownHours += length
+        if link < f.gpus { outcome.nicLinkDownHours += length }
         changed.append(link)
       }
     }
@@ -663,7 +673,12 @@ final class Trial {
   private func close() {
     // Sum in key order: dictionary order changes between processes, and floating-point sums
     // must not (the report is byte-identical for the same inputs and seed).
-    for link in linkDownSince.keys.sorted() { outcome.linkDownHours += horizon - linkDownSince[link]! }
+    let nicLinks: Int
+    if case let .fabric(f) = layout.kind { nicLinks = f.gpus } else { nicLinks = 0 }
+    for link in linkDownSince.keys.sorted() {
+      outcome.linkDownHours += horizon - linkDownSince[link]!
+      if link < nicLinks { outcome.nicLinkDownHours += horizon - linkDownSince[link]! }
+    }
     for key in switchDownSince.keys.sorted() { outcome.switchDownHours += horizon - switchDownSince[key]! }
     if !systemUp { outcome.systemDownHours += horizon - systemDownSince }
     technicians.close(at: horizon)

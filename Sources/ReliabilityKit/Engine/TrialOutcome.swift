@@ -17,6 +17,8 @@ public struct TrialOutcome: Sendable, Equatable {
   /// Planned drains (board replacements, laser swaps, deferrals).
   public var drains = 0
   public var reworks = 0
+  /// Boards sent to rework, by spare-pool index (FRU).
+  public var reworked: [Int] = []
   /// Spares consumed, by spare-pool index (FRU).
   public var sparesUsed: [Int] = []
   /// Repairs that had to wait for a spare.
@@ -35,6 +37,11 @@ public struct TrialOutcome: Sendable, Equatable {
   public var repairDowntimeHours: Hours = 0
   public var linkCount = 0
   public var linkDownHours: Hours = 0
+  /// NIC–leaf links (one switch port each; the rest have two).
+  public var nicLinkCount = 0
+  public var nicLinkDownHours: Hours = 0
+  /// Failures (hard, flaps and absorbed) in each month of 730 h.
+  public var monthlyFailures: [Int] = []
   public var switchCount = 0
   public var switchDownHours: Hours = 0
   /// Plain systems: hours the system was down.

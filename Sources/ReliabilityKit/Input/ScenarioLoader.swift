@@ -67,6 +67,7 @@ public enum ScenarioLoader {
     guard let top = reader.mapping(node, at: "", allowed: topKeys) else { return nil }
 
     let catalogNode = loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
+    let catalogFile = catalogNode?.file
     var partsNode = catalogNode ?? SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
     if let overrides = top["parts"] { partsNode = partsNode.merged(with: overrides) }
     let catalog = PartCatalog(parts: CatalogReader.parts(partsNode, at: "parts", reader: reader))
@@ -116,7 +117,7 @@ public enum ScenarioLoader {
     guard let plant, let repair, let costs else { return nil }
     return Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
                     plant: plant, catalog: catalog, repair: repair, jobs: jobs, costs: costs,
-                    ageingWhileDown: ageing, files: files)
+                    ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
   }
 
   /// Finds and reads the catalog: the `catalog` key (relative to the file that sets it), or else

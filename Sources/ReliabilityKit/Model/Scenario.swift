@@ -18,6 +18,8 @@ public struct Scenario: Sendable, Hashable {
   public var ageingWhileDown: AgeingWhileDown
   /// The files the scenario was read from, in the order they were applied (base first).
   public var files: [String]
+  /// The part catalog file, when one was read.
+  public var catalogFile: String? = nil
 
   public enum Plant: Sendable, Hashable {
     case fabric(FabricSpec)
@@ -161,4 +163,6 @@ public struct CostSpec: Sendable, Hashable {
   public var dispatchFeeUSD: Double
   public var electricityUSDPerKWh: Double
   public var pue: Double
+  /// Cost of reworking a board, as a fraction of its price (`rma-rework`).
+  public var reworkCostFraction: Double = 0.25
 }

@@ -32,3 +32,24 @@ public struct FiniteOrNull: Encodable, Equatable, Sendable {
     if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
   }
 }
+
+/// An optional that encodes as JSON `null` when absent (the default encoder leaves the key out).
+public struct Nullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
+  public let value: Wrapped?
+  public init(_ value: Wrapped?) { self.value = value }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    if let value { try container.encode(value) } else { try container.encodeNil() }
+  }
+}
+
+extension JSONOutput {
+  /// A compact encoder for NDJSON lines: sorted snake_case keys, one object per line.
+  public static func lineEncoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return encoder
+  }
+}

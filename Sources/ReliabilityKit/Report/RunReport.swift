@@ -1,0 +1,254 @@
+import Foundation
+
+/// The JSON report of `cposim run`. The schema is `schemas/report.schema.json`; the meaning of
+/// every field is in ReliabilityKit.docc/ReportSchema.md. Bump `schemaVersion` on any breaking
+/// change.
+public struct RunReport: Encodable, Sendable {
+  public static let schemaVersion = 1
+
+  public struct FileHash: Encodable, Sendable, Equatable {
+    public let path: String
+    public let sha256: String
+  }
+
+  public struct RunProvenance: Encodable, Sendable {
+    public let toolVersion: String
+    public let gslVersion: String
+    public let generator: String
+    public let seed: UInt64
+    public let trials: Int
+    public let blockSize: Int
+    public let scenarioFiles: [FileHash]
+  }
+
+  public struct Breakdowns: Encodable, Sendable {
+    /// Failures per trial by `part/mode` (hard failures, flaps and absorbed failures).
+    public let failuresByMode: [String: Estimate]
+    public let repairsByAction: [String: Estimate]
+    public let sparesUsedByFru: [String: Estimate]
+    /// Per-job metrics by job name.
+    public let jobs: [String: [String: Estimate]]
+  }
+
+  public struct MonthPoint: Encodable, Sendable {
+    public let month: Int
+    public let startHours: Double
+    public let mean: FiniteOrNull
+    public let ci95Low: FiniteOrNull
+    public let ci95High: FiniteOrNull
+  }
+
+  public struct TimeSeries: Encodable, Sendable {
+    /// Failures per month (730 h), mean over trials with its interval.
+    public let monthlyFailures: [MonthPoint]
+  }
+
+  public struct Bin: Encodable, Sendable {
+    public let low: Double
+    public let high: Double
+    public let count: Int
+  }
+
+  public let schemaVersion = RunReport.schemaVersion
+  public let provenance: RunProvenance
+  public let scenario: ScenarioDescription
+  public let metrics: [String: Estimate]
+  public let breakdowns: Breakdowns
+  public let timeseries: TimeSeries
+  /// Histogram bins of every metric over trials (the quantile sketch's buckets).
+  public let histograms: [String: [Bin]]
+
+  public init(simulation: Simulation, metrics definitions: TrialMetrics, statistics s: RunStatistics, seed: UInt64) {
+    let scenario = simulation.scenario
+    provenance = RunProvenance(
+      toolVersion: ToolVersion.current, gslVersion: ToolVersion.gsl, generator: RandomSource.generatorName,
+      seed: seed, trials: s.trials, blockSize: RunStatistics.blockSize,
+      scenarioFiles: RunReport.hashes(scenario.files + (scenario.catalogFile.map { [$0] } ?? [])))
+    self.scenario = ScenarioDescription(scenario)
+    var metrics: [String: Estimate] = [:], histograms: [String: [Bin]] = [:]
+    for (definition, accumulator) in zip(definitions.definitions, s.metrics) {
+      metrics[definition.name] = Estimate(accumulator, unit: definition.unit)
+      histograms[definition.name] = accumulator.sketch.bins.map { Bin(low: $0.low, high: $0.high, count: $0.count) }
+    }
+    self.metrics = metrics
+    self.histograms = histograms
+    let jobs = Dictionary(uniqueKeysWithValues: zip(scenario.jobs, s.jobs).map { spec, accumulators in
+      (spec.name, Dictionary(uniqueKeysWithValues: zip(TrialMetrics.jobDefinitions, accumulators).map {
+        ($0.name, Estimate($1, unit: $0.unit))
+      }))
+    })
+    breakdowns = Breakdowns(
+      failuresByMode: Dictionary(uniqueKeysWithValues: zip(s.modeKeys, s.failuresByMode).map { ($0, Estimate($1, unit: "count")) }),
+      repairsByAction: Dictionary(uniqueKeysWithValues: zip(Workflow.Action.allCases, s.repairsByAction).map {
+        ($0.rawValue, Estimate($1, unit: "count"))
+      }),
+      sparesUsedByFru: Dictionary(uniqueKeysWithValues: zip(simulation.spareFRUs, s.sparesByFRU).map { ($0, Estimate($1, unit: "count")) }),
+      jobs: jobs)
+    timeseries = TimeSeries(monthlyFailures: s.monthlyFailures.enumerated().map { month, a in
+      MonthPoint(month: month, startHours: Double(month) * 730, mean: FiniteOrNull(a.count > 0 ? a.mean : .nan),
+                 ci95Low: FiniteOrNull(a.ci95?.lowerBound ?? .nan), ci95High: FiniteOrNull(a.ci95?.upperBound ?? .nan))
+    })
+  }
+
+  /// SHA-256 of each file's bytes (an unreadable file gets an empty hash).
+  static func hashes(_ paths: [String]) -> [FileHash] {
+    paths.map { path in
+      let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) }
+      return FileHash(path: path, sha256: bytes.map(SHA256.hex) ?? "")
+    }
+  }
+}
+
+/// The resolved inputs of a scenario, as the report records them.
+public struct ScenarioDescription: Encodable, Sendable {
+  public struct ModeDescription: Encodable, Sendable {
+    public let id: String
+    public let distribution: DistributionDescription
+    public let effect: String
+    public let flapDuration: Nullable<DistributionDescription>
+    public let fix: String
+    public let source: String
+  }
+
+  public struct PartDescription: Encodable, Sendable {
+    public let id: String
+    public let fru: String
+    public let powerW: Double
+    public let unitCostUsd: Double
+    public let source: String
+    public let modes: [ModeDescription]
+  }
+
+  public struct FabricDescription: Encodable, Sendable {
+    public let topology: String
+    public let gpus: Int
+    public let gpusPerNode: Int
+    public let switchRadix: Int
+    public let portSpeedGbps: Int
+    public let oversubscription: Double
+    public let optics: String
+    public let portsPerOpticalEngine: Int
+    public let portsPerEls: Int
+    public let spareLaserLanes: Int
+    public let lasersPerModule: Int
+    public let lasersPerEls: Int
+  }
+
+  public struct SystemDescription: Encodable, Sendable {
+    public let units: [String: Int]
+    public let unitParts: [String: String]
+    public let structure: String
+  }
+
+  public struct WorkflowDescription: Encodable, Sendable {
+    public let action: String
+    public let when: String
+    public let handsOn: DistributionDescription
+    public let drain: DistributionDescription
+    public let cleanFirst: Bool
+    public let cleanSuccess: Double
+    public let noFaultFound: Double
+    public let collateral: Double
+    public let rmaTurnaroundHours: Double
+  }
+
+  public struct SpareDescription: Encodable, Sendable {
+    public let initial: Int
+    public let reorderPoint: Int
+    public let reorderQuantity: Int
+    public let leadTimeHours: Double
+  }
+
+  public struct RepairDescription: Encodable, Sendable {
+    public let detection: DistributionDescription
+    public let verification: DistributionDescription
+    public let technicians: Int
+    public let shift: String
+    public let maintenanceWindowEveryHours: Nullable<Double>
+    public let maintenanceWindowDurationHours: Nullable<Double>
+    public let spares: [String: SpareDescription]
+    public let workflows: [String: WorkflowDescription]
+  }
+
+  public struct JobDescription: Encodable, Sendable {
+    public let name: String
+    public let gpus: Int
+    public let checkpointIntervalHours: Double
+    public let checkpointWriteHours: Double
+    public let restartOverheadHours: Double
+    public let usdPerGpuHour: Double
+    public let backgroundRatePerNodeHour: Double
+    public let uplinkInterruptProbability: Double
+    public let flapToleranceHours: Double
+  }
+
+  public struct CostDescription: Encodable, Sendable {
+    public let technicianUsdPerHour: Double
+    public let dispatchFeeUsd: Double
+    public let electricityUsdPerKwh: Double
+    public let pue: Double
+    public let reworkCostFraction: Double
+  }
+
+  public let name: String
+  public let description: Nullable<String>
+  public let horizonHours: Double
+  public let ageingWhileDown: String
+  public let fabric: Nullable<FabricDescription>
+  public let system: Nullable<SystemDescription>
+  public let parts: [PartDescription]
+  public let repair: RepairDescription
+  public let jobs: [JobDescription]
+  public let costs: CostDescription
+
+  public init(_ s: Scenario) {
+    name = s.name
+    description = Nullable(s.description)
+    horizonHours = s.horizon
+    ageingWhileDown = s.ageingWhileDown.rawValue
+    switch s.plant {
+    case let .fabric(f):
+      fabric = Nullable(FabricDescription(
+        topology: f.topology.rawValue, gpus: f.gpus, gpusPerNode: f.gpusPerNode, switchRadix: f.switchRadix,
+        portSpeedGbps: f.portSpeedGbps, oversubscription: f.oversubscription, optics: f.optics.rawValue,
+        portsPerOpticalEngine: f.portsPerOpticalEngine, portsPerEls: f.portsPerELS, spareLaserLanes: f.spareLaserLanes,
+        lasersPerModule: f.lasersPerModule, lasersPerEls: f.lasersPerELS))
+      system = Nullable(nil)
+    case let .system(sys):
+      fabric = Nullable(nil)
+      system = Nullable(SystemDescription(
+        units: Dictionary(uniqueKeysWithValues: sys.units.map { ($0.name, $0.count) }),
+        unitParts: Dictionary(uniqueKeysWithValues: sys.units.map { ($0.name, $0.part) }),
+        structure: "\(sys.structure)"))
+    }
+    parts = s.catalog.parts.map { part in
+      PartDescription(id: part.id, fru: part.fru, powerW: part.powerWatts, unitCostUsd: part.unitCostUSD, source: part.source,
+                      modes: part.modes.map { mode in
+        var flap: DistributionDescription?
+        if case let .flap(duration) = mode.effect { flap = DistributionDescription(duration) }
+        return ModeDescription(id: mode.id, distribution: DistributionDescription(mode.distribution),
+                               effect: flap == nil ? "hard" : "flap", flapDuration: Nullable(flap), fix: mode.fix.rawValue, source: mode.source)
+      })
+    }
+    let r = s.repair
+    repair = RepairDescription(
+      detection: DistributionDescription(r.detection), verification: DistributionDescription(r.verification),
+      technicians: r.technicians, shift: r.shift.rawValue,
+      maintenanceWindowEveryHours: Nullable(r.maintenanceWindow?.every), maintenanceWindowDurationHours: Nullable(r.maintenanceWindow?.duration),
+      spares: r.spares.mapValues { SpareDescription(initial: $0.initial, reorderPoint: $0.reorderPoint, reorderQuantity: $0.reorderQuantity, leadTimeHours: $0.leadTime) },
+      workflows: r.workflows.mapValues {
+        WorkflowDescription(action: $0.action.rawValue, when: $0.when.rawValue, handsOn: DistributionDescription($0.handsOn),
+                            drain: DistributionDescription($0.drain), cleanFirst: $0.cleanFirst, cleanSuccess: $0.cleanSuccess,
+                            noFaultFound: $0.noFaultFound, collateral: $0.collateral, rmaTurnaroundHours: $0.rmaTurnaround)
+      })
+    jobs = s.jobs.map {
+      JobDescription(name: $0.name, gpus: $0.gpus, checkpointIntervalHours: $0.checkpointInterval,
+                     checkpointWriteHours: $0.checkpointWrite, restartOverheadHours: $0.restartOverhead,
+                     usdPerGpuHour: $0.usdPerGPUHour, backgroundRatePerNodeHour: $0.backgroundRatePerNodeHour,
+                     uplinkInterruptProbability: $0.uplinkInterruptProbability, flapToleranceHours: $0.flapTolerance)
+    }
+    costs = CostDescription(technicianUsdPerHour: s.costs.technicianUSDPerHour, dispatchFeeUsd: s.costs.dispatchFeeUSD,
+                            electricityUsdPerKwh: s.costs.electricityUSDPerKWh, pue: s.costs.pue,
+                            reworkCostFraction: s.costs.reworkCostFraction)
+  }
+}

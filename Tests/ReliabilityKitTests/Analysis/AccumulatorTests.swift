@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import ReliabilityKit
+
+@Suite("Accumulators")
+struct AccumulatorTests {
+  @Test("exact sums do not depend on order or split, including cancellation and negatives")
+  func exactSum() {
+    let values: [Double] = [1e16, 1, -1e16, 0.1, -3.5, 1e-300, 2.5e10, -2.5e10, 7]
+    var forward = ExactSum(), backward = ExactSum(), left = ExactSum(), right = ExactSum()
+    for v in values { forward.add(v) }
+    for v in values.reversed() { backward.add(v) }
+    for v in values.prefix(4) { left.add(v) }
+    for v in values.dropFirst(4) { right.add(v) }
+    left.merge(right)
+    #expect(forward == backward && forward == left)
+    #expect(forward.value == 1 + 0.1 - 3.5 + 7 + 1e-300)
+    var negative = ExactSum()
+    negative.add(-2.25)
+    negative.add(-1e-20)
+    #expect(negative.value == -2.25 - 1e-20)
+  }
+
+  @Test("mean, sd and interval match the textbook formulas; merging any split is bit-identical")
+  func accumulator() {
+    let source = RandomSource(seed: 4)
+    let values = (0..<1000).map { _ in 0.9999 + 1e-5 * source.uniform() }
+    var whole = MetricAccumulator()
+    for v in values { whole.add(v) }
+    let m = Stats.moments(values)
+    #expect(abs(whole.mean - m.mean) < 1e-15)
+    // The documented bound: relative error of the sd about 2ε·mean²/variance (here 2e-5).
+    let bound = 2 * Double.ulpOfOne / 2 * m.mean * m.mean / m.variance
+    #expect(abs(whole.standardDeviation - m.variance.squareRoot()) / m.variance.squareRoot() <= bound)
+    for cut in [1, 17, 500, 999] {
+      var a = MetricAccumulator(), b = MetricAccumulator()
+      for v in values[..<cut] { a.add(v) }
+      for v in values[cut...] { b.add(v) }
+      b.merge(a)  // even in the other order
+      #expect(b == whole)
+      #expect(b.mean == whole.mean && b.standardDeviation == whole.standardDeviation)
+    }
+    var constant = MetricAccumulator()
+    for _ in 0..<10 { constant.add(34_927.9617024) }
+    #expect(constant.standardDeviation == 0)
+  }
+
+  @Test("sketch quantiles are within the stated relative error of the exact empirical quantiles")
+  func sketchAccuracy() throws {
+    let source = RandomSource(seed: 6)
+    let d = try LogNormal(median: 1000, sigma: 2)
+    let values = (0..<50_000).map { _ in d.sample(using: source) * (source.uniform() < 0.1 ? -1 : 1) }
+    var sketch = QuantileSketch()
+    for v in values { sketch.add(v) }
+    let sorted = values.sorted()
+    for q in [0.01, 0.05, 0.5, 0.95, 0.99] {
+      let exact = sorted[max(Int((q * Double(sorted.count)).rounded(.up)), 1) - 1]
+      #expect(abs(sketch.quantile(q) - exact) <= QuantileSketch.relativeAccuracy * abs(exact) * (1 + 1e-12), "q = \(q)")
+    }
+  }
+
+  @Test("the 95% interval covers the true mean at the stated rate (closed-form case, many seeds)", .tags(.statistical))
+  func coverage() throws {
+    // Availability of one exponential unit over a short horizon: 400 independent runs of 30
+    // trials each; the count of intervals covering the exact time-average is binomial(400, 0.95).
+    let s = try scenario("""
+      horizon: 2000h
+      parts:
+        unit-part: {fru: unit-fru, source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: 100h}}}}
+      system: {units: {u: {part: unit-part}}}
+      repair:
+        detection: 0
+        verification: 0
+        workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: {kind: exponential, mtbf: 10h}}}
+      """)
+    let simulation = try Simulation(scenario: s)
+    let metrics = TrialMetrics(simulation: simulation)
+    let index = metrics.definitions.firstIndex { $0.name == "system_availability" }!
+    let sum = 0.11, a = 0.1 / sum, b = 0.01 / sum, t = 2000.0
+    let truth = a + b * -expm1(-sum * t) / (sum * t)
+    var covered = 0
+    for run in 0..<400 {
+      let statistics = simulation.statistics(trials: (run * 30)..<(run * 30 + 30), seed: 99, metrics: metrics)
+      if statistics.metrics[index].ci95!.contains(truth) { covered += 1 }
+    }
+    // 95% nominal: the 99.9% band of binomial(400, 0.95) is about 0.95 ± 0.036.
+    let rate = Double(covered) / 400
+    #expect(abs(rate - 0.95) <= Stats.z999 * (0.95 * 0.05 / 400).squareRoot(), "coverage \(rate)")
+  }
+}
