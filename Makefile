@@ -12,7 +12,7 @@ CPOSIM     := .build/release/cposim
 all: build
 
 help:
-	@echo "make demo    install what is missing, build (release) and run the demo"
+	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=40)"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
@@ -46,17 +46,14 @@ build-debug: deps
 test: deps
 	$(SWIFT) test
 
-# Until the report issue lands, the demo shows the sampler on the catalog's key distributions.
+# The default comparison: 16k GPUs, pluggable optics against CPO with external laser sources.
+DEMO_TRIALS ?= 40
 demo: build
 	@mkdir -p $(OUT)
-	@echo "== 800G pluggable transceiver, hard failures: exponential, AFR 1 %/yr, truncated to a 5-year horizon"
-	$(CPOSIM) sample exponential --afr 1% --truncate 0..5y -n 200000 --seed 1
+	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \
+	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json
 	@echo
-	@echo "== Laser wear-out: lognormal, median 82,000 h, sigma 0.9 (Tummala, GR-468 practice)"
-	$(CPOSIM) sample lognormal --median 82000h --sigma 0.9 -n 200000 --seed 1 --json > $(OUT)/laser-wearout.json
-	$(CPOSIM) sample lognormal --median 82000h --sigma 0.9 -n 200000 --seed 1
-	@echo
-	@echo "JSON written to $(OUT)/laser-wearout.json"
+	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
 
 clean:
 	rm -rf .build $(OUT)
