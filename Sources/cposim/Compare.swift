@@ -29,12 +29,16 @@ struct Compare: ParsableCommand {
   @Option(help: "Master seed (default: the baseline's).")
   var seed: UInt64?
 
+  @Option(help: "Worker threads (default: the number of cores). The result does not depend on it.")
+  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
   @Flag(help: "No progress bar.")
   var quiet = false
 
   func validate() throws {
     guard scenarios.count >= 2 else { throw ValidationError("give at least two scenario files to compare") }
     if let trials, trials < 1 { throw ValidationError("'--trials' must be at least 1 (got \(trials))") }
+    if threads < 1 { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
   }
 
   func run() throws {
@@ -50,7 +54,8 @@ struct Compare: ParsableCommand {
     let seed = seed ?? loaded[0].seed
     let count = trials ?? loaded[0].trials
     let progress = ProgressBar(total: count, label: "compare", quiet: quiet)
-    let statistics = comparison.run(trials: 0..<count, seed: seed, progress: progress.update)
+    let update: @Sendable (Int) -> Void = { progress.update($0) }
+    let statistics = comparison.run(trials: 0..<count, seed: seed, threads: threads, progress: update)
     let report = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     print(ComparisonTable.render(report))

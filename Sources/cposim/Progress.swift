@@ -1,7 +1,7 @@
 import Foundation
 
 /// A progress bar with ETA on standard error, drawn only when standard error is a terminal.
-final class ProgressBar {
+final class ProgressBar: @unchecked Sendable {  // updates are serialised by the block scheduler's lock
   private let total: Int
   private let label: String
   private let start = Date()

@@ -42,12 +42,16 @@ struct Run: ParsableCommand {
   @Option(help: "Where --trace writes ('-' for standard output).")
   var traceOutput: String = "trace.ndjson"
 
+  @Option(help: "Worker threads (default: the number of cores). The report does not depend on it.")
+  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
   @Flag(help: "No progress bar.")
   var quiet = false
 
   func validate() throws {
     if let trials, trials < 1 { throw ValidationError("'--trials' must be at least 1 (got \(trials))") }
     if let trace, trace < 0 { throw ValidationError("'--trace' must be a trial index, 0 or more (got \(trace))") }
+    if threads < 1 { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
   }
 
   func run() throws {
@@ -58,22 +62,28 @@ struct Run: ParsableCommand {
     if let trace { try writeTrace(simulation: simulation, trial: trace, seed: seed) }
     let metrics = TrialMetrics(simulation: simulation)
     let progress = ProgressBar(total: count, label: loaded.name, quiet: quiet)
-    var lines = Data()
-    let lineEncoder = JSONOutput.lineEncoder()
-    let statistics = simulation.statistics(
-      trials: 0..<count, seed: seed, metrics: metrics,
-      perTrial: perTrial == nil ? nil : { trial, outcome in
-        let values = metrics.values(outcome)
-        var object: [String: FiniteOrNull] = ["trial": FiniteOrNull(Double(trial))]
-        for (definition, value) in zip(metrics.definitions, values) { object[definition.name] = FiniteOrNull(value) }
-        if let line = try? lineEncoder.encode(object) { lines.append(line); lines.append(0x0A) }
-      },
-      progress: progress.update)
+    let update: @Sendable (Int) -> Void = { progress.update($0) }
+    let (statistics, lines) = simulation.statistics(
+      trials: 0..<count, seed: seed, metrics: metrics, threads: threads,
+      perTrialLine: perTrial == nil ? nil : Self.perTrialLine(metrics), progress: update)
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     if let perTrial { try lines.write(to: URL(fileURLWithPath: perTrial), options: .atomic) }
     print(ReportTable.render(report))
     if let output { printError("report written to \(output)") }
+  }
+
+  /// One NDJSON line of a trial's metrics.
+  static func perTrialLine(_ metrics: TrialMetrics) -> @Sendable (Int, TrialOutcome) -> Data {
+    { trial, outcome in
+      var object: [String: FiniteOrNull] = ["trial": FiniteOrNull(Double(trial))]
+      for (definition, value) in zip(metrics.definitions, metrics.values(outcome)) {
+        object[definition.name] = FiniteOrNull(value)
+      }
+      guard var line = try? JSONOutput.lineEncoder().encode(object) else { return Data() }
+      line.append(0x0A)
+      return line
+    }
   }
 
   /// Writes the trace in one go, atomically, so a failed run never leaves half a trace.

@@ -118,3 +118,31 @@ struct ReportTests {
       == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
   }
 }
+
+@Suite("Threads")
+struct ThreadTests {
+  @Test("the report and the per-trial lines are byte-identical for 1, 2 and 3 threads")
+  func threadsDoNotChangeResults() throws {
+    let simulation = try Simulation(scenario: try ReportTests.smallScenario(optics: "cpo"))
+    let metrics = TrialMetrics(simulation: simulation)
+    var reports: [String] = [], lines: [Data] = []
+    for threads in [1, 2, 3] {
+      let (statistics, output) = simulation.statistics(trials: 0..<150, seed: 12, metrics: metrics, threads: threads,
+                                                       perTrialLine: Run.perTrialLine(metrics))
+      reports.append(try JSONOutput.string(RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: 12)))
+      lines.append(output)
+    }
+    #expect(reports[0] == reports[1] && reports[0] == reports[2])
+    #expect(lines[0] == lines[1] && lines[0] == lines[2])
+    #expect(String(decoding: lines[0], as: UTF8.self).split(separator: "\n").count == 150)
+  }
+
+  @Test("a comparison is identical for 1 and 2 threads")
+  func comparisonThreads() throws {
+    let comparison = Comparison(simulations: [try Simulation(scenario: try ReportTests.smallScenario(optics: "pluggable")),
+                                              try Simulation(scenario: try ReportTests.smallScenario(optics: "cpo"))])
+    let one = comparison.run(trials: 0..<70, seed: 3, threads: 1)
+    let two = comparison.run(trials: 0..<70, seed: 3, threads: 2)
+    #expect(one == two)
+  }
+}

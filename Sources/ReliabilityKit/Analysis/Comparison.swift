@@ -22,36 +22,45 @@ public struct Comparison: Sendable {
     public var differences: [[MetricAccumulator]]
   }
 
-  /// Runs trials `range` of every scenario, block by block (see `RunStatistics`).
-  public func run(trials range: Range<Int>, seed: UInt64, progress: ((Int) -> Void)? = nil) -> Statistics {
+  /// Runs trials `range` of every scenario on `threads` threads. The result does not depend on
+  /// the thread count.
+  public func run(trials range: Range<Int>, seed: UInt64, threads: Int = 1,
+                  progress: (@Sendable (Int) -> Void)? = nil) -> Statistics {
     let indices = metrics.map { m in sharedMetrics.map { d in m.definitions.firstIndex(of: d)! } }
-    func empty() -> Statistics {
-      Statistics(perScenario: zip(simulations, metrics).map { RunStatistics(metrics: $1, simulation: $0) },
-                 differences: Array(repeating: Array(repeating: MetricAccumulator(), count: sharedMetrics.count), count: simulations.count - 1))
+    let comparison = self
+    @Sendable func empty() -> Statistics {
+      Statistics(perScenario: zip(comparison.simulations, comparison.metrics).map { RunStatistics(metrics: $1, simulation: $0) },
+                 differences: Array(repeating: Array(repeating: MetricAccumulator(), count: comparison.sharedMetrics.count),
+                                    count: comparison.simulations.count - 1))
+    }
+    let blocks = Simulation.blocks(of: range)
+    let shared = BlockScheduler<Statistics>(blocks: blocks.count, workers: max(1, min(threads, blocks.count)))
+    DispatchQueue.concurrentPerform(iterations: shared.workers) { worker in
+      var local = empty()
+      while let b = shared.next() {
+        for trial in blocks[b] {
+          var values: [[Double]] = []
+          for (k, simulation) in comparison.simulations.enumerated() {
+            let outcome = simulation.runTrial(trial, seed: seed)
+            local.perScenario[k].add(outcome, metrics: comparison.metrics[k])
+            let all = comparison.metrics[k].values(outcome)
+            values.append(indices[k].map { all[$0] })
+          }
+          for k in 1..<comparison.simulations.count {
+            for m in comparison.sharedMetrics.indices { local.differences[k - 1][m].add(values[k][m] - values[0][m]) }
+          }
+        }
+        shared.finish(block: b, trials: blocks[b].count, lines: Data(), progress: progress)
+      }
+      shared.store(local, worker: worker)
     }
     var total = empty()
-    var start = range.lowerBound
-    while start < range.upperBound {
-      let end = min((start / RunStatistics.blockSize + 1) * RunStatistics.blockSize, range.upperBound)
-      var block = empty()
-      for trial in start..<end {
-        var values: [[Double]] = []
-        for (k, simulation) in simulations.enumerated() {
-          let outcome = simulation.runTrial(trial, seed: seed)
-          block.perScenario[k].add(outcome, metrics: metrics[k])
-          let all = metrics[k].values(outcome)
-          values.append(indices[k].map { all[$0] })
-        }
-        for k in 1..<simulations.count {
-          for m in sharedMetrics.indices { block.differences[k - 1][m].add(values[k][m] - values[0][m]) }
-        }
-      }
-      for k in total.perScenario.indices { total.perScenario[k].merge(block.perScenario[k]) }
+    for partial in shared.results {
+      guard let partial else { continue }
+      for k in total.perScenario.indices { total.perScenario[k].merge(partial.perScenario[k]) }
       for k in total.differences.indices {
-        for m in total.differences[k].indices { total.differences[k][m].merge(block.differences[k][m]) }
+        for m in total.differences[k].indices { total.differences[k][m].merge(partial.differences[k][m]) }
       }
-      progress?(end - range.lowerBound)
-      start = end
     }
     return total
   }

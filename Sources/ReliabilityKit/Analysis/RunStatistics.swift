@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the report needs from a set of trials, as mergeable accumulators.
 ///
 /// Trials are grouped in blocks of `blockSize` consecutive indices. A block is always
@@ -5,8 +7,8 @@
 /// So the same trials give bit-identical statistics however they were split across threads,
 /// processes or machines.
 public struct RunStatistics: Sendable, Equatable {
-  /// Trials per block; part of the determinism contract (a different size may change the last bits).
-  public static let blockSize = 64
+  /// Trials per block: the unit of work handed to a thread. Results do not depend on it.
+  public static let blockSize = 8
 
   public private(set) var trials = 0
   public private(set) var metrics: [MetricAccumulator]
@@ -73,25 +75,95 @@ public struct RunStatistics: Sendable, Equatable {
 }
 
 extension Simulation {
-  /// Runs trials `range` block by block and returns their statistics.
-  /// - Parameter progress: called after each block with the number of trials done.
-  public func statistics(trials range: Range<Int>, seed: UInt64, metrics: TrialMetrics,
-                         perTrial: ((Int, TrialOutcome) -> Void)? = nil,
-                         progress: ((Int) -> Void)? = nil) -> RunStatistics {
-    var total = RunStatistics(metrics: metrics, simulation: self)
+  /// The blocks of `range`: consecutive trials, cut at multiples of `RunStatistics.blockSize`.
+  static func blocks(of range: Range<Int>) -> [Range<Int>] {
+    var blocks: [Range<Int>] = []
     var start = range.lowerBound
     while start < range.upperBound {
       let end = min((start / RunStatistics.blockSize + 1) * RunStatistics.blockSize, range.upperBound)
-      var block = RunStatistics(metrics: metrics, simulation: self)
-      for trial in start..<end {
-        let outcome = runTrial(trial, seed: seed)
-        perTrial?(trial, outcome)
-        block.add(outcome, metrics: metrics)
-      }
-      total.merge(block)
-      progress?(end - range.lowerBound)
+      blocks.append(start..<end)
       start = end
     }
-    return total
+    return blocks
+  }
+
+  /// Runs trials `range` on `threads` threads and returns their statistics, identical whatever
+  /// the thread count (the accumulators are exactly associative).
+  /// - Parameters:
+  ///   - perTrialLine: turns each trial into a line of output; the lines come back in trial order.
+  ///   - progress: called with the number of trials done, after each block.
+  /// - Complexity: memory is one running accumulator per thread plus the pending output lines,
+  ///   whatever the number of trials.
+  public func statistics(trials range: Range<Int>, seed: UInt64, metrics: TrialMetrics, threads: Int = 1,
+                         perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
+                         progress: (@Sendable (Int) -> Void)? = nil) -> (statistics: RunStatistics, lines: Data) {
+    let blocks = Self.blocks(of: range)
+    let shared = BlockScheduler<RunStatistics>(blocks: blocks.count, workers: max(1, min(threads, blocks.count)))
+    let simulation = self
+    DispatchQueue.concurrentPerform(iterations: shared.workers) { worker in
+      var local = RunStatistics(metrics: metrics, simulation: simulation)
+      while let b = shared.next() {
+        var block = RunStatistics(metrics: metrics, simulation: simulation)
+        var lines = Data()
+        for trial in blocks[b] {
+          let outcome = simulation.runTrial(trial, seed: seed)
+          block.add(outcome, metrics: metrics)
+          if let perTrialLine { lines.append(perTrialLine(trial, outcome)) }
+        }
+        local.merge(block)
+        shared.finish(block: b, trials: blocks[b].count, lines: lines, progress: progress)
+      }
+      shared.store(local, worker: worker)
+    }
+    var total = RunStatistics(metrics: metrics, simulation: simulation)
+    for partial in shared.results { if let partial { total.merge(partial) } }
+    return (total, shared.output)
+  }
+
+  /// Sequential convenience without output lines.
+  public func statistics(trials range: Range<Int>, seed: UInt64, metrics: TrialMetrics) -> RunStatistics {
+    statistics(trials: range, seed: seed, metrics: metrics, threads: 1).statistics
+  }
+}
+
+/// Hands out blocks to worker threads and collects their results and output in block order.
+final class BlockScheduler<Result: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private let blockCount: Int
+  let workers: Int
+  private var nextBlock = 0
+  private var done = 0
+  private var pendingLines: [Int: Data] = [:]
+  private var nextToWrite = 0
+  private(set) var output = Data()
+  private(set) var results: [Result?]
+
+  init(blocks: Int, workers: Int) {
+    blockCount = blocks
+    self.workers = workers
+    results = Array(repeating: nil, count: workers)
+  }
+
+  func next() -> Int? {
+    lock.lock(); defer { lock.unlock() }
+    guard nextBlock < blockCount else { return nil }
+    nextBlock += 1
+    return nextBlock - 1
+  }
+
+  func finish(block: Int, trials: Int, lines: Data, progress: (@Sendable (Int) -> Void)?) {
+    lock.lock(); defer { lock.unlock() }
+    pendingLines[block] = lines
+    while let ready = pendingLines.removeValue(forKey: nextToWrite) {
+      output.append(ready)
+      nextToWrite += 1
+    }
+    done += trials
+    progress?(done)
+  }
+
+  func store(_ result: Result, worker: Int) {
+    lock.lock(); defer { lock.unlock() }
+    results[worker] = result
   }
 }
