@@ -11,6 +11,11 @@ struct Run: ParsableCommand {
       trials) and writes the full JSON report with -o. The report is a pure function of the \
       scenario files, the seed, the trial count and the cposim version.
 
+      With -o, completed blocks of trials are checkpointed atomically to OUTPUT.checkpoint; \
+      after Ctrl-C, SIGTERM or a crash, run the same command with --resume to continue to the \
+      same report. --shard i/n (0 <= i < n) computes shard i of n into a partial report; \
+      `cposim merge` combines all n into the report a single run writes, byte for byte.
+
       --per-trial writes one JSON line of metrics per trial. --trace K writes every event of \
       trial K as NDJSON: time in hours, event, the unit's population and index, and a detail.
 
@@ -18,6 +23,7 @@ struct Run: ParsableCommand {
         cposim run Scenarios/cluster-16k-cpo-els.yaml -o out/cpo.json
         cposim run Scenarios/cluster-16k-pluggable.yaml --trials 200 --seed 7 --per-trial trials.ndjson
         cposim run Scenarios/cluster-16k-pluggable.yaml --trace 0 --trace-output story.ndjson
+        cposim run Scenarios/cluster-128k-cpo-els.yaml --shard 2/8 -o part-2.json
       """
   )
 
@@ -45,13 +51,30 @@ struct Run: ParsableCommand {
   @Option(help: "Worker threads (default: the number of cores). The report does not depend on it.")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+  @Option(help: "Compute shard i of n (0 <= i < n) into a partial report (needs -o).")
+  var shard: String?
+
+  @Flag(help: "Continue an interrupted run from OUTPUT.checkpoint.")
+  var resume = false
+
   @Flag(help: "No progress bar.")
   var quiet = false
+
+  /// `i/n` parsed.
+  var shardSpec: (index: Int, count: Int)? {
+    guard let shard else { return nil }
+    let parts = shard.split(separator: "/").map { Int($0) }
+    guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else { return nil }
+    return (i, n)
+  }
 
   func validate() throws {
     if let trials, trials < 1 { throw ValidationError("'--trials' must be at least 1 (got \(trials))") }
     if let trace, trace < 0 { throw ValidationError("'--trace' must be a trial index, 0 or more (got \(trace))") }
     if threads < 1 { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
+    if shard != nil, shardSpec == nil { throw ValidationError("'--shard' must be i/n with 0 <= i < n, such as 0/4 (got '\(shard!)')") }
+    if (shard != nil || resume), output == nil { throw ValidationError("'--shard' and '--resume' need -o OUTPUT") }
+    if (shard != nil || resume), perTrial != nil { throw ValidationError("'--per-trial' cannot be combined with '--shard' or '--resume'") }
   }
 
   func run() throws {
@@ -61,14 +84,53 @@ struct Run: ParsableCommand {
     let count = trials ?? loaded.trials
     if let trace { try writeTrace(simulation: simulation, trial: trace, seed: seed) }
     let metrics = TrialMetrics(simulation: simulation)
-    let progress = ProgressBar(total: count, label: loaded.name, quiet: quiet)
-    let update: @Sendable (Int) -> Void = { progress.update($0) }
-    let (statistics, lines) = simulation.statistics(
-      trials: 0..<count, seed: seed, metrics: metrics, threads: threads,
-      perTrialLine: perTrial == nil ? nil : Self.perTrialLine(metrics), progress: update)
-    let report = RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: seed)
+    let shard = shardSpec ?? (0, 1)
+    let mine = PartialReport.blocks(ofShard: shard.index, count: shard.count, trials: count)
+    let checkpoint = output.map { URL(fileURLWithPath: $0 + ".checkpoint") }
+    let state = RunState(statistics: RunStatistics(metrics: metrics, simulation: simulation))
+    @Sendable func partial() -> PartialReport {
+      PartialReport(scenario: scenario, simulation: simulation, seed: seed, trials: count, shardIndex: shard.index,
+                    shardCount: shard.count, completedBlocks: state.completed, statistics: state.statistics)
+    }
+    if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
+      let saved = try PartialReport.read(checkpoint.path)
+      let fresh = partial()
+      guard saved.seed == seed, saved.trials == count, saved.shardIndex == shard.index, saved.shardCount == shard.count,
+            saved.toolVersion == fresh.toolVersion, saved.scenarioFiles == fresh.scenarioFiles else {
+        throw CLIError("\(checkpoint.path) belongs to another run (scenario, seed, trials, shard or version differ); remove it or drop --resume")
+      }
+      state.restore(saved.statistics, completed: saved.completedBlocks)
+      printError("resuming: \(saved.statistics.trials) trials already done")
+    }
+    let remaining = mine.filter { !state.isCompleted($0) }
+    let total = Simulation.blocks(of: 0..<count)
+    let myTrials = mine.reduce(0) { $0 + total[$1].count }
+    let progress = ProgressBar(total: myTrials, label: loaded.name, quiet: quiet)
+    let already = myTrials - remaining.reduce(0) { $0 + total[$1].count }
+    let stop = StopFlag.installed()
+    simulation.runBlocks(remaining, of: 0..<count, seed: seed, metrics: metrics, threads: threads,
+                         perTrialLine: perTrial == nil ? nil : Self.perTrialLine(metrics),
+                         shouldStop: { stop.isSet }) { b, block, lines, done in
+      state.add(block, index: b, lines: lines)
+      progress.update(already + done)
+      if let checkpoint, state.checkpointDue() { try? partial().write(to: checkpoint) }
+    }
+    if stop.isSet {
+      if let checkpoint { try partial().write(to: checkpoint) }
+      printError("\ninterrupted after \(state.statistics.trials) of \(myTrials) trials"
+        + (checkpoint.map { "; completed blocks are saved in \($0.path): run the same command with --resume to continue" } ?? ""))
+      throw ExitCode(130)
+    }
+    if shardSpec != nil, let output {
+      try partial().write(to: URL(fileURLWithPath: output))
+      if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
+      printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(output)")
+      return
+    }
+    let report = RunReport(simulation: simulation, metrics: metrics, statistics: state.statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
-    if let perTrial { try lines.write(to: URL(fileURLWithPath: perTrial), options: .atomic) }
+    if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
+    if let perTrial { try state.lines(blocks: total.count).write(to: URL(fileURLWithPath: perTrial), options: .atomic) }
     print(ReportTable.render(report))
     if let output { printError("report written to \(output)") }
   }
@@ -143,4 +205,72 @@ enum ReportTable {
   }
 
   static func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(1, n - s.count)) + s }
+}
+
+/// The state of a run shared with worker callbacks (which the block scheduler serialises).
+final class RunState: @unchecked Sendable {
+  private let lock = NSLock()
+  private var merged: RunStatistics
+  private var done: Set<Int> = []
+  private var linesByBlock: [Int: Data] = [:]
+  private var lastCheckpoint = Date()
+
+  init(statistics: RunStatistics) { merged = statistics }
+
+  func restore(_ statistics: RunStatistics, completed: [Int]) {
+    lock.lock(); defer { lock.unlock() }
+    merged.merge(statistics)
+    done.formUnion(completed)
+  }
+
+  func add(_ block: RunStatistics, index: Int, lines: Data) {
+    lock.lock(); defer { lock.unlock() }
+    merged.merge(block)
+    done.insert(index)
+    if !lines.isEmpty { linesByBlock[index] = lines }
+  }
+
+  func isCompleted(_ block: Int) -> Bool { lock.lock(); defer { lock.unlock() }; return done.contains(block) }
+  var completed: [Int] { lock.lock(); defer { lock.unlock() }; return done.sorted() }
+  var statistics: RunStatistics { lock.lock(); defer { lock.unlock() }; return merged }
+
+  /// True at most once a second.
+  func checkpointDue() -> Bool {
+    lock.lock(); defer { lock.unlock() }
+    guard Date().timeIntervalSince(lastCheckpoint) >= 1 else { return false }
+    lastCheckpoint = Date()
+    return true
+  }
+
+  func lines(blocks: Int) -> Data {
+    lock.lock(); defer { lock.unlock() }
+    var out = Data()
+    for b in 0..<blocks { if let l = linesByBlock[b] { out.append(l) } }
+    return out
+  }
+}
+
+/// Set by SIGINT or SIGTERM: workers finish their current block and start no new one.
+final class StopFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var set = false
+  private var sources: [any DispatchSourceSignal] = []
+
+  var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
+
+  static func installed() -> StopFlag {
+    let flag = StopFlag()
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler { [flag] in
+        flag.lock.lock()
+        flag.set = true
+        flag.lock.unlock()
+      }
+      source.resume()
+      flag.sources.append(source)
+    }
+    return flag
+  }
 }

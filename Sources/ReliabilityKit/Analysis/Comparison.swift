@@ -34,10 +34,11 @@ public struct Comparison: Sendable {
                                     count: comparison.simulations.count - 1))
     }
     let blocks = Simulation.blocks(of: range)
-    let shared = BlockScheduler<Statistics>(blocks: blocks.count, workers: max(1, min(threads, blocks.count)))
-    DispatchQueue.concurrentPerform(iterations: shared.workers) { worker in
+    let scheduler = BlockScheduler(indices: Array(blocks.indices), workers: max(1, min(threads, blocks.count)))
+    let partials = PartialResults<Statistics>()
+    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { _ in
       var local = empty()
-      while let b = shared.next() {
+      while let b = scheduler.next() {
         for trial in blocks[b] {
           var values: [[Double]] = []
           for (k, simulation) in comparison.simulations.enumerated() {
@@ -50,13 +51,12 @@ public struct Comparison: Sendable {
             for m in comparison.sharedMetrics.indices { local.differences[k - 1][m].add(values[k][m] - values[0][m]) }
           }
         }
-        shared.finish(block: b, trials: blocks[b].count, lines: Data(), progress: progress)
+        scheduler.finish(trials: blocks[b].count) { progress?($0) }
       }
-      shared.store(local, worker: worker)
+      partials.append(local)
     }
     var total = empty()
-    for partial in shared.results {
-      guard let partial else { continue }
+    for partial in partials.values {
       for k in total.perScenario.indices { total.perScenario[k].merge(partial.perScenario[k]) }
       for k in total.differences.indices {
         for m in total.differences[k].indices { total.differences[k][m].merge(partial.differences[k][m]) }
@@ -152,5 +152,21 @@ public struct ComparisonReport: Encodable, Sendable {
     if v >= 1e6 { return String(format: "%@$%.2fM", sign, v / 1e6) }
     if v >= 1e3 { return String(format: "%@$%.1fk", sign, v / 1e3) }
     return String(format: "%@$%.0f", sign, v)
+  }
+}
+
+/// Results of worker threads, collected under a lock (their order does not matter: merges are exact).
+final class PartialResults<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: [Value] = []
+
+  func append(_ value: Value) {
+    lock.lock(); defer { lock.unlock() }
+    stored.append(value)
+  }
+
+  var values: [Value] {
+    lock.lock(); defer { lock.unlock() }
+    return stored
   }
 }

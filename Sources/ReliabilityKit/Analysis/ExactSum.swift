@@ -6,7 +6,7 @@
 /// the single run. Converting to `Double` happens once, at the end. (The technique is the
 /// "long accumulator" of Kulisch; see also Neal, "Fast exact summation using small and large
 /// superaccumulators", 2015.)
-public struct ExactSum: Sendable, Equatable {
+public struct ExactSum: Sendable, Equatable, Codable {
   static let limbBits = 32
   static let offset = 1074  // bit position of 2^0
   static let limbCount = (offset + 1024 + 64) / limbBits + 2
@@ -78,6 +78,28 @@ public struct ExactSum: Sendable, Equatable {
       total += Double(copy.limbs[i]) * Double(sign: .plus, exponent: i * Self.limbBits - Self.offset, significand: 1)
     }
     return negative ? -total : total
+  }
+
+  /// Encoded as the non-zero limbs of the canonical form, `[[index, value], ...]`, plus a
+  /// non-finite flag: exact, and small.
+  public func encode(to encoder: any Encoder) throws {
+    var copy = self
+    copy.normalize()
+    var container = encoder.unkeyedContainer()
+    try container.encode(copy.nonFinite)
+    for (i, limb) in copy.limbs.enumerated() where limb != 0 { try container.encode([Int64(i), limb]) }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    var container = try decoder.unkeyedContainer()
+    nonFinite = try container.decode(Bool.self)
+    while !container.isAtEnd {
+      let pair = try container.decode([Int64].self)
+      guard pair.count == 2, pair[0] >= 0, Int(pair[0]) < Self.limbCount else {
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "bad limb \(pair)")
+      }
+      limbs[Int(pair[0])] = pair[1]
+    }
   }
 
   public static func == (lhs: ExactSum, rhs: ExactSum) -> Bool {

@@ -8,7 +8,7 @@ import Foundation
 /// smallest value); α is 0.5 %. Negative values use a mirrored set of buckets, and values with
 /// |x| below 1e-12 count as zero. Merging adds counts, so any split of the trials merges to the
 /// same sketch.
-public struct QuantileSketch: Sendable, Equatable {
+public struct QuantileSketch: Sendable, Equatable, Codable {
   /// Relative accuracy α of every quantile.
   public static let relativeAccuracy = 0.005
   static let gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
@@ -79,7 +79,7 @@ public struct QuantileSketch: Sendable, Equatable {
 /// each rounded once, so the variance's relative error is at most about 4ε·mean²/variance
 /// (ε = 2^-53): negligible unless the spread is tiny next to the mean (an availability of
 /// 0.9999 with sd 3e-6 keeps 5 significant digits of its sd).
-public struct MetricAccumulator: Sendable, Equatable {
+public struct MetricAccumulator: Sendable, Equatable, Codable {
   public private(set) var count = 0
   private var sum = ExactSum()
   private var sumOfSquares = ExactSum()

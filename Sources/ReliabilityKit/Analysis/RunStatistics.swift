@@ -6,7 +6,7 @@ import Foundation
 /// accumulated alone, from its first trial to its last, and blocks are merged in index order.
 /// So the same trials give bit-identical statistics however they were split across threads,
 /// processes or machines.
-public struct RunStatistics: Sendable, Equatable {
+public struct RunStatistics: Sendable, Equatable, Codable {
   /// Trials per block: the unit of work handed to a thread. Results do not depend on it.
   public static let blockSize = 8
 
@@ -76,7 +76,7 @@ public struct RunStatistics: Sendable, Equatable {
 
 extension Simulation {
   /// The blocks of `range`: consecutive trials, cut at multiples of `RunStatistics.blockSize`.
-  static func blocks(of range: Range<Int>) -> [Range<Int>] {
+  public static func blocks(of range: Range<Int>) -> [Range<Int>] {
     var blocks: [Range<Int>] = []
     var start = range.lowerBound
     while start < range.upperBound {
@@ -98,11 +98,29 @@ extension Simulation {
                          perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
                          progress: (@Sendable (Int) -> Void)? = nil) -> (statistics: RunStatistics, lines: Data) {
     let blocks = Self.blocks(of: range)
-    let shared = BlockScheduler<RunStatistics>(blocks: blocks.count, workers: max(1, min(threads, blocks.count)))
+    let collector = BlockCollector(statistics: RunStatistics(metrics: metrics, simulation: self))
+    runBlocks(Array(blocks.indices), of: range, seed: seed, metrics: metrics, threads: threads, perTrialLine: perTrialLine) {
+      b, block, lines, done in
+      collector.add(block, lines: lines, index: b)
+      progress?(done)
+    }
+    return (collector.statistics, collector.orderedLines(blocks: blocks.count))
+  }
+
+  /// Runs the blocks `indices` of `range` (see `blocks(of:)`) on `threads` threads.
+  /// - Parameters:
+  ///   - shouldStop: checked before each block; when it returns true no new block starts.
+  ///   - blockDone: called once per finished block, one call at a time, with the block index,
+  ///     its statistics, its output lines and the number of trials finished so far.
+  public func runBlocks(_ indices: [Int], of range: Range<Int>, seed: UInt64, metrics: TrialMetrics, threads: Int,
+                        perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
+                        shouldStop: (@Sendable () -> Bool)? = nil,
+                        blockDone: @escaping @Sendable (Int, RunStatistics, Data, Int) -> Void) {
+    let blocks = Self.blocks(of: range)
+    let scheduler = BlockScheduler(indices: indices, workers: max(1, min(threads, indices.count)))
     let simulation = self
-    DispatchQueue.concurrentPerform(iterations: shared.workers) { worker in
-      var local = RunStatistics(metrics: metrics, simulation: simulation)
-      while let b = shared.next() {
+    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { _ in
+      while shouldStop?() != true, let b = scheduler.next() {
         var block = RunStatistics(metrics: metrics, simulation: simulation)
         var lines = Data()
         for trial in blocks[b] {
@@ -110,14 +128,9 @@ extension Simulation {
           block.add(outcome, metrics: metrics)
           if let perTrialLine { lines.append(perTrialLine(trial, outcome)) }
         }
-        local.merge(block)
-        shared.finish(block: b, trials: blocks[b].count, lines: lines, progress: progress)
+        scheduler.finish(trials: blocks[b].count) { done in blockDone(b, block, lines, done) }
       }
-      shared.store(local, worker: worker)
     }
-    var total = RunStatistics(metrics: metrics, simulation: simulation)
-    for partial in shared.results { if let partial { total.merge(partial) } }
-    return (total, shared.output)
   }
 
   /// Sequential convenience without output lines.
@@ -126,44 +139,61 @@ extension Simulation {
   }
 }
 
-/// Hands out blocks to worker threads and collects their results and output in block order.
-final class BlockScheduler<Result: Sendable>: @unchecked Sendable {
+/// Hands out block indices to worker threads and serialises their completion callbacks.
+final class BlockScheduler: @unchecked Sendable {
   private let lock = NSLock()
-  private let blockCount: Int
+  private let indices: [Int]
   let workers: Int
-  private var nextBlock = 0
+  private var position = 0
   private var done = 0
-  private var pendingLines: [Int: Data] = [:]
-  private var nextToWrite = 0
-  private(set) var output = Data()
-  private(set) var results: [Result?]
 
-  init(blocks: Int, workers: Int) {
-    blockCount = blocks
+  init(indices: [Int], workers: Int) {
+    self.indices = indices
     self.workers = workers
-    results = Array(repeating: nil, count: workers)
   }
 
   func next() -> Int? {
     lock.lock(); defer { lock.unlock() }
-    guard nextBlock < blockCount else { return nil }
-    nextBlock += 1
-    return nextBlock - 1
+    guard position < indices.count else { return nil }
+    position += 1
+    return indices[position - 1]
   }
 
-  func finish(block: Int, trials: Int, lines: Data, progress: (@Sendable (Int) -> Void)?) {
+  /// Runs `body` under the lock with the running count of finished trials.
+  func finish(trials: Int, _ body: (Int) -> Void) {
     lock.lock(); defer { lock.unlock() }
-    pendingLines[block] = lines
-    while let ready = pendingLines.removeValue(forKey: nextToWrite) {
-      output.append(ready)
-      nextToWrite += 1
-    }
     done += trials
-    progress?(done)
+    body(done)
+  }
+}
+
+/// Merges finished blocks (in any order: the merge is exact) and keeps their lines by block.
+public final class BlockCollector: @unchecked Sendable {
+  private let lock = NSLock()
+  private var merged: RunStatistics
+  private var lines: [Int: Data] = [:]
+  private var nextLine = 0
+
+  public init(statistics: RunStatistics) { merged = statistics }
+
+  public func add(_ block: RunStatistics, lines blockLines: Data = Data(), index: Int? = nil) {
+    lock.lock(); defer { lock.unlock() }
+    merged.merge(block)
+    if !blockLines.isEmpty {
+      lines[index ?? nextLine] = blockLines
+      if index == nil { nextLine += 1 }
+    }
   }
 
-  func store(_ result: Result, worker: Int) {
+  public var statistics: RunStatistics {
     lock.lock(); defer { lock.unlock() }
-    results[worker] = result
+    return merged
+  }
+
+  func orderedLines(blocks: Int) -> Data {
+    lock.lock(); defer { lock.unlock() }
+    var out = Data()
+    for b in 0..<max(blocks, (lines.keys.max() ?? -1) + 1) { if let l = lines[b] { out.append(l) } }
+    return out
   }
 }

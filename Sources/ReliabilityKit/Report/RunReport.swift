@@ -6,7 +6,7 @@ import Foundation
 public struct RunReport: Encodable, Sendable {
   public static let schemaVersion = 1
 
-  public struct FileHash: Encodable, Sendable, Equatable {
+  public struct FileHash: Codable, Sendable, Equatable {
     public let path: String
     public let sha256: String
   }
@@ -91,7 +91,7 @@ public struct RunReport: Encodable, Sendable {
   }
 
   /// SHA-256 of each file's bytes (an unreadable file gets an empty hash).
-  static func hashes(_ paths: [String]) -> [FileHash] {
+  public static func hashes(_ paths: [String]) -> [FileHash] {
     paths.map { path in
       let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) }
       return FileHash(path: path, sha256: bytes.map(SHA256.hex) ?? "")

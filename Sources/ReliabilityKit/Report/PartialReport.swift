@@ -1,0 +1,138 @@
+import Foundation
+
+/// A slice of a run: the raw, mergeable statistics of some of its blocks. Written by
+/// `cposim run --shard i/n` and by the checkpoints of an interrupted run; `cposim merge` (or
+/// `--resume`) combines slices into the report a single run would have written, byte for byte.
+public struct PartialReport: Codable, Sendable {
+  public static let kind = "cposim-partial"
+  public static let schemaVersion = 1
+
+  public var kind = PartialReport.kind
+  public var schemaVersion = PartialReport.schemaVersion
+  public var toolVersion: String
+  public var gslVersion: String
+  public var generator: String
+  /// The scenario file as given on the command line, and the hashes of every input file.
+  public var scenario: String
+  public var scenarioFiles: [RunReport.FileHash]
+  public var seed: UInt64
+  /// Trials of the whole run (all shards).
+  public var trials: Int
+  public var shardIndex: Int
+  public var shardCount: Int
+  /// Block indices (see `Simulation.blocks(of:)`) whose trials are in `statistics`.
+  public var completedBlocks: [Int]
+  public var statistics: RunStatistics
+
+  public init(scenario: String, simulation: Simulation, seed: UInt64, trials: Int, shardIndex: Int, shardCount: Int,
+              completedBlocks: [Int], statistics: RunStatistics) {
+    toolVersion = ToolVersion.current
+    gslVersion = ToolVersion.gsl
+    generator = RandomSource.generatorName
+    self.scenario = scenario
+    scenarioFiles = RunReport.hashes(simulation.scenario.files + (simulation.scenario.catalogFile.map { [$0] } ?? []))
+    self.seed = seed
+    self.trials = trials
+    self.shardIndex = shardIndex
+    self.shardCount = shardCount
+    self.completedBlocks = completedBlocks.sorted()
+    self.statistics = statistics
+  }
+
+  /// The blocks shard `index` of `count` owns: a contiguous share of all blocks.
+  public static func blocks(ofShard index: Int, count: Int, trials: Int) -> [Int] {
+    let total = Simulation.blocks(of: 0..<trials).count
+    return Array((index * total / count)..<((index + 1) * total / count))
+  }
+
+  /// Partial reports are an interchange format between cposim processes: keys are the Swift
+  /// property names as they are (a snake_case round trip would break names such as `sparesByFRU`).
+  static func encoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    // Accumulators of no trials hold ±infinity as their min and max.
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+  }
+
+  public func write(to url: URL) throws {
+    try Self.encoder().encode(self).write(to: url, options: .atomic)
+  }
+
+  /// Reads a partial report, or throws a `MergeError` naming the file.
+  public static func read(_ path: String) throws(MergeError) -> PartialReport {
+    guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    do {
+      let part = try decoder.decode(PartialReport.self, from: data)
+      guard part.kind == kind else { throw MergeError.unreadable(path: path, reason: "not a cposim partial report") }
+      return part
+    } catch let error as MergeError {
+      throw error
+    } catch {
+      throw .unreadable(path: path, reason: "not a cposim partial report (\(error))")
+    }
+  }
+
+  /// Checks that `parts` are the complete set of shards of one run and merges their statistics.
+  /// - Throws: `MergeError` for parts of different scenarios, seeds, versions, trial counts or
+  ///   shard counts, for duplicate shards and for an incomplete set.
+  public static func merge(_ parts: [(path: String, part: PartialReport)]) throws(MergeError) -> PartialReport {
+    guard let (firstPath, first) = parts.first else { throw .noParts }
+    for (path, part) in parts.dropFirst() {
+      func check(_ field: String, _ a: String, _ b: String) throws(MergeError) {
+        if a != b { throw .mismatch(path: path, field: field, value: b, expected: a, reference: firstPath) }
+      }
+      try check("tool_version", first.toolVersion, part.toolVersion)
+      try check("gsl_version", first.gslVersion, part.gslVersion)
+      try check("seed", "\(first.seed)", "\(part.seed)")
+      try check("trials", "\(first.trials)", "\(part.trials)")
+      try check("shard_count", "\(first.shardCount)", "\(part.shardCount)")
+      try check("scenario_files", first.scenarioFiles.map(\.sha256).joined(separator: ","),
+                part.scenarioFiles.map(\.sha256).joined(separator: ","))
+    }
+    var seen: [Int: String] = [:]
+    for (path, part) in parts {
+      if let other = seen[part.shardIndex] { throw .duplicateShard(index: part.shardIndex, paths: [other, path]) }
+      seen[part.shardIndex] = path
+      let expected = blocks(ofShard: part.shardIndex, count: part.shardCount, trials: part.trials)
+      if part.completedBlocks != expected { throw .incompleteShard(path: path, index: part.shardIndex) }
+    }
+    let missing = (0..<first.shardCount).filter { seen[$0] == nil }
+    if !missing.isEmpty { throw .missingShards(missing, count: first.shardCount) }
+    var merged = first
+    merged.shardIndex = 0
+    merged.shardCount = 1
+    for (_, part) in parts.dropFirst() {
+      merged.statistics.merge(part.statistics)
+      merged.completedBlocks += part.completedBlocks
+    }
+    merged.completedBlocks.sort()
+    return merged
+  }
+}
+
+/// Why partial reports cannot be merged.
+public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
+  case noParts
+  case unreadable(path: String, reason: String)
+  case mismatch(path: String, field: String, value: String, expected: String, reference: String)
+  case duplicateShard(index: Int, paths: [String])
+  case incompleteShard(path: String, index: Int)
+  case missingShards([Int], count: Int)
+  case scenarioChanged(path: String)
+
+  public var description: String {
+    switch self {
+    case .noParts: "no partial reports given"
+    case let .unreadable(path, reason): "\(path): \(reason)"
+    case let .mismatch(path, field, value, expected, reference):
+      "\(path): '\(field)' is \(value) but \(reference) has \(expected); parts must come from the same scenario, seed, trial count and cposim version"
+    case let .duplicateShard(index, paths): "shard \(index) is given twice (\(paths.joined(separator: " and ")))"
+    case let .incompleteShard(path, index): "\(path): shard \(index) did not finish all its trials (rerun it, with --resume to continue)"
+    case let .missingShards(missing, count): "incomplete set: shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of 0..<\(count) missing"
+    case let .scenarioChanged(path): "\(path) changed since the parts were computed (its SHA-256 differs)"
+    }
+  }
+}

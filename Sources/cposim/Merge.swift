@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import ReliabilityKit
+
+/// `cposim merge`: combine the shards of a run into its report.
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Combine the partial reports of `run --shard i/n` into the full report.",
+    discussion: """
+      All n shards of one run are needed, computed from the same scenario files, seed, trial \
+      count and cposim version; anything else is refused with a message naming the file. The \
+      merged report is byte for byte the one a single `cposim run` writes.
+
+      Example:
+        for i in 0 1 2; do cposim run s.yaml --shard $i/3 -o part-$i.json; done
+        cposim merge part-*.json -o report.json
+      """
+  )
+
+  @Argument(help: "Partial reports (one per shard).")
+  var parts: [String]
+
+  @Option(name: .shortAndLong, help: "Write the merged report here.")
+  var output: String
+
+  @Flag(help: "Print no table.")
+  var quiet = false
+
+  func validate() throws {
+    guard !parts.isEmpty else { throw ValidationError("give the partial reports to merge") }
+  }
+
+  func run() throws {
+    var loaded: [(path: String, part: PartialReport)] = []
+    for path in parts { loaded.append((path, try PartialReport.read(path))) }
+    let merged = try PartialReport.merge(loaded)
+    let scenario = try ScenarioLoader.load(path: merged.scenario)
+    let simulation = try Simulation(scenario: scenario)
+    let current = RunReport.hashes(scenario.files + (scenario.catalogFile.map { [$0] } ?? []))
+    if current != merged.scenarioFiles {
+      let changed = zip(current, merged.scenarioFiles).first { $0.sha256 != $1.sha256 }?.0.path ?? merged.scenario
+      throw MergeError.scenarioChanged(path: changed)
+    }
+    let metrics = TrialMetrics(simulation: simulation)
+    let report = RunReport(simulation: simulation, metrics: metrics, statistics: merged.statistics, seed: merged.seed)
+    try JSONOutput.write(report, to: URL(fileURLWithPath: output))
+    if !quiet { print(ReportTable.render(report)) }
+    printError("\(parts.count) parts (\(merged.statistics.trials) trials) merged into \(output)")
+  }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import cposim
+@testable import ReliabilityKit
+
+@Suite("Shards, merge and resume")
+struct ShardTests {
+  /// A folder with a small scenario; returns the folder and the scenario path.
+  static func workspace() throws -> (URL, String) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-shard-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let scenario = directory.appendingPathComponent("s.yaml")
+    try """
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      horizon: 1y
+      trials: 45
+      fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo}
+      jobs: [{name: train, gpus: 448, flap_tolerance: 1m}]
+      """.write(to: scenario, atomically: true, encoding: .utf8)
+    return (directory, scenario.path)
+  }
+
+  func run(_ arguments: [String]) throws {
+    var command = try CPOSim.parseAsRoot(arguments)
+    try command.run()
+  }
+
+  @Test("3 shards merged give the single run's report, byte for byte")
+  func shardsMergeToSingle() throws {
+    let (dir, scenario) = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let single = dir.appendingPathComponent("single.json").path
+    try run(["run", scenario, "-o", single, "--quiet", "--threads", "1"])
+    var parts: [String] = []
+    for i in 0..<3 {
+      let part = dir.appendingPathComponent("part-\(i).json").path
+      try run(["run", scenario, "--shard", "\(i)/3", "-o", part, "--quiet", "--threads", "2"])
+      parts.append(part)
+    }
+    let merged = dir.appendingPathComponent("merged.json").path
+    try run(["merge"] + parts.reversed() + ["-o", merged, "--quiet"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: single)) == Data(contentsOf: URL(fileURLWithPath: merged)))
+  }
+
+  @Test("merge refuses an incomplete set, a duplicate, and parts of another seed or trial count")
+  func mergeRefuses() throws {
+    let (dir, scenario) = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func part(_ name: String, _ extra: [String]) throws -> String {
+      let path = dir.appendingPathComponent(name).path
+      try run(["run", scenario, "-o", path, "--quiet"] + extra)
+      return path
+    }
+    let p0 = try part("p0.json", ["--shard", "0/2"]), p1 = try part("p1.json", ["--shard", "1/2"])
+    let otherSeed = try part("seed.json", ["--shard", "1/2", "--seed", "77"])
+    let otherTrials = try part("trials.json", ["--shard", "1/2", "--trials", "30"])
+    let out = dir.appendingPathComponent("out.json").path
+    let cases: [([String], String)] = [
+      ([p0], "incomplete set: shard 1 of 0..<2 missing"),
+      ([p0, p0, p1], "shard 0 is given twice"),
+      ([p0, otherSeed], "'seed' is 77"),
+      ([p0, otherTrials], "'trials' is 30"),
+    ]
+    for (inputs, message) in cases {
+      do {
+        try run(["merge"] + inputs + ["-o", out, "--quiet"])
+        Issue.record("merge of \(inputs) should fail")
+      } catch {
+        #expect(CPOSim.message(for: error).contains(message), "\(CPOSim.message(for: error))")
+        #expect(CPOSim.exitCode(for: error) != .success)
+      }
+      #expect(!FileManager.default.fileExists(atPath: out))
+    }
+    try "not json".write(toFile: dir.appendingPathComponent("junk.json").path, atomically: true, encoding: .utf8)
+    #expect(throws: MergeError.self) { try PartialReport.read(dir.appendingPathComponent("junk.json").path) }
+  }
+
+  @Test("resuming from a checkpoint of an interrupted run gives the uninterrupted report")
+  func resume() throws {
+    let (dir, scenario) = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let single = dir.appendingPathComponent("single.json").path
+    try run(["run", scenario, "-o", single, "--quiet"])
+    // Interrupt after some blocks: what a SIGINT leaves behind is a checkpoint of the blocks done.
+    let loaded = try ScenarioLoader.load(path: scenario)
+    let simulation = try Simulation(scenario: loaded)
+    let metrics = TrialMetrics(simulation: simulation)
+    let state = RunState(statistics: RunStatistics(metrics: metrics, simulation: simulation))
+    let counter = Counter()
+    simulation.runBlocks(Array(0..<6), of: 0..<45, seed: 1, metrics: metrics, threads: 2,
+                         shouldStop: { counter.value >= 3 }) { b, block, lines, _ in
+      state.add(block, index: b, lines: lines)
+      counter.increment()
+    }
+    let done = state.completed
+    #expect(done.count >= 3 && done.count < 6)
+    let output = dir.appendingPathComponent("resumed.json").path
+    try PartialReport(scenario: scenario, simulation: simulation, seed: 1, trials: 45, shardIndex: 0, shardCount: 1,
+                      completedBlocks: done, statistics: state.statistics)
+      .write(to: URL(fileURLWithPath: output + ".checkpoint"))
+    try run(["run", scenario, "-o", output, "--quiet", "--resume"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: single)) == Data(contentsOf: URL(fileURLWithPath: output)))
+    #expect(!FileManager.default.fileExists(atPath: output + ".checkpoint"))
+  }
+
+  @Test("a checkpoint of another run is refused")
+  func resumeRefusesOtherRun() throws {
+    let (dir, scenario) = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let output = dir.appendingPathComponent("r.json").path
+    try run(["run", scenario, "--shard", "0/2", "-o", output + ".checkpoint", "--quiet", "--seed", "5"])
+    #expect { try run(["run", scenario, "-o", output, "--quiet", "--resume"]) } throws: {
+      CPOSim.message(for: $0).contains("belongs to another run")
+    }
+  }
+}
+
+final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+  var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+  func increment() { lock.lock(); count += 1; lock.unlock() }
+}
