@@ -7,13 +7,14 @@ APT_PKGS   := libgsl-dev pkg-config
 OUT        ?= out
 CPOSIM     := .build/release/cposim
 
-.PHONY: all deps build build-debug test demo clean help
+.PHONY: all deps build build-debug test test-slurm demo clean help
 
 all: build
 
 help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=40)"
 	@echo "make test    install what is missing and run the test suite"
+	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
 	@echo "make clean   remove build products and out/"
@@ -45,6 +46,11 @@ build-debug: deps
 
 test: deps
 	$(SWIFT) test
+
+# Slurm end to end on localhost: a 3-shard job array plus a dependent merge job, checked
+# byte for byte against a single-process run (installs slurm-wlm and munge when missing).
+test-slurm: build
+	bash Tests/slurm/test-slurm.sh
 
 # The default comparison: 16k GPUs, pluggable optics against CPO with external laser sources.
 DEMO_TRIALS ?= 40
