@@ -7,13 +7,14 @@ APT_PKGS   := libgsl-dev pkg-config
 OUT        ?= out
 CPOSIM     := .build/release/cposim
 
-.PHONY: all deps build build-debug test test-slurm demo clean help
+.PHONY: all deps build build-debug test test-slurm crosscheck demo clean help
 
 all: build
 
 help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=40)"
 	@echo "make test    install what is missing and run the test suite"
+	@echo "make crosscheck  compare cposim fit with Python's reliability package (installs it in a venv)"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
@@ -46,6 +47,13 @@ build-debug: deps
 
 test: deps
 	$(SWIFT) test
+
+# cposim fit against Python's reliability package on the field logs (1e-3 relative).
+CROSSCHECK_VENV := .venv-crosscheck
+crosscheck: build
+	@[ -x $(CROSSCHECK_VENV)/bin/python ] || python3 -m venv $(CROSSCHECK_VENV)
+	$(CROSSCHECK_VENV)/bin/pip install -q -r Tests/crosscheck/requirements.txt
+	$(CROSSCHECK_VENV)/bin/python Tests/crosscheck/fit_crosscheck.py $(CPOSIM) FailureData/field/*.csv
 
 # Slurm end to end on localhost: a 3-shard job array plus a dependent merge job, checked
 # byte for byte against a single-process run (installs slurm-wlm and munge when missing).

@@ -15,6 +15,6 @@ struct CPOSim: ParsableCommand {
         cposim --version
       """,
     version: ToolVersion.summary,
-    subcommands: [Sample.self, Validate.self, Describe.self, Run.self, Compare.self, Merge.self]
+    subcommands: [Sample.self, Validate.self, Describe.self, Run.self, Compare.self, Merge.self, Fit.self]
   )
 }

@@ -6,6 +6,7 @@
 // them, and its CDF inverses return NaN (with the handler off) instead of aborting.
 
 internal import CGSL
+import Foundation
 
 /// Namespace for the thin wrappers around GSL.
 enum GSL {
@@ -144,4 +145,94 @@ enum GSL {
 
   /// ln Γ(x) for x > 0.
   static func logGamma(_ x: Double) -> Double { configure(); return gsl_sf_lngamma(x) }
+
+  /// ln Q(x) of the standard normal, accurate far into the tail: log erfc(x/√2) − ln 2.
+  static func logNormalQ(_ x: Double) -> Double { configure(); return gsl_sf_log_erfc(x / 2.0.squareRoot()) - log(2.0) }
+
+  /// The standard normal hazard φ(x)/Q(x), accurate far into the tail.
+  static func normalHazard(_ x: Double) -> Double { configure(); return gsl_sf_hazard(x) }
+
+  // MARK: Minimisers (fitting)
+
+  /// The objective and its gradient, reached from GSL's C callbacks through an opaque pointer.
+  private final class Objective {
+    let f: ([Double]) -> Double
+    let gradient: (([Double]) -> [Double])?
+    init(f: @escaping ([Double]) -> Double, gradient: (([Double]) -> [Double])?) {
+      self.f = f
+      self.gradient = gradient
+    }
+  }
+
+  private static func array(_ v: UnsafePointer<gsl_vector>?) -> [Double] {
+    guard let v else { return [] }
+    return (0..<v.pointee.size).map { gsl_vector_get(v, $0) }
+  }
+
+  /// Minimises `f` from `start`: Nelder–Mead (GSL nmsimplex2) until the simplex is smaller than
+  /// `tolerance`, then, when a gradient is given, BFGS (GSL vector_bfgs2) until the gradient norm
+  /// is below 1e-9. Non-finite objective values are treated as +∞ so the search stays inside the
+  /// valid region.
+  /// - Returns: the minimiser, the minimum and whether the last stage met its criterion.
+  static func minimize(start: [Double], step: Double, tolerance: Double = 1e-8, maxIterations: Int = 20_000,
+                       f: @escaping ([Double]) -> Double, gradient: (([Double]) -> [Double])? = nil) -> (x: [Double], value: Double, converged: Bool) {
+    configure()
+    let n = start.count
+    let objective = Objective(f: { x in let v = f(x); return v.isFinite ? v : .greatestFiniteMagnitude }, gradient: gradient)
+    let context = Unmanaged.passRetained(objective)
+    defer { context.release() }
+    let x = gsl_vector_alloc(n)!, steps = gsl_vector_alloc(n)!
+    defer { gsl_vector_free(x); gsl_vector_free(steps) }
+    for i in 0..<n { gsl_vector_set(x, i, start[i]); gsl_vector_set(steps, i, step) }
+
+    var function = gsl_multimin_function(
+      f: { v, params in Unmanaged<Objective>.fromOpaque(params!).takeUnretainedValue().f(GSL.array(v)) },
+      n: n, params: context.toOpaque())
+    let simplex = gsl_multimin_fminimizer_alloc(cgsl_multimin_nmsimplex2(), n)!
+    defer { gsl_multimin_fminimizer_free(simplex) }
+    gsl_multimin_fminimizer_set(simplex, &function, x, steps)
+    var converged = false
+    for _ in 0..<maxIterations {
+      if gsl_multimin_fminimizer_iterate(simplex) != GSL_SUCCESS { break }
+      if gsl_multimin_test_size(gsl_multimin_fminimizer_size(simplex), tolerance) == GSL_SUCCESS { converged = true; break }
+    }
+    var best = array(simplex.pointee.x)
+    var value = simplex.pointee.fval
+    guard gradient != nil else { return (best, value, converged) }
+
+    for i in 0..<n { gsl_vector_set(x, i, best[i]) }
+    var fdf = gsl_multimin_function_fdf(
+      f: { v, params in Unmanaged<Objective>.fromOpaque(params!).takeUnretainedValue().f(GSL.array(v)) },
+      df: { v, params, g in
+        let grad = Unmanaged<Objective>.fromOpaque(params!).takeUnretainedValue().gradient!(GSL.array(v))
+        for (i, d) in grad.enumerated() { gsl_vector_set(g, i, d.isFinite ? d : 0) }
+      },
+      fdf: { v, params, y, g in
+        let objective = Unmanaged<Objective>.fromOpaque(params!).takeUnretainedValue()
+        let point = GSL.array(v)
+        y!.pointee = objective.f(point)
+        for (i, d) in objective.gradient!(point).enumerated() { gsl_vector_set(g, i, d.isFinite ? d : 0) }
+      },
+      n: n, params: context.toOpaque())
+    let bfgs = gsl_multimin_fdfminimizer_alloc(cgsl_multimin_vector_bfgs2(), n)!
+    defer { gsl_multimin_fdfminimizer_free(bfgs) }
+    gsl_multimin_fdfminimizer_set(bfgs, &fdf, x, 1e-3, 0.1)
+    converged = false
+    for _ in 0..<1000 {
+      let status = gsl_multimin_fdfminimizer_iterate(bfgs)
+      if gsl_multimin_test_gradient(bfgs.pointee.gradient, 1e-9) == GSL_SUCCESS { converged = true; break }
+      if status != GSL_SUCCESS { break }
+    }
+    if bfgs.pointee.f <= value {
+      best = array(bfgs.pointee.x)
+      value = bfgs.pointee.f
+    }
+    if !converged {
+      // BFGS stops when it can make no more progress; at a minimum the gradient is then tiny
+      // next to the objective (rounding limits how close to zero it can get).
+      let norm = (gradient!(best).map { $0 * $0 }.reduce(0, +)).squareRoot()
+      converged = norm <= 1e-6 * max(1, abs(value))
+    }
+    return (best, value, converged)
+  }
 }
