@@ -23,22 +23,10 @@ struct Compare: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the comparison JSON here.")
   var output: String?
 
-  @Option(help: "Number of trials (default: the baseline's).")
-  var trials: Int?
-
-  @Option(help: "Master seed (default: the baseline's).")
-  var seed: UInt64?
-
-  @Option(help: "Worker threads (default: the number of cores). The result does not depend on it.")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-  @Flag(help: "No progress bar.")
-  var quiet = false
+  @OptionGroup var simulation: SimulationOptions
 
   func validate() throws {
     guard scenarios.count >= 2 else { throw ValidationError("give at least two scenario files to compare") }
-    if let trials, trials < 1 { throw ValidationError("'--trials' must be at least 1 (got \(trials))") }
-    if threads < 1 { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
   }
 
   func run() throws {
@@ -51,11 +39,11 @@ struct Compare: ParsableCommand {
     let names = loaded.map(\.name)
     if Set(names).count != names.count { throw CLIError("scenario names must differ to be compared (got \(names.joined(separator: ", ")))") }
     let comparison = Comparison(simulations: try loaded.map { try Simulation(scenario: $0) })
-    let seed = seed ?? loaded[0].seed
-    let count = trials ?? loaded[0].trials
-    let progress = ProgressBar(total: count, label: "compare", quiet: quiet)
+    let seed = simulation.seed ?? loaded[0].seed
+    let count = simulation.trials ?? loaded[0].trials
+    let progress = ProgressBar(total: count, label: "compare", quiet: simulation.quiet)
     let update: @Sendable (Int) -> Void = { progress.update($0) }
-    let statistics = comparison.run(trials: 0..<count, seed: seed, threads: threads, progress: update)
+    let statistics = comparison.run(trials: 0..<count, seed: seed, threads: simulation.threads, progress: update)
     let report = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     print(ComparisonTable.render(report))

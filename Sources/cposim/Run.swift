@@ -33,11 +33,7 @@ struct Run: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the JSON report here.")
   var output: String?
 
-  @Option(help: "Number of trials (default: the scenario's).")
-  var trials: Int?
-
-  @Option(help: "Master seed (default: the scenario's).")
-  var seed: UInt64?
+  @OptionGroup var simulation: SimulationOptions
 
   @Option(help: "Write each trial's metrics as NDJSON here.")
   var perTrial: String?
@@ -48,17 +44,11 @@ struct Run: ParsableCommand {
   @Option(help: "Where --trace writes ('-' for standard output).")
   var traceOutput: String = "trace.ndjson"
 
-  @Option(help: "Worker threads (default: the number of cores). The report does not depend on it.")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
   @Option(help: "Compute shard i of n (0 <= i < n) into a partial report (needs -o).")
   var shard: String?
 
   @Flag(help: "Continue an interrupted run from OUTPUT.checkpoint.")
   var resume = false
-
-  @Flag(help: "No progress bar.")
-  var quiet = false
 
   /// `i/n` parsed.
   var shardSpec: (index: Int, count: Int)? {
@@ -69,9 +59,7 @@ struct Run: ParsableCommand {
   }
 
   func validate() throws {
-    if let trials, trials < 1 { throw ValidationError("'--trials' must be at least 1 (got \(trials))") }
     if let trace, trace < 0 { throw ValidationError("'--trace' must be a trial index, 0 or more (got \(trace))") }
-    if threads < 1 { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
     if shard != nil, shardSpec == nil { throw ValidationError("'--shard' must be i/n with 0 <= i < n, such as 0/4 (got '\(shard!)')") }
     if (shard != nil || resume), output == nil { throw ValidationError("'--shard' and '--resume' need -o OUTPUT") }
     if (shard != nil || resume), perTrial != nil { throw ValidationError("'--per-trial' cannot be combined with '--shard' or '--resume'") }
@@ -80,8 +68,9 @@ struct Run: ParsableCommand {
   func run() throws {
     let loaded = try ScenarioLoader.load(path: scenario)
     let simulation = try Simulation(scenario: loaded)
-    let seed = seed ?? loaded.seed
-    let count = trials ?? loaded.trials
+    let seed = self.simulation.seed ?? loaded.seed
+    let count = self.simulation.trials ?? loaded.trials
+    let threads = self.simulation.threads, quiet = self.simulation.quiet
     if let trace { try writeTrace(simulation: simulation, trial: trace, seed: seed) }
     let metrics = TrialMetrics(simulation: simulation)
     let shard = shardSpec ?? (0, 1)
