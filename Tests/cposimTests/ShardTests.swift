@@ -122,3 +122,62 @@ final class Counter: @unchecked Sendable {
   var value: Int { lock.lock(); defer { lock.unlock() }; return count }
   func increment() { lock.lock(); count += 1; lock.unlock() }
 }
+
+@Suite("Signals")
+struct SignalTests {
+  /// The `cposim` binary built beside the test bundle.
+  static var binary: URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cposim")
+  }
+
+  @Test("SIGINT stops a run cleanly with a checkpoint; --resume finishes it to the uninterrupted report")
+  func sigintAndResume() throws {
+    let binary = Self.binary
+    try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no cposim binary at \(binary.path)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-signal-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let scenario = directory.appendingPathComponent("s.yaml").path
+    try """
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      horizon: 1y
+      trials: 40000
+      parts:
+        unit-part: {fru: unit-fru, source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: 2000h}}}}
+      system: {units: {u: {part: unit-part, count: 2}}, structure: {parallel: [u]}}
+      repair:
+        workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 4h}}
+      """.write(toFile: scenario, atomically: true, encoding: .utf8)
+    func launch(_ arguments: [String]) throws -> Process {
+      let process = Process()
+      process.executableURL = binary
+      process.arguments = arguments
+      process.currentDirectoryURL = directory
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      return process
+    }
+    let reference = try launch(["run", scenario, "-o", "single.json", "--quiet"])
+    reference.waitUntilExit()
+    #expect(reference.terminationStatus == 0)
+
+    let interrupted = try launch(["run", scenario, "-o", "out.json", "--quiet", "--threads", "1"])
+    let checkpoint = directory.appendingPathComponent("out.json.checkpoint").path
+    let deadline = Date().addingTimeInterval(120)
+    while !FileManager.default.fileExists(atPath: checkpoint), interrupted.isRunning, Date() < deadline { usleep(50_000) }
+    try #require(interrupted.isRunning, "the run finished before it could be interrupted")
+    kill(interrupted.processIdentifier, SIGINT)
+    interrupted.waitUntilExit()
+    #expect(interrupted.terminationStatus == 130)
+    #expect(FileManager.default.fileExists(atPath: checkpoint))
+    #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.json").path))
+
+    let resumed = try launch(["run", scenario, "-o", "out.json", "--quiet", "--resume"])
+    resumed.waitUntilExit()
+    #expect(resumed.terminationStatus == 0)
+    #expect(try Data(contentsOf: directory.appendingPathComponent("single.json"))
+      == Data(contentsOf: directory.appendingPathComponent("out.json")))
+    #expect(!FileManager.default.fileExists(atPath: checkpoint))
+  }
+}
