@@ -152,6 +152,8 @@ final class Trial {
 
   /// Runs the trial to the horizon and returns its outcome.
   func run() -> TrialOutcome {
+    // A pool that starts at or below its reorder point orders at once.
+    for spare in spares.indices { reorder(spare) }
     seedFirstFailures()
     for (j, job) in jobs.enumerated() { scheduleBackground(j, after: 0, job.spec) }
     while let next = nextEventTime(), next.time <= horizon {
