@@ -11,11 +11,23 @@ public enum ScenarioLoader {
     "fabric", "system", "parts", "repair", "jobs", "costs",
   ]
 
-  /// Loads the scenario at `path` (relative paths are taken from the current directory).
-  public static func load(path: String) throws(InputErrors) -> Scenario {
+  /// One value set from the command line: a dotted key path and the value as text.
+  public struct Override: Sendable, Hashable {
+    public let keyPath: String
+    public let value: String
+    public init(keyPath: String, value: String) {
+      self.keyPath = keyPath
+      self.value = value
+    }
+  }
+
+  /// Loads the scenario at `path` (relative paths are taken from the current directory), with
+  /// `overrides` applied on top of everything it extends, as if written in the file itself.
+  public static func load(path: String, overrides: [Override] = []) throws(InputErrors) -> Scenario {
     let url = URL(fileURLWithPath: path)
     var chain: [String] = []
-    let (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
+    var (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
+    for override in overrides { node = node.setting(override.keyPath.split(separator: ".").map(String.init), to: override.value) }
     let reader = InputReader()
     let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader)
     try reader.throwIfFailed()

@@ -134,6 +134,19 @@ public struct SourceNode: Sendable, Equatable {
     return SourceNode(value: .mapping(result), file: override.file, line: override.line, column: override.column)
   }
 
+  /// This tree with the scalar at `path` set to `value` (mappings along the path are created as
+  /// needed). The new node is located at `--set path=value`, which is what errors will name.
+  public func setting(_ path: [String], to value: String) -> SourceNode {
+    let origin = "--set \(path.joined(separator: "."))=\(value)"
+    func build(_ rest: ArraySlice<String>) -> SourceNode {
+      guard let key = rest.first else { return SourceNode(value: .scalar(value), file: origin, line: nil, column: nil) }
+      let keyNode = SourceNode(value: .scalar(key), file: origin, line: nil, column: nil)
+      return SourceNode(value: .mapping([(key, keyNode, build(rest.dropFirst()))]), file: origin, line: nil, column: nil)
+    }
+    // A scalar override is not a distribution mapping, so `merged` merges it key by key.
+    return merged(with: build(path[...]))
+  }
+
   /// The value at `key` when this is a mapping.
   public subscript(key: String) -> SourceNode? {
     guard case let .mapping(entries) = value else { return nil }

@@ -49,6 +49,23 @@ public struct RunReport: Encodable, Sendable {
     public let count: Int
   }
 
+  /// Checkpoint advice for one job: the Young/Daly interval for the simulated mean time between
+  /// interruptions, and the ETTR the job model gives at the current and the advised interval.
+  public struct CheckpointAdvice: Encodable, Sendable {
+    public let currentIntervalHours: Double
+    public let checkpointWriteHours: Double
+    public let restartOverheadHours: Double
+    /// Horizon over the mean number of interruptions per trial.
+    public let meanTimeBetweenInterruptionsHours: FiniteOrNull
+    public let youngIntervalHours: FiniteOrNull
+    public let dalyIntervalHours: FiniteOrNull
+    public let simulatedEttr: FiniteOrNull
+    /// `Checkpointing.exactETTR` with interruptions as a Poisson process at the simulated rate.
+    public let modelEttrAtCurrentInterval: FiniteOrNull
+    public let modelEttrAtDalyInterval: FiniteOrNull
+    public let note: String
+  }
+
   public let schemaVersion = RunReport.schemaVersion
   public let provenance: RunProvenance
   public let scenario: ScenarioDescription
@@ -57,6 +74,8 @@ public struct RunReport: Encodable, Sendable {
   public let timeseries: TimeSeries
   /// Histogram bins of every metric over trials (the quantile sketch's buckets).
   public let histograms: [String: [Bin]]
+  /// Checkpoint advice by job name.
+  public let checkpointAdvice: [String: CheckpointAdvice]
 
   public init(simulation: Simulation, metrics definitions: TrialMetrics, statistics s: RunStatistics, seed: UInt64) {
     let scenario = simulation.scenario
@@ -84,6 +103,30 @@ public struct RunReport: Encodable, Sendable {
       }),
       sparesUsedByFru: Dictionary(uniqueKeysWithValues: zip(simulation.spareFRUs, s.sparesByFRU).map { ($0, Estimate($1, unit: "count")) }),
       jobs: jobs)
+    var advice: [String: CheckpointAdvice] = [:]
+    let interruptionsIndex = TrialMetrics.jobDefinitions.firstIndex { $0.name == "job_interruptions" }!
+    let ettrIndex = TrialMetrics.jobDefinitions.firstIndex { $0.name == "job_ettr" }!
+    for (spec, accumulators) in zip(scenario.jobs, s.jobs) {
+      let interruptions = accumulators[interruptionsIndex].mean
+      let m = interruptions > 0 ? scenario.horizon / interruptions : .infinity
+      let w = spec.checkpointWrite
+      let young = m.isFinite ? Checkpointing.youngOptimum(writeTime: w, meanTimeBetweenInterruptions: m) : .nan
+      let daly = m.isFinite ? Checkpointing.dalyOptimum(writeTime: w, meanTimeBetweenInterruptions: m) : .nan
+      let rate = 1 / m
+      func model(_ interval: Double) -> Double {
+        guard m.isFinite, interval > 0 else { return .nan }
+        return Checkpointing.exactETTR(interruptionRate: rate, restartOverhead: spec.restartOverhead, interval: interval, writeTime: w)
+      }
+      let note = w == 0
+        ? "checkpoint writes cost no time here, so shorter intervals always help; the optimum is limited by the real write time"
+        : "Daly's interval for the simulated mean time between interruptions; the model ETTR assumes Poisson interruptions"
+      advice[spec.name] = CheckpointAdvice(
+        currentIntervalHours: spec.checkpointInterval, checkpointWriteHours: w, restartOverheadHours: spec.restartOverhead,
+        meanTimeBetweenInterruptionsHours: FiniteOrNull(m), youngIntervalHours: FiniteOrNull(young), dalyIntervalHours: FiniteOrNull(daly),
+        simulatedEttr: FiniteOrNull(accumulators[ettrIndex].mean), modelEttrAtCurrentInterval: FiniteOrNull(model(spec.checkpointInterval)),
+        modelEttrAtDalyInterval: FiniteOrNull(w > 0 ? model(daly) : .nan), note: note)
+    }
+    checkpointAdvice = advice
     timeseries = TimeSeries(monthlyFailures: s.monthlyFailures.enumerated().map { month, a in
       MonthPoint(month: month, startHours: Double(month) * 730, mean: FiniteOrNull(a.count > 0 ? a.mean : .nan),
                  ci95Low: FiniteOrNull(a.ci95?.lowerBound ?? .nan), ci95High: FiniteOrNull(a.ci95?.upperBound ?? .nan))

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import ReliabilityKit
+
+/// `cposim sweep`: a grid of one or two parameters.
+struct SweepCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sweep",
+    abstract: "Run a scenario over a grid of one or two parameters and write a tidy JSON table.",
+    discussion: """
+      --set KEY.PATH=V1,V2,... names a scenario key by its path, as in the YAML file, and the \
+      values to try; give it once or twice. Every grid point runs the same seed, so neighbouring \
+      points share failure draws. The JSON has one row per point and metric.
+
+      Examples:
+        cposim sweep Scenarios/cluster-16k-cpo-els.yaml --set repair.technicians.count=2,4,8 -o sweep.json
+        cposim sweep Scenarios/cluster-16k-cpo-els.yaml \\
+          --set parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=80000h,162500h,325000h \\
+          --set costs.electricity_usd_per_kwh=0.05,0.1 --trials 100 -o sweep.json
+      """
+  )
+
+  @Argument(help: "The scenario file.")
+  var scenario: String
+
+  @Option(name: .customLong("set"), parsing: .unconditionalSingleValue, help: "KEY.PATH=V1,V2,... (once or twice).")
+  var settings: [String] = []
+
+  @Option(name: .shortAndLong, help: "Write the sweep JSON here.")
+  var output: String?
+
+  @OptionGroup var simulation: SimulationOptions
+
+  var grid: [(keyPath: String, values: [String])] {
+    settings.compactMap { setting in
+      guard let equals = setting.firstIndex(of: "=") else { return nil }
+      let values = setting[setting.index(after: equals)...].split(separator: ",").map { String($0).trimmingWhitespace() }
+      return (String(setting[..<equals]), values)
+    }
+  }
+
+  func validate() throws {
+    guard (1...2).contains(settings.count) else { throw ValidationError("give one or two --set KEY.PATH=V1,V2,... options") }
+    for setting in settings {
+      guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex,
+            !setting[setting.index(after: equals)...].split(separator: ",").isEmpty else {
+        throw ValidationError("'--set' must look like KEY.PATH=V1,V2,... (got '\(setting)')")
+      }
+    }
+  }
+
+  func run() throws {
+    let progress = ProgressBar(total: grid.reduce(1) { $0 * $1.values.count }, label: "sweep", quiet: simulation.quiet)
+    let report = try Sweep.run(scenario: scenario, grid: grid, trials: simulation.trials, seed: simulation.seed,
+                               threads: simulation.threads) { done, _ in progress.update(done) }
+    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
+    for row in report.rows where shown.contains(row.metric) {
+      let point = report.parameters.map { "\($0)=\(row.parameters[$0] ?? "")" }.joined(separator: " ")
+      print("\(point)  \(row.metric) \(ReportTable.number(row.estimate.mean)) (95% CI \(ReportTable.number(row.estimate.ci95Low)) .. \(ReportTable.number(row.estimate.ci95High)))")
+    }
+    if let output { printError("sweep written to \(output)") }
+  }
+}
+
+extension String {
+  func trimmingWhitespace() -> String { trimmingCharacters(in: .whitespaces) }
+}
+
+/// `cposim breakeven`: where B stops (or starts) paying off against A.
+struct BreakevenCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "breakeven",
+    abstract: "Find the parameter value where scenario B's metric crosses scenario A's, with an interval.",
+    discussion: """
+      Evaluates the paired difference B − A of --metric at --points values spread over --range, \
+      then bisects the first sign change. The crossing is interpolated between the bracketing \
+      points; its interval is where the bounds of the difference's 95% interval cross zero.
+
+      Examples:
+        cposim breakeven Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \\
+          --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 100000h..2000000h
+        cposim breakeven a.yaml b.yaml --vary costs.electricity_usd_per_kwh --range 0.05..0.40 --metric total_cost_usd
+      """
+  )
+
+  @Argument(help: "The baseline scenario (A).")
+  var baseline: String
+  @Argument(help: "The alternative scenario (B).")
+  var alternative: String
+
+  @Option(help: "The key path to vary, as in the YAML file.")
+  var vary: String
+
+  @Option(help: "LOW..HIGH, with the unit the key takes (e.g. 100000h..2000000h, 0.05..0.4).")
+  var range: String
+
+  @Option(help: "The metric compared (default total_cost_usd).")
+  var metric: String = "total_cost_usd"
+
+  @Option(help: "Points spread over the range before refining.")
+  var points: Int = 5
+
+  @Option(help: "Bisection steps inside the bracket of the crossing.")
+  var refinements: Int = 3
+
+  @Option(name: .shortAndLong, help: "Write the break-even JSON here.")
+  var output: String?
+
+  @OptionGroup var simulation: SimulationOptions
+
+  var bounds: (WrittenNumber, WrittenNumber)? {
+    let parts = range.components(separatedBy: "..")
+    guard parts.count == 2, let lo = WrittenNumber(parts[0]), let hi = WrittenNumber(parts[1]),
+          lo.suffix == hi.suffix, lo.value < hi.value else { return nil }
+    return (lo, hi)
+  }
+
+  func validate() throws {
+    guard bounds != nil else { throw ValidationError("'--range' must be LOW..HIGH with LOW < HIGH in the same unit, such as 100000h..2000000h (got '\(range)')") }
+    guard points >= 2 else { throw ValidationError("'--points' must be at least 2 (got \(points))") }
+    guard refinements >= 0 else { throw ValidationError("'--refinements' must be 0 or more (got \(refinements))") }
+  }
+
+  func run() throws {
+    let report = try Breakeven.run(baseline: baseline, alternative: alternative, keyPath: vary, range: bounds!, metric: metric,
+                                   points: points, refinements: refinements, trials: simulation.trials, seed: simulation.seed,
+                                   threads: simulation.threads) { label in
+      if !simulation.quiet { printError("evaluated \(label)") }
+    }
+    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    for point in report.points {
+      print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")
+    }
+    print("\n\(report.verdict)")
+    if let output { printError("break-even written to \(output)") }
+  }
+}

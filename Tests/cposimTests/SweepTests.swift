@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import cposim
+@testable import ReliabilityKit
+
+@Suite("Sweeps and break-even")
+struct SweepTests {
+  static func folder() throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-sweep-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+  }
+
+  static func write(_ text: String, _ name: String, in directory: URL) throws -> String {
+    let path = directory.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test("a sweep covers the grid and its metrics respond to the parameter")
+  func sweep() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let scenario = try Self.write("""
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      horizon: 2y
+      trials: 20
+      parts:
+        unit-part: {fru: unit-fru, source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: 200h}}}}
+      system: {units: {u: {part: unit-part, count: 10}}, structure: {parallel: [u]}}
+      repair:
+        technicians: {count: 1}
+        workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: {kind: exponential, mtbf: 10h}}}
+      """, "s.yaml", in: dir)
+    let report = try Sweep.run(scenario: scenario, grid: [("repair.technicians.count", ["1", "4"]), ("costs.pue", ["1.2", "1.5"])],
+                               trials: nil, seed: nil, threads: 2)
+    let metricCount = TrialMetrics(simulation: try Simulation(scenario: try ScenarioLoader.load(path: scenario))).definitions.count
+    #expect(report.rows.count == 4 * metricCount)
+    func wait(_ technicians: String) -> Double {
+      report.rows.first { $0.metric == "technician_wait_hours" && $0.parameters["repair.technicians.count"] == technicians }!.estimate.mean.value
+    }
+    #expect(wait("1") > 5 * wait("4"))
+  }
+
+  @Test("an override with a bad value names --set")
+  func badOverride() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let scenario = try Self.write("""
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      system: {units: {u: {part: fan}}}
+      """, "s.yaml", in: dir)
+    #expect { try ScenarioLoader.load(path: scenario, overrides: [.init(keyPath: "repair.technicians.count", value: "many")]) } throws: {
+      "\($0)".contains("--set repair.technicians.count=many: repair.technicians.count: must be a whole number (got 'many')")
+    }
+  }
+
+  @Test("break-even finds an exact crossing: equal power, equal energy cost")
+  func breakeven() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let common = """
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      horizon: 1y
+      trials: 4
+      parts:
+        pa: {fru: pa, power_w: 100, source: estimate}
+        pb: {fru: pb, power_w: 60, source: estimate}
+      """
+    let a = try Self.write(common + "\nname: a\nsystem: {units: {u: {part: pa}}}\n", "a.yaml", in: dir)
+    let b = try Self.write(common + "\nname: b\nsystem: {units: {u: {part: pb}}}\n", "b.yaml", in: dir)
+    let report = try Breakeven.run(baseline: a, alternative: b, keyPath: "parts.pb.power_w",
+                                   range: (WrittenNumber("40")!, WrittenNumber("160")!), metric: "energy_cost_usd",
+                                   points: 4, refinements: 2, trials: nil, seed: nil, threads: 1)
+    #expect(abs(report.crossing.value - 100) < 1e-9)
+    #expect(abs(report.crossingCi95Low.value - 100) < 1e-9 && abs(report.crossingCi95High.value - 100) < 1e-9)
+    #expect(report.verdict.contains("breaks even at parts.pb.power_w = 100"))
+    #expect { try Breakeven.run(baseline: a, alternative: b, keyPath: "parts.pb.power_w", range: (WrittenNumber("40")!, WrittenNumber("160")!),
+                                metric: "energy_cost", points: 2, refinements: 0, trials: 2, seed: nil, threads: 1) } throws: {
+      "\($0)".hasPrefix("unknown metric 'energy_cost'") && "\($0)".contains("energy_cost_usd")
+    }
+  }
+
+  @Test("the report advises a checkpoint interval from the simulated interruption rate")
+  func checkpointAdvice() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let scenario = try Self.write("""
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      horizon: 2000h
+      parts:
+        solid: {fru: solid, source: estimate}
+      system: {units: {s: {part: solid}}}
+      jobs: [{name: train, gpus: 8, checkpoint_interval: 4h, checkpoint_write: 6m, restart_overhead: 10m, background_rate: 0.1/h}]
+      """, "s.yaml", in: dir)
+    let simulation = try Simulation(scenario: try ScenarioLoader.load(path: scenario))
+    let metrics = TrialMetrics(simulation: simulation)
+    let report = RunReport(simulation: simulation, metrics: metrics,
+                           statistics: simulation.statistics(trials: 0..<30, seed: 1, metrics: metrics), seed: 1)
+    let advice = try #require(report.checkpointAdvice["train"])
+    // About 10 h between interruptions: Daly's interval for 6-minute writes is about 1.35 h.
+    #expect(abs(advice.meanTimeBetweenInterruptionsHours.value - 10) < 1)
+    #expect(abs(advice.dalyIntervalHours.value - Checkpointing.dalyOptimum(writeTime: 0.1, meanTimeBetweenInterruptions: advice.meanTimeBetweenInterruptionsHours.value)) < 1e-12)
+    #expect(advice.modelEttrAtDalyInterval.value > advice.modelEttrAtCurrentInterval.value)
+    // The simulated ETTR at the current interval agrees with the model's value for it.
+    #expect(abs(advice.simulatedEttr.value - advice.modelEttrAtCurrentInterval.value) < 0.01)
+  }
+}
