@@ -7,7 +7,7 @@ APT_PKGS   := libgsl-dev pkg-config
 OUT        ?= out
 CPOSIM     := .build/release/cposim
 
-.PHONY: all deps build build-debug test test-slurm crosscheck demo clean help
+.PHONY: all deps build build-debug test test-slurm crosscheck notebooks demo clean help
 
 all: build
 
@@ -15,6 +15,7 @@ help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=40)"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make crosscheck  compare cposim fit with Python's reliability package (installs it in a venv)"
+	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
@@ -54,6 +55,27 @@ crosscheck: build
 	@[ -x $(CROSSCHECK_VENV)/bin/python ] || python3 -m venv $(CROSSCHECK_VENV)
 	$(CROSSCHECK_VENV)/bin/pip install -q -r Tests/crosscheck/requirements.txt
 	$(CROSSCHECK_VENV)/bin/python Tests/crosscheck/fit_crosscheck.py $(CPOSIM) FailureData/field/*.csv
+
+# Produce the notebooks' inputs with cposim, execute every notebook headless and export HTML
+# next to it. The notebooks read only cposim's JSON.
+NB_VENV := .venv-notebooks
+NB_DATA := Notebooks-export/data
+notebooks: build
+	@[ -x $(NB_VENV)/bin/python ] || python3 -m venv $(NB_VENV)
+	$(NB_VENV)/bin/pip install -q -r Notebooks-export/requirements.txt
+	@mkdir -p $(NB_DATA)
+	$(CPOSIM) run Scenarios/cluster-16k-pluggable.yaml --trials 16 --quiet -o $(NB_DATA)/report-pluggable.json > /dev/null
+	$(CPOSIM) run Scenarios/cluster-16k-cpo-els.yaml --trials 16 --quiet -o $(NB_DATA)/report-cpo.json > /dev/null
+	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml --trials 16 --quiet -o $(NB_DATA)/compare.json > /dev/null
+	$(CPOSIM) sweep Notebooks-export/scenarios/small-cpo.yaml --quiet -o $(NB_DATA)/sweep.json \
+	  --set parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=80000h,162500h,325000h,650000h,1300000h > /dev/null
+	$(CPOSIM) breakeven Notebooks-export/scenarios/small-pluggable.yaml Notebooks-export/scenarios/small-cpo.yaml --quiet \
+	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 50000h..2000000h -o $(NB_DATA)/breakeven.json > /dev/null
+	$(CPOSIM) fit FailureData/field/synthetic-weibull-censored.csv --json > $(NB_DATA)/fit.json
+	cd Notebooks-export && for notebook in *.ipynb; do \
+	  ../$(NB_VENV)/bin/python -m nbconvert --to html --execute "$$notebook" --log-level WARN || exit 1; \
+	done
+	@echo "notebooks executed; HTML exports are in Notebooks-export/"
 
 # Slurm end to end on localhost: a 3-shard job array plus a dependent merge job, checked
 # byte for byte against a single-process run (installs slurm-wlm and munge when missing).

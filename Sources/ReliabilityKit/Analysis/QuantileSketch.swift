@@ -19,10 +19,16 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
   private(set) var negative: [Int: Int] = [:]
   private(set) var zeros = 0
   public private(set) var count = 0
+  /// Sketch 1 − x instead of x, for metrics that live just below 1 (availabilities): the
+  /// relative accuracy then applies to the unavailability, an absolute error of α·(1 − x).
+  public private(set) var complement = false
 
-  public init() {}
+  public init(complement: Bool = false) {
+    self.complement = complement
+  }
 
-  public mutating func add(_ x: Double) {
+  public mutating func add(_ value: Double) {
+    let x = complement ? 1 - value : value
     guard x.isFinite else { return }
     count += 1
     if abs(x) < Self.zeroThreshold { zeros += 1; return }
@@ -39,8 +45,13 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
 
   private static func value(ofBucket key: Int) -> Double { 2 * pow(gamma, Double(key)) / (gamma + 1) }
 
-  /// The buckets in ascending order of value, with their representative values and counts.
+  /// The buckets in ascending order of value, with their bounds and counts.
   public var bins: [(low: Double, high: Double, count: Int)] {
+    let raw = rawBins
+    return complement ? raw.reversed().map { (1 - $0.high, 1 - $0.low, $0.count) } : raw
+  }
+
+  private var rawBins: [(low: Double, high: Double, count: Int)] {
     var result: [(Double, Double, Int)] = []
     for key in negative.keys.sorted(by: >) {
       result.append((-pow(Self.gamma, Double(key)), -pow(Self.gamma, Double(key - 1)), negative[key]!))
@@ -54,6 +65,10 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
 
   /// The q-quantile (0 <= q <= 1), or NaN for an empty sketch.
   public func quantile(_ q: Double) -> Double {
+    complement ? 1 - rawQuantile(1 - q) : rawQuantile(q)
+  }
+
+  private func rawQuantile(_ q: Double) -> Double {
     guard count > 0 else { return .nan }
     let rank = max(1, Int((q * Double(count)).rounded(.up)))
     var seen = 0
@@ -85,9 +100,13 @@ public struct MetricAccumulator: Sendable, Equatable, Codable {
   private var sumOfSquares = ExactSum()
   public private(set) var minimum = Double.infinity
   public private(set) var maximum = -Double.infinity
-  public private(set) var sketch = QuantileSketch()
+  public private(set) var sketch: QuantileSketch
 
-  public init() {}
+  /// - Parameter nearOne: the metric lives just below 1 (an availability): its quantiles are
+  ///   kept to a relative accuracy of its complement.
+  public init(nearOne: Bool = false) {
+    sketch = QuantileSketch(complement: nearOne)
+  }
 
   /// Adds one trial's value.
   public mutating func add(_ x: Double) {

@@ -23,7 +23,7 @@ public struct RunStatistics: Sendable, Equatable, Codable {
   let modeIndex: [[Int]]
 
   public init(metrics: TrialMetrics, simulation: Simulation) {
-    self.metrics = Array(repeating: MetricAccumulator(), count: metrics.definitions.count)
+    self.metrics = metrics.definitions.map { MetricAccumulator(nearOne: $0.nearOne) }
     var keys: [String] = []
     var index: [[Int]] = []
     for names in simulation.modeNames {

@@ -4,6 +4,8 @@ public struct TrialMetrics: Sendable {
   public struct Definition: Sendable, Equatable {
     public let name: String
     public let unit: String
+    /// Availabilities live just below 1; their quantiles are kept on the complement.
+    public var nearOne: Bool { name.hasSuffix("availability") }
   }
 
   /// Job metrics reported per job (in `breakdowns.jobs`), and for all jobs together.

@@ -88,3 +88,22 @@ struct AccumulatorTests {
     #expect(abs(rate - 0.95) <= Stats.z999 * (0.95 * 0.05 / 400).squareRoot(), "coverage \(rate)")
   }
 }
+
+@Suite("Quantile sketch near one")
+struct NearOneSketchTests {
+  @Test("availabilities keep their quantiles to α·(1 − A), not α·A")
+  func complement() {
+    let source = RandomSource(seed: 17)
+    let values = (0..<10_000).map { _ in 1 - 1e-4 * (1 + source.uniform()) }  // 0.9998 .. 0.9999
+    var accumulator = MetricAccumulator(nearOne: true)
+    for v in values { accumulator.add(v) }
+    let sorted = values.sorted()
+    for q in [0.05, 0.5, 0.95] {
+      let exact = sorted[Int((q * Double(sorted.count)).rounded(.up)) - 1]
+      #expect(abs(accumulator.sketch.quantile(q) - exact) <= QuantileSketch.relativeAccuracy * (1 - exact) * (1 + 1e-9))
+    }
+    let bins = accumulator.sketch.bins
+    #expect(bins.count > 10 && bins.allSatisfy { $0.low < $0.high && $0.high <= 1 })
+    #expect(zip(bins, bins.dropFirst()).allSatisfy { $0.high <= $1.low + 1e-15 })
+  }
+}
