@@ -7,7 +7,7 @@ APT_PKGS   := libgsl-dev pkg-config
 OUT        ?= out
 CPOSIM     := .build/release/cposim
 
-.PHONY: all deps build build-debug test test-slurm crosscheck notebooks demo clean help
+.PHONY: all deps build build-debug test test-slurm crosscheck notebooks bench demo clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make crosscheck  compare cposim fit with Python's reliability package (installs it in a venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
+	@echo "make bench   run the benchmarks side by side and print the table"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
@@ -76,6 +77,10 @@ notebooks: build
 	  ../$(NB_VENV)/bin/python -m nbconvert --to html --execute "$$notebook" --log-level WARN || exit 1; \
 	done
 	@echo "notebooks executed; HTML exports are in Notebooks-export/"
+
+# Benchmarks against baselines run side by side (so far: the peer model; see README).
+bench: build
+	bash bench/peer.sh
 
 # Slurm end to end on localhost: a 3-shard job array plus a dependent merge job, checked
 # byte for byte against a single-process run (installs slurm-wlm and munge when missing).
