@@ -5,13 +5,9 @@ import Testing
 @Suite("Part catalog")
 struct CatalogSourcesTests {
   func catalog() throws -> PartCatalog {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-catalog-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let scenario = directory.appendingPathComponent("s.yaml")
-    try "catalog: \(repositoryRoot.path)/FailureData/parts.yaml\nsystem: {units: {a: {part: fan}}}\n"
-      .write(to: scenario, atomically: true, encoding: .utf8)
-    return try ScenarioLoader.load(path: scenario.path).catalog
+    let workspace = Workspace()
+    let scenario = try workspace.write("s.yaml", "\(Workspace.catalogLine)\nsystem: {units: {a: {part: fan}}}\n")
+    return try ScenarioLoader.load(path: scenario).catalog
   }
 
   @Test("every source in FailureData/parts.yaml is a section of SOURCES.md, or 'estimate'")

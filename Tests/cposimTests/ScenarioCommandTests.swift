@@ -31,16 +31,12 @@ struct ScenarioCommandTests {
 
   @Test("validate exits 1 and lists every problem when a file is invalid")
   func validateFails() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let bad = directory.appendingPathComponent("bad.yaml")
-    try "catalog: \(repositoryRoot.path)/FailureData/parts.yaml\ntrials: 0\nfabric: {topology: leaf-spine, gpus: 64, optics: pluggabel}\n"
-      .write(to: bad, atomically: true, encoding: .utf8)
-    let command = try #require(try CPOSim.parseAsRoot(["validate", bad.path]) as? Validate)
+    let workspace = Workspace()
+    let bad = try workspace.write("bad.yaml", "\(Workspace.catalogLine)\ntrials: 0\nfabric: {topology: leaf-spine, gpus: 64, optics: pluggabel}\n")
+    let command = try #require(try CPOSim.parseAsRoot(["validate", bad]) as? Validate)
     #expect(throws: ExitCode.failure) { try command.run() }
     do {
-      _ = try ScenarioLoader.load(path: bad.path)
+      _ = try ScenarioLoader.load(path: bad)
     } catch {
       #expect(error.errors.count == 2)
     }
@@ -81,21 +77,18 @@ struct ScenarioCommandTests {
 struct RunCommandTests {
   @Test("run --trace K writes trial K's events as NDJSON, the same for the same seed")
   func trace() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let scenario = directory.appendingPathComponent("s.yaml")
-    try """
-      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+    let workspace = Workspace()
+    let scenario = try workspace.write("s.yaml", """
+      \(Workspace.catalogLine)
       horizon: 1y
       trials: 2
       fabric: {topology: leaf-spine, gpus: 256, switch_radix: 64, optics: cpo}
       jobs: [{name: train, gpus: 256}]
-      """.write(to: scenario, atomically: true, encoding: .utf8)
+      """)
     var outputs: [Data] = []
     for name in ["a.ndjson", "b.ndjson"] {
-      let out = directory.appendingPathComponent(name).path
-      let command = try #require(try CPOSim.parseAsRoot(["run", scenario.path, "--trace", "1", "--trace-output", out]) as? Run)
+      let out = workspace.path(name)
+      let command = try #require(try CPOSim.parseAsRoot(["run", scenario, "--trace", "1", "--trace-output", out]) as? Run)
       try command.run()
       outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
     }

@@ -7,18 +7,16 @@ import Testing
 @Suite("Shards, merge and resume")
 struct ShardTests {
   /// A folder with a small scenario; returns the folder and the scenario path.
-  static func workspace() throws -> (URL, String) {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-shard-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let scenario = directory.appendingPathComponent("s.yaml")
-    try """
-      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+  static func workspace() throws -> (Workspace, String) {
+    let workspace = Workspace()
+    let scenario = try workspace.write("s.yaml", """
+      \(Workspace.catalogLine)
       horizon: 1y
       trials: 45
       fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo}
       jobs: [{name: train, gpus: 448, flap_tolerance: 1m}]
-      """.write(to: scenario, atomically: true, encoding: .utf8)
-    return (directory, scenario.path)
+      """)
+    return (workspace, scenario)
   }
 
   func run(_ arguments: [String]) throws {
@@ -29,16 +27,15 @@ struct ShardTests {
   @Test("3 shards merged give the single run's report, byte for byte")
   func shardsMergeToSingle() throws {
     let (dir, scenario) = try Self.workspace()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let single = dir.appendingPathComponent("single.json").path
+    let single = dir.url.appendingPathComponent("single.json").path
     try run(["run", scenario, "-o", single, "--quiet", "--threads", "1"])
     var parts: [String] = []
     for i in 0..<3 {
-      let part = dir.appendingPathComponent("part-\(i).json").path
+      let part = dir.url.appendingPathComponent("part-\(i).json").path
       try run(["run", scenario, "--shard", "\(i)/3", "-o", part, "--quiet", "--threads", "2"])
       parts.append(part)
     }
-    let merged = dir.appendingPathComponent("merged.json").path
+    let merged = dir.url.appendingPathComponent("merged.json").path
     try run(["merge"] + parts.reversed() + ["-o", merged, "--quiet"])
     #expect(try Data(contentsOf: URL(fileURLWithPath: single)) == Data(contentsOf: URL(fileURLWithPath: merged)))
   }
@@ -46,16 +43,15 @@ struct ShardTests {
   @Test("merge refuses an incomplete set, a duplicate, and parts of another seed or trial count")
   func mergeRefuses() throws {
     let (dir, scenario) = try Self.workspace()
-    defer { try? FileManager.default.removeItem(at: dir) }
     func part(_ name: String, _ extra: [String]) throws -> String {
-      let path = dir.appendingPathComponent(name).path
+      let path = dir.url.appendingPathComponent(name).path
       try run(["run", scenario, "-o", path, "--quiet"] + extra)
       return path
     }
     let p0 = try part("p0.json", ["--shard", "0/2"]), p1 = try part("p1.json", ["--shard", "1/2"])
     let otherSeed = try part("seed.json", ["--shard", "1/2", "--seed", "77"])
     let otherTrials = try part("trials.json", ["--shard", "1/2", "--trials", "30"])
-    let out = dir.appendingPathComponent("out.json").path
+    let out = dir.url.appendingPathComponent("out.json").path
     let cases: [([String], String)] = [
       ([p0], "incomplete set: shard 1 of 0..<2 missing"),
       ([p0, p0, p1], "shard 0 is given twice"),
@@ -72,15 +68,14 @@ struct ShardTests {
       }
       #expect(!FileManager.default.fileExists(atPath: out))
     }
-    try "not json".write(toFile: dir.appendingPathComponent("junk.json").path, atomically: true, encoding: .utf8)
-    #expect(throws: MergeError.self) { try PartialReport.read(dir.appendingPathComponent("junk.json").path) }
+    try "not json".write(toFile: dir.url.appendingPathComponent("junk.json").path, atomically: true, encoding: .utf8)
+    #expect(throws: MergeError.self) { try PartialReport.read(dir.url.appendingPathComponent("junk.json").path) }
   }
 
   @Test("resuming from a checkpoint of an interrupted run gives the uninterrupted report")
   func resume() throws {
     let (dir, scenario) = try Self.workspace()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let single = dir.appendingPathComponent("single.json").path
+    let single = dir.url.appendingPathComponent("single.json").path
     try run(["run", scenario, "-o", single, "--quiet"])
     // Interrupt after some blocks: what a SIGINT leaves behind is a checkpoint of the blocks done.
     let loaded = try ScenarioLoader.load(path: scenario)
@@ -95,7 +90,7 @@ struct ShardTests {
     }
     let done = state.completed
     #expect(done.count >= 3 && done.count < 6)
-    let output = dir.appendingPathComponent("resumed.json").path
+    let output = dir.url.appendingPathComponent("resumed.json").path
     try PartialReport(scenario: scenario, simulation: simulation, seed: 1, trials: 45, shardIndex: 0, shardCount: 1,
                       completedBlocks: done, statistics: state.statistics)
       .write(to: URL(fileURLWithPath: output + ".checkpoint"))
@@ -107,8 +102,7 @@ struct ShardTests {
   @Test("a checkpoint of another run is refused")
   func resumeRefusesOtherRun() throws {
     let (dir, scenario) = try Self.workspace()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let output = dir.appendingPathComponent("r.json").path
+    let output = dir.url.appendingPathComponent("r.json").path
     try run(["run", scenario, "--shard", "0/2", "-o", output + ".checkpoint", "--quiet", "--seed", "5"])
     #expect { try run(["run", scenario, "-o", output, "--quiet", "--resume"]) } throws: {
       CPOSim.message(for: $0).contains("belongs to another run")
@@ -134,12 +128,10 @@ struct SignalTests {
   func sigintAndResume() throws {
     let binary = Self.binary
     try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no cposim binary at \(binary.path)")
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-signal-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let scenario = directory.appendingPathComponent("s.yaml").path
-    try """
-      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+    let workspace = Workspace()
+    let directory = workspace.url
+    let scenario = try workspace.write("s.yaml", """
+      \(Workspace.catalogLine)
       horizon: 1y
       trials: 40000
       parts:
@@ -147,7 +139,7 @@ struct SignalTests {
       system: {units: {u: {part: unit-part, count: 2}}, structure: {parallel: [u]}}
       repair:
         workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 4h}}
-      """.write(toFile: scenario, atomically: true, encoding: .utf8)
+      """)
     func launch(_ arguments: [String]) throws -> Process {
       let process = Process()
       process.executableURL = binary

@@ -5,24 +5,11 @@ import Testing
 
 @Suite("Sweeps and break-even")
 struct SweepTests {
-  static func folder() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-sweep-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory
-  }
-
-  static func write(_ text: String, _ name: String, in directory: URL) throws -> String {
-    let path = directory.appendingPathComponent(name).path
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
-  }
-
   @Test("a sweep covers the grid and its metrics respond to the parameter")
   func sweep() throws {
-    let dir = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let scenario = try Self.write("""
-      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+    let dir = Workspace()
+    let scenario = try dir.write("s.yaml", """
+      \(Workspace.catalogLine)
       horizon: 2y
       trials: 20
       parts:
@@ -31,7 +18,7 @@ struct SweepTests {
       repair:
         technicians: {count: 1}
         workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: {kind: exponential, mtbf: 10h}}}
-      """, "s.yaml", in: dir)
+      """)
     let report = try Sweep.run(scenario: scenario, grid: [("repair.technicians.count", ["1", "4"]), ("costs.pue", ["1.2", "1.5"])],
                                trials: nil, seed: nil, threads: 2)
     let metricCount = TrialMetrics(simulation: try Simulation(scenario: try ScenarioLoader.load(path: scenario))).definitions.count
@@ -44,12 +31,11 @@ struct SweepTests {
 
   @Test("an override with a bad value names --set")
   func badOverride() throws {
-    let dir = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let scenario = try Self.write("""
-      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+    let dir = Workspace()
+    let scenario = try dir.write("s.yaml", """
+      \(Workspace.catalogLine)
       system: {units: {u: {part: fan}}}
-      """, "s.yaml", in: dir)
+      """)
     #expect { try ScenarioLoader.load(path: scenario, overrides: [.init(keyPath: "repair.technicians.count", value: "many")]) } throws: {
       "\($0)".contains("--set repair.technicians.count=many: repair.technicians.count: must be a whole number (got 'many')")
     }
@@ -57,18 +43,17 @@ struct SweepTests {
 
   @Test("break-even finds an exact crossing: equal power, equal energy cost")
   func breakeven() throws {
-    let dir = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let dir = Workspace()
     let common = """
-      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      \(Workspace.catalogLine)
       horizon: 1y
       trials: 4
       parts:
         pa: {fru: pa, power_w: 100, source: estimate}
         pb: {fru: pb, power_w: 60, source: estimate}
       """
-    let a = try Self.write(common + "\nname: a\nsystem: {units: {u: {part: pa}}}\n", "a.yaml", in: dir)
-    let b = try Self.write(common + "\nname: b\nsystem: {units: {u: {part: pb}}}\n", "b.yaml", in: dir)
+    let a = try dir.write("a.yaml", common + "\nname: a\nsystem: {units: {u: {part: pa}}}\n")
+    let b = try dir.write("b.yaml", common + "\nname: b\nsystem: {units: {u: {part: pb}}}\n")
     let report = try Breakeven.run(baseline: a, alternative: b, keyPath: "parts.pb.power_w",
                                    range: (WrittenNumber("40")!, WrittenNumber("160")!), metric: "energy_cost_usd",
                                    points: 4, refinements: 2, trials: nil, seed: nil, threads: 1)
@@ -83,16 +68,15 @@ struct SweepTests {
 
   @Test("the report advises a checkpoint interval from the simulated interruption rate")
   func checkpointAdvice() throws {
-    let dir = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let scenario = try Self.write("""
-      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+    let dir = Workspace()
+    let scenario = try dir.write("s.yaml", """
+      \(Workspace.catalogLine)
       horizon: 2000h
       parts:
         solid: {fru: solid, source: estimate}
       system: {units: {s: {part: solid}}}
       jobs: [{name: train, gpus: 8, checkpoint_interval: 4h, checkpoint_write: 6m, restart_overhead: 10m, background_rate: 0.1/h}]
-      """, "s.yaml", in: dir)
+      """)
     let simulation = try Simulation(scenario: try ScenarioLoader.load(path: scenario))
     let metrics = TrialMetrics(simulation: simulation)
     let report = RunReport(simulation: simulation, metrics: metrics,
