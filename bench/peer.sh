@@ -21,13 +21,20 @@ measure() {  # name, then the command; prints "name seconds kilobytes availabili
   done
   local median
   median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
-  echo "$name $median $(cut -d' ' -f2 "$out/time") $(grep -o 'availability.*' "$out/stdout" | head -1)"
+  local line
+  if [ -f "$out/r.json" ]; then  # cposim: read the report after timing, not inside it
+    line=$(python3 -c "import json; m=json.load(open('$out/r.json'))['metrics']['system_availability']; print('availability %.6f 95%% CI %.6f .. %.6f' % (m['mean'], m['ci95_low'], m['ci95_high']))")
+    rm -f "$out/r.json"
+  else
+    line=$(grep -o 'availability.*' "$out/stdout" | head -1)
+  fi
+  echo "$name $median $(cut -d' ' -f2 "$out/time") $line"
 }
 
 {
   measure c-gsl .build/peer-c
-  measure cposim-1-thread bash -c ".build/release/cposim run Scenarios/peer-series-100.yaml --threads 1 --quiet -o $out/r.json >/dev/null && python3 -c \"import json; m=json.load(open('$out/r.json'))['metrics']['system_availability']; print('availability %.6f 95%% CI %.6f .. %.6f' % (m['mean'], m['ci95_low'], m['ci95_high']))\""
-  measure cposim-2-threads bash -c ".build/release/cposim run Scenarios/peer-series-100.yaml --threads 2 --quiet -o $out/r.json >/dev/null && python3 -c \"import json; m=json.load(open('$out/r.json'))['metrics']['system_availability']; print('availability %.6f 95%% CI %.6f .. %.6f' % (m['mean'], m['ci95_low'], m['ci95_high']))\""
+  measure cposim-1-thread .build/release/cposim run Scenarios/peer-series-100.yaml --threads 1 --quiet -o "$out/r.json"
+  measure cposim-2-threads .build/release/cposim run Scenarios/peer-series-100.yaml --threads 2 --quiet -o "$out/r.json"
   measure numpy $venv/bin/python bench/python/peer_numpy.py
   measure simpy $venv/bin/python bench/python/peer_simpy.py
 } > "$out/results"

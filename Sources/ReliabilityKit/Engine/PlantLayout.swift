@@ -4,7 +4,9 @@ import Foundation
 /// their failure models and workflows, and how a unit maps onto links, switches or the system
 /// structure. Built once per scenario and shared (read-only) by all trials.
 struct PlantLayout: Sendable {
-  struct Population: Sendable {
+  /// A class, not a struct: the engine reads populations on every event, and copying a struct
+  /// of arrays costs a retain and release per array (the largest cost in the profile).
+  final class Population: Sendable {
     /// `fru@location`, also the name of the population's random stream.
     let name: String
     let fru: String
@@ -21,6 +23,22 @@ struct PlantLayout: Sendable {
     let absorbable: Int
     /// The stream key of the population's failure draws (common random numbers).
     let streamKey: UInt64
+
+    init(name: String, fru: String, role: Fabric.Population.Role?, location: String, count: Int,
+         parts: [(part: Part, count: Int)], model: FailureModel, workflow: Workflow, spareIndex: Int,
+         absorbable: Int, streamKey: UInt64) {
+      self.name = name
+      self.fru = fru
+      self.role = role
+      self.location = location
+      self.count = count
+      self.parts = parts
+      self.model = model
+      self.workflow = workflow
+      self.spareIndex = spareIndex
+      self.absorbable = absorbable
+      self.streamKey = streamKey
+    }
 
     /// The failure mode behind `model.modes[index]`.
     func mode(_ index: Int) -> (part: Part, mode: FailureMode) {
