@@ -49,6 +49,7 @@ public struct TrialMetrics: Sendable {
     .init(name: "energy_cost_usd", unit: "usd"),
     .init(name: "total_cost_usd", unit: "usd"),
     .init(name: "total_cost_usd_per_year", unit: "usd_per_year"),
+    .init(name: "engine_events", unit: "count"),
   ]
 
   public let definitions: [Definition]
@@ -109,7 +110,7 @@ public struct TrialMetrics: Sendable {
       Double(o.collateral), Double(o.reworks), Double(o.stockouts),
       o.detectionHours, o.technicianWaitHours, o.spareWaitHours, o.deferralHours, o.repairDowntimeHours, o.handsOnHours,
       o.technicianBusyHours / (Double(scenario.repair.technicians) * h),
-      labour, spares, energyCostUSD, total, total / (h / 8760),
+      labour, spares, energyCostUSD, total, total / (h / 8760), Double(o.events),
     ]
     if !jobs.isEmpty {
       // All jobs together: counts and costs add up; ETTR is GPU-weighted.

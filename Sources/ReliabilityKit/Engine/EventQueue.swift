@@ -23,6 +23,10 @@ public enum EventPriority: Int, Sendable, Comparable, CaseIterable {
 ///
 /// `sequence` grows with every insertion, so events with the same time and priority come out in
 /// insertion order (as SimPy's event id does): a binary heap alone leaves ties unspecified.
+///
+/// The heap holds plain keys (time, priority and sequence packed in one integer, and the slot of
+/// the payload); payloads wait in a slot array and are not moved while the heap is reordered, so
+/// reordering never copies a payload that holds references.
 /// - Complexity: O(log n) for `push` and `pop`.
 public struct EventQueue<Payload> {
   public struct Entry {
@@ -30,16 +34,23 @@ public struct EventQueue<Payload> {
     public let priority: EventPriority
     public let sequence: UInt64
     public let payload: Payload
+  }
+
+  private struct Key {
+    let time: Hours
+    /// Priority in the top 8 bits, sequence below: one comparison orders both.
+    let order: UInt64
+    let slot: Int
 
     @inline(__always)
-    func precedes(_ other: Entry) -> Bool {
-      if time != other.time { return time < other.time }
-      if priority != other.priority { return priority < other.priority }
-      return sequence < other.sequence
+    func precedes(_ other: Key) -> Bool {
+      time < other.time || (time == other.time && order < other.order)
     }
   }
 
-  private var heap: [Entry] = []
+  private var heap: [Key] = []
+  private var payloads: [Payload?] = []
+  private var freeSlots: [Int] = []
   private var nextSequence: UInt64 = 0
 
   public init() {}
@@ -47,39 +58,70 @@ public struct EventQueue<Payload> {
   public var isEmpty: Bool { heap.isEmpty }
   public var count: Int { heap.count }
 
+  /// The time and priority of the next entry, without removing it.
+  @inline(__always)
+  public var next: (time: Hours, priority: EventPriority)? {
+    guard let key = heap.first else { return nil }
+    return (key.time, EventPriority(rawValue: Int(key.order >> 56))!)
+  }
+
   /// The next entry without removing it.
-  public var first: Entry? { heap.first }
+  public var first: Entry? {
+    guard let key = heap.first else { return nil }
+    return entry(key, payload: payloads[key.slot]!)
+  }
+
+  private func entry(_ key: Key, payload: Payload) -> Entry {
+    Entry(time: key.time, priority: EventPriority(rawValue: Int(key.order >> 56))!,
+          sequence: key.order & (1 << 56 - 1), payload: payload)
+  }
 
   /// Schedules `payload` at `time`.
   /// - Precondition: `time` is finite (scheduling at a non-finite time is a programmer error).
   public mutating func push(_ payload: Payload, at time: Hours, priority: EventPriority) {
     precondition(time.isFinite, "cannot schedule an event at a non-finite time (\(time))")
-    heap.append(Entry(time: time, priority: priority, sequence: nextSequence, payload: payload))
+    let slot: Int
+    if let free = freeSlots.popLast() {
+      slot = free
+      payloads[slot] = payload
+    } else {
+      slot = payloads.count
+      payloads.append(payload)
+    }
+    let key = Key(time: time, order: UInt64(priority.rawValue) << 56 | nextSequence, slot: slot)
     nextSequence &+= 1
+    heap.append(key)
     var child = heap.count - 1
     while child > 0 {
       let parent = (child - 1) / 2
-      guard heap[child].precedes(heap[parent]) else { break }
-      heap.swapAt(child, parent)
+      guard key.precedes(heap[parent]) else { break }
+      heap[child] = heap[parent]
       child = parent
     }
+    heap[child] = key
   }
 
   /// Removes and returns the earliest entry.
   public mutating func pop() -> Entry? {
-    guard !heap.isEmpty else { return nil }
-    heap.swapAt(0, heap.count - 1)
-    let top = heap.removeLast()
-    var parent = 0
-    while true {
-      let left = 2 * parent + 1, right = left + 1
-      var smallest = parent
-      if left < heap.count, heap[left].precedes(heap[smallest]) { smallest = left }
-      if right < heap.count, heap[right].precedes(heap[smallest]) { smallest = right }
-      if smallest == parent { break }
-      heap.swapAt(parent, smallest)
-      parent = smallest
+    guard let top = heap.first else { return nil }
+    let last = heap.removeLast()
+    if !heap.isEmpty {
+      // Sift the last key down from the root, moving keys up rather than swapping.
+      let n = heap.count
+      var parent = 0
+      while true {
+        let left = 2 * parent + 1
+        if left >= n { break }
+        var child = left
+        if left + 1 < n, heap[left + 1].precedes(heap[left]) { child = left + 1 }
+        guard heap[child].precedes(last) else { break }
+        heap[parent] = heap[child]
+        parent = child
+      }
+      heap[parent] = last
     }
-    return top
+    let payload = payloads[top.slot].take()!
+    freeSlots.append(top.slot)
+    return entry(top, payload: payload)
   }
 }

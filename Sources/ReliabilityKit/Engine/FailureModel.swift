@@ -23,6 +23,12 @@ struct FailureModel: Sendable {
     let distribution: Distribution
     /// How many copies of the part are in the FRU.
     let multiplicity: Int
+    /// The mode never fires in the event loop: all its occurrences are aggregated flaps
+    /// (see `AggregatedFlaps`). It keeps its index, so its count is reported under its name.
+    var never = false
+    /// The flaps this mode still simulates are those longer than this (the rest are
+    /// aggregated): their durations are drawn conditioned on exceeding it.
+    var flapsLongerThan: Hours = 0
   }
 
   let modes: [Mode]
@@ -34,6 +40,7 @@ struct FailureModel: Sendable {
   /// S(h)^m for one mode.
   @inline(__always)
   private func survival(_ mode: Mode, _ h: Hours) -> Double {
+    if mode.never { return 1 }
     let s = mode.distribution.survival(h)
     return mode.multiplicity == 1 ? s : pow(s, Double(mode.multiplicity))
   }
@@ -101,7 +108,7 @@ struct FailureModel: Sendable {
   /// (T, mode) of a unit that has just been renewed (T may exceed any horizon).
   func sampleFresh(using source: RandomSource) -> (time: Hours, mode: Int) {
     var best = (time: Hours.infinity, mode: 0)
-    for (i, mode) in modes.enumerated() {
+    for (i, mode) in modes.enumerated() where !mode.never {
       let t = sampleMinimum(mode, using: source)
       if t < best.time { best = (t, i) }
     }
@@ -112,7 +119,7 @@ struct FailureModel: Sendable {
   func sampleAfterSurvival(age: Hours, using source: RandomSource) -> (time: Hours, mode: Int) {
     guard age > 0 else { return sampleFresh(using: source) }
     var best = (time: Hours.infinity, mode: 0)
-    for (i, mode) in modes.enumerated() {
+    for (i, mode) in modes.enumerated() where !mode.never {
       let t: Hours
       if case let .exponential(e) = mode.distribution {
         t = age - log1p(-source.uniform()) / (e.rate * Double(mode.multiplicity))

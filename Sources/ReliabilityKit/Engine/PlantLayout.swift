@@ -56,10 +56,13 @@ struct PlantLayout: Sendable {
   let populations: [Population]
   let spareFRUs: [String]
   let kind: Kind
+  /// Flaps counted rather than simulated, per population and mode.
+  let aggregatedFlaps: [AggregatedFlaps]
 
   init(scenario: Scenario) throws(ModelError) {
     var populations: [Population] = []
     var spareFRUs: [String] = []
+    var aggregatedFlaps: [AggregatedFlaps] = []
     func spareIndex(_ fru: String) -> Int {
       if let i = spareFRUs.firstIndex(of: fru) { return i }
       spareFRUs.append(fru)
@@ -102,18 +105,27 @@ struct PlantLayout: Sendable {
       kind = .system(system, unitOfPopulation: unitOfPopulation)
     case let .fabric(spec):
       let fabric = try FabricBuilder.build(spec, catalog: scenario.catalog)
+      let wiring = FabricLayout(fabric: fabric, catalog: scenario.catalog)
+      // Flaps shorter than every job's tolerance are counted, not simulated (AggregatedFlaps).
+      let tolerance = scenario.jobs.map(\.flapTolerance).min() ?? .infinity
       for p in fabric.populations {
         let parts = p.parts.map { (part: scenario.catalog[$0.part]!, count: $0.count) }
+        let name = "\(p.fru)@\(p.location)"
+        let split = AggregatedFlaps.split(
+          model: model(parts), parts: parts, population: populations.count, name: name, count: p.count,
+          role: p.role, location: p.location, fabric: wiring, tolerance: tolerance)
+        aggregatedFlaps += split.aggregated
         populations.append(Population(
-          name: "\(p.fru)@\(p.location)", fru: p.fru, role: p.role, location: p.location, count: p.count, parts: parts,
-          model: model(parts), workflow: workflow(p.fru, role: p.role), spareIndex: spareIndex(p.fru),
+          name: name, fru: p.fru, role: p.role, location: p.location, count: p.count, parts: parts,
+          model: split.model, workflow: workflow(p.fru, role: p.role), spareIndex: spareIndex(p.fru),
           absorbable: p.role == .els ? spec.spareLaserLanes : 0,
-          streamKey: SeedSequence.streamKey("\(p.fru)@\(p.location)")))
+          streamKey: SeedSequence.streamKey(name)))
       }
-      kind = .fabric(FabricLayout(fabric: fabric, catalog: scenario.catalog))
+      kind = .fabric(wiring)
     }
     self.populations = populations
     self.spareFRUs = spareFRUs
+    self.aggregatedFlaps = aggregatedFlaps
   }
 }
 
@@ -124,7 +136,8 @@ struct PlantLayout: Sendable {
 /// followed by its uplinks. In a three-tier Clos, leaf–spine link j reaches spine
 /// pod·u + (j mod u) of its pod, and spine–core link j mirrors leaf–spine link j on the same
 /// spine and reaches core j mod C; in a leaf-spine, leaf–spine link j reaches spine j mod S.
-struct FabricLayout: Sendable {
+/// A class, so that the engine's many reads of it do not copy its strings and sets.
+final class FabricLayout: Sendable {
   let gpus: Int
   let gpusPerNode: Int
   let radix: Int

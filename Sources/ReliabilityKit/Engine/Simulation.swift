@@ -13,7 +13,8 @@ public struct Simulation: Sendable {
   /// (scenario, seed, index, tool version), never on which thread runs it or in what order.
   /// - Parameter trace: receives every event of the trial, in order, when given.
   public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil) -> TrialOutcome {
-    Trial(layout: layout, scenario: scenario, seeds: SeedSequence(master: seed), trial: index, trace: trace).run()
+    var trial = Trial(layout: layout, scenario: scenario, seeds: SeedSequence(master: seed), trial: index, trace: trace)
+    return trial.run()
   }
 
   /// Runs trials `range` in order.

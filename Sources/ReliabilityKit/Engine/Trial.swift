@@ -2,6 +2,10 @@ import Foundation
 
 /// One trial: a discrete-event simulation of the fleet from time 0 to the horizon.
 ///
+/// A struct with mutating methods rather than a class: the event loop touches the trial's state
+/// millions of times, and a class's stored properties cost a dynamic exclusivity check on every
+/// access (18% of the peer model's profile before the change).
+///
 /// A trial is built from the scenario's read-only `PlantLayout`, the master seed and the trial
 /// index, and all of its state lives inside it. Failures of each FRU population come from the
 /// population's own random stream (so scenarios that share a population share its draws);
@@ -13,7 +17,7 @@ import Foundation
 ///
 /// The modelling decisions (same-instant order, what a drain does, how shifts and windows
 /// work) are in the Engine article of ReliabilityKit.docc.
-final class Trial {
+struct Trial {
   // MARK: Configuration
 
   let layout: PlantLayout
@@ -22,9 +26,13 @@ final class Trial {
   let calendar: RepairCalendar
   /// Plain systems with `ageing_while_down: frozen`: unit clocks stop while the system is down.
   let frozen: Bool
+  /// The fabric's wiring, or nil for a plain system.
+  let fabric: FabricLayout?
 
   // MARK: Randomness
 
+  let seeds: SeedSequence
+  let trialIndex: Int
   let streams: [RandomSource]
   let repairSource: RandomSource
   let jobSource: RandomSource
@@ -93,18 +101,25 @@ final class Trial {
   var failureQueue = EventQueue<FailureEvent>()
   /// Calendar hours the unit clocks have been frozen so far.
   var frozenHours: Hours = 0
-  var units: [[Int: UnitState]]
+  var units: [UnitTable<UnitState>]
   var tickets: [Ticket] = []
   var technicians: TechnicianPool
   var spares: [SpareStock]
   var shiftStartScheduled = false
   var outcome = TrialOutcome()
   var jobs: [JobState] = []
+  /// What the event loop reads of each job's spec, without copying the spec.
+  var jobTerms: [(gpus: Int, flapTolerance: Hours, uplinkInterruptProbability: Double)] = []
+  /// Scratch buffers of `changeLinks`, kept to avoid an allocation per call.
+  var changedLinks: [Int] = []
+  var hitNodes: [Int] = []
   let trace: ((TraceRecord) -> Void)?
 
   // Fabric state
-  var linkDown: [Int: Int] = [:]
-  var linkDownSince: [Int: Hours] = [:]
+  /// Outages covering each link (a link is down while its count is positive), and since when.
+  /// Arrays, not dictionaries: hashing link numbers was the largest cost of a 128k-GPU trial.
+  var linkDown: [Int32] = []
+  var linkDownSince: [Hours] = []
   var switchDown: [Int: Int] = [:]
   var switchDownSince: [Int: Hours] = [:]
   var coolingFailed: [Int: Int] = [:]
@@ -119,14 +134,18 @@ final class Trial {
     horizon = scenario.horizon
     calendar = RepairCalendar(shift: scenario.repair.shift, window: scenario.repair.maintenanceWindow)
     if case .system = layout.kind { frozen = scenario.ageingWhileDown == .frozen } else { frozen = false }
+    self.seeds = seeds
+    if case let .fabric(f) = layout.kind { fabric = f } else { fabric = nil }
+    trialIndex = trial
     streams = layout.populations.map { RandomSource(seed: seeds.seed(forTrial: trial, stream: $0.streamKey)) }
     repairSource = RandomSource(seed: seeds.seed(forTrial: trial, stream: SeedSequence.streamKey("repair")))
     jobSource = RandomSource(seed: seeds.seed(forTrial: trial, stream: SeedSequence.streamKey("jobs")))
-    units = Array(repeating: [:], count: layout.populations.count)
+    units = Array(repeating: UnitTable(empty: UnitState()), count: layout.populations.count)
     technicians = TechnicianPool(size: scenario.repair.technicians)
     spares = layout.spareFRUs.map { SpareStock(policy: scenario.repair.spares[$0]) }
     unitDown = Array(repeating: 0, count: layout.populations.count)
     self.trace = trace
+    jobTerms = scenario.jobs.map { ($0.gpus, $0.flapTolerance, $0.uplinkInterruptProbability) }
     outcome.horizon = horizon
     outcome.failures = layout.populations.map { [Int](repeating: 0, count: $0.model.modes.count) }
     outcome.sparesUsed = [Int](repeating: 0, count: layout.spareFRUs.count)
@@ -135,6 +154,8 @@ final class Trial {
     switch layout.kind {
     case let .fabric(f):
       outcome.linkCount = f.linkCount
+      linkDown = [Int32](repeating: 0, count: f.linkCount)
+      linkDownSince = [Hours](repeating: 0, count: f.linkCount)
       outcome.nicLinkCount = f.gpus
       outcome.switchCount = f.leaves + f.spines + f.cores
       for spec in scenario.jobs {
@@ -151,11 +172,12 @@ final class Trial {
   // MARK: Running
 
   /// Runs the trial to the horizon and returns its outcome.
-  func run() -> TrialOutcome {
+  mutating func run() -> TrialOutcome {
     // A pool that starts at or below its reorder point orders at once.
     for spare in spares.indices { reorder(spare) }
     seedFirstFailures()
     for (j, job) in jobs.enumerated() { scheduleBackground(j, after: 0, job.spec) }
+    addAggregatedFlaps()
     while let next = nextEventTime(), next.time <= horizon {
       advance(to: next.time)
       outcome.events += 1
@@ -174,9 +196,9 @@ final class Trial {
 
   /// The calendar time of the next event, and whether it is a failure.
   private func nextEventTime() -> (time: Hours, isFailure: Bool)? {
-    let calendarNext = queue.first
+    let calendarNext = queue.next
     var failureTime: Hours?
-    if let f = failureQueue.first {
+    if let f = failureQueue.next {
       if !frozen {
         failureTime = f.time
       } else if systemUp {
@@ -195,17 +217,17 @@ final class Trial {
 
   private var operatingTime: Hours { now - frozenHours - (frozen && !systemUp ? now - systemDownSince : 0) }
 
-  private func advance(to t: Hours) {
+  private mutating func advance(to t: Hours) {
     now = max(now, t)
   }
 
-  private func push(_ event: Event, after delay: Hours, priority: EventPriority) {
+  private mutating func push(_ event: Event, after delay: Hours, priority: EventPriority) {
     queue.push(event, at: now + delay, priority: priority)
   }
 
   // MARK: Failures
 
-  private func seedFirstFailures() {
+  private mutating func seedFirstFailures() {
     for (p, population) in layout.populations.enumerated() {
       let probability = population.model.probabilityOfFailure(by: horizon)
       guard probability > 0, population.count > 0 else { continue }
@@ -231,8 +253,8 @@ final class Trial {
 
   /// Schedules the unit's next failure after it was renewed (or, if `keepAge`, after it
   /// survived a flap, a clean or an absorbed failure at its current age).
-  private func scheduleNextFailure(population p: Int, unit u: Int, keepAge: Bool) {
-    var state = units[p][u] ?? UnitState()
+  private mutating func scheduleNextFailure(population p: Int, unit u: Int, keepAge: Bool) {
+    var state = units[p][u]
     state.generation += 1
     let op = operatingTime
     if !keepAge { state.renewedAt = op }
@@ -246,9 +268,9 @@ final class Trial {
     failureQueue.push(.init(population: p, unit: u, mode: draw.mode, generation: state.generation), at: at, priority: .failure)
   }
 
-  private func handleFailure(_ event: FailureEvent) {
+  private mutating func handleFailure(_ event: FailureEvent) {
     let p = event.population, u = event.unit
-    var state = units[p][u] ?? UnitState()
+    var state = units[p][u]
     guard state.generation == event.generation else { return }  // the unit was renewed since
     let population = layout.populations[p]
     let (part, mode) = population.mode(event.mode)
@@ -259,7 +281,9 @@ final class Trial {
     if case let .flap(duration) = mode.effect {
       outcome.flaps += 1
       let impact = impactOf(population: p, unit: u, part: part, planned: false)
-      let length = duration.sample(using: repairSource)
+      let above = population.model.modes[event.mode].flapsLongerThan
+      let length = above > 0 ? (try? duration.sample(truncatedTo: above...Hours.infinity, using: repairSource)) ?? above
+                             : duration.sample(using: repairSource)
       apply(impact, down: true, planned: false, flap: length)
       push(.flapEnd(ticketless: impact, duration: length), after: length, priority: .restoration)
       scheduleNextFailure(population: p, unit: u, keepAge: true)
@@ -287,22 +311,38 @@ final class Trial {
     detectLater(ticket)
   }
 
-  private func openTicket(population p: Int, unit u: Int, mode: Int, planned: Bool, impacts: [Impact]) -> Int {
+  private mutating func openTicket(population p: Int, unit u: Int, mode: Int, planned: Bool, impacts: [Impact]) -> Int {
     tickets.append(Ticket(population: p, unit: u, mode: mode, failedAt: now, planned: planned, impacts: impacts))
     let id = tickets.count - 1
-    units[p][u, default: UnitState()].openTicket = id
+    units[p][u].openTicket = id
     return id
   }
 
-  private func detectLater(_ ticket: Int) {
+  private mutating func detectLater(_ ticket: Int) {
     let delay = scenario.repair.detection.sample(using: repairSource)
     outcome.detectionHours += delay
     push(.detected(ticket: ticket), after: delay, priority: .decision)
   }
 
+  /// Flaps no job notices, counted per population and mode without events (AggregatedFlaps).
+  private mutating func addAggregatedFlaps() {
+    for flaps in layout.aggregatedFlaps {
+      let source = RandomSource(seed: seeds.seed(forTrial: trialIndex, stream: flaps.streamKey))
+      let draw = flaps.draw(horizon: horizon, months: outcome.monthlyFailures.count, hoursPerMonth: Self.hoursPerMonth,
+                            using: source)
+      outcome.flaps += draw.flaps
+      outcome.failures[flaps.population][flaps.mode] += draw.flaps
+      for (m, n) in draw.monthly.enumerated() { outcome.monthlyFailures[m] += n }
+      outcome.linkDownHours += draw.linkDownHours
+      outcome.nicLinkDownHours += draw.nicLinkDownHours
+      record("flaps-aggregated", population: flaps.population, unit: 0,
+             detail: "\(draw.flaps) flaps of at most \(flaps.tolerance) h, \(draw.linkDownHours) link-hours down")
+    }
+  }
+
   // MARK: Repair workflow
 
-  private func handle(_ event: Event) {
+  private mutating func handle(_ event: Event) {
     switch event {
     case let .flapEnd(impact, duration):
       apply(impact, down: false, planned: false, flap: duration)
@@ -335,7 +375,7 @@ final class Trial {
     }
   }
 
-  private func decide(_ ticket: Int) {
+  private mutating func decide(_ ticket: Int) {
     let t = tickets[ticket]
     let workflow = layout.populations[t.population].workflow
     record("detected", population: t.population, unit: t.unit, detail: workflow.when.rawValue)
@@ -354,7 +394,7 @@ final class Trial {
   }
 
   /// Applies the planned drain of the ticket's FRU (its whole blast radius), once.
-  private func drain(_ ticket: Int) {
+  private mutating func drain(_ ticket: Int) {
     guard case .none = tickets[ticket].drain else { return }
     let t = tickets[ticket]
     let population = layout.populations[t.population]
@@ -366,7 +406,7 @@ final class Trial {
     apply(impact, down: true, planned: true)
   }
 
-  private func requestSpare(_ ticket: Int) {
+  private mutating func requestSpare(_ ticket: Int) {
     let t = tickets[ticket]
     let population = layout.populations[t.population]
     tickets[ticket].waitingSince = now
@@ -381,13 +421,13 @@ final class Trial {
     }
   }
 
-  private func reorder(_ spare: Int) {
+  private mutating func reorder(_ spare: Int) {
     if let quantity = spares[spare].reorderIfNeeded(), let policy = spares[spare].policy {
       push(.spareArrival(spare: spare, quantity: quantity), after: policy.leadTime, priority: .resource)
     }
   }
 
-  private func receiveSpares(_ spare: Int, quantity: Int, fromOrder: Bool) {
+  private mutating func receiveSpares(_ spare: Int, quantity: Int, fromOrder: Bool) {
     for served in spares[spare].add(quantity, fromOrder: fromOrder, at: now) {
       outcome.spareWaitHours += served.waited
       tickets[served.ticket].spareHeld = true
@@ -396,12 +436,12 @@ final class Trial {
     reorder(spare)
   }
 
-  private func requestTechnician(_ ticket: Int) {
+  private mutating func requestTechnician(_ ticket: Int) {
     technicians.enqueue(ticket, at: now)
     dispatchTechnicians()
   }
 
-  private func dispatchTechnicians() {
+  private mutating func dispatchTechnicians() {
     guard calendar.onShift(now) else {
       if technicians.waiting > 0, !shiftStartScheduled {
         shiftStartScheduled = true
@@ -425,7 +465,7 @@ final class Trial {
     }
   }
 
-  private func startHandsOn(_ ticket: Int) {
+  private mutating func startHandsOn(_ ticket: Int) {
     let t = tickets[ticket]
     let population = layout.populations[t.population]
     let workflow = population.workflow
@@ -442,7 +482,7 @@ final class Trial {
     push(.handsOnDone(ticket: ticket), after: duration, priority: .resource)
   }
 
-  private func finishHandsOn(_ ticket: Int) {
+  private mutating func finishHandsOn(_ ticket: Int) {
     technicians.release(at: now)
     let t = tickets[ticket]
     let population = layout.populations[t.population]
@@ -473,7 +513,7 @@ final class Trial {
     push(.verified(ticket: ticket), after: scenario.repair.verification.sample(using: repairSource), priority: .restoration)
   }
 
-  private func restore(_ ticket: Int) {
+  private mutating func restore(_ ticket: Int) {
     let t = tickets[ticket]
     let population = layout.populations[t.population]
     for impact in t.impacts { apply(impact, down: false, planned: false) }
@@ -481,7 +521,7 @@ final class Trial {
     outcome.repairsByAction[population.workflow.action, default: 0] += 1
     outcome.repairDowntimeHours += now - t.failedAt
     record("restored", population: t.population, unit: t.unit, detail: t.replaces ? "replaced" : "cleaned")
-    var state = units[t.population][t.unit] ?? UnitState()
+    var state = units[t.population][t.unit]
     state.openTicket = nil
     if t.replaces { state.absorbed = 0 }
     units[t.population][t.unit] = state
@@ -538,13 +578,13 @@ final class Trial {
 
   /// A neighbouring link in the same group (for collateral damage while handling).
   private func neighbourLink(of link: Int) -> Int? {
-    guard case let .fabric(f) = layout.kind else { return nil }
+    guard let f = fabric else { return nil }
     return link + 1 < f.linkCount ? link + 1 : (link > 0 ? link - 1 : nil)
   }
 
   /// Takes `impact` out of service (`down`) or returns it. `flap` is the length of the outage
   /// when it is a flap, which jobs that tolerate it ignore.
-  private func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil) {
+  private mutating func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil) {
     switch impact {
     case .none:
       return
@@ -556,7 +596,7 @@ final class Trial {
     case let .switchDown(tier, index):
       changeSwitch(tier: tier, index: index, down: down, planned: planned)
     case let .cooling(tier, index, isPSU):
-      guard case let .fabric(f) = layout.kind else { return }
+      guard let f = fabric else { return }
       let key = (tier * 1_000_000 + index) * 2 + (isPSU ? 1 : 0)
       let before = coolingFailed[key] ?? 0
       let after = before + (down ? 1 : -1)
@@ -567,8 +607,8 @@ final class Trial {
     }
   }
 
-  private func changeSwitch(tier: Int, index: Int, down: Bool, planned: Bool) {
-    guard case let .fabric(f) = layout.kind else { return }
+  private mutating func changeSwitch(tier: Int, index: Int, down: Bool, planned: Bool) {
+    guard let f = fabric else { return }
     let key = tier * 1_000_000 + index
     let before = switchDown[key] ?? 0
     let after = before + (down ? 1 : -1)
@@ -578,47 +618,48 @@ final class Trial {
     changeLinks(f.links(ofSwitch: index, tier: tier), down: down, planned: planned)
   }
 
-  private func changeLinks(_ links: [Int], down: Bool, planned: Bool, flap: Hours? = nil) {
-    guard case let .fabric(f) = layout.kind else { return }
-    var changed: [Int] = []
+  private mutating func changeLinks(_ links: [Int], down: Bool, planned: Bool, flap: Hours? = nil) {
+    guard let f = fabric else { return }
+    changedLinks.removeAll(keepingCapacity: true)
     for link in links {
-      let before = linkDown[link] ?? 0
-      let after = before + (down ? 1 : -1)
-      linkDown[link] = after > 0 ? after : nil
+      let before = linkDown[link]
+      let after = max(0, before + (down ? 1 : -1))
+      linkDown[link] = after
       if down, before == 0 {
         linkDownSince[link] = now
-        changed.append(link)
-      } else if !down, after == 0 {
-        let length = now - (linkDownSince.removeValue(forKey: link) ?? now)
+        changedLinks.append(link)
+      } else if !down, before > 0, after == 0 {
+        let length = now - linkDownSince[link]
         outcome.linkDownHours += length
         if link < f.gpus { outcome.nicLinkDownHours += length }
-        changed.append(link)
+        changedLinks.append(link)
       }
     }
-    guard !changed.isEmpty else { return }
+    guard !changedLinks.isEmpty else { return }
     for j in jobs.indices {
-      if let flap, flap <= jobs[j].spec.flapTolerance { continue }
-      var nodes: [Int] = []
+      let job = jobTerms[j]
+      if let flap, flap <= job.flapTolerance { continue }
+      hitNodes.removeAll(keepingCapacity: true)
       var uplink = false
-      for link in changed {
-        switch f.dependency(of: link, jobGPUs: jobs[j].spec.gpus) {
-        case .direct: nodes.append(link / f.gpusPerNode)
+      for link in changedLinks {
+        switch f.dependency(of: link, jobGPUs: job.gpus) {
+        case .direct: hitNodes.append(link / f.gpusPerNode)
         case .uplink: uplink = true
         case .none: break
         }
       }
       if down {
-        let interrupts = uplink && !planned && jobSource.uniform() < jobs[j].spec.uplinkInterruptProbability
-        let restart = jobs[j].linksDown(directNodes: nodes, uplinkInterrupts: interrupts, planned: planned, at: now)
-        if nodes.count + (interrupts ? 1 : 0) > 0 { record("job-hit", population: nil, unit: j, detail: planned ? "planned" : "unplanned") }
+        let interrupts = uplink && !planned && jobSource.uniform() < job.uplinkInterruptProbability
+        let restart = jobs[j].linksDown(directNodes: hitNodes, uplinkInterrupts: interrupts, planned: planned, at: now)
+        if hitNodes.count + (interrupts ? 1 : 0) > 0 { record("job-hit", population: nil, unit: j, detail: planned ? "planned" : "unplanned") }
         if let restart { push(.jobRestarted(job: j, token: restart.token), after: restart.at - now, priority: .job) }
-      } else if !nodes.isEmpty, let restart = jobs[j].linksUp(directNodes: nodes, at: now) {
+      } else if !hitNodes.isEmpty, let restart = jobs[j].linksUp(directNodes: hitNodes, at: now) {
         push(.jobRestarted(job: j, token: restart.token), after: restart.at - now, priority: .job)
       }
     }
   }
 
-  private func updateSystem(planned: Bool, flap: Hours? = nil) {
+  private mutating func updateSystem(planned: Bool, flap: Hours? = nil) {
     guard case let .system(system, _) = layout.kind else { return }
     let up = Self.isUp(system.structure, units: system.units, down: unitDown)
     guard up != systemUp else { return }
@@ -631,7 +672,7 @@ final class Trial {
     }
     systemUp = up
     for j in jobs.indices {
-      if let flap, flap <= jobs[j].spec.flapTolerance { continue }
+      if let flap, flap <= jobTerms[j].flapTolerance { continue }
       let restart = up ? jobs[j].linksUp(directNodes: [0], at: now)
                        : jobs[j].linksDown(directNodes: [0], uplinkInterrupts: false, planned: planned, at: now)
       if let restart { push(.jobRestarted(job: j, token: restart.token), after: restart.at - now, priority: .job) }
@@ -660,7 +701,7 @@ final class Trial {
 
   // MARK: Jobs
 
-  private func scheduleBackground(_ job: Int, after t: Hours, _ spec: JobSpec) {
+  private mutating func scheduleBackground(_ job: Int, after t: Hours, _ spec: JobSpec) {
     let nodes: Double
     if case let .fabric(f) = layout.kind { nodes = (Double(spec.gpus) / Double(f.gpusPerNode)).rounded(.up) } else { nodes = 1 }
     let rate = spec.backgroundRatePerNodeHour * nodes
@@ -672,14 +713,14 @@ final class Trial {
 
   // MARK: Closing
 
-  private func close() {
+  private mutating func close() {
     // Sum in key order: dictionary order changes between processes, and floating-point sums
     // must not (the report is byte-identical for the same inputs and seed).
     let nicLinks: Int
     if case let .fabric(f) = layout.kind { nicLinks = f.gpus } else { nicLinks = 0 }
-    for link in linkDownSince.keys.sorted() {
-      outcome.linkDownHours += horizon - linkDownSince[link]!
-      if link < nicLinks { outcome.nicLinkDownHours += horizon - linkDownSince[link]! }
+    for link in linkDown.indices where linkDown[link] > 0 {
+      outcome.linkDownHours += horizon - linkDownSince[link]
+      if link < nicLinks { outcome.nicLinkDownHours += horizon - linkDownSince[link] }
     }
     for key in switchDownSince.keys.sorted() { outcome.switchDownHours += horizon - switchDownSince[key]! }
     if !systemUp { outcome.systemDownHours += horizon - systemDownSince }
@@ -693,10 +734,10 @@ final class Trial {
 
   // MARK: Trace
 
-  private func record(_ event: String, population: Int?, unit: Int, detail: String) {
+  private func record(_ event: String, population: Int?, unit: Int, detail: @autoclosure () -> String) {
     guard let trace else { return }
     trace(TraceRecord(tHours: now, event: event, population: population.map { layout.populations[$0].name },
-                      unit: unit, detail: detail))
+                      unit: unit, detail: detail()))
   }
 }
 

@@ -103,6 +103,11 @@ enum GSL {
     gsl_ran_poisson(UnsafeMutablePointer<gsl_rng>(handle), mean)
   }
 
+  @inline(__always)
+  static func standardNormal(_ handle: OpaquePointer) -> Double {
+    gsl_ran_ugaussian(UnsafeMutablePointer<gsl_rng>(handle))
+  }
+
   // MARK: Cumulative distribution functions
   // `P` is the lower tail F(x); `Q` is the upper tail 1 - F(x), computed directly so that
   // reliability far out in the tail keeps its precision.

@@ -74,6 +74,9 @@ public final class RandomSource {
     if mean == 0 { return 0 }
     return Int(GSL.poisson(handle, mean: mean))
   }
+
+  /// A standard normal draw (mean 0, standard deviation 1).
+  public func standardNormal() -> Double { GSL.standardNormal(handle) }
 }
 
 extension RandomSource: RandomNumberGenerator {

@@ -1,0 +1,188 @@
+import Foundation
+
+/// Link flaps too short for any job to notice, counted instead of simulated one by one.
+///
+/// A pluggable fabric flaps about a million times a trial at 16k GPUs (2 flaps per module-year),
+/// and almost every flap lasts seconds: shorter than every job's `flap_tolerance`, so it
+/// interrupts nothing and changes only the flap count, the monthly failure series and link
+/// downtime. For an exponential flap mode the flaps of a unit are a Poisson process; marking
+/// each flap by its duration D splits it exactly into two independent Poisson processes:
+/// - flaps with D > τ (τ the smallest tolerance of any job) at rate λ·P(D > τ), which the
+///   engine still simulates event by event (they can interrupt jobs);
+/// - flaps with D ≤ τ at rate λ·P(D ≤ τ), aggregated here: a Poisson count per month of the
+///   population's unit-hours, split over the links they darken, and their summed duration.
+///
+/// Two approximations, both far below the Monte Carlo error: a unit is exposed to flaps for the
+/// whole horizon (the simulated engine stops a failed unit's flaps until its repair: a fraction
+/// of time of the order of its unavailability, about 1e-4), and a flap of a link that is
+/// already down counts its downtime again. The summed duration of more than
+/// `exactDrawLimit` flaps is drawn from its normal approximation (central limit theorem) with
+/// the exact conditional mean and variance of D given D ≤ τ.
+///
+/// Only modes whose impact is a fixed set of links are aggregated: flaps of transceivers,
+/// fibres and NICs (one link) and of optical engines (the engine's ports). Plain systems and
+/// non-exponential flap modes are always simulated.
+struct AggregatedFlaps: Sendable {
+  /// Links darkened by one flap of this kind, how many of them are NIC links, and the share of
+  /// the population's flaps that are of this kind.
+  struct Group: Sendable, Equatable {
+    let links: Int
+    let nicLinks: Int
+    let weight: Double
+  }
+
+  let population: Int
+  /// Index of the mode in the population's `FailureModel`.
+  let mode: Int
+  let units: Int
+  /// Rate of aggregated flaps per unit-hour: λ·m·P(D ≤ τ).
+  let rate: Double
+  let duration: Distribution
+  let tolerance: Hours
+  /// Mean and standard deviation of D given D ≤ τ.
+  let conditionalMean: Hours
+  let conditionalSD: Hours
+  let groups: [Group]
+  let streamKey: UInt64
+
+  /// Above this many flaps in a group, their summed duration comes from the normal
+  /// approximation; at or below it, every duration is drawn.
+  static let exactDrawLimit = 64
+
+  /// What one trial adds up.
+  struct Draw {
+    var flaps = 0
+    var monthly: [Int] = []
+    var linkDownHours: Hours = 0
+    var nicLinkDownHours: Hours = 0
+  }
+
+  /// Draws the aggregated flaps of one trial from `source`.
+  func draw(horizon: Hours, months: Int, hoursPerMonth: Hours, using source: RandomSource) -> Draw {
+    var result = Draw(monthly: [Int](repeating: 0, count: months))
+    for m in 0..<months {
+      let hours = max(0, min(hoursPerMonth, horizon - Double(m) * hoursPerMonth))
+      let n = source.poisson(mean: rate * Double(units) * hours)
+      result.monthly[m] = n
+      result.flaps += n
+    }
+    var remaining = result.flaps
+    var remainingWeight = groups.reduce(0) { $0 + $1.weight }
+    for (g, group) in groups.enumerated() {
+      let n: Int
+      if g == groups.count - 1 {
+        n = remaining
+      } else {
+        n = source.binomial(trials: remaining, probability: min(1, max(0, group.weight / remainingWeight)))
+      }
+      remaining -= n
+      remainingWeight -= group.weight
+      let hours = summedDuration(of: n, using: source)
+      result.linkDownHours += hours * Double(group.links)
+      result.nicLinkDownHours += hours * Double(group.nicLinks)
+    }
+    return result
+  }
+
+  private func summedDuration(of n: Int, using source: RandomSource) -> Hours {
+    guard n > 0 else { return 0 }
+    if n <= Self.exactDrawLimit {
+      var total: Hours = 0
+      for _ in 0..<n { total += (try? duration.sample(truncatedTo: 0...tolerance, using: source)) ?? conditionalMean }
+      return total
+    }
+    let count = Double(n)
+    return max(0, count * conditionalMean + count.squareRoot() * conditionalSD * source.standardNormal())
+  }
+
+  /// Mean and standard deviation of D given D ≤ τ: from the distribution when τ is infinite,
+  /// otherwise by the midpoint rule over the quantile function on (0, P(D ≤ τ)).
+  static func conditionalMoments(of d: Distribution, atMost tau: Hours) -> (mean: Hours, sd: Hours) {
+    if tau == .infinity { return (d.mean, d.variance.squareRoot()) }
+    let q = d.cdf(tau)
+    guard q > 0 else { return (0, 0) }
+    let points = 16_384
+    var sum = 0.0, sumSquares = 0.0
+    for k in 0..<points {
+      let x = min(d.quantile((Double(k) + 0.5) / Double(points) * q), tau)
+      sum += x
+      sumSquares += x * x
+    }
+    let mean = sum / Double(points)
+    return (mean, max(0, sumSquares / Double(points) - mean * mean).squareRoot())
+  }
+
+  /// The aggregated part of each flap mode of the fabric's populations, and the models with
+  /// those flaps thinned out (a mode left with nothing to simulate is marked `never`).
+  /// - Parameter tolerance: the smallest `flap_tolerance` of the scenario's jobs (infinite when
+  ///   there are no jobs).
+  static func split(
+    model: FailureModel, parts: [(part: Part, count: Int)], population p: Int, name: String, count: Int,
+    role: Fabric.Population.Role?, location: String, fabric f: FabricLayout, tolerance: Hours
+  ) -> (model: FailureModel, aggregated: [AggregatedFlaps]) {
+    var modes = model.modes
+    var aggregated: [AggregatedFlaps] = []
+    for (i, mode) in model.modes.enumerated() {
+      let part = parts[mode.part].part
+      guard case let .flap(duration) = part.modes[mode.mode].effect, case let .exponential(e) = mode.distribution,
+            let role, let groups = linkGroups(role: role, part: part, location: location, count: count, fabric: f)
+      else { continue }
+      let q = min(1, max(0, duration.cdf(tolerance)))
+      guard q > 0 else { continue }
+      let rate = e.rate * Double(mode.multiplicity)
+      let moments = conditionalMoments(of: duration, atMost: tolerance)
+      aggregated.append(AggregatedFlaps(
+        population: p, mode: i, units: count, rate: rate * q, duration: duration, tolerance: tolerance,
+        conditionalMean: moments.mean, conditionalSD: moments.sd, groups: groups,
+        streamKey: SeedSequence.streamKey("flaps:\(name)/\(part.id)/\(part.modes[mode.mode].id)")))
+      let rest = e.rate * (1 - q)
+      if rest > 0, let thinned = try? Exponential(rate: rest) {
+        modes[i] = .init(part: mode.part, mode: mode.mode, distribution: .exponential(thinned), multiplicity: mode.multiplicity,
+                         flapsLongerThan: tolerance)
+      } else {
+        modes[i].never = true
+      }
+    }
+    return (FailureModel(modes: modes), aggregated)
+  }
+
+  /// The links one flap of a unit darkens, grouped by (links, NIC links) with the share of
+  /// flaps of each group; nil when flaps of this role are not a fixed set of links.
+  static func linkGroups(role: Fabric.Population.Role, part: Part, location: String, count: Int,
+                         fabric f: FabricLayout) -> [Group]? {
+    guard count > 0 else { return nil }
+    var weights: [[Int]: Double] = [:]
+    switch role {
+    case .transceiver, .fibre, .nic:
+      var nic = 0
+      for u in 0..<count where f.link(ofUnit: u, role: role, location: location) < f.gpus { nic += 1 }
+      if nic > 0 { weights[[1, 1]] = Double(nic) }
+      if nic < count { weights[[1, 0]] = Double(count - nic) }
+    case .switchBoard:
+      // An optical engine (or a laser inside one) flaps: that engine's ports, as `Trial.impactOf`.
+      guard !f.boardParts.contains(part.id), let tier = FabricLayout.tierIndex(location) else { return nil }
+      let engines = (f.radix + f.portsPerEngine - 1) / f.portsPerEngine
+      var engineShare = [Double](repeating: 1 / Double(engines), count: engines)
+      if part.id == f.laserPart {
+        let lasers = Int((Double(f.radix) * f.lasersPerPort).rounded(.up))
+        engineShare = [Double](repeating: 0, count: engines)
+        for l in 0..<lasers {
+          engineShare[min(Int(Double(l) / f.lasersPerPort) / f.portsPerEngine, engines - 1)] += 1 / Double(lasers)
+        }
+      }
+      for s in 0..<count {
+        let ports = f.links(ofSwitch: s, tier: tier)
+        for e in 0..<engines where engineShare[e] > 0 {
+          let slice = ports.dropFirst(e * f.portsPerEngine).prefix(f.portsPerEngine)
+          weights[[slice.count, slice.count { $0 < f.gpus }], default: 0] += engineShare[e]
+        }
+      }
+    default:
+      return nil
+    }
+    let total = weights.values.reduce(0, +)
+    return weights.keys.sorted { $0.lexicographicallyPrecedes($1) }.map {
+      Group(links: $0[0], nicLinks: $0[1], weight: weights[$0]! / total)
+    }
+  }
+}
