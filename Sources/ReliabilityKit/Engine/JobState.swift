@@ -17,8 +17,10 @@ struct JobState {
   let spec: JobSpec
   let spareNodes: Int
   var phase: Phase = .running(since: 0)
-  /// Nodes of the job cut off from the fabric, with the count of their links down.
-  var cutOff: [Int: Int] = [:]
+  /// Per node of the job, the count of its links down (a dense array: node numbers are small);
+  /// `cutOffNodes` counts the nodes with at least one.
+  private var linksDownOfNode: [Int32] = []
+  private(set) var cutOffNodes = 0
   var outcome = JobOutcome()
   private var nextToken = 0
 
@@ -53,7 +55,7 @@ struct JobState {
   /// Starts recovery at `t`: a restart if enough nodes are usable, otherwise waiting.
   /// Returns the token and end time of a restart to schedule.
   private mutating func recover(at t: Hours) -> (token: Int, at: Hours)? {
-    if cutOff.count <= spareNodes {
+    if cutOffNodes <= spareNodes {
       nextToken += 1
       phase = .restarting(since: t, token: nextToken)
       return (nextToken, t + spec.restartOverhead)
@@ -67,7 +69,11 @@ struct JobState {
   /// Links of the job went down at `t`. `directNodes` are the job's nodes that lost a link;
   /// `uplinkInterrupts` says whether an uplink failure interrupted it (already drawn).
   mutating func linksDown(directNodes: [Int], uplinkInterrupts: Bool, planned: Bool, at t: Hours) -> (token: Int, at: Hours)? {
-    for node in directNodes { cutOff[node, default: 0] += 1 }
+    for node in directNodes {
+      if node >= linksDownOfNode.count { linksDownOfNode += [Int32](repeating: 0, count: node + 1 - linksDownOfNode.count) }
+      if linksDownOfNode[node] == 0 { cutOffNodes += 1 }
+      linksDownOfNode[node] += 1
+    }
     let hit = !directNodes.isEmpty || uplinkInterrupts
     guard hit else { return nil }
     switch phase {
@@ -86,11 +92,11 @@ struct JobState {
 
   /// Links of the job came back at `t`.
   mutating func linksUp(directNodes: [Int], at t: Hours) -> (token: Int, at: Hours)? {
-    for node in directNodes {
-      let left = (cutOff[node] ?? 1) - 1
-      cutOff[node] = left > 0 ? left : nil
+    for node in directNodes where node < linksDownOfNode.count && linksDownOfNode[node] > 0 {
+      linksDownOfNode[node] -= 1
+      if linksDownOfNode[node] == 0 { cutOffNodes -= 1 }
     }
-    guard case .waiting = phase, cutOff.count <= spareNodes else { return nil }
+    guard case .waiting = phase, cutOffNodes <= spareNodes else { return nil }
     leavePhase(at: t, planned: false)
     return recover(at: t)
   }

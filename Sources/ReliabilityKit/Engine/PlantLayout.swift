@@ -23,10 +23,14 @@ struct PlantLayout: Sendable {
     let absorbable: Int
     /// The stream key of the population's failure draws (common random numbers).
     let streamKey: UInt64
+    /// Fabric tier of the population's switches (0 leaf, 1 spine, 2 core; 0 elsewhere).
+    let tier: Int
+    /// For a switch-board population, what each mode of `model` takes down.
+    let targets: [BoardTarget]
 
     init(name: String, fru: String, role: Fabric.Population.Role?, location: String, count: Int,
          parts: [(part: Part, count: Int)], model: FailureModel, workflow: Workflow, spareIndex: Int,
-         absorbable: Int, streamKey: UInt64) {
+         absorbable: Int, streamKey: UInt64, targets: [BoardTarget] = []) {
       self.name = name
       self.fru = fru
       self.role = role
@@ -38,6 +42,8 @@ struct PlantLayout: Sendable {
       self.spareIndex = spareIndex
       self.absorbable = absorbable
       self.streamKey = streamKey
+      self.tier = FabricLayout.tierIndex(location) ?? 0
+      self.targets = targets
     }
 
     /// The failure mode behind `model.modes[index]`.
@@ -47,6 +53,10 @@ struct PlantLayout: Sendable {
       return (part, part.modes[m.mode])
     }
   }
+
+  /// What a failure of a switch board's mode takes down: the whole switch (the board's own
+  /// parts), one optical engine's ports, or the engine of one of its internal lasers.
+  enum BoardTarget: Sendable { case wholeSwitch, engine, laser }
 
   enum Kind: Sendable {
     case system(SystemSpec, unitOfPopulation: [Int])
@@ -119,7 +129,11 @@ struct PlantLayout: Sendable {
           name: name, fru: p.fru, role: p.role, location: p.location, count: p.count, parts: parts,
           model: split.model, workflow: workflow(p.fru, role: p.role), spareIndex: spareIndex(p.fru),
           absorbable: p.role == .els ? spec.spareLaserLanes : 0,
-          streamKey: SeedSequence.streamKey(name)))
+          streamKey: SeedSequence.streamKey(name),
+          targets: split.model.modes.map { mode in
+            let id = parts[mode.part].part.id
+            return wiring.boardParts.contains(id) ? .wholeSwitch : id == wiring.laserPart ? .laser : .engine
+          }))
       }
       kind = .fabric(wiring)
     }
@@ -182,6 +196,13 @@ final class FabricLayout: Sendable {
     boardParts = [spec.roles.switchBoard, spec.roles.cpoSwitchBoard]
     enginePart = spec.roles.opticalEngine
     laserPart = spec.roles.internalLaser
+    let counts = [leaves, spines, cores]
+    portLinks = (0..<3).map { [gpus, down, up, radix, leaves, spines, cores, leafSpineLinks, threeTier] tier in
+      (0..<counts[tier]).map {
+        Self.computeLinks(ofSwitch: $0, tier: tier, gpus: gpus, down: down, up: up, radix: radix, leaves: leaves,
+                          spines: spines, cores: cores, leafSpineLinks: leafSpineLinks, threeTier: threeTier)
+      }
+    }
   }
 
   var linkCount: Int { gpus + leafSpineLinks * (threeTier ? 2 : 1) }
@@ -191,10 +212,27 @@ final class FabricLayout: Sendable {
   /// Switches per tier: 0 leaf, 1 spine, 2 core.
   func switches(inTier tier: Int) -> Int { [leaves, spines, cores][tier] }
 
-  static func tierIndex(_ name: String) -> Int? { ["leaf": 0, "spine": 1, "core": 2][name] }
+  static func tierIndex(_ name: String) -> Int? {
+    switch name {
+    case "leaf": 0
+    case "spine": 1
+    case "core": 2
+    default: nil
+    }
+  }
+
+  /// The links on the ports of each switch, by tier, computed once: drains read them often.
+  private let portLinks: [[[Int]]]
 
   /// The links on the ports of a switch, in port order.
-  func links(ofSwitch s: Int, tier: Int) -> [Int] {
+  @inline(__always)
+  func links(ofSwitch s: Int, tier: Int) -> [Int] { portLinks[tier][s] }
+
+  private static func computeLinks(
+    ofSwitch s: Int, tier: Int, gpus: Int, down: Int, up: Int, radix: Int, leaves: Int, spines: Int, cores: Int,
+    leafSpineLinks: Int, threeTier: Bool
+  ) -> [Int] {
+    let leafSpineOffset = gpus, spineCoreOffset = gpus + leafSpineLinks
     switch tier {
     case 0:
       let nic = Array((s * down)..<min((s + 1) * down, gpus))

@@ -118,11 +118,20 @@ struct Trial {
   // Fabric state
   /// Outages covering each link (a link is down while its count is positive), and since when.
   /// Arrays, not dictionaries: hashing link numbers was the largest cost of a 128k-GPU trial.
-  var linkDown: [Int32] = []
-  var linkDownSince: [Hours] = []
-  var switchDown: [Int: Int] = [:]
-  var switchDownSince: [Int: Hours] = [:]
-  var coolingFailed: [Int: Int] = [:]
+  /// One entry per link, count and time together: a spine's links are far apart in memory,
+  /// and a drain touches each of them once (one cache miss, not two).
+  struct LinkState {
+    var down: Int32 = 0
+    var since: Hours = 0
+  }
+  var links: [LinkState] = []
+  /// Per switch, numbered leaves first, then spines, then cores (`switchOffset` by tier):
+  /// outages covering it and since when, and failed PSUs and fans.
+  var switchOffset = [0, 0, 0]
+  var switchDown: [Int32] = []
+  var switchDownSince: [Hours] = []
+  var psusFailed: [Int32] = []
+  var fansFailed: [Int32] = []
   // Plain-system state
   var unitDown: [Int]
   var systemUp = true
@@ -154,8 +163,13 @@ struct Trial {
     switch layout.kind {
     case let .fabric(f):
       outcome.linkCount = f.linkCount
-      linkDown = [Int32](repeating: 0, count: f.linkCount)
-      linkDownSince = [Hours](repeating: 0, count: f.linkCount)
+      links = [LinkState](repeating: LinkState(), count: f.linkCount)
+      switchOffset = [0, f.leaves, f.leaves + f.spines]
+      let switches = f.leaves + f.spines + f.cores
+      switchDown = [Int32](repeating: 0, count: switches)
+      switchDownSince = [Hours](repeating: 0, count: switches)
+      psusFailed = [Int32](repeating: 0, count: switches)
+      fansFailed = [Int32](repeating: 0, count: switches)
       outcome.nicLinkCount = f.gpus
       outcome.switchCount = f.leaves + f.spines + f.cores
       for spec in scenario.jobs {
@@ -280,7 +294,7 @@ struct Trial {
 
     if case let .flap(duration) = mode.effect {
       outcome.flaps += 1
-      let impact = impactOf(population: p, unit: u, part: part, planned: false)
+      let impact = impactOf(population: p, unit: u, mode: event.mode, planned: false)
       let above = population.model.modes[event.mode].flapsLongerThan
       let length = above > 0 ? (try? duration.sample(truncatedTo: above...Hours.infinity, using: repairSource)) ?? above
                              : duration.sample(using: repairSource)
@@ -299,7 +313,7 @@ struct Trial {
       detectLater(ticket)
       return
     }
-    let impact = impactOf(population: p, unit: u, part: part, planned: false)
+    let impact = impactOf(population: p, unit: u, mode: event.mode, planned: false)
     apply(impact, down: true, planned: false)
     state.generation += 1  // no further failures until repaired
     units[p][u] = state
@@ -398,7 +412,7 @@ struct Trial {
     guard case .none = tickets[ticket].drain else { return }
     let t = tickets[ticket]
     let population = layout.populations[t.population]
-    let impact = impactOf(population: t.population, unit: t.unit, part: nil, planned: true)
+    let impact = impactOf(population: t.population, unit: t.unit, mode: nil, planned: true)
     guard !isEmpty(impact) else { return }
     tickets[ticket].drain = impact
     outcome.drains += 1
@@ -540,14 +554,14 @@ struct Trial {
 
   /// What unit `u` of population `p` takes out of service when it fails (`part` given) or is
   /// drained for replacement (`part` nil, `planned`).
-  private func impactOf(population p: Int, unit u: Int, part: Part?, planned: Bool) -> Impact {
+  private func impactOf(population p: Int, unit u: Int, mode: Int?, planned: Bool) -> Impact {
     let population = layout.populations[p]
     switch layout.kind {
     case .system:
       return planned ? .none : .systemUnit(population: p)
     case let .fabric(f):
       guard let role = population.role else { return .none }
-      let tier = FabricLayout.tierIndex(population.location) ?? 0
+      let tier = population.tier
       switch role {
       case .transceiver, .fibre, .nic:
         return .links([f.link(ofUnit: u, role: role, location: population.location)])
@@ -560,11 +574,11 @@ struct Trial {
         let group = u % perSwitch
         return .links(Array(ports.dropFirst(group * f.portsPerELS).prefix(f.portsPerELS)))
       case .switchBoard:
-        guard let part, !f.boardParts.contains(part.id) else { return .switchDown(tier: tier, index: u) }
+        guard let mode, population.targets[mode] != .wholeSwitch else { return .switchDown(tier: tier, index: u) }
         // An optical engine (or a laser inside one) failed: that engine's ports go dark.
         let engines = (f.radix + f.portsPerEngine - 1) / f.portsPerEngine
         let engine: Int
-        if part.id == f.laserPart {
+        if population.targets[mode] == .laser {
           let lasers = Int((Double(f.radix) * f.lasersPerPort).rounded(.up))
           engine = min(Int(Double(repairSource.uniformInt(below: lasers)) / f.lasersPerPort) / f.portsPerEngine, engines - 1)
         } else {
@@ -597,10 +611,10 @@ struct Trial {
       changeSwitch(tier: tier, index: index, down: down, planned: planned)
     case let .cooling(tier, index, isPSU):
       guard let f = fabric else { return }
-      let key = (tier * 1_000_000 + index) * 2 + (isPSU ? 1 : 0)
-      let before = coolingFailed[key] ?? 0
+      let key = switchOffset[tier] + index
+      let before = Int(isPSU ? psusFailed[key] : fansFailed[key])
       let after = before + (down ? 1 : -1)
-      coolingFailed[key] = after > 0 ? after : nil
+      if isPSU { psusFailed[key] = Int32(max(0, after)) } else { fansFailed[key] = Int32(max(0, after)) }
       let spare = isPSU ? f.psusPerSwitch - f.psusRequired : f.fansPerSwitch - f.fansRequired
       if down, before == spare { changeSwitch(tier: tier, index: index, down: true, planned: false) }
       if !down, after == spare { changeSwitch(tier: tier, index: index, down: false, planned: false) }
@@ -609,27 +623,27 @@ struct Trial {
 
   private mutating func changeSwitch(tier: Int, index: Int, down: Bool, planned: Bool) {
     guard let f = fabric else { return }
-    let key = tier * 1_000_000 + index
-    let before = switchDown[key] ?? 0
+    let key = switchOffset[tier] + index
+    let before = switchDown[key]
     let after = before + (down ? 1 : -1)
-    switchDown[key] = after > 0 ? after : nil
+    switchDown[key] = max(0, after)
     if before == 0, after > 0 { switchDownSince[key] = now }
-    if before > 0, after == 0 { outcome.switchDownHours += now - (switchDownSince.removeValue(forKey: key) ?? now) }
+    if before > 0, after == 0 { outcome.switchDownHours += now - switchDownSince[key] }
     changeLinks(f.links(ofSwitch: index, tier: tier), down: down, planned: planned)
   }
 
-  private mutating func changeLinks(_ links: [Int], down: Bool, planned: Bool, flap: Hours? = nil) {
+  private mutating func changeLinks(_ changing: [Int], down: Bool, planned: Bool, flap: Hours? = nil) {
     guard let f = fabric else { return }
     changedLinks.removeAll(keepingCapacity: true)
-    for link in links {
-      let before = linkDown[link]
+    for link in changing {
+      let before = links[link].down
       let after = max(0, before + (down ? 1 : -1))
-      linkDown[link] = after
+      links[link].down = after
       if down, before == 0 {
-        linkDownSince[link] = now
+        links[link].since = now
         changedLinks.append(link)
       } else if !down, before > 0, after == 0 {
-        let length = now - linkDownSince[link]
+        let length = now - links[link].since
         outcome.linkDownHours += length
         if link < f.gpus { outcome.nicLinkDownHours += length }
         changedLinks.append(link)
@@ -718,11 +732,11 @@ struct Trial {
     // must not (the report is byte-identical for the same inputs and seed).
     let nicLinks: Int
     if case let .fabric(f) = layout.kind { nicLinks = f.gpus } else { nicLinks = 0 }
-    for link in linkDown.indices where linkDown[link] > 0 {
-      outcome.linkDownHours += horizon - linkDownSince[link]
-      if link < nicLinks { outcome.nicLinkDownHours += horizon - linkDownSince[link] }
+    for link in links.indices where links[link].down > 0 {
+      outcome.linkDownHours += horizon - links[link].since
+      if link < nicLinks { outcome.nicLinkDownHours += horizon - links[link].since }
     }
-    for key in switchDownSince.keys.sorted() { outcome.switchDownHours += horizon - switchDownSince[key]! }
+    for key in switchDown.indices where switchDown[key] > 0 { outcome.switchDownHours += horizon - switchDownSince[key] }
     if !systemUp { outcome.systemDownHours += horizon - systemDownSince }
     technicians.close(at: horizon)
     outcome.technicianBusyHours = technicians.busyHours
