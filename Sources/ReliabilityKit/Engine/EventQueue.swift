@@ -49,26 +49,59 @@ public struct EventQueue<Payload> {
   }
 
   private var heap: [Key] = []
+  /// Entries loaded in one batch (`load`), sorted, consumed from `sortedNext` on: a trial's
+  /// first failures, known at the start, are read in order instead of through the heap.
+  private var sorted: [Key] = []
+  private var sortedNext = 0
   private var payloads: [Payload?] = []
   private var freeSlots: [Int] = []
   private var nextSequence: UInt64 = 0
 
   public init() {}
 
-  public var isEmpty: Bool { heap.isEmpty }
-  public var count: Int { heap.count }
+  public var isEmpty: Bool { heap.isEmpty && sortedNext == sorted.count }
+  public var count: Int { heap.count + sorted.count - sortedNext }
+
+  /// The key that comes out next, and whether it is in the sorted batch.
+  @inline(__always)
+  private var head: (key: Key, fromBatch: Bool)? {
+    let batch = sortedNext < sorted.count ? sorted[sortedNext] : nil
+    switch (batch, heap.first) {
+    case (nil, nil): return nil
+    case let (b?, nil): return (b, true)
+    case let (nil, h?): return (h, false)
+    case let (b?, h?): return b.precedes(h) ? (b, true) : (h, false)
+    }
+  }
 
   /// The time and priority of the next entry, without removing it.
   @inline(__always)
   public var next: (time: Hours, priority: EventPriority)? {
-    guard let key = heap.first else { return nil }
+    guard let key = head?.key else { return nil }
     return (key.time, EventPriority(rawValue: Int(key.order >> 56))!)
   }
 
   /// The next entry without removing it.
   public var first: Entry? {
-    guard let key = heap.first else { return nil }
+    guard let key = head?.key else { return nil }
     return entry(key, payload: payloads[key.slot]!)
+  }
+
+  /// Schedules a batch of payloads at once, in the order given (their sequence numbers follow
+  /// it), and sorts them: cheaper than pushing each when the batch is large. Later pushes and
+  /// pops interleave with the batch in (time, priority, sequence) order as usual.
+  /// - Precondition: the queue is empty; every time is finite.
+  public mutating func load(_ batch: [(payload: Payload, time: Hours)], priority: EventPriority) {
+    precondition(isEmpty, "load(_:priority:) needs an empty queue")
+    sorted.removeAll(keepingCapacity: true)
+    sortedNext = 0
+    for (payload, time) in batch {
+      precondition(time.isFinite, "cannot schedule an event at a non-finite time (\(time))")
+      sorted.append(Key(time: time, order: UInt64(priority.rawValue) << 56 | nextSequence, slot: payloads.count))
+      payloads.append(payload)
+      nextSequence &+= 1
+    }
+    sorted.sort { $0.precedes($1) }
   }
 
   private func entry(_ key: Key, payload: Payload) -> Entry {
@@ -103,7 +136,13 @@ public struct EventQueue<Payload> {
 
   /// Removes and returns the earliest entry.
   public mutating func pop() -> Entry? {
-    guard let top = heap.first else { return nil }
+    guard let (top, fromBatch) = head else { return nil }
+    if fromBatch {
+      sortedNext += 1
+      let payload = payloads[top.slot].take()!
+      freeSlots.append(top.slot)
+      return entry(top, payload: payload)
+    }
     let last = heap.removeLast()
     if !heap.isEmpty {
       // Sift the last key down from the root, moving keys up rather than swapping.

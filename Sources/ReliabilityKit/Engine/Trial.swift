@@ -242,6 +242,7 @@ struct Trial {
   // MARK: Failures
 
   private mutating func seedFirstFailures() {
+    var first: [(payload: FailureEvent, time: Hours)] = []
     for (p, population) in layout.populations.enumerated() {
       let probability = population.model.probabilityOfFailure(by: horizon)
       guard probability > 0, population.count > 0 else { continue }
@@ -249,9 +250,10 @@ struct Trial {
       let failing = source.binomial(trials: population.count, probability: min(probability, 1))
       for unit in Self.distinctIndices(count: failing, from: population.count, using: source) {
         let (time, mode) = population.model.sampleFirstFailure(by: horizon, using: source)
-        failureQueue.push(.init(population: p, unit: unit, mode: mode, generation: 0), at: time, priority: .failure)
+        first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0), time))
       }
     }
+    failureQueue.load(first, priority: .failure)
   }
 
   /// `k` distinct indices of `0..<n`, uniformly, in ascending order (Floyd's algorithm).

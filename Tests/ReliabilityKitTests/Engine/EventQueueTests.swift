@@ -33,4 +33,29 @@ struct EventQueueTests {
       last = key
     }
   }
+
+  @Test("a loaded batch interleaves with later pushes in the order pushing each would give")
+  func batchLoad() {
+    let source = RandomSource(seed: 4)
+    var loaded = EventQueue<Int>()
+    var pushed = EventQueue<Int>()
+    let batch = (0..<5_000).map { (payload: $0, time: Double(source.uniformInt(below: 100))) }
+    loaded.load(batch, priority: .failure)
+    for item in batch { pushed.push(item.payload, at: item.time, priority: .failure) }
+    var order: [[Int]] = [[], []]
+    for step in 0..<12_000 {
+      // Pop one, and every third step push an event that lands among the batch.
+      for (q, queue) in [loaded, pushed].enumerated() {
+        var queue = queue
+        if let entry = queue.pop() { order[q].append(entry.payload) }
+        if step % 3 == 0 {
+          queue.push(10_000 + step, at: Double(step / 100) + 0.5, priority: EventPriority.allCases[step % 5])
+        }
+        if q == 0 { loaded = queue } else { pushed = queue }
+      }
+    }
+    #expect(order[0] == order[1])
+    #expect(order[0].count == 5_000 + 4_000)
+    #expect(loaded.isEmpty && pushed.isEmpty)
+  }
 }
