@@ -30,6 +30,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // In-process kernels measured by `make bench` (bench/sampler.sh); not installed.
+    .executableTarget(
+      name: "cposim-bench",
+      dependencies: ["ReliabilityKit"]
+    ),
     .testTarget(
       name: "ReliabilityKitTests",
       dependencies: ["ReliabilityKit"]
