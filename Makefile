@@ -16,7 +16,7 @@ help:
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make crosscheck  compare cposim fit with Python's reliability package (installs it in a venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
-	@echo "make bench   run the benchmarks side by side and print the table"
+	@echo "make bench   run the benchmarks side by side and print the tables (BENCH='sampler scaling peer threads')"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
@@ -78,9 +78,12 @@ notebooks: build
 	done
 	@echo "notebooks executed; HTML exports are in Notebooks-export/"
 
-# Benchmarks against baselines run side by side (so far: the peer model; see README).
+# Benchmarks against baselines run side by side (see README, Performance). BENCH selects
+# sections: sampler scaling peer threads (default all, about 20 minutes on 2 cores).
+BENCH ?= sampler scaling peer threads
 bench: build
-	bash bench/peer.sh
+	$(SWIFT) build -c release --product cposim-bench
+	bash bench/run.sh $(BENCH)
 
 # Slurm end to end on localhost: a 3-shard job array plus a dependent merge job, checked
 # byte for byte against a single-process run (installs slurm-wlm and munge when missing).
