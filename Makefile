@@ -12,7 +12,7 @@ CPOSIM     := .build/release/cposim
 all: build
 
 help:
-	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=40)"
+	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make crosscheck  compare cposim fit with Python's reliability package (installs it in a venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
@@ -91,7 +91,7 @@ test-slurm: build
 	bash Tests/slurm/test-slurm.sh
 
 # The default comparison: 16k GPUs, pluggable optics against CPO with external laser sources.
-DEMO_TRIALS ?= 40
+DEMO_TRIALS ?= 200
 demo: build
 	@mkdir -p $(OUT)
 	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \

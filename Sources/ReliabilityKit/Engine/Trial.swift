@@ -352,7 +352,8 @@ struct Trial {
       outcome.linkDownHours += draw.linkDownHours
       outcome.nicLinkDownHours += draw.nicLinkDownHours
       record("flaps-aggregated", population: flaps.population, unit: 0,
-             detail: "\(draw.flaps) flaps of at most \(flaps.tolerance) h, \(draw.linkDownHours) link-hours down")
+             detail: String(format: "%d flaps of at most %.4g h (aggregated), %.4g link-hours down", draw.flaps,
+                            flaps.tolerance, draw.linkDownHours))
     }
   }
 
