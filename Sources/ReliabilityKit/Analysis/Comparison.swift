@@ -36,12 +36,13 @@ public struct Comparison: Sendable {
     let blocks = Simulation.blocks(of: range)
     let scheduler = BlockScheduler(indices: Array(blocks.indices), workers: max(1, min(threads, blocks.count)))
     let partials = PartialResults<Statistics>()
-    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { _ in
+    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { worker in
+      let simulations = worker == 0 ? comparison.simulations : comparison.simulations.map { $0.workerCopy() }
       var local = empty()
       while let b = scheduler.next() {
         for trial in blocks[b] {
           var values: [[Double]] = []
-          for (k, simulation) in comparison.simulations.enumerated() {
+          for (k, simulation) in simulations.enumerated() {
             let outcome = simulation.runTrial(trial, seed: seed)
             local.perScenario[k].add(outcome, metrics: comparison.metrics[k])
             let all = comparison.metrics[k].values(outcome)

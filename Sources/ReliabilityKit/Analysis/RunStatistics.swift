@@ -118,8 +118,9 @@ extension Simulation {
                         blockDone: @escaping @Sendable (Int, RunStatistics, Data, Int) -> Void) {
     let blocks = Self.blocks(of: range)
     let scheduler = BlockScheduler(indices: indices, workers: max(1, min(threads, indices.count)))
-    let simulation = self
-    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { _ in
+    let shared = self
+    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { worker in
+      let simulation = worker == 0 ? shared : shared.workerCopy()
       while shouldStop?() != true, let b = scheduler.next() {
         var block = RunStatistics(metrics: metrics, simulation: simulation)
         var lines = Data()

@@ -27,6 +27,10 @@ struct PlantLayout: Sendable {
     let tier: Int
     /// For a switch-board population, what each mode of `model` takes down.
     let targets: [BoardTarget]
+    /// Per mode of `model`: the flap duration of a flap mode (nil for a hard failure), and the
+    /// fix. Read on every failure; held here so the event loop does not copy `Part` values.
+    let flapDurations: [Distribution?]
+    let fixes: [FailureMode.Fix]
 
     init(name: String, fru: String, role: Fabric.Population.Role?, location: String, count: Int,
          parts: [(part: Part, count: Int)], model: FailureModel, workflow: Workflow, spareIndex: Int,
@@ -44,6 +48,10 @@ struct PlantLayout: Sendable {
       self.streamKey = streamKey
       self.tier = FabricLayout.tierIndex(location) ?? 0
       self.targets = targets
+      flapDurations = model.modes.map { m in
+        if case let .flap(duration) = parts[m.part].part.modes[m.mode].effect { duration } else { nil }
+      }
+      fixes = model.modes.map { parts[$0.part].part.modes[$0.mode].fix }
     }
 
     /// The failure mode behind `model.modes[index]`.

@@ -9,6 +9,13 @@ public struct Simulation: Sendable {
     layout = try PlantLayout(scenario: scenario)
   }
 
+  /// A copy whose plant layout is built anew, for one worker thread. The layout's objects are
+  /// read on every event; reference counting on objects shared between threads makes the cores
+  /// contend for the same cache lines, so each worker gets its own (the results are the same).
+  func workerCopy() -> Simulation {
+    (try? Simulation(scenario: scenario)) ?? self
+  }
+
   /// Runs trial `index` of the master seed `seed`. The outcome depends only on
   /// (scenario, seed, index, tool version), never on which thread runs it or in what order.
   /// - Parameter trace: receives every event of the trial, in order, when given.

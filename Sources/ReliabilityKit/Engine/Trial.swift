@@ -289,12 +289,11 @@ struct Trial {
     var state = units[p][u]
     guard state.generation == event.generation else { return }  // the unit was renewed since
     let population = layout.populations[p]
-    let (part, mode) = population.mode(event.mode)
     outcome.failures[p][event.mode] += 1
     outcome.monthlyFailures[min(Int(now / Self.hoursPerMonth), outcome.monthlyFailures.count - 1)] += 1
-    record("failure", population: p, unit: u, detail: "\(part.id)/\(mode.id)")
+    record("failure", population: p, unit: u, detail: { let m = population.mode(event.mode); return "\(m.part.id)/\(m.mode.id)" }())
 
-    if case let .flap(duration) = mode.effect {
+    if let duration = population.flapDurations[event.mode] {
       outcome.flaps += 1
       let impact = impactOf(population: p, unit: u, mode: event.mode, planned: false)
       let above = population.model.modes[event.mode].flapsLongerThan
@@ -486,7 +485,7 @@ struct Trial {
     let t = tickets[ticket]
     let population = layout.populations[t.population]
     let workflow = population.workflow
-    let fix = population.mode(t.mode).mode.fix
+    let fix = population.fixes[t.mode]
     var duration = workflow.handsOn.sample(using: repairSource)
     let cleanable = fix == .clean || fix == .reseat
     if workflow.cleanFirst && cleanable && repairSource.uniform() < workflow.cleanSuccess {

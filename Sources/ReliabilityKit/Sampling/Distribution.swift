@@ -3,7 +3,7 @@
 /// The engine and the model hold `Distribution` values rather than existentials: calls are
 /// dispatched by a `switch`, values are `Hashable` (so scenarios can be compared) and they
 /// encode to JSON for the report's record of the resolved inputs.
-public indirect enum Distribution: FailureDistribution, Hashable {
+public enum Distribution: FailureDistribution, Hashable {
   case exponential(Exponential)
   case weibull(Weibull)
   case logNormal(LogNormal)
