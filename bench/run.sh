@@ -15,7 +15,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $( [ "$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq "${missing[@]}" > /dev/null
 fi
 sections=("$@"); [ ${#sections[@]} -gt 0 ] || sections=(sampler scaling peer threads)
-echo "# cposim $(.build/release/cposim --version | head -1)"
+echo "# $(.build/release/cposim --version | head -1)"
 echo "# $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(swift --version 2>&1 | head -1)"
 for section in "${sections[@]}"; do
   echo
