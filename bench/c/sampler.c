@@ -2,12 +2,14 @@
  * samplers called directly from C, with the generator cposim uses (taus2), the same seed and
  * the same parameters as `cposim-bench sampler`. Each kernel runs REPEATS times over N draws;
  * the median is printed with the sum of the last run's draws, which must equal the Swift
- * side's sum (the same numbers were drawn).
- *   cc -O2 sampler.c $(pkg-config --cflags --libs gsl) -o sampler && ./sampler [N] */
+ * side's sum (the same numbers were drawn). A third argument runs one kernel only (for
+ * counting instructions under callgrind).
+ *   cc -O2 sampler.c $(pkg-config --cflags --libs gsl) -o sampler && ./sampler [N [KERNEL]] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <math.h>
+#include <string.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 
@@ -25,7 +27,7 @@ static int by_value(const void *a, const void *b) {
 }
 
 #define KERNEL(NAME, DRAW)                                                     \
-  do {                                                                         \
+  if (!only || strcmp(only, NAME) == 0) do {                                   \
     double ns[REPEATS], sum = 0;                                               \
     for (int rep = 0; rep < REPEATS; rep++) {                                  \
       gsl_rng_set(r, 20261125);                                                \
@@ -40,6 +42,7 @@ static int by_value(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 10000000;
+  const char *only = argc > 2 ? argv[2] : NULL;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
   KERNEL("exponential", gsl_ran_exponential(r, 10000.0));
   KERNEL("weibull", gsl_ran_weibull(r, 50000.0, 1.5));
