@@ -126,12 +126,15 @@ struct Trial {
   }
   var links: [LinkState] = []
   /// Per switch, numbered leaves first, then spines, then cores (`switchOffset` by tier):
-  /// outages covering it and since when, and failed PSUs and fans.
+  /// outages covering it and since when, and its failed PSUs and fans.
+  struct SwitchState {
+    var down: Int32 = 0
+    var since: Hours = 0
+    var psusFailed: Int32 = 0
+    var fansFailed: Int32 = 0
+  }
   var switchOffset = [0, 0, 0]
-  var switchDown: [Int32] = []
-  var switchDownSince: [Hours] = []
-  var psusFailed: [Int32] = []
-  var fansFailed: [Int32] = []
+  var switches: [SwitchState] = []
   // Plain-system state
   var unitDown: [Int]
   var systemUp = true
@@ -165,13 +168,9 @@ struct Trial {
       outcome.linkCount = f.linkCount
       links = [LinkState](repeating: LinkState(), count: f.linkCount)
       switchOffset = [0, f.leaves, f.leaves + f.spines]
-      let switches = f.leaves + f.spines + f.cores
-      switchDown = [Int32](repeating: 0, count: switches)
-      switchDownSince = [Hours](repeating: 0, count: switches)
-      psusFailed = [Int32](repeating: 0, count: switches)
-      fansFailed = [Int32](repeating: 0, count: switches)
+      switches = [SwitchState](repeating: SwitchState(), count: f.leaves + f.spines + f.cores)
       outcome.nicLinkCount = f.gpus
-      outcome.switchCount = f.leaves + f.spines + f.cores
+      outcome.switchCount = switches.count
       for spec in scenario.jobs {
         jobs.append(JobState(spec: spec, spareNodes: (f.gpus - spec.gpus) / f.gpusPerNode))
       }
@@ -614,9 +613,9 @@ struct Trial {
     case let .cooling(tier, index, isPSU):
       guard let f = fabric else { return }
       let key = switchOffset[tier] + index
-      let before = Int(isPSU ? psusFailed[key] : fansFailed[key])
+      let before = Int(isPSU ? switches[key].psusFailed : switches[key].fansFailed)
       let after = before + (down ? 1 : -1)
-      if isPSU { psusFailed[key] = Int32(max(0, after)) } else { fansFailed[key] = Int32(max(0, after)) }
+      if isPSU { switches[key].psusFailed = Int32(max(0, after)) } else { switches[key].fansFailed = Int32(max(0, after)) }
       let spare = isPSU ? f.psusPerSwitch - f.psusRequired : f.fansPerSwitch - f.fansRequired
       if down, before == spare { changeSwitch(tier: tier, index: index, down: true, planned: false) }
       if !down, after == spare { changeSwitch(tier: tier, index: index, down: false, planned: false) }
@@ -626,11 +625,11 @@ struct Trial {
   private mutating func changeSwitch(tier: Int, index: Int, down: Bool, planned: Bool) {
     guard let f = fabric else { return }
     let key = switchOffset[tier] + index
-    let before = switchDown[key]
+    let before = switches[key].down
     let after = before + (down ? 1 : -1)
-    switchDown[key] = max(0, after)
-    if before == 0, after > 0 { switchDownSince[key] = now }
-    if before > 0, after == 0 { outcome.switchDownHours += now - switchDownSince[key] }
+    switches[key].down = max(0, after)
+    if before == 0, after > 0 { switches[key].since = now }
+    if before > 0, after == 0 { outcome.switchDownHours += now - switches[key].since }
     changeLinks(f.links(ofSwitch: index, tier: tier), down: down, planned: planned)
   }
 
@@ -719,7 +718,7 @@ struct Trial {
 
   private mutating func scheduleBackground(_ job: Int, after t: Hours, _ spec: JobSpec) {
     let nodes: Double
-    if case let .fabric(f) = layout.kind { nodes = (Double(spec.gpus) / Double(f.gpusPerNode)).rounded(.up) } else { nodes = 1 }
+    if let f = fabric { nodes = (Double(spec.gpus) / Double(f.gpusPerNode)).rounded(.up) } else { nodes = 1 }
     let rate = spec.backgroundRatePerNodeHour * nodes
     guard rate > 0 else { return }
     let next = t - log1p(-jobSource.uniform()) / rate
@@ -730,15 +729,14 @@ struct Trial {
   // MARK: Closing
 
   private mutating func close() {
-    // Sum in key order: dictionary order changes between processes, and floating-point sums
-    // must not (the report is byte-identical for the same inputs and seed).
-    let nicLinks: Int
-    if case let .fabric(f) = layout.kind { nicLinks = f.gpus } else { nicLinks = 0 }
+    // Sum in link and switch order: floating-point sums must not depend on anything else (the
+    // report is byte-identical for the same inputs and seed).
+    let nicLinks = fabric?.gpus ?? 0
     for link in links.indices where links[link].down > 0 {
       outcome.linkDownHours += horizon - links[link].since
       if link < nicLinks { outcome.nicLinkDownHours += horizon - links[link].since }
     }
-    for key in switchDown.indices where switchDown[key] > 0 { outcome.switchDownHours += horizon - switchDownSince[key] }
+    for key in switches.indices where switches[key].down > 0 { outcome.switchDownHours += horizon - switches[key].since }
     if !systemUp { outcome.systemDownHours += horizon - systemDownSince }
     technicians.close(at: horizon)
     outcome.technicianBusyHours = technicians.busyHours
