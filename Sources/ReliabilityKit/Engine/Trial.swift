@@ -21,7 +21,9 @@ struct Trial {
   // MARK: Configuration
 
   let layout: PlantLayout
-  let scenario: Scenario
+  /// The repair steps every ticket takes: all the event loop reads of the scenario itself.
+  let detection: Distribution
+  let verification: Distribution
   let horizon: Hours
   let calendar: RepairCalendar
   /// Plain systems with `ageing_while_down: frozen`: unit clocks stop while the system is down.
@@ -142,7 +144,8 @@ struct Trial {
 
   init(layout: PlantLayout, scenario: Scenario, seeds: SeedSequence, trial: Int, trace: ((TraceRecord) -> Void)? = nil) {
     self.layout = layout
-    self.scenario = scenario
+    detection = scenario.repair.detection
+    verification = scenario.repair.verification
     horizon = scenario.horizon
     calendar = RepairCalendar(shift: scenario.repair.shift, window: scenario.repair.maintenanceWindow)
     if case .system = layout.kind { frozen = scenario.ageingWhileDown == .frozen } else { frozen = false }
@@ -333,7 +336,7 @@ struct Trial {
   }
 
   private mutating func detectLater(_ ticket: Int) {
-    let delay = scenario.repair.detection.sample(using: repairSource)
+    let delay = detection.sample(using: repairSource)
     outcome.detectionHours += delay
     push(.detected(ticket: ticket), after: delay, priority: .decision)
   }
@@ -522,10 +525,10 @@ struct Trial {
        let neighbour = neighbourLink(of: links[0]) {
       outcome.collateral += 1
       apply(.links([neighbour]), down: true, planned: false)
-      push(.collateralEnd(link: neighbour), after: scenario.repair.verification.sample(using: repairSource), priority: .restoration)
+      push(.collateralEnd(link: neighbour), after: verification.sample(using: repairSource), priority: .restoration)
     }
     dispatchTechnicians()
-    push(.verified(ticket: ticket), after: scenario.repair.verification.sample(using: repairSource), priority: .restoration)
+    push(.verified(ticket: ticket), after: verification.sample(using: repairSource), priority: .restoration)
   }
 
   private mutating func restore(_ ticket: Int) {
