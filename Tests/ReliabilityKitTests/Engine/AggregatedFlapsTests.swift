@@ -70,6 +70,21 @@ struct AggregatedFlapsTests {
     expectMean(outcomes.map(\.linkDownHours), equals: flapsExpected * Self.meanDuration)
   }
 
+  @Test("few aggregated flaps (each duration drawn, not the normal approximation) match the closed form",
+        arguments: ["36s", ""])
+  func exactDraws(_ tolerance: String) throws {
+    // 0.02 flaps a module-year: about 40 a trial, so every group stays under the exact-draw limit.
+    let yaml = Self.fabric(jobs: tolerance.isEmpty ? "" : Self.job(tolerance: tolerance))
+      .replacingOccurrences(of: "rate: 2/y", with: "rate: 0.02/y")
+    let simulation = try Simulation(scenario: try scenario(yaml))
+    let modules = Double(Self.modules(simulation))
+    let flaps = simulation.layout.aggregatedFlaps
+    #expect(flaps.count == 3 && flaps.allSatisfy { $0.rate * Double($0.units) * 8760 < Double(AggregatedFlaps.exactDrawLimit) })
+    let outcomes = (0..<400).map { simulation.runTrial($0, seed: 79) }
+    expectMean(outcomes.map { Double($0.flaps) }, equals: modules * 0.02)
+    expectMean(outcomes.map(\.linkDownHours), equals: modules * 0.02 * Self.meanDuration)
+  }
+
   @Test("NIC link downtime from aggregated flaps agrees with the simulated flaps")
   func nicShare() throws {
     func nicHours(_ jobs: String) throws -> [Double] {
