@@ -160,20 +160,18 @@ struct AggregatedFlaps: Sendable {
       if nic < count { weights[[1, 0]] = Double(count - nic) }
     case .switchBoard:
       // An optical engine (or a laser inside one) flaps: that engine's ports, as `Trial.impactOf`.
-      guard !f.boardParts.contains(part.id), let tier = FabricLayout.tierIndex(location) else { return nil }
-      let engines = (f.radix + f.portsPerEngine - 1) / f.portsPerEngine
+      let target = f.boardTarget(ofPart: part.id)
+      guard target != .wholeSwitch, let tier = FabricLayout.tierIndex(location) else { return nil }
+      let engines = f.enginesPerSwitch
       var engineShare = [Double](repeating: 1 / Double(engines), count: engines)
-      if part.id == f.laserPart {
-        let lasers = Int((Double(f.radix) * f.lasersPerPort).rounded(.up))
+      if target == .laser {
+        let lasers = f.lasersPerSwitch
         engineShare = [Double](repeating: 0, count: engines)
-        for l in 0..<lasers {
-          engineShare[min(Int(Double(l) / f.lasersPerPort) / f.portsPerEngine, engines - 1)] += 1 / Double(lasers)
-        }
+        for l in 0..<lasers { engineShare[f.engine(ofLaser: l)] += 1 / Double(lasers) }
       }
       for s in 0..<count {
-        let ports = f.links(ofSwitch: s, tier: tier)
         for e in 0..<engines where engineShare[e] > 0 {
-          let slice = ports.dropFirst(e * f.portsPerEngine).prefix(f.portsPerEngine)
+          let slice = f.links(ofEngine: e, switch: s, tier: tier)
           weights[[slice.count, slice.count { $0 < f.gpus }], default: 0] += engineShare[e]
         }
       }

@@ -139,8 +139,7 @@ struct PlantLayout: Sendable {
           absorbable: p.role == .els ? spec.spareLaserLanes : 0,
           streamKey: SeedSequence.streamKey(name),
           targets: split.model.modes.map { mode in
-            let id = parts[mode.part].part.id
-            return wiring.boardParts.contains(id) ? .wholeSwitch : id == wiring.laserPart ? .laser : .engine
+            wiring.boardTarget(ofPart: parts[mode.part].part.id)
           }))
       }
       kind = .fabric(wiring)
@@ -179,7 +178,6 @@ final class FabricLayout: Sendable {
   let fansRequired: Int
   /// Part ids by role, to tell a board's own failure from an engine or laser failure.
   let boardParts: Set<String>
-  let enginePart: String
   let laserPart: String
 
   init(fabric: Fabric, catalog: PartCatalog) {
@@ -202,7 +200,6 @@ final class FabricLayout: Sendable {
     fansPerSwitch = spec.fansPerSwitch
     fansRequired = spec.fansRequired
     boardParts = [spec.roles.switchBoard, spec.roles.cpoSwitchBoard]
-    enginePart = spec.roles.opticalEngine
     laserPart = spec.roles.internalLaser
     let counts = [leaves, spines, cores]
     portLinks = (0..<3).map { [gpus, down, up, radix, leaves, spines, cores, leafSpineLinks, threeTier] tier in
@@ -217,8 +214,22 @@ final class FabricLayout: Sendable {
   var leafSpineOffset: Int { gpus }
   var spineCoreOffset: Int { gpus + leafSpineLinks }
 
-  /// Switches per tier: 0 leaf, 1 spine, 2 core.
-  func switches(inTier tier: Int) -> Int { [leaves, spines, cores][tier] }
+  /// Optical engines on a CPO switch board, and lasers inside it (`cpo-internal-laser`).
+  var enginesPerSwitch: Int { (radix + portsPerEngine - 1) / portsPerEngine }
+  var lasersPerSwitch: Int { Int((Double(radix) * lasersPerPort).rounded(.up)) }
+
+  /// The engine that internal laser `l` of a board belongs to.
+  func engine(ofLaser l: Int) -> Int { min(Int(Double(l) / lasersPerPort) / portsPerEngine, enginesPerSwitch - 1) }
+
+  /// The links on the ports of engine `e` of switch `s`.
+  func links(ofEngine e: Int, switch s: Int, tier: Int) -> ArraySlice<Int> {
+    links(ofSwitch: s, tier: tier).dropFirst(e * portsPerEngine).prefix(portsPerEngine)
+  }
+
+  /// What a failure of catalog part `id` on a switch board takes down.
+  func boardTarget(ofPart id: String) -> PlantLayout.BoardTarget {
+    boardParts.contains(id) ? .wholeSwitch : id == laserPart ? .laser : .engine
+  }
 
   static func tierIndex(_ name: String) -> Int? {
     switch name {

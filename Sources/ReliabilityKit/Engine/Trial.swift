@@ -580,16 +580,9 @@ struct Trial {
       case .switchBoard:
         guard let mode, population.targets[mode] != .wholeSwitch else { return .switchDown(tier: tier, index: u) }
         // An optical engine (or a laser inside one) failed: that engine's ports go dark.
-        let engines = (f.radix + f.portsPerEngine - 1) / f.portsPerEngine
-        let engine: Int
-        if population.targets[mode] == .laser {
-          let lasers = Int((Double(f.radix) * f.lasersPerPort).rounded(.up))
-          engine = min(Int(Double(repairSource.uniformInt(below: lasers)) / f.lasersPerPort) / f.portsPerEngine, engines - 1)
-        } else {
-          engine = repairSource.uniformInt(below: engines)
-        }
-        let ports = f.links(ofSwitch: u, tier: tier)
-        return .links(Array(ports.dropFirst(engine * f.portsPerEngine).prefix(f.portsPerEngine)))
+        let engine = population.targets[mode] == .laser ? f.engine(ofLaser: repairSource.uniformInt(below: f.lasersPerSwitch))
+                                                        : repairSource.uniformInt(below: f.enginesPerSwitch)
+        return .links(Array(f.links(ofEngine: engine, switch: u, tier: tier)))
       }
     }
   }
