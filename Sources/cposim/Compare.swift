@@ -43,7 +43,7 @@ struct Compare: ParsableCommand {
     let count = simulation.trials ?? loaded[0].trials
     let progress = ProgressBar(total: count, label: "compare", quiet: simulation.quiet)
     let update: @Sendable (Int) -> Void = { progress.update($0) }
-    let statistics = comparison.run(trials: 0..<count, seed: seed, threads: simulation.threads, progress: update)
+    let statistics = comparison.run(trials: count, seed: seed, threads: simulation.threads, progress: update)
     let report = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     print(ComparisonTable.render(report))

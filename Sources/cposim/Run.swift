@@ -74,40 +74,45 @@ struct Run: ParsableCommand {
     if let trace { try writeTrace(simulation: simulation, trial: trace, seed: seed) }
     let metrics = TrialMetrics(simulation: simulation)
     let shard = shardSpec ?? (0, 1)
-    let mine = PartialReport.blocks(ofShard: shard.index, count: shard.count, trials: count)
-    let checkpoint = output.map { URL(fileURLWithPath: $0 + ".checkpoint") }
-    let state = RunState(statistics: RunStatistics(metrics: metrics, simulation: simulation))
+    let blocks = TrialBlocks(trials: count)
+    let mine = blocks.blocks(ofShard: shard.index, of: shard.count)
+    // A --per-trial run cannot be resumed (the lines of earlier blocks are gone): no checkpoint.
+    let checkpoint = perTrial == nil ? output.map { URL(fileURLWithPath: $0 + ".checkpoint") } : nil
+    let run = BlockRun(trials: count, empty: RunStatistics(metrics: metrics, simulation: simulation))
+    let scenarioPath = scenario
     @Sendable func partial() -> PartialReport {
-      PartialReport(scenario: scenario, simulation: simulation, seed: seed, trials: count, shardIndex: shard.index,
-                    shardCount: shard.count, completedBlocks: state.completed, statistics: state.statistics)
+      let (statistics, completed) = run.snapshot()
+      return PartialReport(scenario: scenarioPath, simulation: simulation, seed: seed, trials: count, shardIndex: shard.index,
+                           shardCount: shard.count, completedBlocks: completed, statistics: statistics)
     }
     if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
       let saved = try PartialReport.read(checkpoint.path)
-      let fresh = partial()
-      guard saved.seed == seed, saved.trials == count, saved.shardIndex == shard.index, saved.shardCount == shard.count,
-            saved.toolVersion == fresh.toolVersion, saved.scenarioFiles == fresh.scenarioFiles else {
-        throw CLIError("\(checkpoint.path) belongs to another run (scenario, seed, trials, shard or version differ); remove it or drop --resume")
-      }
-      state.restore(saved.statistics, completed: saved.completedBlocks)
+      try partial().checkResumable(saved, path: checkpoint.path)
+      run.restore(saved.statistics, completed: saved.completedBlocks)
       printError("resuming: \(saved.statistics.trials) trials already done")
     }
-    let remaining = mine.filter { !state.isCompleted($0) }
-    let total = Simulation.blocks(of: 0..<count)
-    let myTrials = mine.reduce(0) { $0 + total[$1].count }
+    let myTrials = blocks.trialCount(of: mine)
+    let already = run.statistics.trials
     let progress = ProgressBar(total: myTrials, label: loaded.name, quiet: quiet)
-    let already = myTrials - remaining.reduce(0) { $0 + total[$1].count }
     let stop = StopFlag.installed()
-    simulation.runBlocks(remaining, of: 0..<count, seed: seed, metrics: metrics, threads: threads,
-                         perTrialLine: perTrial == nil ? nil : Self.perTrialLine(metrics),
-                         shouldStop: { stop.isSet }) { b, block, lines, done in
-      state.add(block, index: b, lines: lines)
+    let lineFile = try perTrial.map { try LineFile(path: $0) }
+    let timer = CheckpointTimer()
+    var lineSink: (@Sendable (Data) -> Void)?
+    if let lineFile { lineSink = { data in lineFile.append(data) } }
+    let perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = perTrial == nil ? nil : Self.perTrialLine(metrics)
+    let blockDone: @Sendable (Int) -> Void = { done in
       progress.update(already + done)
-      if let checkpoint, state.checkpointDue() { try? partial().write(to: checkpoint) }
+      if let checkpoint, timer.due() { try? partial().write(to: checkpoint) }
     }
+    run.run(mine, threads: threads, makeWorker: simulation.blockWorker(seed: seed, metrics: metrics, perTrialLine: perTrialLine),
+            lines: lineSink, shouldStop: { stop.isSet }, blockDone: blockDone)
     if stop.isSet {
+      lineFile?.discard()
       if let checkpoint { try partial().write(to: checkpoint) }
-      printError("\ninterrupted after \(state.statistics.trials) of \(myTrials) trials"
-        + (checkpoint.map { "; completed blocks are saved in \($0.path): run the same command with --resume to continue" } ?? ""))
+      let trials = run.statistics.trials
+      printError("\ninterrupted after \(trials) of \(myTrials) trials"
+        + (checkpoint.map { "; completed blocks are saved in \($0.path): run the same command with --resume to continue" }
+           ?? (perTrial != nil ? "; a --per-trial run cannot be resumed: run it again" : "")))
       throw ExitCode(130)
     }
     if shardSpec != nil, let output {
@@ -116,10 +121,10 @@ struct Run: ParsableCommand {
       printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(output)")
       return
     }
-    let report = RunReport(simulation: simulation, metrics: metrics, statistics: state.statistics, seed: seed)
+    let report = RunReport(simulation: simulation, metrics: metrics, statistics: run.statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
-    if let perTrial { try state.lines(blocks: total.count).write(to: URL(fileURLWithPath: perTrial), options: .atomic) }
+    try lineFile?.commit()
     print(ReportTable.render(report))
     if let output { printError("report written to \(output)") }
   }
@@ -196,46 +201,47 @@ enum ReportTable {
   static func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(1, n - s.count)) + s }
 }
 
-/// The state of a run shared with worker callbacks (which the block scheduler serialises).
-final class RunState: @unchecked Sendable {
+/// True at most once a second: how often a running job rewrites its checkpoint.
+final class CheckpointTimer: @unchecked Sendable {
   private let lock = NSLock()
-  private var merged: RunStatistics
-  private var done: Set<Int> = []
-  private var linesByBlock: [Int: Data] = [:]
-  private var lastCheckpoint = Date()
+  private var last = Date()
 
-  init(statistics: RunStatistics) { merged = statistics }
-
-  func restore(_ statistics: RunStatistics, completed: [Int]) {
+  func due() -> Bool {
     lock.lock(); defer { lock.unlock() }
-    merged.merge(statistics)
-    done.formUnion(completed)
-  }
-
-  func add(_ block: RunStatistics, index: Int, lines: Data) {
-    lock.lock(); defer { lock.unlock() }
-    merged.merge(block)
-    done.insert(index)
-    if !lines.isEmpty { linesByBlock[index] = lines }
-  }
-
-  func isCompleted(_ block: Int) -> Bool { lock.lock(); defer { lock.unlock() }; return done.contains(block) }
-  var completed: [Int] { lock.lock(); defer { lock.unlock() }; return done.sorted() }
-  var statistics: RunStatistics { lock.lock(); defer { lock.unlock() }; return merged }
-
-  /// True at most once a second.
-  func checkpointDue() -> Bool {
-    lock.lock(); defer { lock.unlock() }
-    guard Date().timeIntervalSince(lastCheckpoint) >= 1 else { return false }
-    lastCheckpoint = Date()
+    guard Date().timeIntervalSince(last) >= 1 else { return false }
+    last = Date()
     return true
   }
+}
 
-  func lines(blocks: Int) -> Data {
-    lock.lock(); defer { lock.unlock() }
-    var out = Data()
-    for b in 0..<blocks { if let l = linesByBlock[b] { out.append(l) } }
-    return out
+/// An output file written line by line as a run goes, into a temporary file that replaces the
+/// target only when the run completes (`commit`): memory stays flat, and a failed or
+/// interrupted run leaves no half-written file.
+final class LineFile: @unchecked Sendable {
+  private let target: URL
+  private let temporary: URL
+  private let handle: FileHandle
+
+  init(path: String) throws {
+    target = URL(fileURLWithPath: path)
+    temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+      throw CLIError("cannot write \(path): cannot create a file in \(target.deletingLastPathComponent().path)")
+    }
+    handle = try FileHandle(forWritingTo: temporary)
+  }
+
+  func append(_ data: Data) { handle.write(data) }
+
+  func commit() throws {
+    try handle.close()
+    if FileManager.default.fileExists(atPath: target.path) { _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary) }
+    else { try FileManager.default.moveItem(at: temporary, to: target) }
+  }
+
+  func discard() {
+    try? handle.close()
+    try? FileManager.default.removeItem(at: temporary)
   }
 }
 

@@ -50,9 +50,19 @@ struct SweepCommand: ParsableCommand {
   }
 
   func run() throws {
-    let progress = ProgressBar(total: grid.reduce(1) { $0 * $1.values.count }, label: "sweep", quiet: simulation.quiet)
-    let report = try Sweep.run(scenario: scenario, grid: grid, trials: simulation.trials, seed: simulation.seed,
-                               threads: simulation.threads) { done, _ in progress.update(done) }
+    var settings: [[(keyPath: String, value: String)]] = [[]]
+    for (keyPath, values) in grid {
+      settings = settings.flatMap { point in values.map { point + [(keyPath, $0)] } }
+    }
+    // Every point is loaded (and checked) before anything runs.
+    let points = try settings.map { point in
+      Sweep.Point(settings: point, scenario: try ScenarioLoader.load(
+        path: scenario, overrides: point.map { ScenarioLoader.Override(keyPath: $0.keyPath, value: $0.value) }))
+    }
+    let progress = ProgressBar(total: points.count, label: "sweep", quiet: simulation.quiet)
+    let results = try Sweep.run(points: points, trials: simulation.trials, seed: simulation.seed,
+                                threads: simulation.threads) { done, _ in progress.update(done) }
+    let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
     for row in report.rows where shown.contains(row.metric) {
@@ -123,11 +133,15 @@ struct BreakevenCommand: ParsableCommand {
   }
 
   func run() throws {
-    let report = try Breakeven.run(baseline: baseline, alternative: alternative, keyPath: vary, range: bounds!, metric: metric,
-                                   points: points, refinements: refinements, trials: simulation.trials, seed: simulation.seed,
-                                   threads: simulation.threads) { label in
-      if !simulation.quiet { printError("evaluated \(label)") }
-    }
+    let result = try Breakeven.run(
+      range: bounds!, metric: metric, points: points, refinements: refinements, trials: simulation.trials,
+      seed: simulation.seed, threads: simulation.threads,
+      scenarios: { value in
+        let override = [ScenarioLoader.Override(keyPath: vary, value: value)]
+        return (try ScenarioLoader.load(path: baseline, overrides: override), try ScenarioLoader.load(path: alternative, overrides: override))
+      },
+      progress: { value in if !simulation.quiet { printError("evaluated \(vary)=\(value)") } })
+    let report = BreakevenReport(result, keyPath: vary, range: bounds!)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     for point in report.points {
       print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")

@@ -57,7 +57,7 @@ struct ReportTests {
   func comparisonValidates() throws {
     let comparison = Comparison(simulations: [try Simulation(scenario: try Self.smallScenario(optics: "pluggable")),
                                               try Simulation(scenario: try Self.smallScenario(optics: "cpo"))])
-    let statistics = comparison.run(trials: 0..<20, seed: 5)
+    let statistics = comparison.run(trials: 20, seed: 5)
     let report = ComparisonReport(comparison: comparison, statistics: statistics, seed: 5)
     let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/comparison.schema.json"))
     #expect(validator.validate(try Self.json(report)) == [])
@@ -127,10 +127,11 @@ struct ThreadTests {
     let metrics = TrialMetrics(simulation: simulation)
     var reports: [String] = [], lines: [Data] = []
     for threads in [1, 2, 3] {
-      let (statistics, output) = simulation.statistics(trials: 0..<150, seed: 12, metrics: metrics, threads: threads,
-                                                       perTrialLine: Run.perTrialLine(metrics))
+      let collected = Collected()
+      let statistics = simulation.statistics(trials: 0..<150, seed: 12, metrics: metrics, threads: threads,
+                                             perTrialLine: Run.perTrialLine(metrics), lines: { collected.append($0) })
       reports.append(try JSONOutput.string(RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: 12)))
-      lines.append(output)
+      lines.append(collected.data)
     }
     #expect(reports[0] == reports[1] && reports[0] == reports[2])
     #expect(lines[0] == lines[1] && lines[0] == lines[2])
@@ -141,8 +142,16 @@ struct ThreadTests {
   func comparisonThreads() throws {
     let comparison = Comparison(simulations: [try Simulation(scenario: try ReportTests.smallScenario(optics: "pluggable")),
                                               try Simulation(scenario: try ReportTests.smallScenario(optics: "cpo"))])
-    let one = comparison.run(trials: 0..<70, seed: 3, threads: 1)
-    let two = comparison.run(trials: 0..<70, seed: 3, threads: 2)
+    let one = comparison.run(trials: 70, seed: 3, threads: 1)
+    let two = comparison.run(trials: 70, seed: 3, threads: 2)
     #expect(one == two)
   }
+}
+
+/// Output lines collected from worker callbacks.
+final class Collected: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored = Data()
+  func append(_ data: Data) { lock.lock(); stored.append(data); lock.unlock() }
+  var data: Data { lock.lock(); defer { lock.unlock() }; return stored }
 }

@@ -81,13 +81,10 @@ struct ShardTests {
     let loaded = try ScenarioLoader.load(path: scenario)
     let simulation = try Simulation(scenario: loaded)
     let metrics = TrialMetrics(simulation: simulation)
-    let state = RunState(statistics: RunStatistics(metrics: metrics, simulation: simulation))
+    let state = BlockRun(trials: 45, empty: RunStatistics(metrics: metrics, simulation: simulation))
     let counter = Counter()
-    simulation.runBlocks(Array(0..<6), of: 0..<45, seed: 1, metrics: metrics, threads: 2,
-                         shouldStop: { counter.value >= 3 }) { b, block, lines, _ in
-      state.add(block, index: b, lines: lines)
-      counter.increment()
-    }
+    state.run(0..<6, threads: 2, makeWorker: simulation.blockWorker(seed: 1, metrics: metrics),
+              shouldStop: { counter.value >= 3 }, blockDone: { _ in counter.increment() })
     let done = state.completed
     #expect(done.count >= 3 && done.count < 6)
     let output = dir.url.appendingPathComponent("resumed.json").path

@@ -19,8 +19,16 @@ struct SweepTests {
         technicians: {count: 1}
         workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: {kind: exponential, mtbf: 10h}}}
       """)
-    let report = try Sweep.run(scenario: scenario, grid: [("repair.technicians.count", ["1", "4"]), ("costs.pue", ["1.2", "1.5"])],
-                               trials: nil, seed: nil, threads: 2)
+    var points: [Sweep.Point] = []
+    for technicians in ["1", "4"] {
+      for pue in ["1.2", "1.5"] {
+        let settings = [(keyPath: "repair.technicians.count", value: technicians), (keyPath: "costs.pue", value: pue)]
+        points.append(Sweep.Point(settings: settings, scenario: try ScenarioLoader.load(
+          path: scenario, overrides: settings.map { .init(keyPath: $0.keyPath, value: $0.value) })))
+      }
+    }
+    let report = SweepReport(scenario: scenario, parameters: ["repair.technicians.count", "costs.pue"],
+                             results: try Sweep.run(points: points, trials: nil, seed: nil, threads: 2))
     let metricCount = TrialMetrics(simulation: try Simulation(scenario: try ScenarioLoader.load(path: scenario))).definitions.count
     #expect(report.rows.count == 4 * metricCount)
     func wait(_ technicians: String) -> Double {
@@ -54,14 +62,19 @@ struct SweepTests {
       """
     let a = try dir.write("a.yaml", common + "\nname: a\nsystem: {units: {u: {part: pa}}}\n")
     let b = try dir.write("b.yaml", common + "\nname: b\nsystem: {units: {u: {part: pb}}}\n")
-    let report = try Breakeven.run(baseline: a, alternative: b, keyPath: "parts.pb.power_w",
-                                   range: (WrittenNumber("40")!, WrittenNumber("160")!), metric: "energy_cost_usd",
-                                   points: 4, refinements: 2, trials: nil, seed: nil, threads: 1)
+    let range = (WrittenNumber("40")!, WrittenNumber("160")!)
+    let scenarios = { (value: String) throws -> (Scenario, Scenario) in
+      let override = [ScenarioLoader.Override(keyPath: "parts.pb.power_w", value: value)]
+      return (try ScenarioLoader.load(path: a, overrides: override), try ScenarioLoader.load(path: b, overrides: override))
+    }
+    let report = BreakevenReport(try Breakeven.run(range: range, metric: "energy_cost_usd", points: 4, refinements: 2, trials: nil,
+                                                   seed: nil, threads: 1, scenarios: scenarios),
+                                 keyPath: "parts.pb.power_w", range: range)
     #expect(abs(report.crossing.value - 100) < 1e-9)
     #expect(abs(report.crossingCi95Low.value - 100) < 1e-9 && abs(report.crossingCi95High.value - 100) < 1e-9)
     #expect(report.verdict.contains("breaks even at parts.pb.power_w = 100"))
-    #expect { try Breakeven.run(baseline: a, alternative: b, keyPath: "parts.pb.power_w", range: (WrittenNumber("40")!, WrittenNumber("160")!),
-                                metric: "energy_cost", points: 2, refinements: 0, trials: 2, seed: nil, threads: 1) } throws: {
+    #expect { try Breakeven.run(range: range, metric: "energy_cost", points: 2, refinements: 0, trials: 2, seed: nil, threads: 1,
+                                scenarios: scenarios) } throws: {
       "\($0)".hasPrefix("unknown metric 'energy_cost'") && "\($0)".contains("energy_cost_usd")
     }
   }

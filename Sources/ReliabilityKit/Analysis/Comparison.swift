@@ -16,31 +16,37 @@ public struct Comparison: Sendable {
     sharedMetrics = metrics[0].definitions.filter { d in names.allSatisfy { $0.contains(d.name) } }
   }
 
-  public struct Statistics: Sendable, Equatable {
+  public struct Statistics: BlockStatistics, Equatable {
     public var perScenario: [RunStatistics]
     /// differences[k][m]: scenario k+1 minus the baseline, for shared metric m.
     public var differences: [[MetricAccumulator]]
+
+    public mutating func merge(_ other: Statistics) {
+      for k in perScenario.indices { perScenario[k].merge(other.perScenario[k]) }
+      for k in differences.indices {
+        for m in differences[k].indices { differences[k][m].merge(other.differences[k][m]) }
+      }
+    }
   }
 
-  /// Runs trials `range` of every scenario on `threads` threads. The result does not depend on
-  /// the thread count.
-  public func run(trials range: Range<Int>, seed: UInt64, threads: Int = 1,
-                  progress: (@Sendable (Int) -> Void)? = nil) -> Statistics {
+  /// The statistics of no trials.
+  public func emptyStatistics() -> Statistics {
+    Statistics(perScenario: zip(simulations, metrics).map { RunStatistics(metrics: $1, simulation: $0) },
+               differences: Array(repeating: Array(repeating: MetricAccumulator(), count: sharedMetrics.count),
+                                  count: simulations.count - 1))
+  }
+
+  /// A block worker for `BlockRun`: runs trial i of every scenario with the same seed and adds
+  /// the paired differences. Each worker thread gets its own copies of the plant layouts.
+  public func blockWorker(seed: UInt64) -> @Sendable () -> BlockRun<Statistics>.Worker {
     let indices = metrics.map { m in sharedMetrics.map { d in m.definitions.firstIndex(of: d)! } }
     let comparison = self
-    @Sendable func empty() -> Statistics {
-      Statistics(perScenario: zip(comparison.simulations, comparison.metrics).map { RunStatistics(metrics: $1, simulation: $0) },
-                 differences: Array(repeating: Array(repeating: MetricAccumulator(), count: comparison.sharedMetrics.count),
-                                    count: comparison.simulations.count - 1))
-    }
-    let blocks = Simulation.blocks(of: range)
-    let scheduler = BlockScheduler(indices: Array(blocks.indices), workers: max(1, min(threads, blocks.count)))
-    let partials = PartialResults<Statistics>()
-    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { worker in
-      let simulations = worker == 0 ? comparison.simulations : comparison.simulations.map { $0.workerCopy() }
-      var local = empty()
-      while let b = scheduler.next() {
-        for trial in blocks[b] {
+    let first = FirstCaller()
+    return {
+      let simulations = first.isFirst() ? comparison.simulations : comparison.simulations.map { $0.workerCopy() }
+      return { trials in
+        var local = comparison.emptyStatistics()
+        for trial in trials {
           var values: [[Double]] = []
           for (k, simulation) in simulations.enumerated() {
             let outcome = simulation.runTrial(trial, seed: seed)
@@ -52,122 +58,16 @@ public struct Comparison: Sendable {
             for m in comparison.sharedMetrics.indices { local.differences[k - 1][m].add(values[k][m] - values[0][m]) }
           }
         }
-        scheduler.finish(trials: blocks[b].count) { progress?($0) }
-      }
-      partials.append(local)
-    }
-    var total = empty()
-    for partial in partials.values {
-      for k in total.perScenario.indices { total.perScenario[k].merge(partial.perScenario[k]) }
-      for k in total.differences.indices {
-        for m in total.differences[k].indices { total.differences[k][m].merge(partial.differences[k][m]) }
+        return (local, Data())
       }
     }
-    return total
-  }
-}
-
-/// The JSON of `cposim compare` (schema: schemas/comparison.schema.json).
-public struct ComparisonReport: Encodable, Sendable {
-  public static let schemaVersion = 1
-
-  public struct ComparisonProvenance: Encodable, Sendable {
-    public let toolVersion: String
-    public let gslVersion: String
-    public let generator: String
-    public let seed: UInt64
-    public let trials: Int
-    public let blockSize: Int
-    public let commonRandomNumbers: Bool
-    public let scenarioFiles: [String: [RunReport.FileHash]]
   }
 
-  public let schemaVersion = ComparisonReport.schemaVersion
-  public let provenance: ComparisonProvenance
-  public let baseline: String
-  /// Each scenario's own metrics.
-  public let scenarios: [String: [String: Estimate]]
-  /// For each other scenario, per-trial differences (scenario − baseline) of each shared metric.
-  public let differences: [String: [String: Estimate]]
-  public let verdicts: [String]
-
-  public init(comparison: Comparison, statistics: Comparison.Statistics, seed: UInt64) {
-    let sims = comparison.simulations
-    provenance = ComparisonProvenance(
-      toolVersion: ToolVersion.current, gslVersion: ToolVersion.gsl, generator: RandomSource.generatorName, seed: seed,
-      trials: statistics.perScenario[0].trials, blockSize: RunStatistics.blockSize, commonRandomNumbers: true,
-      scenarioFiles: Dictionary(uniqueKeysWithValues: sims.map {
-        ($0.scenario.name, RunReport.hashes($0.scenario.files + ($0.scenario.catalogFile.map { [$0] } ?? [])))
-      }))
-    baseline = sims[0].scenario.name
-    var scenarios: [String: [String: Estimate]] = [:]
-    for (k, sim) in sims.enumerated() {
-      scenarios[sim.scenario.name] = Dictionary(uniqueKeysWithValues: zip(comparison.metrics[k].definitions, statistics.perScenario[k].metrics).map {
-        ($0.name, Estimate($1, unit: $0.unit))
-      })
-    }
-    self.scenarios = scenarios
-    var differences: [String: [String: Estimate]] = [:]
-    var verdicts: [String] = []
-    for k in 1..<sims.count {
-      let name = sims[k].scenario.name
-      let estimates = Dictionary(uniqueKeysWithValues: zip(comparison.sharedMetrics, statistics.differences[k - 1]).map {
-        ($0.name, Estimate($1, unit: $0.unit))
-      })
-      differences[name] = estimates
-      verdicts += ComparisonReport.verdicts(name: name, baseline: baseline, differences: estimates)
-    }
-    self.differences = differences
-    self.verdicts = verdicts
-  }
-
-  /// Plain sentences for the differences that decide the trade.
-  static func verdicts(name: String, baseline: String, differences: [String: Estimate]) -> [String] {
-    let lines: [(metric: String, what: String, format: (Double) -> String)] = [
-      ("total_cost_usd_per_year", "total cost per year", { money($0) }),
-      ("interruption_cost_usd", "job interruption cost over the horizon", { money($0) }),
-      ("energy_cost_usd", "optics energy cost over the horizon", { money($0) }),
-      ("job_interruptions_per_month", "job interruptions per month", { String(format: "%+.3g", $0) }),
-      ("job_ettr", "effective training time ratio", { String(format: "%+.4f", $0) }),
-      ("link_availability", "link availability", { String(format: "%+.2e", $0) }),
-    ]
-    var result: [String] = []
-    for line in lines {
-      guard let e = differences[line.metric], e.mean.value.isFinite else { continue }
-      let low = e.ci95Low.value, high = e.ci95High.value
-      let verdict: String
-      if low.isFinite, high.isFinite, low > 0 || high < 0 {
-        verdict = e.mean.value > 0 ? "higher" : "lower"
-      } else {
-        verdict = "no difference the trials can resolve"
-      }
-      let interval = low.isFinite && high.isFinite ? " (95% CI \(line.format(low)) .. \(line.format(high)))" : ""
-      result.append("\(name) vs \(baseline): \(line.what) \(line.format(e.mean.value))\(interval): \(verdict)")
-    }
-    return result
-  }
-
-  static func money(_ x: Double) -> String {
-    let sign = x < 0 ? "-" : "+"
-    let v = abs(x)
-    if v >= 1e6 { return String(format: "%@$%.2fM", sign, v / 1e6) }
-    if v >= 1e3 { return String(format: "%@$%.1fk", sign, v / 1e3) }
-    return String(format: "%@$%.0f", sign, v)
-  }
-}
-
-/// Results of worker threads, collected under a lock (their order does not matter: merges are exact).
-final class PartialResults<Value: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: [Value] = []
-
-  func append(_ value: Value) {
-    lock.lock(); defer { lock.unlock() }
-    stored.append(value)
-  }
-
-  var values: [Value] {
-    lock.lock(); defer { lock.unlock() }
-    return stored
+  /// Runs trials `0..<trials` of every scenario on `threads` threads. The result does not
+  /// depend on the thread count.
+  public func run(trials: Int, seed: UInt64, threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) -> Statistics {
+    let run = BlockRun(trials: trials, empty: emptyStatistics())
+    run.run(0..<run.blocks.count, threads: threads, makeWorker: blockWorker(seed: seed), blockDone: progress)
+    return run.statistics
   }
 }

@@ -2,14 +2,10 @@ import Foundation
 
 /// Everything the report needs from a set of trials, as mergeable accumulators.
 ///
-/// Trials are grouped in blocks of `blockSize` consecutive indices. A block is always
-/// accumulated alone, from its first trial to its last, and blocks are merged in index order.
-/// So the same trials give bit-identical statistics however they were split across threads,
-/// processes or machines.
+/// Every accumulator merges exactly (exact sums, integer counts, minima and maxima, sketch
+/// counts), so the same trials give bit-identical statistics however they were split across
+/// blocks, threads, processes or machines, and in whatever order the parts are merged.
 public struct RunStatistics: Sendable, Equatable, Codable {
-  /// Trials per block: the unit of work handed to a thread. Results do not depend on it.
-  public static let blockSize = 8
-
   public private(set) var trials = 0
   public private(set) var metrics: [MetricAccumulator]
   /// Failures by `part/mode`, in `modeKeys` order.
@@ -39,7 +35,7 @@ public struct RunStatistics: Sendable, Equatable, Codable {
     repairsByAction = Array(repeating: MetricAccumulator(), count: Workflow.Action.allCases.count)
     sparesByFRU = Array(repeating: MetricAccumulator(), count: simulation.spareFRUs.count)
     jobs = simulation.scenario.jobs.map { _ in Array(repeating: MetricAccumulator(), count: TrialMetrics.jobDefinitions.count) }
-    let months = max(1, Int((simulation.scenario.horizon / 730).rounded(.up)))
+    let months = TimeUnits.months(in: simulation.scenario.horizon)
     monthlyFailures = Array(repeating: MetricAccumulator(), count: months)
   }
 
@@ -52,16 +48,16 @@ public struct RunStatistics: Sendable, Equatable, Codable {
       for (m, count) in counts.enumerated() { byMode[modeIndex[p][m]] += Double(count) }
     }
     for (i, value) in byMode.enumerated() { failuresByMode[i].add(value) }
-    for (i, action) in Workflow.Action.allCases.enumerated() { repairsByAction[i].add(Double(outcome.repairsByAction[action] ?? 0)) }
+    for i in repairsByAction.indices { repairsByAction[i].add(Double(i < outcome.repairsByAction.count ? outcome.repairsByAction[i] : 0)) }
     for (i, used) in outcome.sparesUsed.enumerated() { sparesByFRU[i].add(Double(used)) }
     for (j, job) in outcome.jobs.enumerated() {
       let spec = definitions.simulation.scenario.jobs[j]
-      for (k, value) in definitions.jobValues(job, spec: spec, horizon: outcome.horizon).enumerated() { jobs[j][k].add(value) }
+      for (k, value) in definitions.jobValueList(job, spec: spec, horizon: outcome.horizon).enumerated() { jobs[j][k].add(value) }
     }
     for (m, count) in outcome.monthlyFailures.enumerated() where m < monthlyFailures.count { monthlyFailures[m].add(Double(count)) }
   }
 
-  /// Appends the trials of `other`, which must come after these in trial order.
+  /// Adds the trials of `other` (exact: the order of merges does not matter).
   public mutating func merge(_ other: RunStatistics) {
     trials += other.trials
     func mergeAll(_ a: inout [MetricAccumulator], _ b: [MetricAccumulator]) { for i in a.indices { a[i].merge(b[i]) } }
@@ -74,127 +70,57 @@ public struct RunStatistics: Sendable, Equatable, Codable {
   }
 }
 
+extension RunStatistics: BlockStatistics {}
+
 extension Simulation {
-  /// The blocks of `range`: consecutive trials, cut at multiples of `RunStatistics.blockSize`.
-  public static func blocks(of range: Range<Int>) -> [Range<Int>] {
-    var blocks: [Range<Int>] = []
-    var start = range.lowerBound
-    while start < range.upperBound {
-      let end = min((start / RunStatistics.blockSize + 1) * RunStatistics.blockSize, range.upperBound)
-      blocks.append(start..<end)
-      start = end
-    }
-    return blocks
-  }
-
-  /// Runs trials `range` on `threads` threads and returns their statistics, identical whatever
-  /// the thread count (the accumulators are exactly associative).
-  /// - Parameters:
-  ///   - perTrialLine: turns each trial into a line of output; the lines come back in trial order.
-  ///   - progress: called with the number of trials done, after each block.
-  /// - Complexity: memory is one running accumulator per thread plus the pending output lines,
-  ///   whatever the number of trials.
-  public func statistics(trials range: Range<Int>, seed: UInt64, metrics: TrialMetrics, threads: Int = 1,
-                         perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
-                         progress: (@Sendable (Int) -> Void)? = nil) -> (statistics: RunStatistics, lines: Data) {
-    let blocks = Self.blocks(of: range)
-    let collector = BlockCollector(statistics: RunStatistics(metrics: metrics, simulation: self))
-    runBlocks(Array(blocks.indices), of: range, seed: seed, metrics: metrics, threads: threads, perTrialLine: perTrialLine) {
-      b, block, lines, done in
-      collector.add(block, lines: lines, index: b)
-      progress?(done)
-    }
-    return (collector.statistics, collector.orderedLines(blocks: blocks.count))
-  }
-
-  /// Runs the blocks `indices` of `range` (see `blocks(of:)`) on `threads` threads.
-  /// - Parameters:
-  ///   - shouldStop: checked before each block; when it returns true no new block starts.
-  ///   - blockDone: called once per finished block, one call at a time, with the block index,
-  ///     its statistics, its output lines and the number of trials finished so far.
-  public func runBlocks(_ indices: [Int], of range: Range<Int>, seed: UInt64, metrics: TrialMetrics, threads: Int,
-                        perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
-                        shouldStop: (@Sendable () -> Bool)? = nil,
-                        blockDone: @escaping @Sendable (Int, RunStatistics, Data, Int) -> Void) {
-    let blocks = Self.blocks(of: range)
-    let scheduler = BlockScheduler(indices: indices, workers: max(1, min(threads, indices.count)))
+  /// A block worker for `BlockRun`: runs each trial of a block, adds it to the block's
+  /// statistics and, with `perTrialLine`, turns it into a line of output. Each worker thread
+  /// gets its own copy of the plant layout.
+  public func blockWorker(seed: UInt64, metrics: TrialMetrics, clampedTo range: Range<Int>? = nil,
+                          perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil) -> @Sendable () -> BlockRun<RunStatistics>.Worker {
     let shared = self
-    DispatchQueue.concurrentPerform(iterations: scheduler.workers) { worker in
-      let simulation = worker == 0 ? shared : shared.workerCopy()
-      while shouldStop?() != true, let b = scheduler.next() {
+    let first = FirstCaller()
+    return {
+      let simulation = first.isFirst() ? shared : shared.workerCopy()
+      return { trials in
         var block = RunStatistics(metrics: metrics, simulation: simulation)
         var lines = Data()
-        for trial in blocks[b] {
+        for trial in range.map({ trials.clamped(to: $0) }) ?? trials {
           let outcome = simulation.runTrial(trial, seed: seed)
           block.add(outcome, metrics: metrics)
           if let perTrialLine { lines.append(perTrialLine(trial, outcome)) }
         }
-        scheduler.finish(trials: blocks[b].count) { done in blockDone(b, block, lines, done) }
+        return (block, lines)
       }
     }
   }
 
-  /// Sequential convenience without output lines.
-  public func statistics(trials range: Range<Int>, seed: UInt64, metrics: TrialMetrics) -> RunStatistics {
-    statistics(trials: range, seed: seed, metrics: metrics, threads: 1).statistics
+  /// Runs trials `range` on `threads` threads and returns their statistics, identical whatever
+  /// the thread count and however the range is split (the accumulators merge exactly).
+  /// - Parameters:
+  ///   - lines: with `perTrialLine`, receives the output lines in trial order.
+  ///   - progress: called with the number of trials done, after each block.
+  public func statistics(trials range: Range<Int>, seed: UInt64, metrics: TrialMetrics, threads: Int = 1,
+                         perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil, lines: (@Sendable (Data) -> Void)? = nil,
+                         progress: (@Sendable (Int) -> Void)? = nil) -> RunStatistics {
+    let run = BlockRun(trials: range.upperBound, empty: RunStatistics(metrics: metrics, simulation: self))
+    guard !range.isEmpty else { return run.statistics }
+    let blocks = (range.lowerBound / TrialBlocks.size)..<run.blocks.count
+    run.run(blocks, threads: threads,
+            makeWorker: blockWorker(seed: seed, metrics: metrics, clampedTo: range, perTrialLine: perTrialLine),
+            lines: lines, blockDone: progress)
+    return run.statistics
   }
 }
 
-/// Hands out block indices to worker threads and serialises their completion callbacks.
-final class BlockScheduler: @unchecked Sendable {
+/// True for the first caller only (the first worker uses the shared layout, the others copies).
+final class FirstCaller: @unchecked Sendable {
   private let lock = NSLock()
-  private let indices: [Int]
-  let workers: Int
-  private var position = 0
-  private var done = 0
+  private var called = false
 
-  init(indices: [Int], workers: Int) {
-    self.indices = indices
-    self.workers = workers
-  }
-
-  func next() -> Int? {
+  func isFirst() -> Bool {
     lock.lock(); defer { lock.unlock() }
-    guard position < indices.count else { return nil }
-    position += 1
-    return indices[position - 1]
-  }
-
-  /// Runs `body` under the lock with the running count of finished trials.
-  func finish(trials: Int, _ body: (Int) -> Void) {
-    lock.lock(); defer { lock.unlock() }
-    done += trials
-    body(done)
-  }
-}
-
-/// Merges finished blocks (in any order: the merge is exact) and keeps their lines by block.
-public final class BlockCollector: @unchecked Sendable {
-  private let lock = NSLock()
-  private var merged: RunStatistics
-  private var lines: [Int: Data] = [:]
-  private var nextLine = 0
-
-  public init(statistics: RunStatistics) { merged = statistics }
-
-  public func add(_ block: RunStatistics, lines blockLines: Data = Data(), index: Int? = nil) {
-    lock.lock(); defer { lock.unlock() }
-    merged.merge(block)
-    if !blockLines.isEmpty {
-      lines[index ?? nextLine] = blockLines
-      if index == nil { nextLine += 1 }
-    }
-  }
-
-  public var statistics: RunStatistics {
-    lock.lock(); defer { lock.unlock() }
-    return merged
-  }
-
-  func orderedLines(blocks: Int) -> Data {
-    lock.lock(); defer { lock.unlock() }
-    var out = Data()
-    for b in 0..<max(blocks, (lines.keys.max() ?? -1) + 1) { if let l = lines[b] { out.append(l) } }
-    return out
+    defer { called = true }
+    return !called
   }
 }

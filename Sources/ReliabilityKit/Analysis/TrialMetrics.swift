@@ -1,5 +1,9 @@
 /// The metrics of one trial, computed from its raw outcome. Their definitions are the report's
 /// contract (Sources/ReliabilityKit/ReliabilityKit.docc/ReportSchema.md).
+///
+/// Every metric is a named field of `Values` (or `JobValues`), paired with its name and unit in
+/// one table row that reads that field, so a metric is found by name, never by position: adding
+/// one cannot change another.
 public struct TrialMetrics: Sendable {
   public struct Definition: Sendable, Equatable {
     public let name: String
@@ -8,92 +12,161 @@ public struct TrialMetrics: Sendable {
     public var nearOne: Bool { name.hasSuffix("availability") }
   }
 
+  /// A trial's metrics by name.
+  struct Values {
+    var linkAvailability = 0.0
+    var switchAvailability = 0.0
+    var fabricCapacityAvailability = 0.0
+    var systemAvailability = 0.0
+    var failures = 0.0
+    var flaps = 0.0
+    var absorbedFailures = 0.0
+    var repairs = 0.0
+    var cleanedWithoutSpare = 0.0
+    var drains = 0.0
+    var noFaultFound = 0.0
+    var collateralDamage = 0.0
+    var reworks = 0.0
+    var spareStockouts = 0.0
+    var detectionWaitHours = 0.0
+    var technicianWaitHours = 0.0
+    var spareWaitHours = 0.0
+    var deferralWaitHours = 0.0
+    var repairDowntimeHours = 0.0
+    var technicianHandsOnHours = 0.0
+    var technicianUtilisation = 0.0
+    var labourCostUSD = 0.0
+    var sparesCostUSD = 0.0
+    var energyCostUSD = 0.0
+    var totalCostUSD = 0.0
+    var totalCostUSDPerYear = 0.0
+    var engineEvents = 0.0
+    /// All jobs together: counts and costs add up; ETTR is GPU-weighted.
+    var jobs = JobValues()
+  }
+
+  /// One job's metrics (or all jobs' together) by name.
+  struct JobValues {
+    var interruptions = 0.0
+    var networkInterruptions = 0.0
+    var plannedInterruptions = 0.0
+    var backgroundInterruptions = 0.0
+    var interruptionsPerMonth = 0.0
+    var ettr = 0.0
+    var lostGPUHours = 0.0
+    var interruptionCostUSD = 0.0
+  }
+
+  typealias Row = (definition: Definition, value: @Sendable (Values) -> Double)
+  typealias JobRow = (definition: Definition, value: @Sendable (JobValues) -> Double)
+
+  private static func row(_ name: String, _ unit: String, _ value: @escaping @Sendable (Values) -> Double) -> Row {
+    (Definition(name: name, unit: unit), value)
+  }
+
+  private static func jobRow(_ name: String, _ unit: String, _ value: @escaping @Sendable (JobValues) -> Double) -> JobRow {
+    (Definition(name: name, unit: unit), value)
+  }
+
   /// Job metrics reported per job (in `breakdowns.jobs`), and for all jobs together.
-  public static let jobDefinitions: [Definition] = [
-    .init(name: "job_interruptions", unit: "count"),
-    .init(name: "job_network_interruptions", unit: "count"),
-    .init(name: "job_planned_interruptions", unit: "count"),
-    .init(name: "job_background_interruptions", unit: "count"),
-    .init(name: "job_interruptions_per_month", unit: "count_per_month"),
-    .init(name: "job_ettr", unit: "ratio"),
-    .init(name: "lost_gpu_hours", unit: "gpu_hours"),
-    .init(name: "interruption_cost_usd", unit: "usd"),
+  static let jobRows: [JobRow] = [
+    jobRow("job_interruptions", "count", { $0.interruptions }),
+    jobRow("job_network_interruptions", "count", { $0.networkInterruptions }),
+    jobRow("job_planned_interruptions", "count", { $0.plannedInterruptions }),
+    jobRow("job_background_interruptions", "count", { $0.backgroundInterruptions }),
+    jobRow("job_interruptions_per_month", "count_per_month", { $0.interruptionsPerMonth }),
+    jobRow("job_ettr", "ratio", { $0.ettr }),
+    jobRow("lost_gpu_hours", "gpu_hours", { $0.lostGPUHours }),
+    jobRow("interruption_cost_usd", "usd", { $0.interruptionCostUSD }),
   ]
 
-  static let fabricDefinitions: [Definition] = [
-    .init(name: "link_availability", unit: "ratio"),
-    .init(name: "switch_availability", unit: "ratio"),
-    .init(name: "fabric_capacity_availability", unit: "ratio"),
+  /// The definitions of the per-job metrics, in report order.
+  public static var jobDefinitions: [Definition] { jobRows.map(\.definition) }
+
+  static let fabricRows: [Row] = [
+    row("link_availability", "ratio", { $0.linkAvailability }),
+    row("switch_availability", "ratio", { $0.switchAvailability }),
+    row("fabric_capacity_availability", "ratio", { $0.fabricCapacityAvailability }),
   ]
 
-  static let commonDefinitions: [Definition] = [
-    .init(name: "failures", unit: "count"),
-    .init(name: "flaps", unit: "count"),
-    .init(name: "absorbed_failures", unit: "count"),
-    .init(name: "repairs", unit: "count"),
-    .init(name: "cleaned_without_spare", unit: "count"),
-    .init(name: "drains", unit: "count"),
-    .init(name: "no_fault_found", unit: "count"),
-    .init(name: "collateral_damage", unit: "count"),
-    .init(name: "reworks", unit: "count"),
-    .init(name: "spare_stockouts", unit: "count"),
-    .init(name: "detection_wait_hours", unit: "hours"),
-    .init(name: "technician_wait_hours", unit: "hours"),
-    .init(name: "spare_wait_hours", unit: "hours"),
-    .init(name: "deferral_wait_hours", unit: "hours"),
-    .init(name: "repair_downtime_hours", unit: "hours"),
-    .init(name: "technician_hands_on_hours", unit: "hours"),
-    .init(name: "technician_utilisation", unit: "ratio"),
-    .init(name: "labour_cost_usd", unit: "usd"),
-    .init(name: "spares_cost_usd", unit: "usd"),
-    .init(name: "energy_cost_usd", unit: "usd"),
-    .init(name: "total_cost_usd", unit: "usd"),
-    .init(name: "total_cost_usd_per_year", unit: "usd_per_year"),
-    .init(name: "engine_events", unit: "count"),
+  static let systemRows: [Row] = [row("system_availability", "ratio", { $0.systemAvailability })]
+
+  static let commonRows: [Row] = [
+    row("failures", "count", { $0.failures }),
+    row("flaps", "count", { $0.flaps }),
+    row("absorbed_failures", "count", { $0.absorbedFailures }),
+    row("repairs", "count", { $0.repairs }),
+    row("cleaned_without_spare", "count", { $0.cleanedWithoutSpare }),
+    row("drains", "count", { $0.drains }),
+    row("no_fault_found", "count", { $0.noFaultFound }),
+    row("collateral_damage", "count", { $0.collateralDamage }),
+    row("reworks", "count", { $0.reworks }),
+    row("spare_stockouts", "count", { $0.spareStockouts }),
+    row("detection_wait_hours", "hours", { $0.detectionWaitHours }),
+    row("technician_wait_hours", "hours", { $0.technicianWaitHours }),
+    row("spare_wait_hours", "hours", { $0.spareWaitHours }),
+    row("deferral_wait_hours", "hours", { $0.deferralWaitHours }),
+    row("repair_downtime_hours", "hours", { $0.repairDowntimeHours }),
+    row("technician_hands_on_hours", "hours", { $0.technicianHandsOnHours }),
+    row("technician_utilisation", "ratio", { $0.technicianUtilisation }),
+    row("labour_cost_usd", "usd", { $0.labourCostUSD }),
+    row("spares_cost_usd", "usd", { $0.sparesCostUSD }),
+    row("energy_cost_usd", "usd", { $0.energyCostUSD }),
+    row("total_cost_usd", "usd", { $0.totalCostUSD }),
+    row("total_cost_usd_per_year", "usd_per_year", { $0.totalCostUSDPerYear }),
+    row("engine_events", "count", { $0.engineEvents }),
   ]
 
-  public let definitions: [Definition]
+  /// The metrics this scenario reports, in report order.
+  let rows: [Row]
+  public var definitions: [Definition] { rows.map(\.definition) }
   let simulation: Simulation
   let sparePrices: [Double]
   let energyCostUSD: Double
 
   public init(simulation: Simulation) {
     self.simulation = simulation
-    var definitions = simulation.isFabric ? Self.fabricDefinitions : [.init(name: "system_availability", unit: "ratio")]
-    definitions += Self.commonDefinitions
-    if !simulation.scenario.jobs.isEmpty { definitions += Self.jobDefinitions }
-    self.definitions = definitions
+    var rows = simulation.isFabric ? Self.fabricRows : Self.systemRows
+    rows += Self.commonRows
+    if !simulation.scenario.jobs.isEmpty {
+      rows += Self.jobRows.map { job in (job.definition, { values in job.value(values.jobs) }) }
+    }
+    self.rows = rows
     sparePrices = simulation.sparePrices
     let costs = simulation.scenario.costs
     // W × h × PUE → kWh × $/kWh.
     energyCostUSD = simulation.powerWatts / 1000 * simulation.scenario.horizon * costs.pue * costs.electricityUSDPerKWh
   }
 
-  /// One job's metrics, in the order of `jobDefinitions`.
-  func jobValues(_ job: JobOutcome, spec: JobSpec, horizon: Hours) -> [Double] {
+  /// One job's metrics.
+  func jobValues(_ job: JobOutcome, spec: JobSpec, horizon: Hours) -> JobValues {
     let lost = Double(spec.gpus) * (job.lostWorkHours + job.restartHours + job.waitingHours)
-    return [
-      Double(job.interruptions), Double(job.networkInterruptions), Double(job.plannedInterruptions),
-      Double(job.backgroundInterruptions), Double(job.interruptions) / (horizon / 730), job.ettr(horizon: horizon),
-      lost, lost * spec.usdPerGPUHour,
-    ]
+    return JobValues(
+      interruptions: Double(job.interruptions), networkInterruptions: Double(job.networkInterruptions),
+      plannedInterruptions: Double(job.plannedInterruptions), backgroundInterruptions: Double(job.backgroundInterruptions),
+      interruptionsPerMonth: Double(job.interruptions) / (horizon / TimeUnits.hoursPerMonth), ettr: job.ettr(horizon: horizon),
+      lostGPUHours: lost, interruptionCostUSD: lost * spec.usdPerGPUHour)
   }
 
-  /// The trial's metrics, in the order of `definitions`.
-  public func values(_ o: TrialOutcome) -> [Double] {
+  /// One job's metrics, in the order of `jobDefinitions`.
+  func jobValueList(_ job: JobOutcome, spec: JobSpec, horizon: Hours) -> [Double] {
+    let values = jobValues(job, spec: spec, horizon: horizon)
+    return Self.jobRows.map { $0.value(values) }
+  }
+
+  /// The trial's metrics by name.
+  func namedValues(_ o: TrialOutcome) -> Values {
     let scenario = simulation.scenario
     let h = o.horizon
-    var values: [Double] = []
+    var v = Values()
     if simulation.isFabric {
       let switchLinks = Double(o.linkCount - o.nicLinkCount)
       let ports = Double(o.nicLinkCount) + 2 * switchLinks
-      values += [
-        1 - o.linkDownHours / (Double(o.linkCount) * h),
-        1 - o.switchDownHours / (Double(o.switchCount) * h),
-        1 - (o.nicLinkDownHours + 2 * (o.linkDownHours - o.nicLinkDownHours)) / (ports * h),
-      ]
+      v.linkAvailability = 1 - o.linkDownHours / (Double(o.linkCount) * h)
+      v.switchAvailability = 1 - o.switchDownHours / (Double(o.switchCount) * h)
+      v.fabricCapacityAvailability = 1 - (o.nicLinkDownHours + 2 * (o.linkDownHours - o.nicLinkDownHours)) / (ports * h)
     } else {
-      values.append(1 - o.systemDownHours / h)
+      v.systemAvailability = 1 - o.systemDownHours / h
     }
     let costs = scenario.costs
     let labour = o.handsOnHours * costs.technicianUSDPerHour + Double(o.dispatches) * costs.dispatchFeeUSD
@@ -102,27 +175,53 @@ public struct TrialMetrics: Sendable {
       spares += Double(o.sparesUsed[i]) * sparePrices[i] + Double(o.reworked[i]) * sparePrices[i] * costs.reworkCostFraction
     }
     let jobs = zip(o.jobs, scenario.jobs).map { jobValues($0, spec: $1, horizon: h) }
-    let interruptionCost = jobs.reduce(0) { $0 + $1[7] }
+    let interruptionCost = jobs.reduce(0) { $0 + $1.interruptionCostUSD }
     let total = interruptionCost + labour + spares + energyCostUSD
-    values += [
-      Double(o.failures.joined().reduce(0, +)), Double(o.flaps), Double(o.absorbed),
-      Double(o.repairsByAction.values.reduce(0, +)), Double(o.cleaned), Double(o.drains), Double(o.noFaultFound),
-      Double(o.collateral), Double(o.reworks), Double(o.stockouts),
-      o.detectionHours, o.technicianWaitHours, o.spareWaitHours, o.deferralHours, o.repairDowntimeHours, o.handsOnHours,
-      o.technicianBusyHours / (Double(scenario.repair.technicians) * h),
-      labour, spares, energyCostUSD, total, total / (h / 8760), Double(o.events),
-    ]
+    v.failures = Double(o.failures.joined().reduce(0, +))
+    v.flaps = Double(o.flaps)
+    v.absorbedFailures = Double(o.absorbed)
+    v.repairs = Double(o.repairsByAction.reduce(0, +))
+    v.cleanedWithoutSpare = Double(o.cleaned)
+    v.drains = Double(o.drains)
+    v.noFaultFound = Double(o.noFaultFound)
+    v.collateralDamage = Double(o.collateral)
+    v.reworks = Double(o.reworks)
+    v.spareStockouts = Double(o.stockouts)
+    v.detectionWaitHours = o.detectionHours
+    v.technicianWaitHours = o.technicianWaitHours
+    v.spareWaitHours = o.spareWaitHours
+    v.deferralWaitHours = o.deferralHours
+    v.repairDowntimeHours = o.repairDowntimeHours
+    v.technicianHandsOnHours = o.handsOnHours
+    v.technicianUtilisation = o.technicianBusyHours / (Double(scenario.repair.technicians) * h)
+    v.labourCostUSD = labour
+    v.sparesCostUSD = spares
+    v.energyCostUSD = energyCostUSD
+    v.totalCostUSD = total
+    v.totalCostUSDPerYear = total / (h / TimeUnits.hoursPerYear)
+    v.engineEvents = Double(o.events)
     if !jobs.isEmpty {
-      // All jobs together: counts and costs add up; ETTR is GPU-weighted.
+      func sum(_ field: KeyPath<JobValues, Double>) -> Double { jobs.reduce(0) { $0 + $1[keyPath: field] } }
       let gpus = scenario.jobs.reduce(0) { $0 + $1.gpus }
-      for k in 0..<Self.jobDefinitions.count {
-        if Self.jobDefinitions[k].name == "job_ettr" {
-          values.append(zip(jobs, scenario.jobs).reduce(0) { $0 + $1.0[k] * Double($1.1.gpus) } / Double(gpus))
-        } else {
-          values.append(jobs.reduce(0) { $0 + $1[k] })
-        }
-      }
+      v.jobs = JobValues(
+        interruptions: sum(\.interruptions), networkInterruptions: sum(\.networkInterruptions),
+        plannedInterruptions: sum(\.plannedInterruptions), backgroundInterruptions: sum(\.backgroundInterruptions),
+        interruptionsPerMonth: sum(\.interruptionsPerMonth),
+        ettr: zip(jobs, scenario.jobs).reduce(0) { $0 + $1.0.ettr * Double($1.1.gpus) } / Double(gpus),
+        lostGPUHours: sum(\.lostGPUHours), interruptionCostUSD: sum(\.interruptionCostUSD))
     }
-    return values
+    return v
+  }
+
+  /// The trial's metrics, in the order of `definitions`.
+  public func values(_ o: TrialOutcome) -> [Double] {
+    let v = namedValues(o)
+    return rows.map { $0.value(v) }
+  }
+
+  /// The value of metric `name` in a trial, or nil when this scenario does not report it.
+  public func value(named name: String, in o: TrialOutcome) -> Double? {
+    guard let row = rows.first(where: { $0.definition.name == name }) else { return nil }
+    return row.value(namedValues(o))
   }
 }

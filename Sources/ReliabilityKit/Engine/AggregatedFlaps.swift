@@ -114,18 +114,21 @@ struct AggregatedFlaps: Sendable {
 
   /// The aggregated part of each flap mode of the fabric's populations, and the models with
   /// those flaps thinned out (a mode left with nothing to simulate is marked `never`).
-  /// - Parameter tolerance: the smallest `flap_tolerance` of the scenario's jobs (infinite when
-  ///   there are no jobs).
+  /// - Parameters:
+  ///   - rules: what each mode of `model` takes down (the flaps of a mode are aggregated only
+  ///     when its rule darkens a fixed set of links).
+  ///   - tolerance: the smallest `flap_tolerance` of the scenario's jobs (infinite when there
+  ///     are no jobs).
   static func split(
-    model: FailureModel, parts: [(part: Part, count: Int)], population p: Int, name: String, count: Int,
-    role: Fabric.Population.Role?, location: String, fabric f: FabricLayout, tolerance: Hours
+    model: FailureModel, parts: [(part: Part, count: Int)], rules: [ImpactRule], population p: Int, name: String, count: Int,
+    fabric f: FabricLayout, tolerance: Hours
   ) -> (model: FailureModel, aggregated: [AggregatedFlaps]) {
     var modes = model.modes
     var aggregated: [AggregatedFlaps] = []
     for (i, mode) in model.modes.enumerated() {
       let part = parts[mode.part].part
       guard case let .flap(duration) = part.modes[mode.mode].effect, case let .exponential(e) = mode.distribution,
-            let role, let groups = linkGroups(role: role, part: part, location: location, count: count, fabric: f)
+            let groups = linkGroups(rule: rules[i], count: count, fabric: f)
       else { continue }
       let q = min(1, max(0, duration.cdf(tolerance)))
       guard q > 0 else { continue }
@@ -147,39 +150,20 @@ struct AggregatedFlaps: Sendable {
   }
 
   /// The links one flap of a unit darkens, grouped by (links, NIC links) with the share of
-  /// flaps of each group; nil when flaps of this role are not a fixed set of links.
-  static func linkGroups(role: Fabric.Population.Role, part: Part, location: String, count: Int,
-                         fabric f: FabricLayout) -> [Group]? {
+  /// flaps of each group; nil when flaps under `rule` are not a fixed set of links.
+  static func linkGroups(rule: ImpactRule, count: Int, fabric f: FabricLayout) -> [Group]? {
     guard count > 0 else { return nil }
     var weights: [[Int]: Double] = [:]
-    switch role {
-    case .transceiver, .fibre, .nic:
-      var nic = 0
-      for u in 0..<count where f.link(ofUnit: u, role: role, location: location) < f.gpus { nic += 1 }
-      if nic > 0 { weights[[1, 1]] = Double(nic) }
-      if nic < count { weights[[1, 0]] = Double(count - nic) }
-    case .switchBoard:
-      // An optical engine (or a laser inside one) flaps: that engine's ports, as `Trial.impactOf`.
-      let target = f.boardTarget(ofPart: part.id)
-      guard target != .wholeSwitch, let tier = FabricLayout.tierIndex(location) else { return nil }
-      let engines = f.enginesPerSwitch
-      var engineShare = [Double](repeating: 1 / Double(engines), count: engines)
-      if target == .laser {
-        let lasers = f.lasersPerSwitch
-        engineShare = [Double](repeating: 0, count: engines)
-        for l in 0..<lasers { engineShare[f.engine(ofLaser: l)] += 1 / Double(lasers) }
+    for u in 0..<count {
+      let fixed = f.forEachPossibleImpact(of: rule, unit: u) { impact, probability in
+        let links = f.links(of: impact)
+        weights[[links.count, links.count { $0 < f.gpus }], default: 0] += probability
       }
-      for s in 0..<count {
-        for e in 0..<engines where engineShare[e] > 0 {
-          let slice = f.links(ofEngine: e, switch: s, tier: tier)
-          weights[[slice.count, slice.count { $0 < f.gpus }], default: 0] += engineShare[e]
-        }
-      }
-    default:
-      return nil
+      guard fixed else { return nil }
     }
-    let total = weights.values.reduce(0, +)
-    return weights.keys.sorted { $0.lexicographicallyPrecedes($1) }.map {
+    let keys = weights.keys.sorted { $0.lexicographicallyPrecedes($1) }
+    let total = keys.reduce(0) { $0 + weights[$1]! }
+    return keys.map {
       Group(links: $0[0], nicLinks: $0[1], weight: weights[$0]! / total)
     }
   }

@@ -64,8 +64,6 @@ struct JobState {
     return nil
   }
 
-  enum Cause { case network, planned, background }
-
   /// Links of the job went down at `t`. `directNodes` are the job's nodes that lost a link;
   /// `uplinkInterrupts` says whether an uplink failure interrupted it (already drawn).
   mutating func linksDown(directNodes: [Int], uplinkInterrupts: Bool, planned: Bool, at t: Hours) -> (token: Int, at: Hours)? {
@@ -122,6 +120,4 @@ struct JobState {
   mutating func close(at horizon: Hours) {
     leavePhase(at: horizon, planned: true)
   }
-
-  var isRunning: Bool { if case .running = phase { true } else { false } }
 }

@@ -1,4 +1,5 @@
-/// Runs the trials of a scenario. (Parallel and sharded runs build on `runTrial`.)
+/// A scenario made ready to run: its plant layout resolved once, and its trials.
+/// (Parallel, sharded and resumed runs go through `BlockRunner`.)
 public struct Simulation: Sendable {
   public let scenario: Scenario
   let layout: PlantLayout
@@ -9,11 +10,16 @@ public struct Simulation: Sendable {
     layout = try PlantLayout(scenario: scenario)
   }
 
-  /// A copy whose plant layout is built anew, for one worker thread. The layout's objects are
-  /// read on every event; reference counting on objects shared between threads makes the cores
-  /// contend for the same cache lines, so each worker gets its own (the results are the same).
+  private init(scenario: Scenario, layout: PlantLayout) {
+    self.scenario = scenario
+    self.layout = layout
+  }
+
+  /// A copy whose plant layout has objects of its own, for one worker thread. The layout's
+  /// objects are read on every event; reference counting on objects shared between threads
+  /// makes the cores contend for the same cache lines (the results are the same).
   func workerCopy() -> Simulation {
-    (try? Simulation(scenario: scenario)) ?? self
+    Simulation(scenario: scenario, layout: layout.workerCopy())
   }
 
   /// Runs trial `index` of the master seed `seed`. The outcome depends only on
@@ -22,11 +28,6 @@ public struct Simulation: Sendable {
   public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil) -> TrialOutcome {
     var trial = Trial(layout: layout, scenario: scenario, seeds: SeedSequence(master: seed), trial: index, trace: trace)
     return trial.run()
-  }
-
-  /// Runs trials `range` in order.
-  public func run(trials range: Range<Int>, seed: UInt64) -> [TrialOutcome] {
-    range.map { runTrial($0, seed: seed) }
   }
 
   /// Names of the FRU populations, in the order of `TrialOutcome.failures`.
@@ -49,14 +50,7 @@ public struct Simulation: Sendable {
 
   /// Electrical power the energy cost line counts, in watts: the optics of a fabric (modules,
   /// optical engines, laser sources), or every unit of a plain system.
-  public var powerWatts: Double {
-    switch scenario.plant {
-    case let .fabric(spec):
-      return (try? FabricBuilder.build(spec, catalog: scenario.catalog).opticsPowerWatts(catalog: scenario.catalog)) ?? 0
-    case let .system(system):
-      return system.units.reduce(0) { $0 + Double($1.count) * (scenario.catalog[$1.part]?.powerWatts ?? 0) }
-    }
-  }
+  public var powerWatts: Double { layout.powerWatts }
 
   /// Whether the plant is a fabric (link metrics apply) or a plain system.
   public var isFabric: Bool { if case .fabric = scenario.plant { true } else { false } }

@@ -7,8 +7,8 @@ public struct TrialOutcome: Sendable, Equatable {
   public var flaps = 0
   /// Failures absorbed by redundancy inside a FRU (spare laser lanes).
   public var absorbed = 0
-  /// Completed repairs by workflow action.
-  public var repairsByAction: [Workflow.Action: Int] = [:]
+  /// Completed repairs by workflow action, in the order of `Workflow.Action.allCases`.
+  public var repairsByAction: [Int] = []
   /// Failures fixed by cleaning or reseating, without a spare.
   public var cleaned = 0
   public var replaced = 0
@@ -40,7 +40,7 @@ public struct TrialOutcome: Sendable, Equatable {
   /// NIC–leaf links (one switch port each; the rest have two).
   public var nicLinkCount = 0
   public var nicLinkDownHours: Hours = 0
-  /// Failures (hard, flaps and absorbed) in each month of 730 h.
+  /// Failures (hard, flaps and absorbed) in each month (`TimeUnits.hoursPerMonth`).
   public var monthlyFailures: [Int] = []
   public var switchCount = 0
   public var switchDownHours: Hours = 0

@@ -35,8 +35,6 @@ public struct Fabric: Sendable, Hashable {
     public var count: Int
     /// Parts inside one FRU and how many of each.
     public var parts: [PartCount]
-    /// Ports taken out of service while this FRU is down or being replaced.
-    public var blastRadiusPorts: Int
   }
 
   public struct PartCount: Sendable, Hashable {
@@ -171,9 +169,9 @@ public enum FabricBuilder {
       case .pluggable:
         let board = try part(roles.switchBoard, "switch_board")
         populations.append(.init(fru: board.fru, role: .switchBoard, location: tier.name, count: tier.switches,
-                                 parts: [.init(part: board.id, count: 1)], blastRadiusPorts: r))
+                                 parts: [.init(part: board.id, count: 1)]))
         populations.append(.init(fru: transceiver.fru, role: .transceiver, location: tier.name, count: tier.portsInUse,
-                                 parts: [.init(part: transceiver.id, count: 1)], blastRadiusPorts: 1))
+                                 parts: [.init(part: transceiver.id, count: 1)]))
       case .cpo, .cpoInternalLaser:
         let engine = try part(roles.opticalEngine, "optical_engine")
         let cpoBoard = try part(roles.cpoSwitchBoard, "cpo_switch_board")
@@ -185,26 +183,26 @@ public enum FabricBuilder {
           boardParts.append(.init(part: laser.id, count: Int((Double(r) * lasersPerPort).rounded(.up))))
         }
         populations.append(.init(fru: cpoBoard.fru, role: .switchBoard, location: tier.name, count: tier.switches,
-                                 parts: boardParts, blastRadiusPorts: r))
+                                 parts: boardParts))
         if spec.optics == .cpo {
           let els = try part(roles.els, "els")
           populations.append(.init(fru: els.fru, role: .els, location: tier.name,
                                    count: tier.switches * ceilDiv(r, spec.portsPerELS),
-                                   parts: [.init(part: els.id, count: 1)], blastRadiusPorts: spec.portsPerELS))
+                                   parts: [.init(part: els.id, count: 1)]))
         }
       }
       populations.append(.init(fru: psu.fru, role: .psu, location: tier.name, count: tier.switches * spec.psusPerSwitch,
-                               parts: [.init(part: psu.id, count: 1)], blastRadiusPorts: 0))
+                               parts: [.init(part: psu.id, count: 1)]))
       populations.append(.init(fru: fan.fru, role: .fan, location: tier.name, count: tier.switches * spec.fansPerSwitch,
-                               parts: [.init(part: fan.id, count: 1)], blastRadiusPorts: 0))
+                               parts: [.init(part: fan.id, count: 1)]))
     }
     populations.append(.init(fru: transceiver.fru, role: .transceiver, location: "nic", count: g,
-                             parts: [.init(part: transceiver.id, count: 1)], blastRadiusPorts: 1))
+                             parts: [.init(part: transceiver.id, count: 1)]))
     populations.append(.init(fru: nic.fru, role: .nic, location: "nic", count: g,
-                             parts: [.init(part: nic.id, count: 1)], blastRadiusPorts: 1))
+                             parts: [.init(part: nic.id, count: 1)]))
     for group in links {
       populations.append(.init(fru: fibre.fru, role: .fibre, location: group.name, count: group.count,
-                               parts: [.init(part: fibre.id, count: 1)], blastRadiusPorts: 1))
+                               parts: [.init(part: fibre.id, count: 1)]))
     }
     return Fabric(spec: spec, tiers: tiers, links: links, populations: populations)
   }

@@ -5,7 +5,8 @@ import Foundation
 /// `--resume`) combines slices into the report a single run would have written, byte for byte.
 public struct PartialReport: Codable, Sendable {
   public static let kind = "cposim-partial"
-  public static let schemaVersion = 1
+  /// 2: completed blocks as ranges.
+  public static let schemaVersion = 2
 
   public var kind = PartialReport.kind
   public var schemaVersion = PartialReport.schemaVersion
@@ -20,12 +21,12 @@ public struct PartialReport: Codable, Sendable {
   public var trials: Int
   public var shardIndex: Int
   public var shardCount: Int
-  /// Block indices (see `Simulation.blocks(of:)`) whose trials are in `statistics`.
-  public var completedBlocks: [Int]
+  /// Blocks (see `TrialBlocks`) whose trials are in `statistics`.
+  public var completedBlocks: BlockSet
   public var statistics: RunStatistics
 
   public init(scenario: String, simulation: Simulation, seed: UInt64, trials: Int, shardIndex: Int, shardCount: Int,
-              completedBlocks: [Int], statistics: RunStatistics) {
+              completedBlocks: BlockSet, statistics: RunStatistics) {
     toolVersion = ToolVersion.current
     gslVersion = ToolVersion.gsl
     generator = RandomSource.generatorName
@@ -35,14 +36,25 @@ public struct PartialReport: Codable, Sendable {
     self.trials = trials
     self.shardIndex = shardIndex
     self.shardCount = shardCount
-    self.completedBlocks = completedBlocks.sorted()
+    self.completedBlocks = completedBlocks
     self.statistics = statistics
   }
 
   /// The blocks shard `index` of `count` owns: a contiguous share of all blocks.
-  public static func blocks(ofShard index: Int, count: Int, trials: Int) -> [Int] {
-    let total = Simulation.blocks(of: 0..<trials).count
-    return Array((index * total / count)..<((index + 1) * total / count))
+  public static func blocks(ofShard index: Int, count: Int, trials: Int) -> Range<Int> {
+    TrialBlocks(trials: trials).blocks(ofShard: index, of: count)
+  }
+
+  /// Checks that `saved` (a checkpoint) belongs to the run this partial report describes.
+  /// - Throws: `MergeError.notResumable` naming what differs.
+  public func checkResumable(_ saved: PartialReport, path: String) throws(MergeError) {
+    var differ: [String] = []
+    if saved.seed != seed { differ.append("seed") }
+    if saved.trials != trials { differ.append("trials") }
+    if saved.shardIndex != shardIndex || saved.shardCount != shardCount { differ.append("shard") }
+    if saved.toolVersion != toolVersion { differ.append("cposim version") }
+    if saved.scenarioFiles != scenarioFiles { differ.append("scenario files") }
+    guard differ.isEmpty else { throw .notResumable(path: path, differences: differ) }
   }
 
   /// Partial reports are an interchange format between cposim processes: keys are the Swift
@@ -97,7 +109,7 @@ public struct PartialReport: Codable, Sendable {
       if let other = seen[part.shardIndex] { throw .duplicateShard(index: part.shardIndex, paths: [other, path]) }
       seen[part.shardIndex] = path
       let expected = blocks(ofShard: part.shardIndex, count: part.shardCount, trials: part.trials)
-      if part.completedBlocks != expected { throw .incompleteShard(path: path, index: part.shardIndex) }
+      if part.completedBlocks != BlockSet(expected) { throw .incompleteShard(path: path, index: part.shardIndex) }
     }
     let missing = (0..<first.shardCount).filter { seen[$0] == nil }
     if !missing.isEmpty { throw .missingShards(missing, count: first.shardCount) }
@@ -106,9 +118,8 @@ public struct PartialReport: Codable, Sendable {
     merged.shardCount = 1
     for (_, part) in parts.dropFirst() {
       merged.statistics.merge(part.statistics)
-      merged.completedBlocks += part.completedBlocks
+      merged.completedBlocks.formUnion(part.completedBlocks)
     }
-    merged.completedBlocks.sort()
     return merged
   }
 }
@@ -122,6 +133,7 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
   case incompleteShard(path: String, index: Int)
   case missingShards([Int], count: Int)
   case scenarioChanged(path: String)
+  case notResumable(path: String, differences: [String])
 
   public var description: String {
     switch self {
@@ -133,6 +145,8 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .incompleteShard(path, index): "\(path): shard \(index) did not finish all its trials (rerun it, with --resume to continue)"
     case let .missingShards(missing, count): "incomplete set: shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of 0..<\(count) missing"
     case let .scenarioChanged(path): "\(path) changed since the parts were computed (its SHA-256 differs)"
+    case let .notResumable(path, differences):
+      "\(path) belongs to another run (\(differences.joined(separator: ", ")) differ); remove it or drop --resume"
     }
   }
 }

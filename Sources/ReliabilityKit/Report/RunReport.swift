@@ -81,7 +81,7 @@ public struct RunReport: Encodable, Sendable {
     let scenario = simulation.scenario
     provenance = RunProvenance(
       toolVersion: ToolVersion.current, gslVersion: ToolVersion.gsl, generator: RandomSource.generatorName,
-      seed: seed, trials: s.trials, blockSize: RunStatistics.blockSize,
+      seed: seed, trials: s.trials, blockSize: TrialBlocks.size,
       scenarioFiles: RunReport.hashes(scenario.files + (scenario.catalogFile.map { [$0] } ?? [])))
     self.scenario = ScenarioDescription(scenario)
     var metrics: [String: Estimate] = [:], histograms: [String: [Bin]] = [:]

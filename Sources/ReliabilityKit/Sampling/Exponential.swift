@@ -42,7 +42,7 @@ public struct Exponential: FailureDistribution, Hashable {
   }
 
   /// Hours in a year (365 days), the year of every rate and duration in cposim.
-  public static let hoursPerYear: Hours = 8760
+  public static let hoursPerYear: Hours = TimeUnits.hoursPerYear
 
   /// The mean time between failures, 1/λ, in hours.
   public var mtbf: Hours { 1 / rate }

@@ -47,7 +47,7 @@ struct AggregatedFlapsTests {
   ]
 
   static func modules(_ simulation: Simulation) -> Int {
-    simulation.layout.populations.filter { $0.role == .transceiver }.reduce(0) { $0 + $1.count }
+    simulation.layout.populations.filter { $0.parts.first?.part.id == "pluggable-800g" }.reduce(0) { $0 + $1.count }
   }
 
   @Test("the layout aggregates the share of flaps no job notices", arguments: 0..<3)

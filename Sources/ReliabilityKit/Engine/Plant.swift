@@ -1,0 +1,150 @@
+/// The up/down state of what users care about in one trial: links, switches and a plain
+/// system's structure, with the time each spent down.
+///
+/// Outages are counted, not flagged: a link is down while at least one outage covers it (its
+/// own failure, a flap, its switch, a drain), so overlapping outages come and go in any order.
+/// Applying an impact returns what changed; the trial tells the jobs.
+struct Plant {
+  /// What applying an impact changed.
+  enum Change: Equatable {
+    case none
+    /// Links went down or came back: `changedLinks` lists them.
+    case links
+    /// The plain system went down or came back up.
+    case system(up: Bool)
+  }
+
+  /// Outages covering a link (down while positive), and since when. One entry per link, count
+  /// and time together: a spine's links are far apart in memory, and a drain touches each once.
+  struct LinkState {
+    var down: Int32 = 0
+    var since: Hours = 0
+  }
+
+  /// Outages covering a switch and since when, and the failed units of its redundant sets.
+  struct SwitchState {
+    var down: Int32 = 0
+    var since: Hours = 0
+    var failed: (psu: Int32, fan: Int32) = (0, 0)
+  }
+
+  let fabric: FabricLayout?
+  let structure: SystemStructure?
+  private(set) var links: [LinkState] = []
+  private(set) var switches: [SwitchState] = []
+  /// Plain systems: copies of each unit (by population) that are down.
+  private var unitDown: [Int]
+  private(set) var systemUp = true
+  private(set) var systemDownSince: Hours = 0
+  /// The links the last `apply` changed (a buffer reused to avoid an allocation per call).
+  private(set) var changedLinks: [Int] = []
+
+  // Time integrals and counts for the outcome.
+  private(set) var linkDownHours: Hours = 0
+  private(set) var nicLinkDownHours: Hours = 0
+  private(set) var switchDownHours: Hours = 0
+  private(set) var systemDownHours: Hours = 0
+  private(set) var systemFailures = 0
+
+  init(layout: PlantLayout) {
+    fabric = layout.fabric
+    if case let .system(s) = layout.kind { structure = s } else { structure = nil }
+    unitDown = Array(repeating: 0, count: layout.populations.count)
+    if let f = fabric {
+      links = [LinkState](repeating: LinkState(), count: f.linkCount)
+      switches = [SwitchState](repeating: SwitchState(), count: f.switchCount)
+    }
+  }
+
+  /// Adds link downtime counted outside the event loop (aggregated flaps), in the order given.
+  mutating func addDowntime(linkHours: Hours, nicLinkHours: Hours) {
+    linkDownHours += linkHours
+    nicLinkDownHours += nicLinkHours
+  }
+
+  /// Takes `impact` out of service (`down`) or returns it at `now`.
+  mutating func apply(_ impact: Impact, down: Bool, at now: Hours) -> Change {
+    switch impact {
+    case .none:
+      return .none
+    case let .systemUnit(p):
+      unitDown[p] += down ? 1 : -1
+      return updateSystem(at: now)
+    case let .link(l):
+      changedLinks.removeAll(keepingCapacity: true)
+      change(link: l, down: down, at: now, nicLinks: fabric!.gpus)
+      return changedLinks.isEmpty ? .none : .links
+    case let .ports(s, range):
+      return changeLinks(fabric!.links(ofSwitch: s)[range], down: down, at: now)
+    case let .switchDown(s):
+      return changeSwitch(s, down: down, at: now)
+    case let .redundancy(s, group):
+      let f = fabric!
+      let before = Int(group == .psu ? switches[s].failed.psu : switches[s].failed.fan)
+      let after = before + (down ? 1 : -1)
+      if group == .psu { switches[s].failed.psu = Int32(max(0, after)) } else { switches[s].failed.fan = Int32(max(0, after)) }
+      let spare = f.redundancy[group.rawValue].perSwitch - f.redundancy[group.rawValue].required
+      if down, before == spare { return changeSwitch(s, down: true, at: now) }
+      if !down, after == spare { return changeSwitch(s, down: false, at: now) }
+      return .none
+    }
+  }
+
+  private mutating func changeSwitch(_ s: Int, down: Bool, at now: Hours) -> Change {
+    let before = switches[s].down
+    let after = before + (down ? 1 : -1)
+    switches[s].down = max(0, after)
+    if before == 0, after > 0 { switches[s].since = now }
+    if before > 0, after == 0 { switchDownHours += now - switches[s].since }
+    return changeLinks(fabric!.links(ofSwitch: s)[...], down: down, at: now)
+  }
+
+  private mutating func changeLinks(_ changing: ArraySlice<Int>, down: Bool, at now: Hours) -> Change {
+    changedLinks.removeAll(keepingCapacity: true)
+    let nicLinks = fabric!.gpus
+    for link in changing { change(link: link, down: down, at: now, nicLinks: nicLinks) }
+    return changedLinks.isEmpty ? .none : .links
+  }
+
+  @inline(__always)
+  private mutating func change(link: Int, down: Bool, at now: Hours, nicLinks: Int) {
+    let before = links[link].down
+    let after = max(0, before + (down ? 1 : -1))
+    links[link].down = after
+    if down, before == 0 {
+      links[link].since = now
+      changedLinks.append(link)
+    } else if !down, before > 0, after == 0 {
+      let length = now - links[link].since
+      linkDownHours += length
+      if link < nicLinks { nicLinkDownHours += length }
+      changedLinks.append(link)
+    }
+  }
+
+  private mutating func updateSystem(at now: Hours) -> Change {
+    guard let structure else { return .none }
+    let up = structure.isUp(down: unitDown)
+    guard up != systemUp else { return .none }
+    if up {
+      systemDownHours += now - systemDownSince
+    } else {
+      systemDownSince = now
+      systemFailures += 1
+    }
+    systemUp = up
+    return .system(up: up)
+  }
+
+  /// Books the outages still open at the horizon, in link and switch order (floating-point
+  /// sums must not depend on anything else: the report is byte-identical for the same inputs).
+  mutating func close(at horizon: Hours) {
+    let nicLinks = fabric?.gpus ?? 0
+    for link in links.indices where links[link].down > 0 {
+      linkDownHours += horizon - links[link].since
+      if link < nicLinks { nicLinkDownHours += horizon - links[link].since }
+    }
+    for s in switches.indices where switches[s].down > 0 { switchDownHours += horizon - switches[s].since }
+    if !systemUp { systemDownHours += horizon - systemDownSince }
+  }
+}

@@ -1,0 +1,297 @@
+/// The repair side of one trial: tickets, technicians, spare stocks and the calendar, and the
+/// workflow plans they execute.
+///
+/// A ticket goes detected → decided → spare → technician → [drain] → hands-on → verified →
+/// restored (the Engine article). Each call advances tickets and returns what the rest of the
+/// trial must do in `effects`, in order: events to schedule, outages to apply or lift, units
+/// renewed, trace lines. The desk never touches the plant, the jobs or the event queue itself.
+struct RepairDesk {
+  /// Something the trial does on the desk's behalf, in the order listed.
+  enum Effect {
+    case schedule(Trial.Event, after: Hours, priority: EventPriority)
+    /// Take an outage down (a drain, collateral damage) or bring it back up.
+    case outage(Impact, down: Bool, planned: Bool)
+    /// Unit `unit` of `population` is repaired; `replaced` says whether it was renewed.
+    case repaired(population: Int, unit: Int, replaced: Bool)
+    case trace(event: String, population: Int, unit: Int, detail: String)
+  }
+
+  struct Ticket {
+    let population: Int
+    let unit: Int
+    let mode: Int
+    let failedAt: Hours
+    /// An absorbed failure: the unit is still in service; its swap is planned.
+    let planned: Bool
+    /// What the failure took down, and what later failures of the unit took down while the
+    /// ticket was open (a planned swap on its way fixes them too).
+    var impact: Impact
+    var laterImpacts: [Impact] = []
+    var drain: Impact = .none
+    var replaces = false
+    var cleanedOnly = false
+    var spareHeld = false
+
+    /// The first outage the ticket covers (for a planned swap, the first failure after it opened).
+    var firstImpact: Impact? { planned ? laterImpacts.first : impact }
+  }
+
+  let layout: PlantLayout
+  let calendar: RepairCalendar
+  let verification: Distribution
+  let detection: Distribution
+  /// Whether to emit `.trace` effects (only when a trace was asked for).
+  let tracing: Bool
+  private(set) var tickets: [Ticket] = []
+  private var technicians: TechnicianPool
+  private var spares: [SpareStock]
+  private var shiftStartScheduled = false
+  /// What the trial must do after the last call.
+  private(set) var effects: [Effect] = []
+
+  // Counts and time integrals for the outcome.
+  private(set) var counts = Counts()
+
+  struct Counts {
+    var repairsByAction = [Int](repeating: 0, count: Workflow.Action.allCases.count)
+    var cleaned = 0
+    var replaced = 0
+    var noFaultFound = 0
+    var collateral = 0
+    var drains = 0
+    var reworks = 0
+    var reworked: [Int] = []
+    var sparesUsed: [Int] = []
+    var stockouts = 0
+    var dispatches = 0
+    var detectionHours: Hours = 0
+    var technicianWaitHours: Hours = 0
+    var spareWaitHours: Hours = 0
+    var deferralHours: Hours = 0
+    var handsOnHours: Hours = 0
+    var repairDowntimeHours: Hours = 0
+  }
+
+  init(layout: PlantLayout, repair: RepairSpec, tracing: Bool) {
+    self.layout = layout
+    calendar = RepairCalendar(shift: repair.shift, window: repair.maintenanceWindow)
+    verification = repair.verification
+    detection = repair.detection
+    self.tracing = tracing
+    technicians = TechnicianPool(size: repair.technicians)
+    spares = layout.spareFRUs.map { SpareStock(policy: repair.spares[$0]) }
+    counts.reworked = [Int](repeating: 0, count: layout.spareFRUs.count)
+    counts.sparesUsed = [Int](repeating: 0, count: layout.spareFRUs.count)
+  }
+
+  /// Clears `effects`; the trial calls it once it has carried them out.
+  mutating func clearEffects() { effects.removeAll(keepingCapacity: true) }
+
+  private mutating func schedule(_ event: Trial.Event, after delay: Hours, priority: EventPriority) {
+    effects.append(.schedule(event, after: delay, priority: priority))
+  }
+
+  private mutating func trace(_ event: String, _ ticket: Ticket, _ detail: @autoclosure () -> String) {
+    guard tracing else { return }
+    effects.append(.trace(event: event, population: ticket.population, unit: ticket.unit, detail: detail()))
+  }
+
+  // MARK: Opening tickets
+
+  /// Opens a ticket for a failure of unit `unit` of `population` at `now` and schedules its
+  /// detection. Returns the ticket's number.
+  mutating func open(population: Int, unit: Int, mode: Int, impact: Impact, planned: Bool, at now: Hours,
+                     using source: RandomSource) -> Int {
+    tickets.append(Ticket(population: population, unit: unit, mode: mode, failedAt: now, planned: planned, impact: impact))
+    let delay = detection.sample(using: source)
+    counts.detectionHours += delay
+    schedule(.detected(ticket: tickets.count - 1), after: delay, priority: .decision)
+    return tickets.count - 1
+  }
+
+  /// Another failure of a unit whose ticket is open: the repair on its way fixes it too.
+  mutating func add(_ impact: Impact, to ticket: Int) {
+    tickets[ticket].laterImpacts.append(impact)
+  }
+
+  /// Spare pools that start at or below their reorder point order at once.
+  mutating func start() {
+    for spare in spares.indices { reorder(spare) }
+  }
+
+  // MARK: Steps
+
+  private func plan(_ t: Ticket) -> WorkflowPlan { layout.populations[t.population].plans[t.mode] }
+
+  /// The failure is known: dispatch now or defer to the next maintenance window.
+  mutating func detected(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    let t = tickets[ticket]
+    let plan = plan(t)
+    trace("detected", t, plan.decisionName)
+    switch plan.decision {
+    case .now:
+      requestSpare(ticket, at: now, using: source)
+    case let .atNextWindow(drainNow):
+      let start = calendar.nextWindowStart(atOrAfter: now) ?? now
+      // Take the whole FRU out of service until the window (planned, so jobs checkpoint).
+      if drainNow, !t.planned { drain(ticket, using: source) }
+      counts.deferralHours += start - now
+      schedule(.dispatch(ticket: ticket), after: start - now, priority: .decision)
+    }
+  }
+
+  /// A deferred ticket's window has come.
+  mutating func dispatch(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    requestSpare(ticket, at: now, using: source)
+  }
+
+  /// Applies the planned drain of the ticket's FRU (its whole blast radius), once.
+  private mutating func drain(_ ticket: Int, using source: RandomSource) {
+    guard case .none = tickets[ticket].drain else { return }
+    let t = tickets[ticket]
+    let population = layout.populations[t.population]
+    let impact = layout.impact(of: population.drainRule, unit: t.unit, using: source)
+    guard !impact.isEmpty else { return }
+    tickets[ticket].drain = impact
+    counts.drains += 1
+    trace("drain", t, population.fru)
+    effects.append(.outage(impact, down: true, planned: true))
+  }
+
+  private mutating func requestSpare(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    let t = tickets[ticket]
+    let spare = layout.populations[t.population].spareIndex
+    if spares[spare].take(for: ticket, at: now) {
+      tickets[ticket].spareHeld = true
+      reorder(spare)
+      requestTechnician(ticket, at: now, using: source)
+    } else {
+      counts.stockouts += 1
+      let fru = layout.populations[t.population].fru
+      trace("stockout", t, fru)
+      reorder(spare)
+    }
+  }
+
+  private mutating func reorder(_ spare: Int) {
+    if let quantity = spares[spare].reorderIfNeeded(), let policy = spares[spare].policy {
+      schedule(.spareArrival(spare: spare, quantity: quantity), after: policy.leadTime, priority: .resource)
+    }
+  }
+
+  /// Spares arrived (an order, a reworked board, an unused spare returned): waiting tickets first.
+  mutating func receiveSpares(_ spare: Int, quantity: Int, fromOrder: Bool, at now: Hours, using source: RandomSource) {
+    for served in spares[spare].add(quantity, fromOrder: fromOrder, at: now) {
+      counts.spareWaitHours += served.waited
+      tickets[served.ticket].spareHeld = true
+      requestTechnician(served.ticket, at: now, using: source)
+    }
+    reorder(spare)
+  }
+
+  private mutating func requestTechnician(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    technicians.enqueue(ticket, at: now)
+    dispatchTechnicians(at: now, using: source)
+  }
+
+  /// A shift started: technicians take waiting tickets.
+  mutating func shiftStarted(at now: Hours, using source: RandomSource) {
+    shiftStartScheduled = false
+    dispatchTechnicians(at: now, using: source)
+  }
+
+  private mutating func dispatchTechnicians(at now: Hours, using source: RandomSource) {
+    guard calendar.onShift(now) else {
+      if technicians.waiting > 0, !shiftStartScheduled {
+        shiftStartScheduled = true
+        schedule(.shiftStart, after: calendar.nextShiftStart(atOrAfter: now) - now, priority: .resource)
+      }
+      return
+    }
+    while let next = technicians.dispatchNext(at: now) {
+      counts.technicianWaitHours += next.waited
+      counts.dispatches += 1
+      let ticket = next.ticket
+      let t = tickets[ticket]
+      let plan = plan(t)
+      trace("dispatch", t, plan.action.rawValue)
+      if plan.drainsFirst || t.planned {
+        drain(ticket, using: source)
+        schedule(.drained(ticket: ticket), after: plan.drainTime.sample(using: source), priority: .resource)
+      } else {
+        startHandsOn(ticket, using: source)
+      }
+    }
+  }
+
+  /// The drain finished: hands-on work starts.
+  mutating func drained(_ ticket: Int, using source: RandomSource) {
+    startHandsOn(ticket, using: source)
+  }
+
+  private mutating func startHandsOn(_ ticket: Int, using source: RandomSource) {
+    let t = tickets[ticket]
+    let plan = plan(t)
+    let fix = layout.populations[t.population].fixes[t.mode]
+    var duration = plan.handsOn.sample(using: source)
+    let cleanable = fix == .clean || fix == .reseat
+    if plan.cleanFirst && cleanable && source.uniform() < plan.cleanSuccess {
+      tickets[ticket].cleanedOnly = true
+    } else {
+      if plan.cleanFirst { duration += plan.handsOn.sample(using: source) }  // the clean failed
+      tickets[ticket].replaces = true
+    }
+    counts.handsOnHours += duration
+    schedule(.handsOnDone(ticket: ticket), after: duration, priority: .resource)
+  }
+
+  /// The technician finished: the unit is replaced (or cleaned), then verified.
+  mutating func handsOnDone(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    technicians.release(at: now)
+    let t = tickets[ticket]
+    let plan = plan(t)
+    let spare = layout.populations[t.population].spareIndex
+    if t.replaces {
+      counts.replaced += 1
+      if source.uniform() < plan.noFaultFound {
+        counts.noFaultFound += 1
+        receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source)  // the removed unit goes back to stock
+      } else if case let .rework(turnaround) = plan.disposition {
+        counts.reworks += 1
+        counts.reworked[spare] += 1
+        schedule(.reworkReturn(spare: spare), after: turnaround, priority: .resource)
+      } else {
+        counts.sparesUsed[spare] += 1
+      }
+    } else {
+      counts.cleaned += 1
+      if t.spareHeld { receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source) }
+    }
+    if plan.collateral > 0, source.uniform() < plan.collateral, let fabric = layout.fabric,
+       let first = t.firstImpact?.firstLink(in: fabric), let neighbour = fabric.neighbour(of: first) {
+      counts.collateral += 1
+      effects.append(.outage(.link(neighbour), down: true, planned: false))
+      schedule(.collateralEnd(link: neighbour), after: verification.sample(using: source), priority: .restoration)
+    }
+    dispatchTechnicians(at: now, using: source)
+    schedule(.verified(ticket: ticket), after: verification.sample(using: source), priority: .restoration)
+  }
+
+  /// Verification passed: the unit's outages end and it goes back into service.
+  mutating func verified(_ ticket: Int, at now: Hours) {
+    let t = tickets[ticket]
+    effects.append(.outage(t.impact, down: false, planned: false))
+    for impact in t.laterImpacts { effects.append(.outage(impact, down: false, planned: false)) }
+    if !t.drain.isEmpty { effects.append(.outage(t.drain, down: false, planned: true)) }
+    counts.repairsByAction[Workflow.Action.allCases.firstIndex(of: plan(t).action)!] += 1
+    counts.repairDowntimeHours += now - t.failedAt
+    trace("restored", t, t.replaces ? "replaced" : "cleaned")
+    effects.append(.repaired(population: t.population, unit: t.unit, replaced: t.replaces))
+  }
+
+  /// Closes the technicians' books at the horizon and returns their busy hours.
+  mutating func close(at horizon: Hours) -> Hours {
+    technicians.close(at: horizon)
+    return technicians.busyHours
+  }
+}

@@ -1,0 +1,67 @@
+/// A workflow resolved for the engine: what the repair desk does with a ticket, as values.
+///
+/// Built from the scenario's `Workflow` when the plant layout is built; the repair desk executes
+/// a plan step by step and never switches on a workflow's action. A new action is a new way of
+/// filling these fields (`init(_:)`) and, if it needs a step the desk lacks, one executor there.
+struct WorkflowPlan: Sendable {
+  /// What happens once a failure is known.
+  enum Decision: Sendable, Equatable {
+    /// Ask for a spare and a technician at once.
+    case now
+    /// Wait for the next maintenance window; `drainNow` takes the FRU's blast radius out of
+    /// service until then (planned), otherwise only the failed part's outage stays.
+    case atNextWindow(drainNow: Bool)
+  }
+
+  /// What becomes of the unit taken out.
+  enum Disposition: Sendable, Equatable {
+    /// The spare is consumed; the failed unit is scrapped.
+    case scrap
+    /// The failed unit goes for rework and returns to the spare pool after `turnaround` hours.
+    case rework(turnaround: Hours)
+  }
+
+  /// The scenario's action, for reports and traces only.
+  let action: Workflow.Action
+  /// The decision's name as written in the scenario (`now`, `maintenance-window`, ...), for traces.
+  let decisionName: String
+  let decision: Decision
+  /// Drain the blast radius before the hands-on work (board swaps). Planned swaps of a unit
+  /// still in service always drain.
+  let drainsFirst: Bool
+  let drainTime: Distribution
+  let handsOn: Distribution
+  /// Try cleaning or reseating first when the failure's fix allows it.
+  let cleanFirst: Bool
+  let cleanSuccess: Double
+  let noFaultFound: Double
+  let collateral: Double
+  let disposition: Disposition
+
+  init(_ workflow: Workflow) {
+    action = workflow.action
+    decisionName = workflow.when.rawValue
+    switch workflow.when {
+    case .now: decision = .now
+    case .maintenanceWindow: decision = .atNextWindow(drainNow: true)
+    case .degradedUntilWindow: decision = .atNextWindow(drainNow: false)
+    }
+    switch workflow.action {
+    case .hotSwap, .laserSwap:
+      drainsFirst = false
+      disposition = .scrap
+    case .boardReplace:
+      drainsFirst = true
+      disposition = .scrap
+    case .rmaRework:
+      drainsFirst = true
+      disposition = .rework(turnaround: workflow.rmaTurnaround)
+    }
+    drainTime = workflow.drain
+    handsOn = workflow.handsOn
+    cleanFirst = workflow.cleanFirst
+    cleanSuccess = workflow.cleanSuccess
+    noFaultFound = workflow.noFaultFound
+    collateral = workflow.collateral
+  }
+}
