@@ -153,18 +153,20 @@ struct AggregatedFlaps: Sendable {
   /// flaps of each group; nil when flaps under `rule` are not a fixed set of links.
   static func linkGroups(rule: ImpactRule, count: Int, fabric f: FabricLayout) -> [Group]? {
     guard count > 0 else { return nil }
-    var weights: [[Int]: Double] = [:]
+    struct Key: Hashable, Comparable {
+      let links: Int, nicLinks: Int
+      static func < (a: Key, b: Key) -> Bool { (a.links, a.nicLinks) < (b.links, b.nicLinks) }
+    }
+    var weights: [Key: Double] = [:]
     for u in 0..<count {
       let fixed = f.forEachPossibleImpact(of: rule, unit: u) { impact, probability in
-        let links = f.links(of: impact)
-        weights[[links.count, links.count { $0 < f.gpus }], default: 0] += probability
+        let counts = f.linkCounts(of: impact)
+        weights[Key(links: counts.links, nicLinks: counts.nicLinks), default: 0] += probability
       }
       guard fixed else { return nil }
     }
-    let keys = weights.keys.sorted { $0.lexicographicallyPrecedes($1) }
+    let keys = weights.keys.sorted()
     let total = keys.reduce(0) { $0 + weights[$1]! }
-    return keys.map {
-      Group(links: $0[0], nicLinks: $0[1], weight: weights[$0]! / total)
-    }
+    return keys.map { Group(links: $0.links, nicLinks: $0.nicLinks, weight: weights[$0]! / total) }
   }
 }

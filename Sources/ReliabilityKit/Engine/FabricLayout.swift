@@ -238,6 +238,16 @@ final class FabricLayout: Sendable {
     }
   }
 
+  /// How many links an impact takes down, and how many of them are NIC links.
+  func linkCounts(of impact: Impact) -> (links: Int, nicLinks: Int) {
+    switch impact {
+    case let .link(l): return (1, l < gpus ? 1 : 0)
+    default:
+      let links = links(of: impact)
+      return (links.count, links.count { $0 < gpus })
+    }
+  }
+
   /// A neighbouring link of `link` (for collateral damage while handling).
   func neighbour(of link: Int) -> Int? {
     link + 1 < linkCount ? link + 1 : (link > 0 ? link - 1 : nil)

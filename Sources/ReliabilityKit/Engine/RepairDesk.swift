@@ -13,7 +13,13 @@ struct RepairDesk {
     case outage(Impact, down: Bool, planned: Bool)
     /// Unit `unit` of `population` is repaired; `replaced` says whether it was renewed.
     case repaired(population: Int, unit: Int, replaced: Bool)
-    case trace(event: String, population: Int, unit: Int, detail: String)
+    /// A line for the trace about a ticket (only when tracing).
+    case trace(TraceNote, ticket: Int)
+  }
+
+  /// What a trace line about a ticket says; the trial writes it out (`Trial.record(_:ticket:)`).
+  enum TraceNote {
+    case detected, dispatch, drain, stockout, restored
   }
 
   struct Ticket {
@@ -91,9 +97,24 @@ struct RepairDesk {
     effects.append(.schedule(event, after: delay, priority: priority))
   }
 
-  private mutating func trace(_ event: String, _ ticket: Ticket, _ detail: @autoclosure () -> String) {
+  private mutating func trace(_ note: TraceNote, _ ticket: Int) {
     guard tracing else { return }
-    effects.append(.trace(event: event, population: ticket.population, unit: ticket.unit, detail: detail()))
+    effects.append(.trace(note, ticket: ticket))
+  }
+
+  /// The trace line of a note about a ticket: event, population, unit and detail.
+  func traceLine(_ note: TraceNote, ticket: Int) -> (event: String, population: Int, unit: Int, detail: String) {
+    let t = tickets[ticket]
+    let population = layout.populations[t.population]
+    let detail: String, event: String
+    switch note {
+    case .detected: (event, detail) = ("detected", population.plans[t.mode].decisionName)
+    case .dispatch: (event, detail) = ("dispatch", population.plans[t.mode].action.rawValue)
+    case .drain: (event, detail) = ("drain", population.fru)
+    case .stockout: (event, detail) = ("stockout", population.fru)
+    case .restored: (event, detail) = ("restored", t.replaces ? "replaced" : "cleaned")
+    }
+    return (event, t.population, t.unit, detail)
   }
 
   // MARK: Opening tickets
@@ -127,7 +148,7 @@ struct RepairDesk {
   mutating func detected(_ ticket: Int, at now: Hours, using source: RandomSource) {
     let t = tickets[ticket]
     let plan = plan(t)
-    trace("detected", t, plan.decisionName)
+    trace(.detected, ticket)
     switch plan.decision {
     case .now:
       requestSpare(ticket, at: now, using: source)
@@ -154,7 +175,7 @@ struct RepairDesk {
     guard !impact.isEmpty else { return }
     tickets[ticket].drain = impact
     counts.drains += 1
-    trace("drain", t, population.fru)
+    trace(.drain, ticket)
     effects.append(.outage(impact, down: true, planned: true))
   }
 
@@ -167,8 +188,7 @@ struct RepairDesk {
       requestTechnician(ticket, at: now, using: source)
     } else {
       counts.stockouts += 1
-      let fru = layout.populations[t.population].fru
-      trace("stockout", t, fru)
+      trace(.stockout, ticket)
       reorder(spare)
     }
   }
@@ -214,7 +234,7 @@ struct RepairDesk {
       let ticket = next.ticket
       let t = tickets[ticket]
       let plan = plan(t)
-      trace("dispatch", t, plan.action.rawValue)
+      trace(.dispatch, ticket)
       if plan.drainsFirst || t.planned {
         drain(ticket, using: source)
         schedule(.drained(ticket: ticket), after: plan.drainTime.sample(using: source), priority: .resource)
@@ -285,7 +305,7 @@ struct RepairDesk {
     if !t.drain.isEmpty { effects.append(.outage(t.drain, down: false, planned: true)) }
     counts.repairsByAction[Workflow.Action.allCases.firstIndex(of: plan(t).action)!] += 1
     counts.repairDowntimeHours += now - t.failedAt
-    trace("restored", t, t.replaces ? "replaced" : "cleaned")
+    trace(.restored, ticket)
     effects.append(.repaired(population: t.population, unit: t.unit, replaced: t.replaces))
   }
 

@@ -195,9 +195,11 @@ struct Trial {
   /// Carries out what the repair desk asked for, in order.
   mutating func carryOutDeskEffects() {
     guard !desk.effects.isEmpty else { return }
-    let effects = desk.effects
-    desk.clearEffects()
-    for effect in effects {
+    // By index, not by copying the array: the copy would make the desk's clear reallocate.
+    var i = 0
+    while i < desk.effects.count {
+      let effect = desk.effects[i]
+      i += 1
       switch effect {
       case let .schedule(event, delay, priority):
         push(event, after: delay, priority: priority)
@@ -209,10 +211,12 @@ struct Trial {
         if replaced { state.absorbed = 0 }
         units[p][u] = state
         scheduleNextFailure(population: p, unit: u, keepAge: !replaced)
-      case let .trace(event, p, u, detail):
-        record(event, population: p, unit: u, detail: detail)
+      case let .trace(note, ticket):
+        let line = desk.traceLine(note, ticket: ticket)
+        record(line.event, population: line.population, unit: line.unit, detail: line.detail)
       }
     }
+    desk.clearEffects()
   }
 
   /// Takes `impact` out of service (`down`) or returns it, and tells the jobs. `flap` is the

@@ -3,7 +3,10 @@
 /// Built from the scenario's `Workflow` when the plant layout is built; the repair desk executes
 /// a plan step by step and never switches on a workflow's action. A new action is a new way of
 /// filling these fields (`init(_:)`) and, if it needs a step the desk lacks, one executor there.
-struct WorkflowPlan: Sendable {
+///
+/// A final class: the desk reads a plan at every step, and copying its distributions would
+/// cost a retain and release for each.
+final class WorkflowPlan: Sendable {
   /// What happens once a failure is known.
   enum Decision: Sendable, Equatable {
     /// Ask for a spare and a technician at once.
@@ -24,7 +27,13 @@ struct WorkflowPlan: Sendable {
   /// The scenario's action, for reports and traces only.
   let action: Workflow.Action
   /// The decision's name as written in the scenario (`now`, `maintenance-window`, ...), for traces.
-  let decisionName: String
+  var decisionName: String {
+    switch decision {
+    case .now: Workflow.When.now.rawValue
+    case .atNextWindow(drainNow: true): Workflow.When.maintenanceWindow.rawValue
+    case .atNextWindow(drainNow: false): Workflow.When.degradedUntilWindow.rawValue
+    }
+  }
   let decision: Decision
   /// Drain the blast radius before the hands-on work (board swaps). Planned swaps of a unit
   /// still in service always drain.
@@ -40,7 +49,6 @@ struct WorkflowPlan: Sendable {
 
   init(_ workflow: Workflow) {
     action = workflow.action
-    decisionName = workflow.when.rawValue
     switch workflow.when {
     case .now: decision = .now
     case .maintenanceWindow: decision = .atNextWindow(drainNow: true)
