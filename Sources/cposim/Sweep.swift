@@ -133,15 +133,17 @@ struct BreakevenCommand: ParsableCommand {
   }
 
   func run() throws {
+    let (low, high) = bounds!
+    let text = { (x: Double) in WrittenNumber(value: x, suffix: low.suffix).text }
     let result = try Breakeven.run(
-      range: bounds!, metric: metric, points: points, refinements: refinements, trials: simulation.trials,
+      range: low.value...high.value, text: text, metric: metric, points: points, refinements: refinements, trials: simulation.trials,
       seed: simulation.seed, threads: simulation.threads,
       scenarios: { value in
         let override = [ScenarioLoader.Override(keyPath: vary, value: value)]
         return (try ScenarioLoader.load(path: baseline, overrides: override), try ScenarioLoader.load(path: alternative, overrides: override))
       },
       progress: { value in if !simulation.quiet { printError("evaluated \(vary)=\(value)") } })
-    let report = BreakevenReport(result, keyPath: vary, range: bounds!)
+    let report = BreakevenReport(result, keyPath: vary, range: low.value...high.value, text: text)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
     for point in report.points {
       print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")

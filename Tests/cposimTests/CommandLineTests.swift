@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import cposim
-@testable import ReliabilityKit
+import ReliabilityKit
 
 @Suite("Command line")
 struct CommandLineTests {

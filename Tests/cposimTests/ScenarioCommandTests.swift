@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import cposim
-@testable import ReliabilityKit
+import ReliabilityKit
 
 /// The repository root, found from this file's path (Tests/cposimTests/...).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

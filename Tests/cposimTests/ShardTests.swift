@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import cposim
-@testable import ReliabilityKit
+import ReliabilityKit
 
 @Suite("Shards, merge and resume")
 struct ShardTests {

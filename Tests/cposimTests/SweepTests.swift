@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import cposim
-@testable import ReliabilityKit
+import ReliabilityKit
 
 @Suite("Sweeps and break-even")
 struct SweepTests {
@@ -62,18 +62,19 @@ struct SweepTests {
       """
     let a = try dir.write("a.yaml", common + "\nname: a\nsystem: {units: {u: {part: pa}}}\n")
     let b = try dir.write("b.yaml", common + "\nname: b\nsystem: {units: {u: {part: pb}}}\n")
-    let range = (WrittenNumber("40")!, WrittenNumber("160")!)
+    let range = 40.0...160.0
+    let text = { (x: Double) in WrittenNumber(value: x, suffix: "").text }
     let scenarios = { (value: String) throws -> (Scenario, Scenario) in
       let override = [ScenarioLoader.Override(keyPath: "parts.pb.power_w", value: value)]
       return (try ScenarioLoader.load(path: a, overrides: override), try ScenarioLoader.load(path: b, overrides: override))
     }
-    let report = BreakevenReport(try Breakeven.run(range: range, metric: "energy_cost_usd", points: 4, refinements: 2, trials: nil,
-                                                   seed: nil, threads: 1, scenarios: scenarios),
-                                 keyPath: "parts.pb.power_w", range: range)
+    let report = BreakevenReport(try Breakeven.run(range: range, text: text, metric: "energy_cost_usd", points: 4, refinements: 2,
+                                                   trials: nil, seed: nil, threads: 1, scenarios: scenarios),
+                                 keyPath: "parts.pb.power_w", range: range, text: text)
     #expect(abs(report.crossing.value - 100) < 1e-9)
     #expect(abs(report.crossingCi95Low.value - 100) < 1e-9 && abs(report.crossingCi95High.value - 100) < 1e-9)
     #expect(report.verdict.contains("breaks even at parts.pb.power_w = 100"))
-    #expect { try Breakeven.run(range: range, metric: "energy_cost", points: 2, refinements: 0, trials: 2, seed: nil, threads: 1,
+    #expect { try Breakeven.run(range: range, text: text, metric: "energy_cost", points: 2, refinements: 0, trials: 2, seed: nil, threads: 1,
                                 scenarios: scenarios) } throws: {
       "\($0)".hasPrefix("unknown metric 'energy_cost'") && "\($0)".contains("energy_cost_usd")
     }

@@ -6,7 +6,7 @@
 /// the single run. Converting to `Double` happens once, at the end. (The technique is the
 /// "long accumulator" of Kulisch; see also Neal, "Fast exact summation using small and large
 /// superaccumulators", 2015.)
-public struct ExactSum: Sendable, Equatable, Codable {
+struct ExactSum: Sendable, Equatable, Codable {
   static let limbBits = 32
   static let offset = 1074  // bit position of 2^0
   static let limbCount = (offset + 1024 + 64) / limbBits + 2
@@ -16,9 +16,9 @@ public struct ExactSum: Sendable, Equatable, Codable {
   /// Set when a non-finite value was added; the sum is then NaN.
   private var nonFinite = false
 
-  public init() {}
+  init() {}
 
-  public mutating func add(_ x: Double) {
+  mutating func add(_ x: Double) {
     guard x.isFinite else { nonFinite = true; return }
     guard x != 0 else { return }
     // x = ±m · 2^e with m a 53-bit integer.
@@ -42,7 +42,7 @@ public struct ExactSum: Sendable, Equatable, Codable {
     if pending >= 1 << 20 { normalize() }
   }
 
-  public mutating func merge(_ other: ExactSum) {
+  mutating func merge(_ other: ExactSum) {
     nonFinite = nonFinite || other.nonFinite
     for i in limbs.indices { limbs[i] += other.limbs[i] }
     pending += other.pending + 1
@@ -63,7 +63,7 @@ public struct ExactSum: Sendable, Equatable, Codable {
 
   /// The sum as a `Double` (a deterministic function of the exact sum): the magnitude is
   /// converted from the most significant limb down, then the sign applied.
-  public var value: Double {
+  var value: Double {
     if nonFinite { return .nan }
     var copy = self
     copy.normalize()
@@ -82,7 +82,7 @@ public struct ExactSum: Sendable, Equatable, Codable {
 
   /// Encoded as the non-zero limbs of the canonical form, `[[index, value], ...]`, plus a
   /// non-finite flag: exact, and small.
-  public func encode(to encoder: any Encoder) throws {
+  func encode(to encoder: any Encoder) throws {
     var copy = self
     copy.normalize()
     var container = encoder.unkeyedContainer()
@@ -90,7 +90,7 @@ public struct ExactSum: Sendable, Equatable, Codable {
     for (i, limb) in copy.limbs.enumerated() where limb != 0 { try container.encode([Int64(i), limb]) }
   }
 
-  public init(from decoder: any Decoder) throws {
+  init(from decoder: any Decoder) throws {
     var container = try decoder.unkeyedContainer()
     nonFinite = try container.decode(Bool.self)
     while !container.isAtEnd {
@@ -102,7 +102,7 @@ public struct ExactSum: Sendable, Equatable, Codable {
     }
   }
 
-  public static func == (lhs: ExactSum, rhs: ExactSum) -> Bool {
+  static func == (lhs: ExactSum, rhs: ExactSum) -> Bool {
     var a = lhs, b = rhs
     a.normalize()
     b.normalize()

@@ -67,16 +67,18 @@ public enum Breakeven {
 
   /// Evaluates B − A of `metric` at `points` values evenly spread over `range`, then bisects the
   /// bracket of the first sign change `refinements` times.
-  /// - Parameter scenarios: the baseline and alternative scenarios with the parameter set to a
-  ///   value written as given.
-  public static func run(range: (WrittenNumber, WrittenNumber), metric: String, points: Int, refinements: Int,
+  /// - Parameters:
+  ///   - text: writes a value of the parameter as the scenario takes it (with its unit).
+  ///   - scenarios: the baseline and alternative scenarios with the parameter set to a value
+  ///     written by `text`.
+  public static func run(range: ClosedRange<Double>, text: (Double) -> String, metric: String, points: Int, refinements: Int,
                          trials: Int?, seed: UInt64?, threads: Int, scenarios: (String) throws -> (Scenario, Scenario),
                          progress: ((String) -> Void)? = nil) throws -> Result {
     var evaluated: [Point] = []
     var names = ("", "")
     var usedSeed: UInt64 = 0, usedTrials = 0
     func evaluate(_ x: Double) throws -> Point {
-      let text = WrittenNumber(value: x, suffix: range.0.suffix).text
+      let text = text(x)
       let (a, b) = try scenarios(text)
       names = (a.name, b.name)
       usedSeed = seed ?? a.seed
@@ -89,7 +91,7 @@ public enum Breakeven {
       progress?(text)
       return Point(value: x, text: text, difference: Estimate(statistics.differences[0][index], unit: comparison.sharedMetrics[index].unit))
     }
-    let lo = range.0.value, hi = range.1.value
+    let lo = range.lowerBound, hi = range.upperBound
     for i in 0..<points { evaluated.append(try evaluate(lo + (hi - lo) * Double(i) / Double(max(points - 1, 1)))) }
     func mean(_ p: Point) -> Double { p.difference.mean.value }
     if var bracket = zip(evaluated, evaluated.dropFirst()).first(where: { mean($0) * mean($1) <= 0 }) {

@@ -4,7 +4,7 @@
 /// Lower values run first. At one instant: things that come back up (a repair or flap ends)
 /// before resources free up, before new failures, before the decisions that react to them, and
 /// job bookkeeping last, so a job sees the fabric as it is at the end of the instant's changes.
-public enum EventPriority: Int, Sendable, Comparable, CaseIterable {
+enum EventPriority: Int, Sendable, Comparable, CaseIterable {
   /// A repair completes or a flap clears: the element is up again.
   case restoration = 0
   /// A spare arrives, a technician finishes, a shift or maintenance window starts.
@@ -16,7 +16,7 @@ public enum EventPriority: Int, Sendable, Comparable, CaseIterable {
   /// A job finishes restarting, or a background interruption arrives.
   case job = 4
 
-  public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+  static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A min-priority queue of events keyed by (time, priority, sequence).
@@ -28,12 +28,12 @@ public enum EventPriority: Int, Sendable, Comparable, CaseIterable {
 /// the payload); payloads wait in a slot array and are not moved while the heap is reordered, so
 /// reordering never copies a payload that holds references.
 /// - Complexity: O(log n) for `push` and `pop`.
-public struct EventQueue<Payload> {
-  public struct Entry {
-    public let time: Hours
-    public let priority: EventPriority
-    public let sequence: UInt64
-    public let payload: Payload
+struct EventQueue<Payload> {
+  struct Entry {
+    let time: Hours
+    let priority: EventPriority
+    let sequence: UInt64
+    let payload: Payload
   }
 
   private struct Key {
@@ -57,10 +57,10 @@ public struct EventQueue<Payload> {
   private var freeSlots: [Int] = []
   private var nextSequence: UInt64 = 0
 
-  public init() {}
+  init() {}
 
-  public var isEmpty: Bool { heap.isEmpty && sortedNext == sorted.count }
-  public var count: Int { heap.count + sorted.count - sortedNext }
+  var isEmpty: Bool { heap.isEmpty && sortedNext == sorted.count }
+  var count: Int { heap.count + sorted.count - sortedNext }
 
   /// The key that comes out next, and whether it is in the sorted batch.
   @inline(__always)
@@ -76,13 +76,13 @@ public struct EventQueue<Payload> {
 
   /// The time and priority of the next entry, without removing it.
   @inline(__always)
-  public var next: (time: Hours, priority: EventPriority)? {
+  var next: (time: Hours, priority: EventPriority)? {
     guard let key = head?.key else { return nil }
     return (key.time, EventPriority(rawValue: Int(key.order >> 56))!)
   }
 
   /// The next entry without removing it.
-  public var first: Entry? {
+  var first: Entry? {
     guard let key = head?.key else { return nil }
     return entry(key, payload: payloads[key.slot]!)
   }
@@ -91,7 +91,7 @@ public struct EventQueue<Payload> {
   /// it), and sorts them: cheaper than pushing each when the batch is large. Later pushes and
   /// pops interleave with the batch in (time, priority, sequence) order as usual.
   /// - Precondition: the queue is empty; every time is finite.
-  public mutating func load(_ batch: [(payload: Payload, time: Hours)], priority: EventPriority) {
+  mutating func load(_ batch: [(payload: Payload, time: Hours)], priority: EventPriority) {
     precondition(isEmpty, "load(_:priority:) needs an empty queue")
     sorted.removeAll(keepingCapacity: true)
     sortedNext = 0
@@ -111,7 +111,7 @@ public struct EventQueue<Payload> {
 
   /// Schedules `payload` at `time`.
   /// - Precondition: `time` is finite (scheduling at a non-finite time is a programmer error).
-  public mutating func push(_ payload: Payload, at time: Hours, priority: EventPriority) {
+  mutating func push(_ payload: Payload, at time: Hours, priority: EventPriority) {
     precondition(time.isFinite, "cannot schedule an event at a non-finite time (\(time))")
     let slot: Int
     if let free = freeSlots.popLast() {
@@ -135,7 +135,7 @@ public struct EventQueue<Payload> {
   }
 
   /// Removes and returns the earliest entry.
-  public mutating func pop() -> Entry? {
+  mutating func pop() -> Entry? {
     guard let (top, fromBatch) = head else { return nil }
     if fromBatch {
       sortedNext += 1

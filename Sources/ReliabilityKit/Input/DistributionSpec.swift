@@ -14,39 +14,39 @@
 /// | deterministic | `value` (duration) |
 /// | empirical | `values` (durations separated by commas or spaces) |
 /// | mixture | two or more components, each a weight and a spec |
-public struct DistributionSpec: Sendable, Hashable {
+package struct DistributionSpec: Sendable, Hashable {
   /// A named parameter as written.
-  public struct Parameter: Sendable, Hashable {
-    public var name: String
-    public var value: String
-    public init(name: String, value: String) {
+  package struct Parameter: Sendable, Hashable {
+    package var name: String
+    package var value: String
+    package init(name: String, value: String) {
       self.name = name
       self.value = value
     }
   }
 
   /// A mixture component as written.
-  public struct Component: Sendable, Hashable {
-    public var weight: String
-    public var spec: DistributionSpec
-    public init(weight: String, spec: DistributionSpec) {
+  package struct Component: Sendable, Hashable {
+    package var weight: String
+    package var spec: DistributionSpec
+    package init(weight: String, spec: DistributionSpec) {
       self.weight = weight
       self.spec = spec
     }
   }
 
-  public var kind: String
-  public var parameters: [Parameter]
-  public var components: [Component]
+  package var kind: String
+  package var parameters: [Parameter]
+  package var components: [Component]
 
-  public init(kind: String, parameters: [Parameter] = [], components: [Component] = []) {
+  package init(kind: String, parameters: [Parameter] = [], components: [Component] = []) {
     self.kind = kind
     self.parameters = parameters
     self.components = components
   }
 
   /// The distribution families and the parameters each accepts.
-  public static let families: [(kind: String, parameters: [String])] = [
+  package static let families: [(kind: String, parameters: [String])] = [
     ("exponential", ["mtbf", "afr", "fit", "rate"]),
     ("weibull", ["shape", "scale"]),
     ("lognormal", ["median", "sigma", "mean", "sd"]),
@@ -58,7 +58,7 @@ public struct DistributionSpec: Sendable, Hashable {
 
   /// Validates the spec and builds the distribution.
   /// - Throws: `SpecError` naming the family, parameter and value.
-  public func build() throws(SpecError) -> Distribution {
+  package func build() throws(SpecError) -> Distribution {
     guard let family = Self.families.first(where: { $0.kind == kind }) else {
       throw .unknownKind(kind: kind, suggestion: Suggestion.closest(to: kind, in: Self.families.map(\.kind)))
     }
@@ -168,7 +168,7 @@ public struct DistributionSpec: Sendable, Hashable {
 
   /// Reads the command line's compact component syntax `WEIGHT:FAMILY:name=value,name=value`,
   /// for example `0.05:weibull:shape=0.5,scale=2000h`.
-  public static func component(fromCommandLine text: String) throws(SpecError) -> Component {
+  package static func component(fromCommandLine text: String) throws(SpecError) -> Component {
     let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
     guard parts.count == 3 else { throw .malformedComponent(text: text) }
     var parameters: [Parameter] = []
@@ -182,7 +182,7 @@ public struct DistributionSpec: Sendable, Hashable {
 }
 
 /// A distribution spec that could not be built.
-public indirect enum SpecError: Error, Equatable, Sendable, CustomStringConvertible {
+package indirect enum SpecError: Error, Equatable, Sendable, CustomStringConvertible {
   case unknownKind(kind: String, suggestion: String?)
   case unknownParameter(kind: String, name: String, allowed: [String], suggestion: String?)
   case duplicateParameter(kind: String, name: String)
@@ -197,7 +197,7 @@ public indirect enum SpecError: Error, Equatable, Sendable, CustomStringConverti
   case malformedComponent(text: String)
 
   /// The parameter the error is about, when there is one (used to point at a YAML key).
-  public var parameterName: String? {
+  package var parameterName: String? {
     switch self {
     case let .unknownParameter(_, name, _, _), let .duplicateParameter(_, name), let .missingParameter(_, name),
       let .notANumber(_, name, _), let .badUnit(_, name, _):
@@ -209,7 +209,7 @@ public indirect enum SpecError: Error, Equatable, Sendable, CustomStringConverti
     }
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case let .unknownKind(kind, suggestion):
       "unknown distribution '\(kind)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? ""); known: "

@@ -5,8 +5,8 @@ import Yams
 ///
 /// Scenario inputs are assembled from several files (`extends`, the part catalog, overrides),
 /// so every node carries its own origin, and an error always names the file the bad value is in.
-public struct SourceNode: Sendable, Equatable {
-  public enum Value: Sendable, Equatable {
+struct SourceNode: Sendable, Equatable {
+  enum Value: Sendable, Equatable {
     /// A scalar, kept as the text the user wrote (units are parsed later).
     case scalar(String)
     /// A mapping, in file order; keys are unique (duplicates are rejected when reading).
@@ -14,7 +14,7 @@ public struct SourceNode: Sendable, Equatable {
     case sequence([SourceNode])
     case null
 
-    public static func == (lhs: Value, rhs: Value) -> Bool {
+    static func == (lhs: Value, rhs: Value) -> Bool {
       switch (lhs, rhs) {
       case let (.scalar(a), .scalar(b)): a == b
       case let (.sequence(a), .sequence(b)): a == b
@@ -26,12 +26,12 @@ public struct SourceNode: Sendable, Equatable {
     }
   }
 
-  public var value: Value
-  public var file: String
-  public var line: Int?
-  public var column: Int?
+  var value: Value
+  var file: String
+  var line: Int?
+  var column: Int?
 
-  public init(value: Value, file: String, line: Int?, column: Int?) {
+  init(value: Value, file: String, line: Int?, column: Int?) {
     self.value = value
     self.file = file
     self.line = line
@@ -41,7 +41,7 @@ public struct SourceNode: Sendable, Equatable {
   /// Reads and parses a YAML file.
   /// - Parameter displayName: how the file is named in messages (the path as the user gave it).
   /// - Throws: `InputErrors` for a missing or unreadable file, malformed YAML or duplicate keys.
-  public static func load(contentsOf url: URL, displayName: String) throws(InputErrors) -> SourceNode {
+  static func load(contentsOf url: URL, displayName: String) throws(InputErrors) -> SourceNode {
     let text: String
     do {
       text = try String(contentsOf: url, encoding: .utf8)
@@ -55,7 +55,7 @@ public struct SourceNode: Sendable, Equatable {
   }
 
   /// Parses YAML text.
-  public static func parse(_ text: String, file: String) throws(InputErrors) -> SourceNode {
+  static func parse(_ text: String, file: String) throws(InputErrors) -> SourceNode {
     let node: Node?
     do {
       node = try Yams.compose(yaml: text)
@@ -117,7 +117,7 @@ public struct SourceNode: Sendable, Equatable {
   ///
   /// A mapping with a `kind` key is a distribution and replaces the base whole: overriding an
   /// exponential with a Weibull must not keep the exponential's `afr`.
-  public func merged(with override: SourceNode) -> SourceNode {
+  func merged(with override: SourceNode) -> SourceNode {
     guard case let .mapping(baseEntries) = value, case let .mapping(overrideEntries) = override.value,
           override["kind"] == nil else {
       return override
@@ -136,7 +136,7 @@ public struct SourceNode: Sendable, Equatable {
 
   /// This tree with the scalar at `path` set to `value` (mappings along the path are created as
   /// needed). The new node is located at `--set path=value`, which is what errors will name.
-  public func setting(_ path: [String], to value: String) -> SourceNode {
+  func setting(_ path: [String], to value: String) -> SourceNode {
     let origin = "--set \(path.joined(separator: "."))=\(value)"
     func build(_ rest: ArraySlice<String>) -> SourceNode {
       guard let key = rest.first else { return SourceNode(value: .scalar(value), file: origin, line: nil, column: nil) }
@@ -148,13 +148,13 @@ public struct SourceNode: Sendable, Equatable {
   }
 
   /// The value at `key` when this is a mapping.
-  public subscript(key: String) -> SourceNode? {
+  subscript(key: String) -> SourceNode? {
     guard case let .mapping(entries) = value else { return nil }
     return entries.first { $0.key == key }?.value
   }
 
   /// This mapping without `key`.
-  public func removing(_ key: String) -> SourceNode {
+  func removing(_ key: String) -> SourceNode {
     guard case let .mapping(entries) = value else { return self }
     return SourceNode(value: .mapping(entries.filter { $0.key != key }), file: file, line: line, column: column)
   }

@@ -124,6 +124,4 @@ struct SpareStock {
     }
     return served
   }
-
-  var isLimited: Bool { policy != nil }
 }

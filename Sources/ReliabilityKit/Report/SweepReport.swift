@@ -75,7 +75,8 @@ public struct BreakevenReport: Encodable, Sendable {
   public let crossingCi95High: FiniteOrNull
   public let verdict: String
 
-  public init(_ r: Breakeven.Result, keyPath: String, range: (WrittenNumber, WrittenNumber)) {
+  /// - Parameter text: writes a value of the parameter with its unit, as the scenario takes it.
+  public init(_ r: Breakeven.Result, keyPath: String, range: ClosedRange<Double>, text: (Double) -> String) {
     baseline = r.baseline
     alternative = r.alternative
     self.keyPath = keyPath
@@ -86,14 +87,13 @@ public struct BreakevenReport: Encodable, Sendable {
     crossing = FiniteOrNull(r.crossing ?? .nan)
     crossingCi95Low = FiniteOrNull(r.crossingInterval?.lowerBound ?? .nan)
     crossingCi95High = FiniteOrNull(r.crossingInterval?.upperBound ?? .nan)
-    let suffix = range.0.suffix
     if let x = r.crossing {
-      verdict = "\(r.alternative) vs \(r.baseline): \(r.metric) breaks even at \(keyPath) = \(WrittenNumber(value: x, suffix: suffix).text)"
-        + (r.crossingInterval.map { " (95% CI \(WrittenNumber(value: $0.lowerBound, suffix: suffix).text) .. \(WrittenNumber(value: $0.upperBound, suffix: suffix).text))" }
+      verdict = "\(r.alternative) vs \(r.baseline): \(r.metric) breaks even at \(keyPath) = \(text(x))"
+        + (r.crossingInterval.map { " (95% CI \(text($0.lowerBound)) .. \(text($0.upperBound)))" }
            ?? " (interval reaches beyond the range)")
     } else {
       let sign = (r.points.first?.difference.mean.value ?? 0) > 0 ? "higher" : "lower"
-      verdict = "\(r.alternative) vs \(r.baseline): \(r.metric) is \(sign) over the whole range \(range.0.text) .. \(range.1.text); no break-even in it"
+      verdict = "\(r.alternative) vs \(r.baseline): \(r.metric) is \(sign) over the whole range \(text(range.lowerBound)) .. \(text(range.upperBound)); no break-even in it"
     }
   }
 }

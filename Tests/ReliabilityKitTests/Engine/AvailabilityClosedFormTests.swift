@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ReliabilityKit
+import ReliabilityKit
 
 /// Plain systems against the closed forms of two-state Markov units. The expected values are
 /// exact time averages over the horizon, including the transient from an all-up start, so the

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ReliabilityKit
+import ReliabilityKit
 
 /// Loads a scenario written inline (the catalog is the test catalog plus `parts`).
 func scenario(_ yaml: String) throws -> Scenario {

@@ -1,5 +1,5 @@
 import Testing
-@testable import ReliabilityKit
+import ReliabilityKit
 
 @Suite("Distribution spec")
 struct DistributionSpecTests {

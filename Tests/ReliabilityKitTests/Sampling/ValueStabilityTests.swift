@@ -1,5 +1,5 @@
 import Testing
-@testable import ReliabilityKit
+import ReliabilityKit
 
 /// Exact draws at a fixed seed. The expected numbers come from an independent C program that
 /// calls GSL 2.7.1 directly with GSL's own parameter order (Tests/reference/golden_draws.c), so these

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ReliabilityKit
+import ReliabilityKit
 
 extension Tag {
   /// Fixed-seed statistical checks: a mean inside a confidence interval, a KS test.
