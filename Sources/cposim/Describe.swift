@@ -47,6 +47,13 @@ enum InventoryTable {
       row("topology", "\(f.topology), radix \(f.switchRadix), \(f.portSpeedGbps)G ports")
       row("optics", f.optics)
       row("GPUs", int(f.gpus))
+      row("nodes", "\(int(f.nodes))  (in jobs \(int(f.nodesInJobs)), spares \(int(f.spareNodes)), idle \(int(f.nodes - f.nodesInJobs - f.spareNodes)))")
+      var wiring = ["NIC links \(f.nicLink)"]
+      if f.railOptimized { wiring.append("rail-optimised") }
+      if f.planes > 1 { wiring.append("\(f.planes) planes") }
+      if f.nicHoming > 1 { wiring.append("dual-homed NICs") }
+      if f.uplinkOverbuild > 0 { wiring.append("\(f.uplinkOverbuild) extra uplinks per leaf") }
+      row("wiring", wiring.joined(separator: ", "))
       row("switches", int(f.switches) + "  (" + f.switchesByTier.map { "\($0.name) \(int($0.count))" }.joined(separator: ", ") + ")")
       row("links", int(f.links) + "  (" + f.linksByTier.map { "\($0.name) \(int($0.count))" }.joined(separator: ", ") + ")")
       row("switch ports in use", int(f.switchPortsInUse))

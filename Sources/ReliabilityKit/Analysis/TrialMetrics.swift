@@ -17,6 +17,8 @@ public struct TrialMetrics: Sendable {
     var linkAvailability = 0.0
     var switchAvailability = 0.0
     var fabricCapacityAvailability = 0.0
+    /// Nodes unusable (host down or a NIC cut off), averaged over the horizon.
+    var meanUnusableNodes = 0.0
     var systemAvailability = 0.0
     var failures = 0.0
     var flaps = 0.0
@@ -51,10 +53,21 @@ public struct TrialMetrics: Sendable {
     var networkInterruptions = 0.0
     var plannedInterruptions = 0.0
     var backgroundInterruptions = 0.0
+    /// By cause, indexed by `InterruptionCause.rawValue`.
+    var byCause = [Double](repeating: 0, count: InterruptionCause.allCases.count)
     var interruptionsPerMonth = 0.0
     var ettr = 0.0
+    var spareSwaps = 0.0
+    var stockouts = 0.0
+    var waitingHours = 0.0
+    var degradedHours = 0.0
+    var degradedThroughput = 0.0
     var lostGPUHours = 0.0
     var interruptionCostUSD = 0.0
+
+    func cause(_ c: InterruptionCause) -> Double { byCause[c.rawValue] }
+    /// Llama 3's "network switch and cable": NIC links, leaves and the fabric above them.
+    var switchAndCable: Double { cause(.nicLink) + cause(.leaf) + cause(.uplink) }
   }
 
   typealias Row = (definition: Definition, value: @Sendable (Values) -> Double)
@@ -76,17 +89,37 @@ public struct TrialMetrics: Sendable {
     jobRow("job_background_interruptions", "count", { $0.backgroundInterruptions }),
     jobRow("job_interruptions_per_month", "count_per_month", { $0.interruptionsPerMonth }),
     jobRow("job_ettr", "ratio", { $0.ettr }),
+    jobRow("job_node_wait_hours", "hours", { $0.waitingHours }),
+    jobRow("job_degraded_hours", "hours", { $0.degradedHours }),
+    jobRow("job_degraded_throughput", "ratio", { $0.degradedThroughput }),
     jobRow("lost_gpu_hours", "gpu_hours", { $0.lostGPUHours }),
     jobRow("interruption_cost_usd", "usd", { $0.interruptionCostUSD }),
   ]
 
+  /// Job metrics of fabrics: root causes (in the shape of Llama 3's Table 5) and the spare pool.
+  static let fabricJobRows: [JobRow] = [
+    jobRow("job_interruptions_host", "count", { $0.cause(.host) }),
+    jobRow("job_interruptions_nic", "count", { $0.cause(.nic) }),
+    jobRow("job_interruptions_nic_link", "count", { $0.cause(.nicLink) }),
+    jobRow("job_interruptions_leaf", "count", { $0.cause(.leaf) }),
+    jobRow("job_interruptions_uplink", "count", { $0.cause(.uplink) }),
+    jobRow("job_interruptions_switch_and_cable", "count", { $0.switchAndCable }),
+    jobRow("job_spare_swaps", "count", { $0.spareSwaps }),
+    jobRow("job_spare_stockouts", "count", { $0.stockouts }),
+  ]
+
+  /// The job rows a scenario reports.
+  static func jobRows(fabric: Bool) -> [JobRow] { fabric ? jobRows + fabricJobRows : jobRows }
+
   /// The definitions of the per-job metrics, in report order.
-  public static var jobDefinitions: [Definition] { jobRows.map(\.definition) }
+  public var jobDefinitions: [Definition] { jobRowsUsed.map(\.definition) }
+  let jobRowsUsed: [JobRow]
 
   static let fabricRows: [Row] = [
     row("link_availability", "ratio", { $0.linkAvailability }),
     row("switch_availability", "ratio", { $0.switchAvailability }),
     row("fabric_capacity_availability", "ratio", { $0.fabricCapacityAvailability }),
+    row("mean_unusable_nodes", "nodes", { $0.meanUnusableNodes }),
   ]
 
   static let systemRows: [Row] = [row("system_availability", "ratio", { $0.systemAvailability })]
@@ -128,8 +161,9 @@ public struct TrialMetrics: Sendable {
     self.simulation = simulation
     var rows = simulation.isFabric ? Self.fabricRows : Self.systemRows
     rows += Self.commonRows
+    jobRowsUsed = Self.jobRows(fabric: simulation.isFabric)
     if !simulation.scenario.jobs.isEmpty {
-      rows += Self.jobRows.map { job in (job.definition, { values in job.value(values.jobs) }) }
+      rows += jobRowsUsed.map { job in (job.definition, { values in job.value(values.jobs) }) }
     }
     self.rows = rows
     sparePrices = simulation.sparePrices
@@ -140,18 +174,22 @@ public struct TrialMetrics: Sendable {
 
   /// One job's metrics.
   func jobValues(_ job: JobOutcome, spec: JobSpec, horizon: Hours) -> JobValues {
-    let lost = Double(spec.gpus) * (job.lostWorkHours + job.restartHours + job.waitingHours)
+    let lost = Double(spec.gpus) * (job.lostWorkHours + job.restartHours + job.waitingHours + job.degradedLossHours)
     return JobValues(
-      interruptions: Double(job.interruptions), networkInterruptions: Double(job.networkInterruptions),
+      interruptions: Double(job.totalInterruptions), networkInterruptions: Double(job.networkInterruptions),
       plannedInterruptions: Double(job.plannedInterruptions), backgroundInterruptions: Double(job.backgroundInterruptions),
-      interruptionsPerMonth: Double(job.interruptions) / (horizon / TimeUnits.hoursPerMonth), ettr: job.ettr(horizon: horizon),
+      byCause: job.interruptions.map(Double.init),
+      interruptionsPerMonth: Double(job.totalInterruptions) / (horizon / TimeUnits.hoursPerMonth), ettr: job.ettr(horizon: horizon),
+      spareSwaps: Double(job.spareSwaps), stockouts: Double(job.stockouts), waitingHours: job.waitingHours,
+      degradedHours: job.degradedHours,
+      degradedThroughput: job.degradedHours > 0 ? max(0, 1 - job.degradedLossHours / job.degradedHours) : 1,
       lostGPUHours: lost, interruptionCostUSD: lost * spec.usdPerGPUHour)
   }
 
   /// One job's metrics, in the order of `jobDefinitions`.
   func jobValueList(_ job: JobOutcome, spec: JobSpec, horizon: Hours) -> [Double] {
     let values = jobValues(job, spec: spec, horizon: horizon)
-    return Self.jobRows.map { $0.value(values) }
+    return jobRowsUsed.map { $0.value(values) }
   }
 
   /// The trial's metrics by name.
@@ -165,6 +203,7 @@ public struct TrialMetrics: Sendable {
       v.linkAvailability = 1 - o.linkDownHours / (Double(o.linkCount) * h)
       v.switchAvailability = 1 - o.switchDownHours / (Double(o.switchCount) * h)
       v.fabricCapacityAvailability = 1 - (o.nicLinkDownHours + 2 * (o.linkDownHours - o.nicLinkDownHours)) / (ports * h)
+      v.meanUnusableNodes = o.unusableNodeHours / h
     } else {
       v.systemAvailability = 1 - o.systemDownHours / h
     }
@@ -203,11 +242,15 @@ public struct TrialMetrics: Sendable {
     if !jobs.isEmpty {
       func sum(_ field: KeyPath<JobValues, Double>) -> Double { jobs.reduce(0) { $0 + $1[keyPath: field] } }
       let gpus = scenario.jobs.reduce(0) { $0 + $1.gpus }
+      let degraded = sum(\.degradedHours)
       v.jobs = JobValues(
         interruptions: sum(\.interruptions), networkInterruptions: sum(\.networkInterruptions),
         plannedInterruptions: sum(\.plannedInterruptions), backgroundInterruptions: sum(\.backgroundInterruptions),
+        byCause: InterruptionCause.allCases.map { c in jobs.reduce(0) { $0 + $1.cause(c) } },
         interruptionsPerMonth: sum(\.interruptionsPerMonth),
         ettr: zip(jobs, scenario.jobs).reduce(0) { $0 + $1.0.ettr * Double($1.1.gpus) } / Double(gpus),
+        spareSwaps: sum(\.spareSwaps), stockouts: sum(\.stockouts), waitingHours: sum(\.waitingHours), degradedHours: degraded,
+        degradedThroughput: degraded > 0 ? jobs.reduce(0) { $0 + $1.degradedThroughput * $1.degradedHours } / degraded : 1,
         lostGPUHours: sum(\.lostGPUHours), interruptionCostUSD: sum(\.interruptionCostUSD))
     }
     return v

@@ -1,12 +1,18 @@
 /// The wiring of a built fabric, and the one place that knows what a unit of each role takes
-/// down: which links a switch, port, module, laser source or optical engine carries.
+/// down: which links a switch, port, module, cable, laser source or optical engine carries, and
+/// which node and leaf a link serves.
 ///
-/// Links are numbered in groups: NIC–leaf links 0..<G (link i serves GPU i), then leaf–spine
-/// links (link j leaves leaf j / u), then spine–core links. Switches are numbered leaves first,
-/// then spines, then cores (`firstSwitch(ofTier:)`). Leaf l's ports are its NIC links followed by
-/// its uplinks. In a three-tier Clos, leaf–spine link j reaches spine pod·u + (j mod u) of its
-/// pod, and spine–core link j mirrors leaf–spine link j on the same spine and reaches core
-/// j mod C; in a leaf-spine, leaf–spine link j reaches spine j mod S.
+/// Links are numbered in groups: NIC–leaf links 0..<G·h (link c·G + i is copy c of GPU i's NIC
+/// link; h = 2 when NICs are dual-homed), then leaf–spine links (leaf l's uplinks are
+/// l·u ..< (l+1)·u of the group), then spine–core links (link j mirrors leaf–spine link j).
+/// Switches are numbered leaves first, then spines, then cores, each tier plane by plane
+/// (`firstSwitch(ofTier:)`). A leaf's ports are its NIC links followed by its uplinks.
+///
+/// NIC r of a node joins plane r mod P. Inside a plane the NIC ports are ordered by GPU (or, on
+/// a rail-optimised fabric, by rail and then node) and dealt to leaves d at a time; copy c of a
+/// dual-homed NIC goes to leaf 2b + c of block b. In a three-tier Clos, leaf–spine link j of a
+/// plane reaches spine pod·u + (j mod u) of its pod and core j mod C; in a leaf-spine it reaches
+/// spine j mod S.
 ///
 /// `impactRule(role:location:part:)` and `drainRule(role:location:)` resolve a population into
 /// an `ImpactRule` when the plant layout is built; `impact(of:unit:using:)` executes a rule for
@@ -16,14 +22,22 @@
 final class FabricLayout: Sendable {
   let gpus: Int
   let gpusPerNode: Int
+  let nodes: Int
   let radix: Int
   let down: Int
   let up: Int
+  let planes: Int
+  let homing: Int
+  let railOptimized: Bool
   let leaves: Int
   let spines: Int
   let cores: Int
+  let leavesPerPlane: Int
   let threeTier: Bool
   let leafSpineLinks: Int
+  let nicLinks: Int
+  let copperNICLinks: Bool
+  let uplinkOverbuild: Int
   let portsPerEngine: Int
   let portsPerELS: Int
   let lasersPerPort: Double
@@ -36,53 +50,122 @@ final class FabricLayout: Sendable {
   /// The built fabric this wiring was computed from (kept for worker copies).
   let fabric: Fabric
 
+  /// The links on the ports of each switch (by switch number), computed once: drains read them often.
+  private let portLinks: [[Int]]
+  /// The leaf each NIC link ends on.
+  private let leafOfNICLink: [Int32]
+  /// The position of a switch's first optical port in its port list (a leaf's uplinks when its
+  /// NIC links are copper; 0 otherwise).
+  private let opticalStart: [Int32]
+
   init(fabric: Fabric) {
     self.fabric = fabric
     let spec = fabric.spec
     gpus = spec.gpus
     gpusPerNode = spec.gpusPerNode
+    nodes = spec.nodes
     radix = spec.switchRadix
+    planes = spec.planes
+    homing = spec.nicHoming
+    railOptimized = spec.railOptimized
     down = fabric.tiers[0].downlinksPerSwitch
     up = fabric.tiers[0].uplinksPerSwitch
     leaves = fabric.tiers[0].switches
     spines = fabric.tiers[1].switches
     cores = fabric.tiers.count > 2 ? fabric.tiers[2].switches : 0
+    leavesPerPlane = leaves / spec.planes
     threeTier = fabric.tiers.count > 2
+    nicLinks = fabric.links[0].count
     leafSpineLinks = fabric.links[1].count
+    copperNICLinks = spec.nicLink == .copper
+    uplinkOverbuild = spec.uplinkOverbuild
     portsPerEngine = spec.portsPerOpticalEngine
     portsPerELS = spec.portsPerELS
     lasersPerPort = Double(spec.lasersPerELS) / Double(spec.portsPerELS)
     redundancy = [(spec.psusPerSwitch, spec.psusRequired), (spec.fansPerSwitch, spec.fansRequired)]
     boardParts = [spec.roles.switchBoard, spec.roles.cpoSwitchBoard]
     laserPart = spec.roles.internalLaser
-    let counts = [leaves, spines, cores]
+
+    // NIC ports dealt to leaves, plane by plane.
+    var leafOf = [Int32](repeating: 0, count: nicLinks)
+    var leafNICPorts = [[Int]](repeating: [], count: leaves)
+    let perPlane = gpus / planes
+    for p in 0..<planes {
+      var ordered: [Int] = []
+      ordered.reserveCapacity(perPlane)
+      if railOptimized {
+        for rail in stride(from: p, to: gpusPerNode, by: planes) {
+          for node in 0..<nodes where node * gpusPerNode + rail < gpus { ordered.append(node * gpusPerNode + rail) }
+        }
+      } else {
+        for gpu in 0..<gpus where (gpu % gpusPerNode) % planes == p { ordered.append(gpu) }
+      }
+      for (position, gpu) in ordered.enumerated() {
+        let block = position / down
+        for copy in 0..<homing {
+          let leaf = p * leavesPerPlane + block * homing + copy
+          let link = copy * gpus + gpu
+          leafOf[link] = Int32(leaf)
+          leafNICPorts[leaf].append(link)
+        }
+      }
+    }
+    leafOfNICLink = leafOf
+
     var ports: [[Int]] = []
     ports.reserveCapacity(leaves + spines + cores)
-    for tier in 0..<3 {
-      for s in 0..<counts[tier] {
-        ports.append(Self.computeLinks(
-          ofSwitch: s, tier: tier, gpus: gpus, down: down, up: up, radix: radix, leaves: leaves, spines: spines, cores: cores,
-          leafSpineLinks: leafSpineLinks, threeTier: threeTier))
+    var start: [Int32] = []
+    let leafSpineOffset = nicLinks, spineCoreOffset = nicLinks + leafSpineLinks
+    let leafSpinePerPlane = leafSpineLinks / planes
+    let (up, radix, planes, spines, cores, leavesPerPlane, threeTier) = (up, radix, planes, spines, cores, leavesPerPlane, threeTier)
+    for l in 0..<leaves {
+      ports.append(leafNICPorts[l] + (0..<up).map { leafSpineOffset + l * up + $0 })
+      start.append(Int32(spec.nicLink == .copper ? leafNICPorts[l].count : 0))
+    }
+    let spinesPerPlane = spines / planes
+    for s in 0..<spines {
+      let p = s / spinesPerPlane, local = s % spinesPerPlane
+      let base = p * leafSpinePerPlane
+      var downlinks: [Int] = []
+      if threeTier {
+        let pod = local / up, k = local % up, perPod = radix / 2
+        for leaf in (pod * perPod)..<min((pod + 1) * perPod, leavesPerPlane) { downlinks.append(base + leaf * up + k) }
+      } else {
+        downlinks = Array(stride(from: base + local, to: base + leafSpinePerPlane, by: spinesPerPlane))
+      }
+      let result = downlinks.map { leafSpineOffset + $0 }
+      ports.append(threeTier ? result + downlinks.map { spineCoreOffset + $0 } : result)
+      start.append(0)
+    }
+    if cores > 0 {
+      let coresPerPlane = cores / planes
+      for c in 0..<cores {
+        let p = c / coresPerPlane, local = c % coresPerPlane
+        let base = p * leafSpinePerPlane
+        ports.append(stride(from: base + local, to: base + leafSpinePerPlane, by: coresPerPlane).map { spineCoreOffset + $0 })
+        start.append(0)
       }
     }
     portLinks = ports
+    opticalStart = start
   }
 
-  var linkCount: Int { gpus + leafSpineLinks * (threeTier ? 2 : 1) }
+  var linkCount: Int { nicLinks + leafSpineLinks * (threeTier ? 2 : 1) }
   var switchCount: Int { leaves + spines + cores }
-  var leafSpineOffset: Int { gpus }
-  var spineCoreOffset: Int { gpus + leafSpineLinks }
+  var leafSpineOffset: Int { nicLinks }
+  var spineCoreOffset: Int { nicLinks + leafSpineLinks }
 
   /// The number of the first switch of a tier (0 leaf, 1 spine, 2 core).
   func firstSwitch(ofTier tier: Int) -> Int { [0, leaves, leaves + spines][tier] }
 
-  /// Optical engines on a CPO switch board, and lasers inside it (`cpo-internal-laser`).
-  var enginesPerSwitch: Int { (radix + portsPerEngine - 1) / portsPerEngine }
-  var lasersPerSwitch: Int { Int((Double(radix) * lasersPerPort).rounded(.up)) }
-  var elsPerSwitch: Int { (radix + portsPerELS - 1) / portsPerELS }
+  /// Optical ports per switch of a tier: a leaf's uplinks only when its NIC links are copper.
+  func opticalRadix(ofTier tier: Int) -> Int { copperNICLinks && tier == 0 ? up : radix }
+  func engines(ofTier tier: Int) -> Int { (opticalRadix(ofTier: tier) + portsPerEngine - 1) / portsPerEngine }
+  func lasers(ofTier tier: Int) -> Int { Int((Double(opticalRadix(ofTier: tier)) * lasersPerPort).rounded(.up)) }
+  func laserSources(ofTier tier: Int) -> Int { (opticalRadix(ofTier: tier) + portsPerELS - 1) / portsPerELS }
 
-  /// The engine that internal laser `l` of a board belongs to.
-  func engine(ofLaser l: Int) -> Int { min(Int(Double(l) / lasersPerPort) / portsPerEngine, enginesPerSwitch - 1) }
+  /// The engine that internal laser `l` of a board with `engines` engines belongs to.
+  func engine(ofLaser l: Int, engines: Int) -> Int { min(Int(Double(l) / lasersPerPort) / portsPerEngine, engines - 1) }
 
   static func tierIndex(_ name: String) -> Int? {
     switch name {
@@ -93,47 +176,21 @@ final class FabricLayout: Sendable {
     }
   }
 
-  /// The links on the ports of each switch (by switch number), computed once: drains read them often.
-  private let portLinks: [[Int]]
-
   /// The links on the ports of switch `s` (numbered across tiers), in port order.
   @inline(__always)
   func links(ofSwitch s: Int) -> [Int] { portLinks[s] }
-
-  private static func computeLinks(
-    ofSwitch s: Int, tier: Int, gpus: Int, down: Int, up: Int, radix: Int, leaves: Int, spines: Int, cores: Int,
-    leafSpineLinks: Int, threeTier: Bool
-  ) -> [Int] {
-    let leafSpineOffset = gpus, spineCoreOffset = gpus + leafSpineLinks
-    switch tier {
-    case 0:
-      let nic = Array((s * down)..<min((s + 1) * down, gpus))
-      return nic + (0..<up).map { leafSpineOffset + s * up + $0 }
-    case 1:
-      var downlinks: [Int] = []
-      if threeTier {
-        let pod = s / up, k = s % up, perPod = radix / 2
-        for leaf in (pod * perPod)..<min((pod + 1) * perPod, leaves) { downlinks.append(leaf * up + k) }
-      } else {
-        downlinks = Array(stride(from: s, to: leafSpineLinks, by: spines))
-      }
-      let result = downlinks.map { leafSpineOffset + $0 }
-      return threeTier ? result + downlinks.map { spineCoreOffset + $0 } : result
-    default:
-      return stride(from: s, to: leafSpineLinks, by: cores).map { spineCoreOffset + $0 }
-    }
-  }
 
   // MARK: Resolving populations into impact rules
 
   /// The first link of a link-level population's units (unit u darkens link offset + u).
   ///
-  /// Leaf transceivers are the leaf's NIC ports (links 0..<G) followed by its uplinks (links
-  /// G..<G+LS), so their offset is 0; spine transceivers serve the leaf–spine then the
-  /// spine–core links (offset G); core transceivers and spine–core fibres start at the
-  /// spine–core links; NIC-side modules, NICs and NIC–leaf fibres at 0.
+  /// Leaf modules serve the leaf's NIC links (0..<G·h) and then its uplinks, or only the
+  /// uplinks when the NIC links are copper; spine modules serve the leaf–spine then the
+  /// spine–core links; core modules and spine–core fibres start at the spine–core links;
+  /// NIC-side modules, NIC–leaf fibres and copper cables at 0.
   private func linkOffset(role: Fabric.Population.Role, location: String) -> Int {
     switch (role, location) {
+    case (.transceiver, "leaf"): copperNICLinks ? leafSpineOffset : 0
     case (.transceiver, "spine"), (.fibre, "leaf-spine"): leafSpineOffset
     case (.transceiver, "core"), (.fibre, "spine-core"): spineCoreOffset
     default: 0
@@ -142,20 +199,25 @@ final class FabricLayout: Sendable {
 
   /// What a failure of catalog part `part` in a unit of a population takes down.
   func impactRule(role: Fabric.Population.Role, location: String, part: String) -> ImpactRule {
-    let first = FabricLayout.tierIndex(location).map(firstSwitch(ofTier:)) ?? 0
+    let tier = FabricLayout.tierIndex(location) ?? 0
+    let first = firstSwitch(ofTier: tier)
     switch role {
-    case .transceiver, .fibre, .nic:
+    case .transceiver, .fibre, .copperLink:
       return .link(offset: linkOffset(role: role, location: location))
+    case .nic:
+      // A NIC takes all its links (both of a dual-homed NIC).
+      return homing == 1 ? .link(offset: 0) : .linkSet(stride: gpus, count: homing)
     case .psu:
       return .redundancy(firstSwitch: first, perSwitch: redundancy[RedundancyGroup.psu.rawValue].perSwitch, group: .psu)
     case .fan:
       return .redundancy(firstSwitch: first, perSwitch: redundancy[RedundancyGroup.fan.rawValue].perSwitch, group: .fan)
     case .els:
-      return .portGroup(firstSwitch: first, groupsPerSwitch: elsPerSwitch, portsPerGroup: portsPerELS)
+      return .portGroup(firstSwitch: first, groupsPerSwitch: laserSources(ofTier: tier), portsPerGroup: portsPerELS)
     case .switchBoard:
       if boardParts.contains(part) { return .wholeSwitch(firstSwitch: first) }
       // An optical engine (or a laser inside one) failed: that engine's ports go dark.
-      return part == laserPart ? .randomLaserEngine(firstSwitch: first) : .randomEngine(firstSwitch: first)
+      return part == laserPart ? .randomLaserEngine(firstSwitch: first, lasers: lasers(ofTier: tier), engines: engines(ofTier: tier))
+                               : .randomEngine(firstSwitch: first, engines: engines(ofTier: tier))
     }
   }
 
@@ -175,10 +237,10 @@ final class FabricLayout: Sendable {
   @inline(__always)
   func impact(of rule: ImpactRule, unit u: Int, using source: RandomSource) -> Impact {
     switch rule {
-    case let .randomEngine(first):
-      return enginePorts(switch: first + u, engine: source.uniformInt(below: enginesPerSwitch))
-    case let .randomLaserEngine(first):
-      return enginePorts(switch: first + u, engine: engine(ofLaser: source.uniformInt(below: lasersPerSwitch)))
+    case let .randomEngine(first, engines):
+      return enginePorts(switch: first + u, engine: source.uniformInt(below: engines))
+    case let .randomLaserEngine(first, lasers, engines):
+      return enginePorts(switch: first + u, engine: engine(ofLaser: source.uniformInt(below: lasers), engines: engines))
     default:
       return fixedImpact(of: rule, unit: u)!
     }
@@ -190,21 +252,26 @@ final class FabricLayout: Sendable {
     case .none: return Impact.none
     case let .systemUnit(index): return .systemUnit(index)
     case let .link(offset): return .link(offset + u)
+    case let .linkSet(stride, count): return .linkSet(first: u, stride: stride, count: count)
     case let .wholeSwitch(first): return .switchDown(first + u)
     case let .redundancy(first, perSwitch, group): return .redundancy(switch: first + u / perSwitch, group: group)
     case let .portGroup(first, groups, ports):
-      let s = first + u / groups, start = (u % groups) * ports
-      let count = portLinks[s].count
-      return .ports(switch: s, range: min(start, count)..<min(start + ports, count))
+      let s = first + u / groups
+      return opticalPorts(switch: s, from: (u % groups) * ports, count: ports)
     case .randomEngine, .randomLaserEngine:
       return nil
     }
   }
 
+  /// `count` optical ports of switch `s` from optical port `start`, clipped to its ports.
+  private func opticalPorts(switch s: Int, from start: Int, count: Int) -> Impact {
+    let first = Int(opticalStart[s]), total = portLinks[s].count
+    return .ports(switch: s, range: min(first + start, total)..<min(first + start + count, total))
+  }
+
   /// The ports of engine `e` of switch `s`.
   func enginePorts(switch s: Int, engine e: Int) -> Impact {
-    let count = portLinks[s].count
-    return .ports(switch: s, range: min(e * portsPerEngine, count)..<min((e + 1) * portsPerEngine, count))
+    opticalPorts(switch: s, from: e * portsPerEngine, count: portsPerEngine)
   }
 
   /// Calls `body` with every outage a unit can cause under `rule` and its probability (for
@@ -212,15 +279,13 @@ final class FabricLayout: Sendable {
   /// do not darken a fixed set of links.
   func forEachPossibleImpact(of rule: ImpactRule, unit u: Int, _ body: (Impact, Double) -> Void) -> Bool {
     switch rule {
-    case .link, .portGroup:
+    case .link, .linkSet, .portGroup:
       body(fixedImpact(of: rule, unit: u)!, 1)
-    case let .randomEngine(first):
-      let engines = enginesPerSwitch
+    case let .randomEngine(first, engines):
       for e in 0..<engines { body(enginePorts(switch: first + u, engine: e), 1 / Double(engines)) }
-    case let .randomLaserEngine(first):
-      var share = [Double](repeating: 0, count: enginesPerSwitch)
-      let lasers = lasersPerSwitch
-      for l in 0..<lasers { share[engine(ofLaser: l)] += 1 / Double(lasers) }
+    case let .randomLaserEngine(first, lasers, engines):
+      var share = [Double](repeating: 0, count: engines)
+      for l in 0..<lasers { share[engine(ofLaser: l, engines: engines)] += 1 / Double(lasers) }
       for e in share.indices where share[e] > 0 { body(enginePorts(switch: first + u, engine: e), share[e]) }
     case .none, .systemUnit, .wholeSwitch, .redundancy:
       return false
@@ -229,11 +294,12 @@ final class FabricLayout: Sendable {
   }
 
   /// The links an impact takes down, in port order (empty for system units and redundancy groups).
-  func links(of impact: Impact) -> ArraySlice<Int> {
+  func links(of impact: Impact) -> [Int] {
     switch impact {
-    case let .link(l): return [l][...]
-    case let .ports(s, range): return portLinks[s][range]
-    case let .switchDown(s): return portLinks[s][...]
+    case let .link(l): return [l]
+    case let .linkSet(first, stride, count): return (0..<count).map { first + $0 * stride }
+    case let .ports(s, range): return Array(portLinks[s][range])
+    case let .switchDown(s): return portLinks[s]
     case .none, .systemUnit, .redundancy: return []
     }
   }
@@ -241,10 +307,10 @@ final class FabricLayout: Sendable {
   /// How many links an impact takes down, and how many of them are NIC links.
   func linkCounts(of impact: Impact) -> (links: Int, nicLinks: Int) {
     switch impact {
-    case let .link(l): return (1, l < gpus ? 1 : 0)
+    case let .link(l): return (1, l < nicLinks ? 1 : 0)
     default:
       let links = links(of: impact)
-      return (links.count, links.count { $0 < gpus })
+      return (links.count, links.count { $0 < nicLinks })
     }
   }
 
@@ -253,19 +319,46 @@ final class FabricLayout: Sendable {
     link + 1 < linkCount ? link + 1 : (link > 0 ? link - 1 : nil)
   }
 
-  // MARK: Jobs
+  // MARK: Nodes and jobs
 
-  /// How a job placed on GPUs 0..<jobGPUs depends on `link`.
-  func dependency(of link: Int, jobGPUs: Int) -> JobDependency {
-    if link < gpus { return link < jobGPUs ? .direct : .none }
-    let jobLeaves = (jobGPUs + down - 1) / down
-    guard jobLeaves > 1 else { return .none }
-    if link < spineCoreOffset {
-      return (link - leafSpineOffset) / up < jobLeaves ? .uplink : .none
-    }
-    let jobPods = (jobLeaves + radix / 2 - 1) / (radix / 2)
-    return jobPods > 1 ? .uplink : .none
+  /// What a link is to the nodes: a NIC link of one NIC of one node, a leaf's uplink, or a
+  /// spine–core link of a pod.
+  enum LinkRole: Equatable {
+    case nic(node: Int, nic: Int)
+    case leafUplink(leaf: Int)
+    case podUplink(pod: Int)
   }
 
-  enum JobDependency { case direct, uplink, none }
+  @inline(__always)
+  func role(ofLink link: Int) -> LinkRole {
+    if link < nicLinks {
+      let gpu = link % gpus
+      return .nic(node: gpu / gpusPerNode, nic: gpu % gpusPerNode)
+    }
+    if link < spineCoreOffset { return .leafUplink(leaf: (link - leafSpineOffset) / up) }
+    return .podUplink(pod: pod(ofLeaf: (link - spineCoreOffset) / up))
+  }
+
+  /// Pods (groups of R/2 leaves of a plane in a three-tier Clos; one per plane in a leaf-spine).
+  var podsPerPlane: Int { threeTier ? (leavesPerPlane + radix / 2 - 1) / (radix / 2) : 1 }
+  var pods: Int { podsPerPlane * planes }
+
+  func pod(ofLeaf leaf: Int) -> Int {
+    let plane = leaf / leavesPerPlane
+    return plane * podsPerPlane + (threeTier ? (leaf % leavesPerPlane) / (radix / 2) : 0)
+  }
+
+  /// The leaves node `n`'s NIC links end on (with repeats), and the plane of each of its NICs.
+  func leaves(ofNode n: Int) -> [Int] {
+    var result: [Int] = []
+    for nic in 0..<gpusPerNode where n * gpusPerNode + nic < gpus {
+      for copy in 0..<homing { result.append(Int(leafOfNICLink[copy * gpus + n * gpusPerNode + nic])) }
+    }
+    return result
+  }
+
+  func plane(ofNIC nic: Int) -> Int { nic % planes }
+
+  /// The leaf a NIC link ends on.
+  func leaf(ofNICLink link: Int) -> Int { Int(leafOfNICLink[link]) }
 }

@@ -6,17 +6,21 @@ enum ImpactRule: Sendable, Equatable {
   case none
   /// A unit of a plain system (the population's index).
   case systemUnit(Int)
-  /// One link per unit: unit u darkens link `offset + u` (transceivers, fibres, NICs).
+  /// One link per unit: unit u darkens link `offset + u` (transceivers, fibres, cables, NICs).
   case link(offset: Int)
+  /// Several links per unit: unit u darkens links u, u + stride, ... (`count` of them: the
+  /// links of a dual-homed NIC).
+  case linkSet(stride: Int, count: Int)
   /// A group of consecutive ports of a switch: unit u feeds group u mod g of switch
   /// `firstSwitch + u / g` (external laser sources).
   case portGroup(firstSwitch: Int, groupsPerSwitch: Int, portsPerGroup: Int)
   /// The whole switch `firstSwitch + u` (a switch board's own failure, or its replacement).
   case wholeSwitch(firstSwitch: Int)
-  /// One optical engine of switch `firstSwitch + u`, drawn uniformly (its ports go dark).
-  case randomEngine(firstSwitch: Int)
-  /// The engine of one of the switch's internal lasers, the laser drawn uniformly.
-  case randomLaserEngine(firstSwitch: Int)
+  /// One of the `engines` optical engines of switch `firstSwitch + u`, drawn uniformly (its
+  /// ports go dark).
+  case randomEngine(firstSwitch: Int, engines: Int)
+  /// The engine of one of the switch's `lasers` internal lasers, the laser drawn uniformly.
+  case randomLaserEngine(firstSwitch: Int, lasers: Int, engines: Int)
   /// One unit of a redundant set of switch `firstSwitch + u / perSwitch`: the switch goes down
   /// when fewer than the required units are left.
   case redundancy(firstSwitch: Int, perSwitch: Int, group: RedundancyGroup)
@@ -33,6 +37,8 @@ enum Impact: Sendable, Equatable {
   /// A plain-system unit.
   case systemUnit(Int)
   case link(Int)
+  /// Links `first`, `first + stride`, ... (`count` of them).
+  case linkSet(first: Int, stride: Int, count: Int)
   /// Ports `range` (positions in the switch's port list) of switch `switch`.
   case ports(switch: Int, range: Range<Int>)
   /// A whole switch: all its links, and the switch itself.
@@ -44,6 +50,7 @@ enum Impact: Sendable, Equatable {
   func firstLink(in fabric: FabricLayout) -> Int? {
     switch self {
     case let .link(l): l
+    case let .linkSet(first, _, _): first
     case let .ports(s, range): range.isEmpty ? nil : fabric.links(ofSwitch: s)[range.lowerBound]
     default: nil
     }

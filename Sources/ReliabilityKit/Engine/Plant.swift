@@ -72,7 +72,11 @@ struct Plant {
       return updateSystem(at: now)
     case let .link(l):
       changedLinks.removeAll(keepingCapacity: true)
-      change(link: l, down: down, at: now, nicLinks: fabric!.gpus)
+      change(link: l, down: down, at: now, nicLinks: fabric!.nicLinks)
+      return changedLinks.isEmpty ? .none : .links
+    case let .linkSet(first, stride, count):
+      changedLinks.removeAll(keepingCapacity: true)
+      for k in 0..<count { change(link: first + k * stride, down: down, at: now, nicLinks: fabric!.nicLinks) }
       return changedLinks.isEmpty ? .none : .links
     case let .ports(s, range):
       return changeLinks(fabric!.links(ofSwitch: s)[range], down: down, at: now)
@@ -101,7 +105,7 @@ struct Plant {
 
   private mutating func changeLinks(_ changing: ArraySlice<Int>, down: Bool, at now: Hours) -> Change {
     changedLinks.removeAll(keepingCapacity: true)
-    let nicLinks = fabric!.gpus
+    let nicLinks = fabric!.nicLinks
     for link in changing { change(link: link, down: down, at: now, nicLinks: nicLinks) }
     return changedLinks.isEmpty ? .none : .links
   }
@@ -139,7 +143,7 @@ struct Plant {
   /// Books the outages still open at the horizon, in link and switch order (floating-point
   /// sums must not depend on anything else: the report is byte-identical for the same inputs).
   mutating func close(at horizon: Hours) {
-    let nicLinks = fabric?.gpus ?? 0
+    let nicLinks = fabric?.nicLinks ?? 0
     for link in links.indices where links[link].down > 0 {
       linkDownHours += horizon - links[link].since
       if link < nicLinks { nicLinkDownHours += horizon - links[link].since }

@@ -23,6 +23,8 @@ struct PlantLayout: Sendable {
     let drainRule: ImpactRule
     /// Per mode of `model`: how a failure is repaired.
     let plans: [WorkflowPlan]
+    /// What kind of unit this is, to name the cause of the job interruptions it causes.
+    let origin: JobBoard.OutageOrigin
     /// Index of the FRU's spare stock in `PlantLayout.spareFRUs`.
     let spareIndex: Int
     /// Failures a unit absorbs before it goes down (spare laser lanes of an ELS).
@@ -35,8 +37,8 @@ struct PlantLayout: Sendable {
     let fixes: [FailureMode.Fix]
 
     init(name: String, fru: String, count: Int, parts: [(part: Part, count: Int)], model: FailureModel,
-         failureRules: [ImpactRule], drainRule: ImpactRule, plans: [WorkflowPlan], spareIndex: Int, absorbable: Int,
-         streamKey: UInt64) {
+         failureRules: [ImpactRule], drainRule: ImpactRule, plans: [WorkflowPlan], origin: JobBoard.OutageOrigin,
+         spareIndex: Int, absorbable: Int, streamKey: UInt64) {
       self.name = name
       self.fru = fru
       self.count = count
@@ -45,6 +47,7 @@ struct PlantLayout: Sendable {
       self.failureRules = failureRules
       self.drainRule = drainRule
       self.plans = plans
+      self.origin = origin
       self.spareIndex = spareIndex
       self.absorbable = absorbable
       self.streamKey = streamKey
@@ -57,7 +60,7 @@ struct PlantLayout: Sendable {
     /// A copy with its own storage (for another worker thread).
     func copy() -> Population {
       Population(name: name, fru: fru, count: count, parts: parts, model: model, failureRules: failureRules,
-                 drainRule: drainRule, plans: plans, spareIndex: spareIndex, absorbable: absorbable, streamKey: streamKey)
+                 drainRule: drainRule, plans: plans, origin: origin, spareIndex: spareIndex, absorbable: absorbable, streamKey: streamKey)
     }
 
     /// The failure mode behind `model.modes[index]`.
@@ -124,7 +127,7 @@ struct PlantLayout: Sendable {
         populations.append(Population(
           name: unit.name, fru: part.fru, count: unit.count, parts: parts, model: failureModel,
           failureRules: failureModel.modes.map { _ in .systemUnit(u) }, drainRule: .none,
-          plans: failureModel.modes.map { _ in plan }, spareIndex: spareIndex(part.fru), absorbable: 0,
+          plans: failureModel.modes.map { _ in plan }, origin: .other, spareIndex: spareIndex(part.fru), absorbable: 0,
           streamKey: SeedSequence.streamKey("\(part.fru)@\(unit.name)")))
       }
       kind = .system(SystemStructure(system))
@@ -150,6 +153,7 @@ struct PlantLayout: Sendable {
         populations.append(Population(
           name: name, fru: p.fru, count: p.count, parts: parts, model: split.model, failureRules: rules,
           drainRule: wiring.drainRule(role: p.role, location: p.location), plans: split.model.modes.map { _ in plan },
+          origin: p.role == .nic ? .nic : ([.switchBoard, .els, .psu, .fan].contains(p.role) && p.location == "leaf" ? .leafSwitch : .other),
           spareIndex: spareIndex(p.fru), absorbable: p.role == .els ? spec.spareLaserLanes : 0,
           streamKey: SeedSequence.streamKey(name)))
       }

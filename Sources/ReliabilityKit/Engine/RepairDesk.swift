@@ -9,8 +9,9 @@ struct RepairDesk {
   /// Something the trial does on the desk's behalf, in the order listed.
   enum Effect {
     case schedule(Trial.Event, after: Hours, priority: EventPriority)
-    /// Take an outage down (a drain, collateral damage) or bring it back up.
-    case outage(Impact, down: Bool, planned: Bool)
+    /// Take an outage down (a drain, collateral damage) or bring it back up; it comes from a
+    /// unit of `population`.
+    case outage(Impact, down: Bool, planned: Bool, population: Int)
     /// Unit `unit` of `population` is repaired; `replaced` says whether it was renewed.
     case repaired(population: Int, unit: Int, replaced: Bool)
     /// A line for the trace about a ticket (only when tracing).
@@ -176,7 +177,7 @@ struct RepairDesk {
     tickets[ticket].drain = impact
     counts.drains += 1
     trace(.drain, ticket)
-    effects.append(.outage(impact, down: true, planned: true))
+    effects.append(.outage(impact, down: true, planned: true, population: t.population))
   }
 
   private mutating func requestSpare(_ ticket: Int, at now: Hours, using source: RandomSource) {
@@ -290,8 +291,8 @@ struct RepairDesk {
     if plan.collateral > 0, source.uniform() < plan.collateral, let fabric = layout.fabric,
        let first = t.firstImpact?.firstLink(in: fabric), let neighbour = fabric.neighbour(of: first) {
       counts.collateral += 1
-      effects.append(.outage(.link(neighbour), down: true, planned: false))
-      schedule(.collateralEnd(link: neighbour), after: verification.sample(using: source), priority: .restoration)
+      effects.append(.outage(.link(neighbour), down: true, planned: false, population: t.population))
+      schedule(.collateralEnd(link: neighbour, population: t.population), after: verification.sample(using: source), priority: .restoration)
     }
     dispatchTechnicians(at: now, using: source)
     schedule(.verified(ticket: ticket), after: verification.sample(using: source), priority: .restoration)
@@ -300,9 +301,9 @@ struct RepairDesk {
   /// Verification passed: the unit's outages end and it goes back into service.
   mutating func verified(_ ticket: Int, at now: Hours) {
     let t = tickets[ticket]
-    effects.append(.outage(t.impact, down: false, planned: false))
-    for impact in t.laterImpacts { effects.append(.outage(impact, down: false, planned: false)) }
-    if !t.drain.isEmpty { effects.append(.outage(t.drain, down: false, planned: true)) }
+    effects.append(.outage(t.impact, down: false, planned: false, population: t.population))
+    for impact in t.laterImpacts { effects.append(.outage(impact, down: false, planned: false, population: t.population)) }
+    if !t.drain.isEmpty { effects.append(.outage(t.drain, down: false, planned: true, population: t.population)) }
     counts.repairsByAction[Workflow.Action.allCases.firstIndex(of: plan(t).action)!] += 1
     counts.repairDowntimeHours += now - t.failedAt
     trace(.restored, ticket)

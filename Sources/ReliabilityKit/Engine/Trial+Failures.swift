@@ -61,8 +61,8 @@ extension Trial {
       let above = population.model.modes[event.mode].flapsLongerThan
       let length = above > 0 ? (try? duration.sample(truncatedTo: above...Hours.infinity, using: repairSource)) ?? above
                              : duration.sample(using: repairSource)
-      apply(impact, down: true, planned: false, flap: length)
-      push(.flapEnd(impact, duration: length), after: length, priority: .restoration)
+      apply(impact, down: true, planned: false, flap: length, population: p)
+      push(.flapEnd(impact, duration: length, population: p), after: length, priority: .restoration)
       scheduleNextFailure(population: p, unit: u, keepAge: true)
       return
     }
@@ -78,7 +78,7 @@ extension Trial {
       return
     }
     let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: repairSource)
-    apply(impact, down: true, planned: false)
+    apply(impact, down: true, planned: false, population: p)
     state.generation += 1  // no further failures until repaired
     units[p][u] = state
     if let existing = state.openTicket {

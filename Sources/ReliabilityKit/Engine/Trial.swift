@@ -38,7 +38,7 @@ struct Trial {
 
   /// Everything scheduled on the calendar clock.
   enum Event {
-    case flapEnd(Impact, duration: Hours)
+    case flapEnd(Impact, duration: Hours, population: Int)
     case detected(ticket: Int)
     case dispatch(ticket: Int)
     case shiftStart
@@ -47,7 +47,8 @@ struct Trial {
     case verified(ticket: Int)
     case spareArrival(spare: Int, quantity: Int)
     case reworkReturn(spare: Int)
-    case collateralEnd(link: Int)
+    case collateralEnd(link: Int, population: Int)
+    case hostRepaired(node: Int)
     case jobRestarted(job: Int, token: Int)
     case background(job: Int)
   }
@@ -102,7 +103,7 @@ struct Trial {
     units = Array(repeating: UnitTable(empty: UnitState()), count: layout.populations.count)
     plant = Plant(layout: layout)
     desk = RepairDesk(layout: layout, repair: scenario.repair, tracing: trace != nil)
-    jobs = JobBoard(specs: scenario.jobs, fabric: layout.fabric)
+    jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric)
     self.trace = trace
     counts = FailureCounts(failures: layout.populations.map { [Int](repeating: 0, count: $0.model.modes.count) },
                            monthly: [Int](repeating: 0, count: TimeUnits.months(in: horizon)))
@@ -162,8 +163,8 @@ struct Trial {
 
   private mutating func handle(_ event: Event) {
     switch event {
-    case let .flapEnd(impact, duration):
-      apply(impact, down: false, planned: false, flap: duration)
+    case let .flapEnd(impact, duration, population):
+      apply(impact, down: false, planned: false, flap: duration, population: population)
     case let .detected(ticket):
       desk.detected(ticket, at: now, using: repairSource)
     case let .dispatch(ticket):
@@ -180,12 +181,15 @@ struct Trial {
       desk.receiveSpares(spare, quantity: quantity, fromOrder: true, at: now, using: repairSource)
     case let .reworkReturn(spare):
       desk.receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: repairSource)
-    case let .collateralEnd(link):
-      apply(.link(link), down: false, planned: false)
+    case let .collateralEnd(link, population):
+      apply(.link(link), down: false, planned: false, population: population)
+    case let .hostRepaired(node):
+      jobs.hostRepaired(node, at: now)
+      scheduleRestarts()
     case let .jobRestarted(job, token):
       jobs.restarted(job, token: token, at: now)
     case let .background(job):
-      jobs.background(job, at: now)
+      jobs.background(job, at: now, using: jobSource)
       scheduleRestarts()
       scheduleBackground(job, after: now)
     }
@@ -203,8 +207,8 @@ struct Trial {
       switch effect {
       case let .schedule(event, delay, priority):
         push(event, after: delay, priority: priority)
-      case let .outage(impact, down, planned):
-        apply(impact, down: down, planned: planned)
+      case let .outage(impact, down, planned, population):
+        apply(impact, down: down, planned: planned, population: population)
       case let .repaired(p, u, replaced):
         var state = units[p][u]
         state.openTicket = nil
@@ -219,14 +223,16 @@ struct Trial {
     desk.clearEffects()
   }
 
-  /// Takes `impact` out of service (`down`) or returns it, and tells the jobs. `flap` is the
-  /// length of the outage when it is a flap, which jobs that tolerate it ignore.
-  mutating func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil) {
+  /// Takes `impact` (from a unit of `population`) out of service (`down`) or returns it, and
+  /// tells the jobs. `flap` is the length of the outage when it is a flap, which jobs that
+  /// tolerate it ignore.
+  mutating func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil, population: Int) {
     switch plant.apply(impact, down: down, at: now) {
     case .none:
       return
     case .links:
-      jobs.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, at: now, using: jobSource)
+      jobs.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, origin: layout.populations[population].origin,
+                        at: now, using: jobSource)
     case let .system(up):
       if up, frozen { frozenHours += now - plant.systemDownSince }
       jobs.systemChanged(up: up, planned: planned, flap: flap, at: now)
@@ -238,6 +244,9 @@ struct Trial {
   private mutating func scheduleRestarts() {
     for restart in jobs.restarts {
       push(.jobRestarted(job: restart.job, token: restart.token), after: restart.at - now, priority: .job)
+    }
+    for repair in jobs.hostRepairs {
+      queue.push(.hostRepaired(node: repair.node), at: repair.at, priority: .restoration)
     }
   }
 
@@ -259,7 +268,8 @@ struct Trial {
     o.events = counts.events
     if let f = layout.fabric {
       o.linkCount = f.linkCount
-      o.nicLinkCount = f.gpus
+      o.nicLinkCount = f.nicLinks
+      o.nodeCount = f.nodes
       o.switchCount = f.switchCount
     }
     o.linkDownHours = plant.linkDownHours
@@ -287,6 +297,7 @@ struct Trial {
     o.repairDowntimeHours = d.repairDowntimeHours
     o.technicianBusyHours = desk.close(at: horizon)
     o.jobs = jobs.close(at: horizon)
+    o.unusableNodeHours = jobs.unusableNodeHours
     return o
   }
 

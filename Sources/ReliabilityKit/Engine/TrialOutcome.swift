@@ -43,6 +43,9 @@ public struct TrialOutcome: Sendable, Equatable {
   /// Failures (hard, flaps and absorbed) in each month (`TimeUnits.hoursPerMonth`).
   public var monthlyFailures: [Int] = []
   public var switchCount = 0
+  /// Nodes of the fabric, and node-hours they spent unusable (host down or a NIC cut off).
+  public var nodeCount = 0
+  public var unusableNodeHours: Hours = 0
   public var switchDownHours: Hours = 0
   /// Plain systems: hours the system was down.
   public var systemDownHours: Hours = 0
@@ -54,24 +57,41 @@ public struct TrialOutcome: Sendable, Equatable {
   public init() {}
 }
 
-/// One job's time budget over the horizon: the five parts add up to the horizon.
+/// One job's time budget over the horizon: the six parts add up to the horizon.
 public struct JobOutcome: Sendable, Equatable {
   public var productiveHours: Hours = 0
   /// Work since the last checkpoint, lost at unplanned interruptions.
   public var lostWorkHours: Hours = 0
+  /// Restarting: re-initialisation, checkpoint load and swapping in spare nodes.
   public var restartHours: Hours = 0
   /// Waiting for a repair or for spare nodes.
   public var waitingHours: Hours = 0
   /// Time spent writing checkpoints (blocking).
   public var checkpointHours: Hours = 0
-  /// Unplanned interruptions caused by the network (failures and flaps).
-  public var networkInterruptions = 0
-  /// Interruptions for planned drains (the job checkpointed first).
-  public var plannedInterruptions = 0
-  /// Interruptions from non-network causes.
-  public var backgroundInterruptions = 0
+  /// Compute time lost to running below full throughput (elastic on fewer nodes, or a plane's
+  /// path lost): (1 − rate) of the compute time.
+  public var degradedLossHours: Hours = 0
+  /// Wall-clock hours the job ran below full throughput (not part of the sum above).
+  public var degradedHours: Hours = 0
+  /// Interruptions by cause, indexed by `InterruptionCause.rawValue`.
+  public var interruptions = [Int](repeating: 0, count: InterruptionCause.allCases.count)
+  /// Restarts that replaced lost nodes with spares from the pool (interruptions the spares absorbed).
+  public var spareSwaps = 0
+  /// Times the job needed spare nodes and the pool had too few.
+  public var stockouts = 0
+  /// Planned restarts of an elastic job to grow back to full size.
+  public var regrows = 0
 
-  public var interruptions: Int { networkInterruptions + plannedInterruptions + backgroundInterruptions }
+  public init() {}
+
+  public func interruptions(_ cause: InterruptionCause) -> Int { interruptions[cause.rawValue] }
+
+  /// All interruptions.
+  public var totalInterruptions: Int { interruptions.reduce(0, +) }
+  /// Unplanned interruptions that did not come from hosts: the network (and a plain system's structure).
+  public var networkInterruptions: Int { totalInterruptions - interruptions(.host) - interruptions(.planned) }
+  public var plannedInterruptions: Int { interruptions(.planned) }
+  public var backgroundInterruptions: Int { interruptions(.host) }
 
   /// Effective training time ratio: productive time over wall time.
   public func ettr(horizon: Hours) -> Double { productiveHours / horizon }

@@ -8,7 +8,7 @@ import Foundation
 public enum ScenarioLoader {
   static let topKeys = [
     "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
-    "fabric", "system", "parts", "repair", "jobs", "costs",
+    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs",
   ]
 
   /// One value set from the command line: a dotted key path and the value as text.
@@ -120,16 +120,46 @@ public enum ScenarioLoader {
     let fruIDs = Set(catalog.parts.map(\.fru))
     let repair = RepairReader.read(top["repair"], fruIDs: fruIDs, reader: reader)
     let jobs = JobReader.read(top["jobs"], reader: reader)
+    let nodePool = NodePoolReader.read(top["node_pool"], reader: reader)
     if case let .fabric(spec)? = plant {
-      for (index, job) in jobs.enumerated() where job.gpus > spec.gpus {
-        reader.fail(top["jobs"]!, "jobs[\(index)].gpus", "job '\(job.name)' needs \(job.gpus) GPUs but the fabric has \(spec.gpus)")
-      }
+      checkPlacement(jobs: jobs, pool: nodePool, fabric: spec, top: top, reader: reader)
     }
     let costs = CostReader.read(top["costs"], reader: reader)
     guard let plant, let repair, let costs else { return nil }
     return Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
-                    plant: plant, catalog: catalog, repair: repair, jobs: jobs, costs: costs,
+                    plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
                     ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
+  }
+
+  /// Jobs and reserved spares must fit in the fabric's nodes; an elastic job's minimum must fit
+  /// in the job.
+  static func checkPlacement(jobs: [JobSpec], pool: NodePoolSpec, fabric spec: FabricSpec, top: MappingReader, reader: InputReader) {
+    let nodes = spec.nodes
+    var used = 0
+    for (index, job) in jobs.enumerated() {
+      let jobNodes = job.nodes(gpusPerNode: spec.gpusPerNode)
+      let node = top["jobs"].flatMap { n -> SourceNode? in
+        if case let .sequence(items) = n.value, index < items.count { return items[index] }
+        return n
+      } ?? top.node
+      if job.gpus > spec.gpus {
+        reader.fail(node, "jobs[\(index)].gpus", "job '\(job.name)' needs \(job.gpus) GPUs but the fabric has \(spec.gpus)")
+      }
+      if let minimum = job.minNodes, minimum > jobNodes {
+        reader.fail(node, "jobs[\(index)].min_nodes", "cannot exceed the job's \(jobNodes) nodes (\(job.gpus) GPUs of \(spec.gpusPerNode) per node) (got \(minimum))")
+      }
+      used += jobNodes
+    }
+    let spares = pool.spares(nodes: nodes, inJobs: used)
+    let poolNode = top["node_pool"] ?? top.node
+    if pool.spareNodes != nil, spares > nodes {
+      reader.fail(poolNode, "node_pool.spare_nodes", "cannot exceed the fabric's \(nodes) nodes (got \(spares))")
+    } else if used <= nodes, pool.spareNodes != nil, used + spares > nodes {
+      reader.fail(poolNode, "node_pool.spare_nodes", "\(spares) spare nodes and the jobs' \(used) nodes exceed the fabric's \(nodes) nodes")
+    }
+    if used > nodes, let jobsNode = top["jobs"] {
+      reader.fail(jobsNode, "jobs", "the jobs need \(used) nodes together but the fabric has \(nodes)")
+    }
   }
 
   /// Finds and reads the catalog: the `catalog` key (relative to the file that sets it), or else

@@ -6,8 +6,10 @@ enum FabricReader {
     "topology", "gpus", "gpus_per_node", "switch_radix", "port_speed", "oversubscription", "optics",
     "ports_per_optical_engine", "ports_per_els", "spare_laser_lanes", "lasers_per_module", "lasers_per_els",
     "psus_per_switch", "psus_required", "fans_per_switch", "fans_required", "parts",
+    "nic_link", "rail_optimized", "planes", "nic_homing", "uplink_overbuild",
   ]
-  static let roleKeys = ["transceiver", "fibre", "switch_board", "cpo_switch_board", "optical_engine", "els", "internal_laser", "psu", "fan", "nic"]
+  static let roleKeys = ["transceiver", "fibre", "switch_board", "cpo_switch_board", "optical_engine", "els", "internal_laser", "psu", "fan",
+                         "nic", "copper_link"]
 
   static func read(_ node: SourceNode, reader: InputReader) -> FabricSpec? {
     guard let f = reader.mapping(node, at: "fabric", allowed: keys) else { return nil }
@@ -39,6 +41,7 @@ enum FabricReader {
       roles.psu = r.text("psu") ?? roles.psu
       roles.fan = r.text("fan") ?? roles.fan
       roles.nic = r.text("nic") ?? roles.nic
+      roles.copperLink = r.text("copper_link") ?? roles.copperLink
     }
     let psus = f.integer("psus_per_switch", minimum: 1) ?? 2
     let psusRequired = f.integer("psus_required", minimum: 1) ?? 1
@@ -46,9 +49,24 @@ enum FabricReader {
     let fansRequired = f.integer("fans_required", minimum: 1) ?? 5
     if psusRequired > psus { reader.fail(f["psus_required"]!, f.path("psus_required"), "cannot exceed psus_per_switch (\(psus)) (got \(psusRequired))") }
     if fansRequired > fans { reader.fail(f["fans_required"]!, f.path("fans_required"), "cannot exceed fans_per_switch (\(fans)) (got \(fansRequired))") }
+    let gpusPerNode = f.integer("gpus_per_node", minimum: 1) ?? 8
+    var planes = f.integer("planes", minimum: 1) ?? 1
+    if let node = f["planes"], planes > 1, gpusPerNode % planes != 0 {
+      reader.fail(node, f.path("planes"), "must divide gpus_per_node (\(gpusPerNode)): each node spreads its NICs evenly over the planes (got \(planes))")
+      planes = 1  // reported; do not report it again when the fabric is built
+    }
+    let homing = f.integer("nic_homing", minimum: 1) ?? 1
+    if let node = f["nic_homing"], homing > 2 {
+      reader.fail(node, f.path("nic_homing"), "must be 1 (one leaf per NIC) or 2 (dual-homed) (got \(homing))")
+    }
+    var overbuild = f.integer("uplink_overbuild", minimum: 0) ?? 0
+    if let node = f["uplink_overbuild"], overbuild >= radix - 1 {
+      reader.fail(node, f.path("uplink_overbuild"), "must leave room for downlinks on a switch of radix \(radix): at most \(radix - 2) (got \(overbuild))")
+      overbuild = 0
+    }
     guard let topology, let gpus, let optics else { return nil }
     return FabricSpec(
-      topology: topology, gpus: gpus, gpusPerNode: f.integer("gpus_per_node", minimum: 1) ?? 8, switchRadix: radix,
+      topology: topology, gpus: gpus, gpusPerNode: gpusPerNode, switchRadix: radix,
       portSpeedGbps: portSpeed,
       oversubscription: f.number("oversubscription", range: 0.01...1000, rangeText: "a positive ratio of downlinks to uplinks, such as 1 or 3") ?? 1,
       optics: optics,
@@ -57,7 +75,9 @@ enum FabricReader {
       spareLaserLanes: f.integer("spare_laser_lanes", minimum: 0) ?? 0,
       lasersPerModule: f.integer("lasers_per_module", minimum: 0) ?? 8,
       lasersPerELS: f.integer("lasers_per_els", minimum: 1) ?? 16,
-      psusPerSwitch: psus, psusRequired: psusRequired, fansPerSwitch: fans, fansRequired: fansRequired, roles: roles)
+      psusPerSwitch: psus, psusRequired: psusRequired, fansPerSwitch: fans, fansRequired: fansRequired, roles: roles,
+      nicLink: f.choice("nic_link", FabricSpec.NICLink.allCases.map { ($0.rawValue, $0) }) ?? .optical,
+      railOptimized: f.boolean("rail_optimized") ?? false, planes: planes, nicHoming: min(homing, 2), uplinkOverbuild: overbuild)
   }
 }
 
@@ -189,7 +209,8 @@ enum RepairReader {
 enum JobReader {
   static let keys = [
     "name", "gpus", "checkpoint_interval", "checkpoint_write", "restart_overhead", "usd_per_gpu_hour",
-    "background_rate", "uplink_interrupt_probability", "flap_tolerance",
+    "background_rate", "uplink_interrupt_probability", "flap_tolerance", "placement", "min_nodes", "plane_loss",
+    "plane_loss_throughput",
   ]
 
   static func read(_ node: SourceNode?, reader: InputReader) -> [JobSpec] {
@@ -213,7 +234,11 @@ enum JobReader {
         usdPerGPUHour: j.number("usd_per_gpu_hour", range: 0...1e6, rangeText: "a price of 0 or more") ?? 2.0,
         backgroundRatePerNodeHour: j.rate("background_rate") ?? 0,
         uplinkInterruptProbability: j.probability("uplink_interrupt_probability") ?? 1,
-        flapTolerance: j.duration("flap_tolerance") ?? 0))
+        flapTolerance: j.duration("flap_tolerance") ?? 0,
+        placement: j.choice("placement", JobSpec.Placement.allCases.map { ($0.rawValue, $0) }) ?? .contiguous,
+        minNodes: j.integer("min_nodes", minimum: 1),
+        planeLoss: j.choice("plane_loss", JobSpec.PlaneLoss.allCases.map { ($0.rawValue, $0) }) ?? .interrupt,
+        planeLossThroughput: j.probability("plane_loss_throughput") ?? 0.75))
     }
     return jobs
   }
@@ -232,5 +257,27 @@ enum CostReader {
     costs.pue = c.number("pue", range: 1...10, rangeText: "at least 1 (a PUE below 1 is impossible)") ?? costs.pue
     costs.reworkCostFraction = c.probability("rework_cost_fraction") ?? costs.reworkCostFraction
     return costs
+  }
+}
+
+enum NodePoolReader {
+  static let keys = ["spare_nodes", "spare_swap_time", "host_repair"]
+
+  static func read(_ node: SourceNode?, reader: InputReader) -> NodePoolSpec {
+    var pool = NodePoolSpec()
+    guard let node, let p = reader.mapping(node, at: "node_pool", allowed: keys) else { return pool }
+    if let spares = p["spare_nodes"], let text = reader.text(spares, at: p.path("spare_nodes")) {
+      let body = text.trimmingCharacters(in: .whitespaces)
+      if body.hasSuffix("%"), let percent = Double(body.dropLast().trimmingCharacters(in: .whitespaces)), percent >= 0, percent <= 100 {
+        pool.spareNodes = .fraction(percent / 100)
+      } else if let count = Int(body), count >= 0 {
+        pool.spareNodes = .count(count)
+      } else {
+        reader.fail(spares, p.path("spare_nodes"), "must be a number of nodes (0 or more) or a share of the fabric's nodes such as 1% (got '\(text)')")
+      }
+    }
+    pool.spareSwapTime = p.duration("spare_swap_time") ?? pool.spareSwapTime
+    pool.hostRepair = p.distribution("host_repair") ?? pool.hostRepair
+    return pool
   }
 }

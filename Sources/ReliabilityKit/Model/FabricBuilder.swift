@@ -25,7 +25,7 @@ public struct Fabric: Sendable, Hashable {
   /// Identical FRUs in one place, such as every transceiver on leaf switches.
   public struct Population: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable {
-      case transceiver, fibre, switchBoard = "switch-board", els, psu, fan, nic
+      case transceiver, fibre, switchBoard = "switch-board", els, psu, fan, nic, copperLink = "copper-link"
     }
     /// The FRU id (workflows and spare pools are keyed by it).
     public var fru: String
@@ -85,10 +85,13 @@ public struct Fabric: Sendable, Hashable {
     transceivers * spec.lasersPerModule + elsModules * spec.lasersPerELS + count(ofPart: spec.roles.internalLaser)
   }
 
-  /// Electrical power of the optics (modules, optical engines, laser sources) in watts, before PUE.
+  /// Electrical power of the links' ends in watts, before PUE: the optics (modules, optical
+  /// engines, laser sources) and, with copper NIC links, the cables (active copper draws power).
   public func opticsPowerWatts(catalog: PartCatalog) -> Double {
     let roles = spec.roles
-    return [roles.transceiver, roles.opticalEngine, roles.els, roles.internalLaser].reduce(0) { total, part in
+    var parts = [roles.transceiver, roles.opticalEngine, roles.els, roles.internalLaser]
+    if spec.nicLink == .copper { parts.append(roles.copperLink) }
+    return parts.reduce(0) { total, part in
       total + Double(count(ofPart: part)) * (catalog[part]?.powerWatts ?? 0)
     }
   }
@@ -96,55 +99,75 @@ public struct Fabric: Sendable, Hashable {
 
 /// Expands a `FabricSpec` into a `Fabric`.
 ///
-/// Sizing (R = switch radix, o = oversubscription, G = GPUs, one NIC port per GPU):
-/// - leaf downlinks d = ⌊R·o/(1+o)⌋, uplinks u = R − d; leaves L = ⌈G/d⌉.
-/// - leaf-spine: spines S = ⌈L·u/R⌉; every leaf reaches every spine, so L <= R and at most R·d GPUs.
-/// - three-tier Clos: pods of R/2 leaves with u spines each (pods = ⌈L/(R/2)⌉, spines = pods·u);
-///   spines are non-blocking (as many uplinks as downlinks in use), core C = ⌈L·u/R⌉; every pod
-///   reaches every core switch, so pods <= R and at most R·(R/2)·d GPUs.
-/// Every link is optical with a module (or a CPO port) at each end and one fibre.
+/// Sizing (R = switch radix, o = oversubscription, K = uplink overbuild, G = GPUs, P = planes,
+/// h = links per NIC, one NIC port per GPU):
+/// - leaf downlinks d = ⌊(R − K)·o/(1+o)⌋, uplinks u = R − d.
+/// - Each plane serves G/P NICs (NIC r of a node joins plane r mod P) with h·⌈G/(P·d)⌉ leaves
+///   (dual-homed NICs reach two leaves of a pair).
+/// - leaf-spine: per plane S = ⌈L·u/R⌉ spines; every leaf reaches every spine, so L <= R.
+/// - three-tier Clos: per plane, pods of R/2 leaves with u spines each (pods = ⌈L/(R/2)⌉,
+///   spines = pods·u); spines are non-blocking, core C = ⌈L·u/R⌉; every pod reaches every core
+///   switch, so pods <= R.
+/// - Every switch–switch link is optical with a module (or a CPO port) at each end and one
+///   fibre. NIC–leaf links are optical likewise, or copper cables (no optics at either end).
 public enum FabricBuilder {
   public static func build(_ spec: FabricSpec, catalog: PartCatalog) throws(ModelError) -> Fabric {
-    let g = spec.gpus, r = spec.switchRadix
-    let down = Int((Double(r) * spec.oversubscription / (1 + spec.oversubscription)).rounded(.down))
+    let g = spec.gpus, r = spec.switchRadix, planes = spec.planes, homing = spec.nicHoming
+    guard spec.uplinkOverbuild >= 0, spec.uplinkOverbuild < r - 1 else {
+      throw .fabric("uplink_overbuild \(spec.uplinkOverbuild) leaves no room on a switch of radix \(r)")
+    }
+    let down = Int((Double(r - spec.uplinkOverbuild) * spec.oversubscription / (1 + spec.oversubscription)).rounded(.down))
     let up = r - down
     guard down >= 1, up >= 1 else {
       throw .fabric("switch_radix \(r) with oversubscription \(formatted(spec.oversubscription)) leaves no \(down < 1 ? "downlink" : "uplink") ports")
     }
-    let leaves = ceilDiv(g, down)
+    guard planes >= 1, spec.gpusPerNode % planes == 0 else {
+      throw .fabric("planes \(planes) must divide gpus_per_node \(spec.gpusPerNode): each node spreads its NICs evenly over the planes")
+    }
+    guard planes == 1 && !spec.railOptimized || g % spec.gpusPerNode == 0 else {
+      throw .fabric("gpus \(g) must be a multiple of gpus_per_node \(spec.gpusPerNode) for rails or planes")
+    }
+    guard (1...2).contains(homing) else { throw .fabric("nic_homing must be 1 or 2 (got \(homing))") }
+    let planeGPUs = g / planes
+    let leavesPerPlane = homing * ceilDiv(planeGPUs, down)
+    let leaves = planes * leavesPerPlane
+    let nicLinks = g * homing
+    let leafSpinePerPlane = leavesPerPlane * up
+    let leafSpineLinks = planes * leafSpinePerPlane
     var tiers: [Fabric.Tier] = []
-    var links: [Fabric.LinkGroup] = [.init(name: "nic-leaf", count: g)]
-    let leafSpineLinks = leaves * up
+    var links: [Fabric.LinkGroup] = [.init(name: "nic-leaf", count: nicLinks)]
+    let planeText = planes > 1 ? " per plane" : ""
 
     switch spec.topology {
     case .leafSpine:
-      guard leaves <= r else {
-        throw .fabric("a two-tier leaf-spine of radix \(r) connects at most \(r * down) GPUs (\(r) leaves of \(down) downlinks), "
-          + "but gpus is \(g); use topology three-tier-clos or a larger switch_radix")
+      guard leavesPerPlane <= r else {
+        throw .fabric("a two-tier leaf-spine of radix \(r) connects at most \(r * down / homing * planes) GPUs (\(r) leaves\(planeText) of \(down) downlinks"
+          + (homing > 1 ? ", dual-homed" : "") + "), but gpus is \(g); use topology three-tier-clos or a larger switch_radix")
       }
-      let spines = ceilDiv(leafSpineLinks, r)
+      let spinesPerPlane = ceilDiv(leafSpinePerPlane, r)
       tiers = [
-        .init(name: "leaf", switches: leaves, downlinksPerSwitch: down, uplinksPerSwitch: up, portsInUse: g + leafSpineLinks),
-        .init(name: "spine", switches: spines, downlinksPerSwitch: ceilDiv(leafSpineLinks, spines), uplinksPerSwitch: 0,
-              portsInUse: leafSpineLinks),
+        .init(name: "leaf", switches: leaves, downlinksPerSwitch: down, uplinksPerSwitch: up, portsInUse: nicLinks + leafSpineLinks),
+        .init(name: "spine", switches: planes * spinesPerPlane, downlinksPerSwitch: ceilDiv(leafSpinePerPlane, spinesPerPlane),
+              uplinksPerSwitch: 0, portsInUse: leafSpineLinks),
       ]
       links.append(.init(name: "leaf-spine", count: leafSpineLinks))
     case .threeTierClos:
       let leavesPerPod = r / 2
-      let pods = ceilDiv(leaves, leavesPerPod)
+      let pods = ceilDiv(leavesPerPlane, leavesPerPod)
       guard pods <= r else {
-        throw .fabric("a three-tier Clos of radix \(r) connects at most \(r * leavesPerPod * down) GPUs "
-          + "(\(r) pods of \(leavesPerPod) leaves of \(down) downlinks), but gpus is \(g); use a larger switch_radix")
+        throw .fabric("a three-tier Clos of radix \(r) connects at most \(r * leavesPerPod * down / homing * planes) GPUs "
+          + "(\(r) pods of \(leavesPerPod) leaves of \(down) downlinks\(planeText)" + (homing > 1 ? ", dual-homed" : "")
+          + "), but gpus is \(g); use a larger switch_radix")
       }
-      let spines = pods * up
+      let spinesPerPlane = pods * up
+      let coresPerPlane = ceilDiv(leafSpinePerPlane, r)
       let spineCoreLinks = leafSpineLinks
-      let cores = ceilDiv(spineCoreLinks, r)
       tiers = [
-        .init(name: "leaf", switches: leaves, downlinksPerSwitch: down, uplinksPerSwitch: up, portsInUse: g + leafSpineLinks),
-        .init(name: "spine", switches: spines, downlinksPerSwitch: ceilDiv(leafSpineLinks, spines),
-              uplinksPerSwitch: ceilDiv(spineCoreLinks, spines), portsInUse: leafSpineLinks + spineCoreLinks),
-        .init(name: "core", switches: cores, downlinksPerSwitch: ceilDiv(spineCoreLinks, cores), uplinksPerSwitch: 0,
-              portsInUse: spineCoreLinks),
+        .init(name: "leaf", switches: leaves, downlinksPerSwitch: down, uplinksPerSwitch: up, portsInUse: nicLinks + leafSpineLinks),
+        .init(name: "spine", switches: planes * spinesPerPlane, downlinksPerSwitch: ceilDiv(leafSpinePerPlane, spinesPerPlane),
+              uplinksPerSwitch: ceilDiv(leafSpinePerPlane, spinesPerPlane), portsInUse: leafSpineLinks + spineCoreLinks),
+        .init(name: "core", switches: planes * coresPerPlane, downlinksPerSwitch: ceilDiv(leafSpinePerPlane, coresPerPlane),
+              uplinksPerSwitch: 0, portsInUse: spineCoreLinks),
       ]
       links.append(.init(name: "leaf-spine", count: leafSpineLinks))
       links.append(.init(name: "spine-core", count: spineCoreLinks))
@@ -157,6 +180,7 @@ public enum FabricBuilder {
       }
       return part
     }
+    let copper = spec.nicLink == .copper
     let psu = try part(roles.psu, "psu")
     let fan = try part(roles.fan, "fan")
     let transceiver = try part(roles.transceiver, "transceiver")
@@ -165,29 +189,34 @@ public enum FabricBuilder {
 
     var populations: [Fabric.Population] = []
     for tier in tiers {
+      // With copper NIC links a leaf's NIC-facing ports are electrical: no modules, engines or
+      // laser sources on them.
+      let electrical = copper && tier.name == "leaf" ? nicLinks : 0
+      let opticalPorts = tier.portsInUse - electrical
+      let opticalRadix = copper && tier.name == "leaf" ? up : r
       switch spec.optics {
       case .pluggable:
         let board = try part(roles.switchBoard, "switch_board")
         populations.append(.init(fru: board.fru, role: .switchBoard, location: tier.name, count: tier.switches,
                                  parts: [.init(part: board.id, count: 1)]))
-        populations.append(.init(fru: transceiver.fru, role: .transceiver, location: tier.name, count: tier.portsInUse,
+        populations.append(.init(fru: transceiver.fru, role: .transceiver, location: tier.name, count: opticalPorts,
                                  parts: [.init(part: transceiver.id, count: 1)]))
       case .cpo, .cpoInternalLaser:
         let engine = try part(roles.opticalEngine, "optical_engine")
         let cpoBoard = try part(roles.cpoSwitchBoard, "cpo_switch_board")
-        let engines = ceilDiv(r, spec.portsPerOpticalEngine)
+        let engines = ceilDiv(opticalRadix, spec.portsPerOpticalEngine)
         var boardParts: [Fabric.PartCount] = [.init(part: cpoBoard.id, count: 1), .init(part: engine.id, count: engines)]
         if spec.optics == .cpoInternalLaser {
           let laser = try part(roles.internalLaser, "internal_laser")
           let lasersPerPort = Double(spec.lasersPerELS) / Double(spec.portsPerELS)
-          boardParts.append(.init(part: laser.id, count: Int((Double(r) * lasersPerPort).rounded(.up))))
+          boardParts.append(.init(part: laser.id, count: Int((Double(opticalRadix) * lasersPerPort).rounded(.up))))
         }
         populations.append(.init(fru: cpoBoard.fru, role: .switchBoard, location: tier.name, count: tier.switches,
                                  parts: boardParts))
         if spec.optics == .cpo {
           let els = try part(roles.els, "els")
           populations.append(.init(fru: els.fru, role: .els, location: tier.name,
-                                   count: tier.switches * ceilDiv(r, spec.portsPerELS),
+                                   count: tier.switches * ceilDiv(opticalRadix, spec.portsPerELS),
                                    parts: [.init(part: els.id, count: 1)]))
         }
       }
@@ -196,11 +225,17 @@ public enum FabricBuilder {
       populations.append(.init(fru: fan.fru, role: .fan, location: tier.name, count: tier.switches * spec.fansPerSwitch,
                                parts: [.init(part: fan.id, count: 1)]))
     }
-    populations.append(.init(fru: transceiver.fru, role: .transceiver, location: "nic", count: g,
-                             parts: [.init(part: transceiver.id, count: 1)]))
+    if copper {
+      let cable = try part(roles.copperLink, "copper_link")
+      populations.append(.init(fru: cable.fru, role: .copperLink, location: "nic-leaf", count: nicLinks,
+                               parts: [.init(part: cable.id, count: 1)]))
+    } else {
+      populations.append(.init(fru: transceiver.fru, role: .transceiver, location: "nic", count: nicLinks,
+                               parts: [.init(part: transceiver.id, count: 1)]))
+    }
     populations.append(.init(fru: nic.fru, role: .nic, location: "nic", count: g,
                              parts: [.init(part: nic.id, count: 1)]))
-    for group in links {
+    for group in links where !(copper && group.name == "nic-leaf") {
       populations.append(.init(fru: fibre.fru, role: .fibre, location: group.name, count: group.count,
                                parts: [.init(part: fibre.id, count: 1)]))
     }

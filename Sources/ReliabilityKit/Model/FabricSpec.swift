@@ -18,6 +18,16 @@ public struct FabricSpec: Sendable, Hashable {
     case cpoInternalLaser = "cpo-internal-laser"
   }
 
+  /// What carries the links between GPU NICs and leaf switches.
+  public enum NICLink: String, Sendable, Hashable, CaseIterable {
+    /// A pluggable module at each end and a fibre (with CPO, the leaf end is a CPO port).
+    case optical
+    /// A copper cable (DAC or AEC), one FRU per link, no optics at either end: the leaf's
+    /// NIC-facing ports are electrical, so its optical engines and laser sources serve only
+    /// its uplinks.
+    case copper
+  }
+
   /// Which catalog part plays each role in the fabric.
   public struct Roles: Sendable, Hashable {
     public var transceiver = "pluggable-800g"
@@ -30,6 +40,7 @@ public struct FabricSpec: Sendable, Hashable {
     public var psu = "psu"
     public var fan = "fan"
     public var nic = "nic"
+    public var copperLink = "copper-dac-800g"
     public init() {}
   }
 
@@ -56,4 +67,49 @@ public struct FabricSpec: Sendable, Hashable {
   public var fansPerSwitch: Int
   public var fansRequired: Int
   public var roles: Roles
+  /// NIC–leaf links: optical or copper.
+  public var nicLink: NICLink = .optical
+  /// Each node's NICs go to different leaves (one rail per NIC position), so a leaf serves one
+  /// NIC of many nodes rather than all NICs of a few.
+  public var railOptimized = false
+  /// Parallel fabrics: NIC r of every node joins plane r mod `planes`; each plane is a Clos of
+  /// its own. Must divide `gpusPerNode`.
+  public var planes = 1
+  /// Links per NIC, each to a different leaf (2: dual-homed, as Alibaba HPN's dual-ToR).
+  public var nicHoming = 1
+  /// Extra uplinks per leaf beyond what the oversubscription needs (spare spine capacity): the
+  /// first `uplinkOverbuild` uplinks a leaf loses at once cost its jobs nothing.
+  public var uplinkOverbuild = 0
+
+  public init(topology: TopologyPreset, gpus: Int, gpusPerNode: Int, switchRadix: Int, portSpeedGbps: Int,
+              oversubscription: Double, optics: Optics, portsPerOpticalEngine: Int, portsPerELS: Int, spareLaserLanes: Int,
+              lasersPerModule: Int, lasersPerELS: Int, psusPerSwitch: Int, psusRequired: Int, fansPerSwitch: Int,
+              fansRequired: Int, roles: Roles, nicLink: NICLink = .optical, railOptimized: Bool = false, planes: Int = 1,
+              nicHoming: Int = 1, uplinkOverbuild: Int = 0) {
+    self.topology = topology
+    self.gpus = gpus
+    self.gpusPerNode = gpusPerNode
+    self.switchRadix = switchRadix
+    self.portSpeedGbps = portSpeedGbps
+    self.oversubscription = oversubscription
+    self.optics = optics
+    self.portsPerOpticalEngine = portsPerOpticalEngine
+    self.portsPerELS = portsPerELS
+    self.spareLaserLanes = spareLaserLanes
+    self.lasersPerModule = lasersPerModule
+    self.lasersPerELS = lasersPerELS
+    self.psusPerSwitch = psusPerSwitch
+    self.psusRequired = psusRequired
+    self.fansPerSwitch = fansPerSwitch
+    self.fansRequired = fansRequired
+    self.roles = roles
+    self.nicLink = nicLink
+    self.railOptimized = railOptimized
+    self.planes = planes
+    self.nicHoming = nicHoming
+    self.uplinkOverbuild = uplinkOverbuild
+  }
+
+  /// Nodes (servers) of the fabric: GPUs in groups of `gpusPerNode`.
+  public var nodes: Int { (gpus + gpusPerNode - 1) / gpusPerNode }
 }

@@ -13,6 +13,8 @@ public struct Scenario: Sendable, Hashable {
   public var catalog: PartCatalog
   public var repair: RepairSpec
   public var jobs: [JobSpec]
+  /// Spare nodes and how failed nodes come back (fabrics).
+  public var nodePool: NodePoolSpec = NodePoolSpec()
   public var costs: CostSpec
   /// Whether units of a plain system keep ageing (and failing) while the system is down.
   public var ageingWhileDown: AgeingWhileDown
@@ -155,6 +157,56 @@ public struct JobSpec: Sendable, Hashable {
   public var uplinkInterruptProbability: Double
   /// Link flaps no longer than this do not interrupt the job (transport retries ride them out).
   public var flapTolerance: Hours = 0
+  /// Where the job's nodes are on the fabric.
+  public var placement: Placement = .contiguous
+  /// Elastic restart: continue on this many nodes or more (at proportional throughput) while
+  /// waiting for spares; nil: wait for the full set.
+  public var minNodes: Int? = nil
+  /// What losing one plane's path on one of its nodes does to the job (fabrics with planes).
+  public var planeLoss: PlaneLoss = .interrupt
+  /// Throughput while degraded by a lost plane path (`plane_loss: degrade`).
+  public var planeLossThroughput: Double = 0.75
+
+  public enum Placement: String, Sendable, Hashable, CaseIterable {
+    /// The next free nodes in order (jobs share leaves as little as possible).
+    case contiguous
+    /// One node per leaf block in turn (the job touches as many leaves as it can).
+    case spread
+  }
+
+  public enum PlaneLoss: String, Sendable, Hashable, CaseIterable {
+    case interrupt, degrade
+  }
+
+  /// Nodes of the job: GPUs in groups of `gpusPerNode`.
+  public func nodes(gpusPerNode: Int) -> Int { (gpus + gpusPerNode - 1) / gpusPerNode }
+}
+
+/// The fabric's nodes outside the jobs: warm spares, and how failed nodes come back.
+public struct NodePoolSpec: Sendable, Hashable {
+  /// Nodes reserved as spares: a count, a share of the fabric's nodes, or nil for every node no
+  /// job uses.
+  public var spareNodes: SpareNodes? = nil
+  /// Time to bring a spare into a job (warm: minutes; cold: longer), added to the restart.
+  public var spareSwapTime: Hours = 5.0 / 60
+  /// How long a node taken out by a host or GPU failure stays out.
+  public var hostRepair: Distribution = .deterministic(try! Deterministic(value: 24))
+
+  public enum SpareNodes: Sendable, Hashable {
+    case count(Int)
+    case fraction(Double)
+  }
+
+  public init() {}
+
+  /// The number of spare nodes out of `nodes`, given `inJobs` nodes in jobs.
+  public func spares(nodes: Int, inJobs: Int) -> Int {
+    switch spareNodes {
+    case nil: max(0, nodes - inJobs)
+    case let .count(n)?: n
+    case let .fraction(f)?: Int((f * Double(nodes)).rounded(.up))
+    }
+  }
 }
 
 /// Prices that turn counts into money.

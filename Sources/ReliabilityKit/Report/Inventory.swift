@@ -24,6 +24,16 @@ public struct Inventory: Encodable, Sendable {
     public let lasers: Int
     public let opticsPowerKw: Double
     public let opticsPowerWithPueKw: Double
+    /// NIC–leaf links (`optical` or `copper`), rails, planes, links per NIC, extra uplinks per leaf.
+    public let nicLink: String
+    public let railOptimized: Bool
+    public let planes: Int
+    public let nicHoming: Int
+    public let uplinkOverbuild: Int
+    /// Nodes of the fabric: in jobs, reserved as spares, and idle.
+    public let nodes: Int
+    public let nodesInJobs: Int
+    public let spareNodes: Int
   }
 
   public struct SystemSummary: Encodable, Sendable {
@@ -52,6 +62,7 @@ public struct Inventory: Encodable, Sendable {
     switch scenario.plant {
     case let .fabric(spec):
       let fabric = try FabricBuilder.build(spec, catalog: scenario.catalog)
+      let inJobs = scenario.jobs.reduce(0) { $0 + $1.nodes(gpusPerNode: spec.gpusPerNode) }
       let watts = fabric.opticsPowerWatts(catalog: scenario.catalog)
       self.fabric = FabricSummary(
         topology: spec.topology.rawValue, optics: spec.optics.rawValue, gpus: spec.gpus, switchRadix: spec.switchRadix,
@@ -60,7 +71,10 @@ public struct Inventory: Encodable, Sendable {
         links: fabric.linkCount, linksByTier: fabric.links.map { Count(name: $0.name, count: $0.count) },
         switchPortsInUse: fabric.switchPortsInUse, transceivers: fabric.transceivers,
         opticalEngines: fabric.opticalEngines, elsModules: fabric.elsModules, lasers: fabric.lasers,
-        opticsPowerKw: watts / 1000, opticsPowerWithPueKw: watts * scenario.costs.pue / 1000)
+        opticsPowerKw: watts / 1000, opticsPowerWithPueKw: watts * scenario.costs.pue / 1000,
+        nicLink: spec.nicLink.rawValue, railOptimized: spec.railOptimized, planes: spec.planes, nicHoming: spec.nicHoming,
+        uplinkOverbuild: spec.uplinkOverbuild, nodes: spec.nodes, nodesInJobs: inJobs,
+        spareNodes: min(scenario.nodePool.spares(nodes: spec.nodes, inJobs: inJobs), max(0, spec.nodes - inJobs)))
       system = nil
       frus = fabric.fruCounts.map { Count(name: $0.part, count: $0.count) }
       parts = fabric.partCounts.map { Count(name: $0.part, count: $0.count) }

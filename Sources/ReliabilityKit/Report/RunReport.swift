@@ -92,7 +92,7 @@ public struct RunReport: Encodable, Sendable {
     self.metrics = metrics
     self.histograms = histograms
     let jobs = Dictionary(uniqueKeysWithValues: zip(scenario.jobs, s.jobs).map { spec, accumulators in
-      (spec.name, Dictionary(uniqueKeysWithValues: zip(TrialMetrics.jobDefinitions, accumulators).map {
+      (spec.name, Dictionary(uniqueKeysWithValues: zip(definitions.jobDefinitions, accumulators).map {
         ($0.name, Estimate($1, unit: $0.unit))
       }))
     })
@@ -104,8 +104,8 @@ public struct RunReport: Encodable, Sendable {
       sparesUsedByFru: Dictionary(uniqueKeysWithValues: zip(simulation.spareFRUs, s.sparesByFRU).map { ($0, Estimate($1, unit: "count")) }),
       jobs: jobs)
     var advice: [String: CheckpointAdvice] = [:]
-    let interruptionsIndex = TrialMetrics.jobDefinitions.firstIndex { $0.name == "job_interruptions" }!
-    let ettrIndex = TrialMetrics.jobDefinitions.firstIndex { $0.name == "job_ettr" }!
+    let interruptionsIndex = definitions.jobDefinitions.firstIndex { $0.name == "job_interruptions" }!
+    let ettrIndex = definitions.jobDefinitions.firstIndex { $0.name == "job_ettr" }!
     for (spec, accumulators) in zip(scenario.jobs, s.jobs) {
       let interruptions = accumulators[interruptionsIndex].mean
       let m = interruptions > 0 ? scenario.horizon / interruptions : .infinity
@@ -175,6 +175,19 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let spareLaserLanes: Int
     public let lasersPerModule: Int
     public let lasersPerEls: Int
+    public let nicLink: String
+    public let railOptimized: Bool
+    public let planes: Int
+    public let nicHoming: Int
+    public let uplinkOverbuild: Int
+    public let nodes: Int
+  }
+
+  public struct NodePoolDescription: Encodable, Sendable {
+    /// Reserved spare nodes, or null for every node no job uses.
+    public let spareNodes: Nullable<Int>
+    public let spareSwapTimeHours: Double
+    public let hostRepair: DistributionDescription
   }
 
   public struct SystemDescription: Encodable, Sendable {
@@ -223,6 +236,10 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let backgroundRatePerNodeHour: Double
     public let uplinkInterruptProbability: Double
     public let flapToleranceHours: Double
+    public let placement: String
+    public let minNodes: Nullable<Int>
+    public let planeLoss: String
+    public let planeLossThroughput: Double
   }
 
   public struct CostDescription: Encodable, Sendable {
@@ -242,6 +259,7 @@ public struct ScenarioDescription: Encodable, Sendable {
   public let parts: [PartDescription]
   public let repair: RepairDescription
   public let jobs: [JobDescription]
+  public let nodePool: NodePoolDescription
   public let costs: CostDescription
 
   public init(_ s: Scenario) {
@@ -255,7 +273,8 @@ public struct ScenarioDescription: Encodable, Sendable {
         topology: f.topology.rawValue, gpus: f.gpus, gpusPerNode: f.gpusPerNode, switchRadix: f.switchRadix,
         portSpeedGbps: f.portSpeedGbps, oversubscription: f.oversubscription, optics: f.optics.rawValue,
         portsPerOpticalEngine: f.portsPerOpticalEngine, portsPerEls: f.portsPerELS, spareLaserLanes: f.spareLaserLanes,
-        lasersPerModule: f.lasersPerModule, lasersPerEls: f.lasersPerELS))
+        lasersPerModule: f.lasersPerModule, lasersPerEls: f.lasersPerELS, nicLink: f.nicLink.rawValue,
+        railOptimized: f.railOptimized, planes: f.planes, nicHoming: f.nicHoming, uplinkOverbuild: f.uplinkOverbuild, nodes: f.nodes))
       system = Nullable(nil)
     case let .system(sys):
       fabric = Nullable(nil)
@@ -288,8 +307,16 @@ public struct ScenarioDescription: Encodable, Sendable {
       JobDescription(name: $0.name, gpus: $0.gpus, checkpointIntervalHours: $0.checkpointInterval,
                      checkpointWriteHours: $0.checkpointWrite, restartOverheadHours: $0.restartOverhead,
                      usdPerGpuHour: $0.usdPerGPUHour, backgroundRatePerNodeHour: $0.backgroundRatePerNodeHour,
-                     uplinkInterruptProbability: $0.uplinkInterruptProbability, flapToleranceHours: $0.flapTolerance)
+                     uplinkInterruptProbability: $0.uplinkInterruptProbability, flapToleranceHours: $0.flapTolerance,
+                     placement: $0.placement.rawValue, minNodes: Nullable($0.minNodes), planeLoss: $0.planeLoss.rawValue,
+                     planeLossThroughput: $0.planeLossThroughput)
     }
+    var spareNodes: Int?
+    if case let .fabric(f) = s.plant, s.nodePool.spareNodes != nil {
+      spareNodes = s.nodePool.spares(nodes: f.nodes, inJobs: s.jobs.reduce(0) { $0 + $1.nodes(gpusPerNode: f.gpusPerNode) })
+    }
+    nodePool = NodePoolDescription(spareNodes: Nullable(spareNodes), spareSwapTimeHours: s.nodePool.spareSwapTime,
+                                   hostRepair: DistributionDescription(s.nodePool.hostRepair))
     costs = CostDescription(technicianUsdPerHour: s.costs.technicianUSDPerHour, dispatchFeeUsd: s.costs.dispatchFeeUSD,
                             electricityUsdPerKwh: s.costs.electricityUSDPerKWh, pue: s.costs.pue,
                             reworkCostFraction: s.costs.reworkCostFraction)

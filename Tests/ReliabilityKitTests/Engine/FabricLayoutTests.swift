@@ -69,3 +69,41 @@ struct FabricLayoutTests {
     #expect(counts.allSatisfy { abs($0 - 1000) < 150 })
   }
 }
+
+@Suite("Fabric layout: nodes, rails and homing")
+struct NodeWiringTests {
+  static func layout(_ fabric: String) throws -> FabricLayout {
+    try #require(try PlantLayout(scenario: scenario("fabric: {\(fabric)}\n")).fabric)
+  }
+
+  @Test("without rails a leaf serves all NICs of 4 nodes; with rails one NIC of 32 nodes")
+  func rails() throws {
+    // 512 GPUs, 64 nodes, 32 NIC ports per leaf.
+    let plain = try Self.layout("topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable")
+    #expect(Set(plain.leaves(ofNode: 0)) == [0] && Set(plain.leaves(ofNode: 5)) == [1])
+    let rails = try Self.layout("topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, rail_optimized: true")
+    // Rail r of nodes 0..<32 on leaf 2r, of nodes 32..<64 on leaf 2r + 1.
+    #expect(rails.leaves(ofNode: 0) == [0, 2, 4, 6, 8, 10, 12, 14])
+    #expect(rails.leaves(ofNode: 40) == [1, 3, 5, 7, 9, 11, 13, 15])
+    let leafZero = rails.links(ofSwitch: 0).filter { $0 < rails.nicLinks }
+    #expect(leafZero.count == 32 && Set(leafZero.map { $0 / 8 }).count == 32 && leafZero.allSatisfy { $0 % 8 == 0 })
+  }
+
+  @Test("a dual-homed NIC reaches the two leaves of a pair, and its failure takes both links")
+  func dualHoming() throws {
+    let dual = try Self.layout("topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, nic_homing: 2")
+    #expect(dual.leaf(ofNICLink: 5) == 0 && dual.leaf(ofNICLink: 512 + 5) == 1)
+    let layout = try PlantLayout(scenario: scenario("fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, nic_homing: 2}\n"))
+    let nic = try #require(layout.populations.first { $0.name == "nic@nic" })
+    #expect(layout.impact(of: nic.failureRules[0], unit: 5, using: RandomSource(seed: 1)) == .linkSet(first: 5, stride: 512, count: 2))
+  }
+
+  @Test("planes: NIC r of a node joins plane r mod P, and each plane's spines reach only its leaves")
+  func planes() throws {
+    let f = try Self.layout("topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, planes: 2")
+    // Plane 0 holds 256 NICs on leaves 0..<8, plane 1 on leaves 8..<16.
+    #expect(f.leaf(ofNICLink: 0) == 0 && f.leaf(ofNICLink: 1) == 8 && f.leaf(ofNICLink: 2) == 0)
+    for spine in 16..<20 { #expect(f.links(ofSwitch: spine).allSatisfy { (($0 - f.leafSpineOffset) / f.up) < 8 }) }
+    for spine in 20..<24 { #expect(f.links(ofSwitch: spine).allSatisfy { (($0 - f.leafSpineOffset) / f.up) >= 8 }) }
+  }
+}

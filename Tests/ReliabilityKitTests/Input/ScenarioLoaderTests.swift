@@ -224,3 +224,57 @@ struct ScenarioLoaderTests {
     #expect(scenario.catalog["widget"]?.modes.first?.distribution == .weibull(try Weibull(shape: 2, scale: 87_600)))
   }
 }
+
+@Suite("Scenario loader: nodes, jobs and fabric variants")
+struct NodePoolInputTests {
+  let directory = TemporaryDirectory()
+
+  init() {
+    directory.write("FailureData/parts.yaml", testCatalog)
+  }
+
+  func errors(_ text: String) -> [String] {
+    do {
+      _ = try ScenarioLoader.load(path: directory.write("s.yaml", text))
+      return []
+    } catch {
+      return error.errors.map { $0.description.replacingOccurrences(of: directory.url.path + "/", with: "") }
+    }
+  }
+
+  static let fabric = "fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable}\n"
+
+  @Test("spare nodes, placement and elastic jobs load; a share of spares rounds up")
+  func loads() throws {
+    let s = try ScenarioLoader.load(path: directory.write("s.yaml", Self.fabric + """
+      node_pool: {spare_nodes: 5%, spare_swap_time: 10m, host_repair: {kind: lognormal, median: 4h, sigma: 1}}
+      jobs: [{name: a, gpus: 256, placement: spread, min_nodes: 30}, {name: b, gpus: 128}]
+      """))
+    #expect(s.nodePool.spares(nodes: 64, inJobs: 48) == 4)
+    #expect(s.nodePool.spareSwapTime == 1.0 / 6)
+    #expect(s.jobs[0].placement == .spread && s.jobs[0].minNodes == 30 && s.jobs[1].minNodes == nil)
+  }
+
+  @Test("each impossible placement is an error at its line naming the limit", arguments: [
+    ("node_pool: {spare_nodes: 65}\n", "node_pool.spare_nodes: cannot exceed the fabric's 64 nodes (got 65)"),
+    ("node_pool: {spare_nodes: 20}\njobs: [{name: a, gpus: 400}]\n", "node_pool.spare_nodes: 20 spare nodes and the jobs' 50 nodes exceed the fabric's 64 nodes"),
+    ("jobs: [{name: a, gpus: 400}, {name: b, gpus: 200}]\n", "jobs: the jobs need 75 nodes together but the fabric has 64"),
+    ("jobs: [{name: a, gpus: 64, min_nodes: 9}]\n", "jobs[0].min_nodes: cannot exceed the job's 8 nodes (64 GPUs of 8 per node) (got 9)"),
+    ("node_pool: {spare_nodes: -1}\n", "node_pool.spare_nodes: must be a number of nodes (0 or more) or a share of the fabric's nodes such as 1% (got '-1')"),
+  ])
+  func placementErrors(yaml: String, message: String) {
+    let lines = errors(Self.fabric + yaml)
+    #expect(lines.count == 1 && lines.first?.contains(message) == true, "\(lines)")
+    #expect(lines.first?.hasPrefix("s.yaml:") == true && lines.first?.split(separator: ":").count ?? 0 > 3, "no line number: \(lines)")
+  }
+
+  @Test("fabric variants are checked where they are written")
+  func variantErrors() {
+    let planes = errors("fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, planes: 3}\n")
+    #expect(planes == ["s.yaml:1:88: fabric.planes: must divide gpus_per_node (8): each node spreads its NICs evenly over the planes (got 3)"])
+    let homing = errors("fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, nic_homing: 3}\n")
+    #expect(homing.first?.contains("fabric.nic_homing: must be 1 (one leaf per NIC) or 2 (dual-homed) (got 3)") == true, "\(homing)")
+    let link = errors("fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, nic_link: coper}\n")
+    #expect(link.first?.contains("copper") == true, "\(link)")
+  }
+}

@@ -102,6 +102,52 @@ struct FabricBuilderTests {
     }
   }
 
+  @Test("copper NIC links: cables instead of NIC-side modules, leaf optics only on the uplinks")
+  func copperNICLinks() throws {
+    // Leaf-spine 512 GPUs radix 64 (16 leaves of 32 + 32, 8 spines): 512 cables; leaf modules on
+    // the 512 uplinks only; spine modules 512; fibres only leaf-spine (512).
+    var s = spec(.leafSpine, gpus: 512, radix: 64, optics: .pluggable)
+    s.nicLink = .copper
+    let f = try FabricBuilder.build(s, catalog: catalog)
+    #expect(f.count(ofPart: "copper-dac-800g") == 512)
+    #expect(f.transceivers == 512 + 512)
+    #expect(f.count(ofPart: "fibre-patch-cord") == 512)
+    // CPO: a leaf's engines and ELS serve its 32 uplinks (4 of 8 ports each); spines 8 each.
+    s.optics = .cpo
+    let cpo = try FabricBuilder.build(s, catalog: catalog)
+    #expect(cpo.opticalEngines == 16 * 4 + 8 * 8 && cpo.elsModules == 16 * 4 + 8 * 8)
+    #expect(cpo.transceivers == 0)
+  }
+
+  @Test("rails, planes, dual homing and uplink overbuild change the inventory as counted by hand")
+  func variants() throws {
+    // Rail-optimised: 64 nodes, each rail's 64 NICs on 2 leaves of 32: 16 leaves, as without rails.
+    var rails = spec(.leafSpine, gpus: 512, radix: 64, optics: .pluggable)
+    rails.railOptimized = true
+    #expect(try FabricBuilder.build(rails, catalog: catalog).tiers.map(\.switches) == [16, 8])
+    // Two planes of 256 NICs: 8 leaves and ⌈8·32/64⌉ = 4 spines each.
+    var planes = spec(.leafSpine, gpus: 512, radix: 64, optics: .pluggable)
+    planes.planes = 2
+    let p = try FabricBuilder.build(planes, catalog: catalog)
+    #expect(p.tiers.map(\.switches) == [16, 8] && p.links.map(\.count) == [512, 512])
+    // Dual-homed: 1024 NIC links on 2·16 = 32 leaves, 32·32 = 1024 uplinks, 16 spines;
+    // modules 1024 (leaf NIC ports) + 1024 (leaf uplinks) + 1024 (spines) + 1024 (NIC side).
+    var dual = spec(.leafSpine, gpus: 512, radix: 64, optics: .pluggable)
+    dual.nicHoming = 2
+    let d = try FabricBuilder.build(dual, catalog: catalog)
+    #expect(d.tiers.map(\.switches) == [32, 16] && d.links.map(\.count) == [1024, 1024])
+    #expect(d.transceivers == 4096 && d.count(ofPart: "nic") == 512)
+    // Overbuild of 4 uplinks: d = ⌊60/2⌋ = 30, u = 34; ⌈512/30⌉ = 18 leaves, ⌈18·34/64⌉ = 10 spines.
+    var over = spec(.leafSpine, gpus: 512, radix: 64, optics: .pluggable)
+    over.uplinkOverbuild = 4
+    let o = try FabricBuilder.build(over, catalog: catalog)
+    #expect(o.tiers.map(\.switches) == [18, 10] && o.tiers[0].downlinksPerSwitch == 30 && o.tiers[0].uplinksPerSwitch == 34)
+    // Planes must divide the NICs of a node.
+    var bad = spec(.leafSpine, gpus: 512, radix: 64, optics: .pluggable)
+    bad.planes = 3
+    #expect { try FabricBuilder.build(bad, catalog: catalog) } throws: { "\($0)".contains("planes 3 must divide gpus_per_node 8") }
+  }
+
   @Test("a role naming a missing part is an error with a suggestion")
   func missingRole() {
     var s = spec(.leafSpine, gpus: 64, radix: 64, optics: .pluggable)

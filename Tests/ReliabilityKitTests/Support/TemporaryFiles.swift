@@ -60,4 +60,6 @@ let testCatalog = """
     psu: {fru: psu, power_w: 0, unit_cost_usd: 500, source: estimate, modes: {fail: {distribution: {kind: exponential, afr: 2%}}}}
     fan: {fru: fan, power_w: 0, unit_cost_usd: 100, source: estimate, modes: {fail: {distribution: {kind: exponential, afr: 2%}}}}
     nic: {fru: nic, power_w: 0, unit_cost_usd: 1500, source: estimate, modes: {fail: {distribution: {kind: exponential, afr: 0.5%}}}}
+    copper-dac-800g: {fru: copper-dac-800g, power_w: 0, unit_cost_usd: 150, source: estimate,
+                      modes: {damage: {distribution: {kind: exponential, afr: 0.1%}}}}
   """
