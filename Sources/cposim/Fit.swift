@@ -62,7 +62,7 @@ struct Fit: ParsableCommand {
     if let part, ModeCatalog.kebab(part) != part {
       throw ValidationError("--part must be a catalog id: lower-case words joined by '-', such as optics-800g (got '\(ModeCatalog.printable(part))')")
     }
-    _ = try ages()
+    if try ages().count > 20 { throw ValidationError("--afr-at: at most 20 ages (each adds two likelihood-ratio searches per candidate)") }
   }
 
   func ages() throws -> [Hours] {
@@ -103,6 +103,7 @@ struct Fit: ParsableCommand {
     let report = FitReport(file: self.log, mode: mode, analysis: analysis, modes: modeAnalyses, partYAML: partYAML)
     if json {
       print(try JSONOutput.string(report), terminator: "")
+      if analysis.best == nil { throw ExitCode(1) }
       return
     }
     var lines = [FitText.heading(name, mode: mode, data: analysis.data), ""]
@@ -227,7 +228,7 @@ enum FitText {
   static func duration(_ hours: Hours) -> String {
     for (suffix, factor) in [("y", 8760.0), ("w", 168.0), ("d", 24.0)] where hours >= factor {
       let value = hours / factor
-      if value == value.rounded() { return "\(Int(value))\(suffix)" }
+      if value == value.rounded(), value < 1e9 { return String(format: "%.0f%@", value, suffix) }
     }
     return "\(number(hours))h"
   }

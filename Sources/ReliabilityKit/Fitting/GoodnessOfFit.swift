@@ -56,10 +56,10 @@ public enum GoodnessOfFit {
     var c = 0.0, from = z(start)
     for step in steps {
       total += piece(c, from, z(step.lowerHours))
-      c = step.cdf
+      c = step.cdf >= 1 - 1e-9 ? 1 : step.cdf
       from = z(step.upperHours)
     }
-    let end = c >= 1 - 1e-12 ? 1.0 : z(lastAge)
+    let end = c == 1 ? 1.0 : z(lastAge)
     total += piece(c, from, end)
     let n = Double(data.count)
     let statistic = n * total

@@ -231,7 +231,7 @@ struct ScaledModel: Sendable {
   var negativeGradient: (([Double]) -> [Double])? {
     guard family != .gamma else { return nil }
     let ll = logLikelihood
-    return { x in ll.gradient(x)!.map { -$0 } }
+    return { x in (ll.gradient(x) ?? Optimiser.numericalGradient(ll.value, at: x)).map { -$0 } }
   }
 
   /// x on the hours scale from x on the fitting scale (the scale parameter shifts by ln c).
