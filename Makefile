@@ -14,7 +14,7 @@ all: build
 help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
 	@echo "make test    install what is missing and run the test suite"
-	@echo "make crosscheck  compare cposim fit with Python's reliability package (installs it in a venv)"
+	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side and print the tables (BENCH='sampler scaling peer threads')"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
@@ -50,7 +50,8 @@ build-debug: deps
 test: deps
 	$(SWIFT) test
 
-# cposim fit against Python's reliability package on the field logs (1e-3 relative).
+# cposim fit against Python's reliability, lifelines and surpyval on the field logs (1e-3 relative,
+# delayed entry and inspections included), then the coverage of its intervals on generated logs.
 CROSSCHECK_VENV := .venv-crosscheck
 crosscheck: build
 	@[ -x $(CROSSCHECK_VENV)/bin/python ] || python3 -m venv $(CROSSCHECK_VENV)
