@@ -24,7 +24,7 @@ struct Quantity {
   func natural(_ psi: Double) -> Double {
     switch target {
     case .parameter(_, log: false): psi
-    case .afr: exp(psi) * 8760 * 100
+    case .afr: exp(psi) * Exponential.hoursPerYear * 100
     default: exp(psi)
     }
   }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ReliabilityKit
+import ReliabilityKit
 
 @Suite("Field logs")
 struct FieldLogTests {
