@@ -14,7 +14,7 @@ all: build
 help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
 	@echo "make test    install what is missing and run the test suite"
-	@echo "make crosscheck  compare cposim fit with Python's reliability package (installs it in a venv)"
+	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side and print the tables (BENCH='sampler scaling peer threads')"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
@@ -50,7 +50,8 @@ build-debug: deps
 test: deps
 	$(SWIFT) test
 
-# cposim fit against Python's reliability package on the field logs (1e-3 relative).
+# cposim fit against Python's reliability, lifelines and surpyval on the field logs (1e-3 relative,
+# delayed entry and inspections included), then the coverage of its intervals on generated logs.
 CROSSCHECK_VENV := .venv-crosscheck
 crosscheck: build
 	@[ -x $(CROSSCHECK_VENV)/bin/python ] || python3 -m venv $(CROSSCHECK_VENV)
@@ -72,7 +73,7 @@ notebooks: build
 	  --set parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=80000h,162500h,325000h,650000h,1300000h > /dev/null
 	$(CPOSIM) breakeven Notebooks-export/scenarios/small-pluggable.yaml Notebooks-export/scenarios/small-cpo.yaml --quiet \
 	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 50000h..2000000h -o $(NB_DATA)/breakeven.json > /dev/null
-	$(CPOSIM) fit FailureData/field/synthetic-weibull-censored.csv --json > $(NB_DATA)/fit.json
+	$(CPOSIM) fit FailureData/field/synthetic-inspections.csv --json > $(NB_DATA)/fit.json
 	cd Notebooks-export && for notebook in *.ipynb; do \
 	  ../$(NB_VENV)/bin/python -m nbconvert --to html --execute "$$notebook" --log-level WARN || exit 1; \
 	done

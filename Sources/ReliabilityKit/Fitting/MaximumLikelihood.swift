@@ -1,56 +1,116 @@
 import Foundation
 
-/// Maximum-likelihood fits of failure data with right censoring.
+/// Maximum-likelihood fits of life data with right, left and interval censoring and delayed
+/// entry (left truncation).
 ///
-/// The log-likelihood is Σ_failures ln f(tᵢ) + Σ_censored ln R(cⱼ), with the full densities (so
-/// ln L, AIC and BIC are comparable with other tools, such as Python's `reliability`). Positive
-/// parameters are optimised on the log scale: Weibull (ln η, ln β), lognormal (μ, ln σ), gamma
-/// (ln k, ln θ); the exponential has the closed form λ = r / T (failures over total time).
-/// Optimisation is GSL's Nelder–Mead simplex, polished by BFGS with analytic gradients for
-/// the Weibull and the lognormal.
+/// The log-likelihood (see `LifeData` and `LogLikelihood`) uses the full densities, so ln L, AIC
+/// and BIC are comparable with other tools (Python's `reliability`, `lifelines`, `surpyval`).
+/// Ages are divided by their geometric mean before fitting, so a log in seconds or in centuries
+/// fits the same way, and the scale is put back afterwards (ln L gains −r·ln c for r exact
+/// failures). Positive parameters are optimised on the log scale. Optimisation: GSL's
+/// Nelder–Mead simplex, BFGS with analytic gradients for the Weibull and the lognormal, then
+/// Newton steps with a numerical Hessian. The exponential with only exact failures and right
+/// censoring has its closed form λ = r / Σ(tᵢ − aᵢ) (failures over time on test after entry).
 ///
-/// 95 % confidence intervals come from the observed Fisher information (the Hessian of −ln L at
-/// the optimum, by central differences on the optimisation scale), as Wald intervals on that
-/// scale: a positive parameter p gets p·exp(±1.96·SE(ln p)), μ gets μ ± 1.96·SE(μ).
+/// A fit counts as converged when the Hessian of −ln L is positive definite and one more Newton
+/// step would raise ln L by less than 1e-6 (half the Newton decrement gᵀH⁻¹g). Otherwise it is
+/// reported as not converged, with the reason, and never ranked or offered for the catalog.
+///
+/// Fisher (Wald) 95 % intervals come from the observed information (the inverse Hessian on the
+/// optimisation scale): a positive quantity q gets q·exp(±1.96·SE(ln q)), μ gets μ ± 1.96·SE(μ);
+/// derived quantities (B-lives, AFR) use the delta method on their logarithm. Likelihood-ratio
+/// intervals are in `ProfileLikelihood`.
 public enum MaximumLikelihood {
   public enum Family: String, Sendable, CaseIterable {
     case weibull, lognormal, exponential, gamma
   }
 
-  public struct Parameter: Sendable, Equatable {
+  /// Lower and upper bounds of a 95 % interval. A likelihood-ratio bound the data do not reach
+  /// is 0 or infinite (−∞ for μ).
+  public struct Interval: Sendable, Equatable {
+    public let lower: Double
+    public let upper: Double
+    public init(_ lower: Double, _ upper: Double) {
+      self.lower = lower
+      self.upper = upper
+    }
+    public func contains(_ value: Double) -> Bool { lower <= value && value <= upper }
+  }
+
+  /// An estimated quantity: a parameter, a B-life or an AFR, with its intervals.
+  public struct Estimate: Sendable {
     public let name: String
     public let estimate: Double
-    public let ci95: ClosedRange<Double>?
+    /// Fisher (Wald) 95 % interval, nil when the information matrix is singular.
+    public let fisher: Interval?
+    /// Likelihood-ratio (profile) 95 % interval, nil until computed (`ProfileLikelihood`).
+    public var lr: Interval?
+    /// The age (hours) an AFR is given at; nil for other quantities.
+    public let ageHours: Double?
+    let target: Target
+
+    /// The Fisher interval, kept under its old name.
+    public var ci95: ClosedRange<Double>? { fisher.map { $0.lower...$0.upper } }
+  }
+
+  /// What an estimate is, as a function of the parameters x (optimisation scale, hours).
+  enum Target: Sendable, Equatable {
+    /// exp(x[i]) (positive parameters), or x[i] itself for the lognormal μ.
+    case parameter(Int, log: Bool)
+    /// 1/exp(x₀), the exponential's rate.
+    case rate
+    /// The age by which a fraction p has failed, hours.
+    case quantile(Double)
+    /// The hazard at an age, as an AFR in percent per year (8760 h · 100 · h(t)).
+    case afr(Hours)
   }
 
   public struct Fit: Sendable {
     public let family: Family
-    public let parameters: [Parameter]
+    public var parameters: [Estimate]
+    /// B1 and B10 lives and the AFR at the requested ages (only for converged fits).
+    public var derived: [Estimate]
     public let logLikelihood: Double
     public let aic: Double
     /// AIC with the small-sample correction 2k(k+1)/(n−k−1).
     public let aicc: Double
     public let bic: Double
     public let converged: Bool
-    public let distribution: Distribution
+    /// Why the fit is not a result, when it did not converge.
+    public let problem: String?
+    /// The fitted distribution; nil when the fit did not converge.
+    public let distribution: Distribution?
+    /// The parameters on the optimisation scale (hours).
+    let x: [Double]
+    let covariance: [[Double]]?
+    let model: ScaledModel
 
-    /// A block to paste into a part catalog's failure mode.
-    public func catalogYAML(source: String) -> String {
-      let spec: String
-      switch distribution {
-      case let .weibull(d): spec = "{kind: weibull, shape: \(sig(d.shape)), scale: \(sig(d.scale))h}"
-      case let .logNormal(d): spec = "{kind: lognormal, median: \(sig(d.median))h, sigma: \(sig(d.sigma))}"
-      case let .exponential(d): spec = "{kind: exponential, mtbf: \(sig(d.mtbf))h}"
-      case let .gamma(d): spec = "{kind: gamma, shape: \(sig(d.shape)), scale: \(sig(d.scale))h}"
-      default: spec = "{}"
-      }
+    /// A block to paste into a part catalog's failure mode (nil when the fit did not converge).
+    public func catalogYAML(source: String) -> String? {
+      guard converged, let spec = catalogDistribution else { return nil }
       return "# fitted by cposim fit \(source), \(family.rawValue) MLE\ndistribution: \(spec)\n"
     }
+
+    /// The distribution in the catalog's flow syntax.
+    public var catalogDistribution: String? {
+      guard converged, let distribution else { return nil }
+      switch distribution {
+      case let .weibull(d): return "{kind: weibull, shape: \(sig(d.shape)), scale: \(sig(d.scale))h}"
+      case let .logNormal(d): return "{kind: lognormal, median: \(sig(d.median))h, sigma: \(sig(d.sigma))}"
+      case let .exponential(d): return "{kind: exponential, mtbf: \(sig(d.mtbf))h}"
+      case let .gamma(d): return "{kind: gamma, shape: \(sig(d.shape)), scale: \(sig(d.scale))h}"
+      default: return nil
+      }
+    }
+
+    /// The number of free parameters.
+    public var parameterCount: Int { x.count }
   }
 
   public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
     case noFailures(censored: Int)
     case tooFewFailures(family: Family, failures: Int)
+    case noTimeOnTest
 
     public var description: String {
       switch self {
@@ -58,6 +118,8 @@ public enum MaximumLikelihood {
         "no failures to fit: all \(censored) units are censored (still running); a time to failure needs at least one failure"
       case let .tooFewFailures(family, failures):
         "\(family.rawValue) needs at least 2 failures to fit two parameters (got \(failures))"
+      case .noTimeOnTest:
+        "every unit failed at the age it entered observation: there is no time on test to estimate a rate from"
       }
     }
   }
@@ -66,205 +128,160 @@ public enum MaximumLikelihood {
 
   static let z = 1.959963984540054
 
-  /// Fits `family` to failure times and right-censoring times (hours).
+  /// Fits `family` to failure ages and right-censoring ages (hours), units observed from new.
   public static func fit(_ family: Family, failures: [Hours], censored: [Hours]) throws(FitError) -> Fit {
-    guard !failures.isEmpty else { throw .noFailures(censored: censored.count) }
-    let n = Double(failures.count + censored.count)
-    if family == .exponential {
-      let total = failures.reduce(0, +) + censored.reduce(0, +)
-      let r = Double(failures.count)
-      let rate = r / total
-      let ll = r * log(rate) - rate * total
-      let se = 1 / r.squareRoot()  // SE of ln λ
-      let distribution = Distribution.exponential(try! Exponential(rate: rate))
-      return Fit(family: family,
-                 parameters: [.init(name: "rate_per_hour", estimate: rate, ci95: rate * exp(-z * se)...rate * exp(z * se)),
-                              .init(name: "mtbf_hours", estimate: 1 / rate, ci95: 1 / (rate * exp(z * se))...1 / (rate * exp(-z * se)))],
-                 logLikelihood: ll, aic: 2 - 2 * ll, aicc: 2 - 2 * ll + (n > 2 ? 4 / (n - 2) : .nan), bic: log(n) - 2 * ll,
-                 converged: true, distribution: distribution)
-    }
-    guard failures.count >= 2 else { throw .tooFewFailures(family: family, failures: failures.count) }
-    let logFailures = failures.map { log($0) }
-    let meanLog = logFailures.reduce(0, +) / Double(failures.count)
-    let sdLog = max((logFailures.map { ($0 - meanLog) * ($0 - meanLog) }.reduce(0, +) / Double(max(failures.count - 1, 1))).squareRoot(), 0.1)
-
-    let nll: ([Double]) -> Double
-    var gradient: (([Double]) -> [Double])?
-    let start: [Double]
-    switch family {
-    case .weibull:
-      nll = { p in
-        let a = p[0], beta = exp(p[1])
-        var total = 0.0
-        for (t, lt) in zip(failures, logFailures) { total -= log(beta) - a + (beta - 1) * (lt - a) - exp(beta * (lt - a)); _ = t }
-        for c in censored where c > 0 { total += exp(beta * (log(c) - a)) }
-        return total
-      }
-      gradient = { p in
-        let a = p[0], beta = exp(p[1])
-        var ga = 0.0, gb = 0.0
-        for lt in logFailures {
-          let u = lt - a, zz = exp(beta * u)
-          ga += beta * (1 - zz)
-          gb -= 1 + beta * u * (1 - zz)
-        }
-        for c in censored where c > 0 {
-          let u = log(c) - a, zz = exp(beta * u)
-          ga -= beta * zz
-          gb += beta * u * zz
-        }
-        return [ga, gb]
-      }
-      start = [meanLog + 0.5 * sdLog, log(1.2 / sdLog)]
-    case .lognormal:
-      let halfLog2Pi = 0.5 * log(2 * Double.pi)
-      nll = { p in
-        let mu = p[0], sigma = exp(p[1])
-        var total = 0.0
-        for lt in logFailures { let w = (lt - mu) / sigma; total += lt + log(sigma) + halfLog2Pi + w * w / 2 }
-        for c in censored where c > 0 { total -= GSL.logNormalQ((log(c) - mu) / sigma) }
-        return total
-      }
-      gradient = { p in
-        let mu = p[0], sigma = exp(p[1])
-        var gm = 0.0, gs = 0.0
-        for lt in logFailures { let w = (lt - mu) / sigma; gm -= w / sigma; gs -= -1 + w * w }
-        for c in censored where c > 0 {
-          let w = (log(c) - mu) / sigma, h = GSL.normalHazard(w)
-          gm -= h / sigma
-          gs -= h * w
-        }
-        return [gm, gs]
-      }
-      start = [meanLog + 0.3 * sdLog, log(sdLog)]
-    case .gamma:
-      nll = { p in
-        let k = exp(p[0]), theta = exp(p[1])
-        let lgk = GSL.logGamma(k)
-        var total = 0.0
-        for (t, lt) in zip(failures, logFailures) { total -= (k - 1) * lt - t / theta - lgk - k * log(theta) }
-        for c in censored where c > 0 { total -= log(GSL.gammaQ(c, shape: k, scale: theta)) }
-        return total
-      }
-      let mean = failures.reduce(0, +) / Double(failures.count)
-      let variance = failures.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(failures.count - 1, 1))
-      let k0 = max(mean * mean / max(variance, 1e-12), 0.05)
-      start = [log(k0), log(mean / k0)]
-    case .exponential:
-      preconditionFailure("handled above")
-    }
-    let result = GSL.minimize(start: start, step: 0.5, f: nll, gradient: gradient)
-    let p = result.x
-    let covariance = inverse2x2(hessian(nll, at: p))
-    let se = covariance.map { [$0[0][0], $0[1][1]].map { $0 > 0 ? $0.squareRoot() : .nan } }
-    func logScale(_ name: String, _ i: Int) -> Parameter {
-      let value = exp(p[i])
-      let interval = se.flatMap { $0[i].isFinite ? exp(p[i] - z * $0[i])...exp(p[i] + z * $0[i]) : nil }
-      return Parameter(name: name, estimate: value, ci95: interval)
-    }
-    let ll = -result.value
-    let k = 2.0
-    let parameters: [Parameter]
-    let distribution: Distribution
-    switch family {
-    case .weibull:
-      parameters = [logScale("shape", 1), logScale("scale_hours", 0)]
-      distribution = .weibull(try! Weibull(shape: exp(p[1]), scale: exp(p[0])))
-    case .lognormal:
-      let muCI = se.flatMap { $0[0].isFinite ? (p[0] - z * $0[0])...(p[0] + z * $0[0]) : nil }
-      let median = Parameter(name: "median_hours", estimate: exp(p[0]), ci95: muCI.map { exp($0.lowerBound)...exp($0.upperBound) })
-      parameters = [.init(name: "mu", estimate: p[0], ci95: muCI), logScale("sigma", 1), median]
-      distribution = .logNormal(try! LogNormal(mu: p[0], sigma: exp(p[1])))
-    default:
-      parameters = [logScale("shape", 0), logScale("scale_hours", 1)]
-      distribution = .gamma(try! Gamma(shape: exp(p[0]), scale: exp(p[1])))
-    }
-    return Fit(family: family, parameters: parameters, logLikelihood: ll, aic: 2 * k - 2 * ll,
-               aicc: 2 * k - 2 * ll + (n > k + 1 ? 2 * k * (k + 1) / (n - k - 1) : .nan), bic: k * log(n) - 2 * ll,
-               converged: result.converged, distribution: distribution)
+    try fit(family, data: LifeData(failures: failures, censored: censored))
   }
 
-  /// The Hessian of `f` at `x` by central differences.
-  static func hessian(_ f: ([Double]) -> Double, at x: [Double]) -> [[Double]] {
-    let n = x.count
-    let h = x.map { 1e-4 * max(1, abs($0)) }
-    var result = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-    let f0 = f(x)
-    for i in 0..<n {
-      for j in i..<n {
-        var value: Double
-        if i == j {
-          var up = x, down = x
-          up[i] += h[i]; down[i] -= h[i]
-          value = (f(up) - 2 * f0 + f(down)) / (h[i] * h[i])
-        } else {
-          var pp = x, pm = x, mp = x, mm = x
-          pp[i] += h[i]; pp[j] += h[j]; pm[i] += h[i]; pm[j] -= h[j]
-          mp[i] -= h[i]; mp[j] += h[j]; mm[i] -= h[i]; mm[j] -= h[j]
-          value = (f(pp) - f(pm) - f(mp) + f(mm)) / (4 * h[i] * h[j])
-        }
-        result[i][j] = value
-        result[j][i] = value
-      }
+  /// Fits `family` to `data` by maximum likelihood, with Fisher intervals for its parameters and,
+  /// when it converged, for B1, B10 and the AFR at `afrAges` (hours).
+  public static func fit(_ family: Family, data: LifeData, afrAges: [Hours] = []) throws(FitError) -> Fit {
+    let failures = data.failures
+    guard failures > 0 else { throw .noFailures(censored: data.count) }
+    if family != .exponential, failures < 2 { throw .tooFewFailures(family: family, failures: failures) }
+    let model = ScaledModel(family: family, data: data)
+    let n = Double(data.count)
+    let k = Double(model.parameterCount)
+
+    var x: [Double]
+    if family == .exponential, data.intervalFailures == 0 {
+      // Closed form: λ = r / total time on test after entry.
+      let exposure = model.scaled.observations.reduce(0.0) { $0 + ($1.interval.lower - $1.entry) }
+      guard exposure > 0 else { throw .noTimeOnTest }
+      x = [log(exposure / Double(failures))]
+    } else {
+      x = model.optimise()
     }
-    return result
+    var polished = Optimiser.newtonPolish(model.negative, gradient: model.negativeGradient, at: x)
+    if !polished.x.allSatisfy(\.isFinite) { polished = (x, polished.converged, polished.problem) }
+    x = polished.x
+    let llScaled = model.logLikelihood.value(x)
+    let ll = llScaled - Double(data.exactFailures) * model.lnC
+    var problem = polished.problem
+    let covariance = Optimiser.hessian(model.negative, gradient: model.negativeGradient, at: x).flatMap(Optimiser.inverse)
+    if problem == nil, covariance == nil { problem = "the information matrix is singular at the optimum (the data do not pin down both parameters)" }
+    if problem == nil, !ll.isFinite { problem = "the log-likelihood is not finite at the optimum" }
+    let xHours = model.unscale(x)
+    let distribution = problem == nil ? model.distribution(at: xHours) : nil
+    if problem == nil, distribution == nil {
+      problem = "the estimate is outside the range a distribution can hold (x = \(xHours.map(sig).joined(separator: ", ")))"
+    }
+    let converged = problem == nil
+
+    var fit = Fit(family: family, parameters: [], derived: [], logLikelihood: ll, aic: 2 * k - 2 * ll,
+                  aicc: 2 * k - 2 * ll + (n > k + 1 ? 2 * k * (k + 1) / (n - k - 1) : .nan), bic: k * log(n) - 2 * ll,
+                  converged: converged, problem: problem, distribution: distribution, x: xHours, covariance: covariance, model: model)
+    let targets: [(String, Target)]
+    switch family {
+    case .weibull: targets = [("shape", .parameter(1, log: true)), ("scale_hours", .parameter(0, log: true))]
+    case .lognormal: targets = [("mu", .parameter(0, log: false)), ("sigma", .parameter(1, log: true)), ("median_hours", .parameter(0, log: true))]
+    case .exponential: targets = [("rate_per_hour", .rate), ("mtbf_hours", .parameter(0, log: true))]
+    case .gamma: targets = [("shape", .parameter(1, log: true)), ("scale_hours", .parameter(0, log: true))]
+    }
+    fit.parameters = targets.map { estimate($0.0, $0.1, fit: fit) }
+    if converged {
+      fit.derived = [estimate("b1_hours", .quantile(0.01), fit: fit), estimate("b10_hours", .quantile(0.10), fit: fit)]
+        + afrAges.map { estimate("afr_percent_per_year", .afr($0), fit: fit, age: $0) }
+    }
+    return fit
   }
 
-  static func inverse2x2(_ m: [[Double]]) -> [[Double]]? {
-    let det = m[0][0] * m[1][1] - m[0][1] * m[1][0]
-    guard det.isFinite, det > 0 else { return nil }
-    return [[m[1][1] / det, -m[0][1] / det], [-m[1][0] / det, m[0][0] / det]]
+  /// The estimate of `target` with its Fisher interval (delta method on its working scale).
+  static func estimate(_ name: String, _ target: Target, fit: Fit, age: Hours? = nil) -> Estimate {
+    let quantity = Quantity(target: target, model: fit.model)
+    let psi = quantity.psi(fit.x)
+    var fisher: Interval?
+    if let covariance = fit.covariance, psi.isFinite {
+      let gradient = quantity.psiGradient(at: fit.x)
+      var variance = 0.0
+      for i in 0..<gradient.count { for j in 0..<gradient.count { variance += gradient[i] * covariance[i][j] * gradient[j] } }
+      if variance.isFinite, variance >= 0 {
+        let se = variance.squareRoot()
+        fisher = quantity.natural(psi - z * se, psi + z * se)
+      }
+    }
+    return Estimate(name: name, estimate: quantity.natural(psi), fisher: fisher, lr: nil, ageHours: age, target: target)
   }
 }
 
-/// Non-parametric views of the data for probability plots.
-public enum NonParametric {
-  public struct KaplanMeierPoint: Sendable, Equatable {
-    public let timeHours: Double
-    public let atRisk: Int
-    public let failures: Int
-    public let survival: Double
-    /// Greenwood 95 % interval, clamped to [0, 1].
-    public let ci95Low: Double
-    public let ci95High: Double
+/// A family's log-likelihood on data rescaled by the geometric mean of its ages, with the maps
+/// between that scale and hours.
+struct ScaledModel: Sendable {
+  let family: MaximumLikelihood.Family
+  let scaled: LifeData
+  /// ln of the scale factor c (ages are divided by c).
+  let lnC: Double
+
+  init(family: MaximumLikelihood.Family, data: LifeData) {
+    self.family = family
+    let logs = data.ages.filter { $0 > 0 && $0.isFinite }.map { log($0) }
+    let lnC = logs.isEmpty ? 0 : logs.reduce(0, +) / Double(logs.count)
+    self.lnC = lnC.isFinite ? lnC : 0
+    scaled = data.scaled(by: exp(self.lnC))
   }
 
-  /// The Kaplan–Meier product-limit estimate at each distinct failure time (censored units at a
-  /// tied time count as at risk).
-  public static func kaplanMeier(failures: [Hours], censored: [Hours]) -> [KaplanMeierPoint] {
-    let events = (failures.map { ($0, true) } + censored.map { ($0, false) }).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 && !$1.1) }
-    var atRisk = events.count, survival = 1.0, greenwood = 0.0
-    var points: [KaplanMeierPoint] = []
-    var i = 0
-    while i < events.count {
-      let t = events[i].0
-      var d = 0, removed = 0
-      while i < events.count, events[i].0 == t { if events[i].1 { d += 1 }; removed += 1; i += 1 }
-      if d > 0 {
-        survival *= 1 - Double(d) / Double(atRisk)
-        if atRisk > d { greenwood += Double(d) / (Double(atRisk) * Double(atRisk - d)) }
-        let half = 1.959963984540054 * survival * greenwood.squareRoot()
-        points.append(.init(timeHours: t, atRisk: atRisk, failures: d, survival: survival,
-                            ci95Low: max(0, survival - half), ci95High: min(1, survival + half)))
-      }
-      atRisk -= removed
-    }
-    return points
+  var logLikelihood: LogLikelihood { LogLikelihood(family: family, data: scaled) }
+  var parameterCount: Int { family == .exponential ? 1 : 2 }
+
+  func negative(_ x: [Double]) -> Double {
+    let v = logLikelihood.value(x)
+    return v.isNaN ? .infinity : -v
   }
 
-  /// Median-rank plotting positions of the failures: Johnson's adjusted ranks for censored data
-  /// and Benard's approximation F ≈ (j − 0.3)/(n + 0.4).
-  public static func medianRanks(failures: [Hours], censored: [Hours]) -> [(timeHours: Double, unreliability: Double)] {
-    let events = (failures.map { ($0, true) } + censored.map { ($0, false) }).sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 && !$1.1) }
-    let n = Double(events.count)
-    var previous = 0.0
-    var points: [(Double, Double)] = []
-    for (index, event) in events.enumerated() where event.1 {
-      let reverseRank = n - Double(index)
-      let rank = previous + (n + 1 - previous) / (1 + reverseRank)
-      previous = rank
-      points.append((event.0, (rank - 0.3) / (n + 0.4)))
+  var negativeGradient: (([Double]) -> [Double])? {
+    guard family != .gamma else { return nil }
+    let ll = logLikelihood
+    return { x in (ll.gradient(x) ?? Optimiser.numericalGradient(ll.value, at: x)).map { -$0 } }
+  }
+
+  /// x on the hours scale from x on the fitting scale (the scale parameter shifts by ln c).
+  func unscale(_ x: [Double]) -> [Double] { [x[0] + lnC] + x.dropFirst() }
+  func rescale(_ x: [Double]) -> [Double] { [x[0] - lnC] + x.dropFirst() }
+
+  /// ln L at x on the hours scale.
+  func logLikelihood(hours x: [Double]) -> Double {
+    logLikelihood.value(rescale(x)) - Double(scaled.exactFailures) * lnC
+  }
+
+  func distribution(at x: [Double]) -> Distribution? {
+    switch family {
+    case .weibull: (try? Weibull(shape: exp(x[1]), scale: exp(x[0]))).map(Distribution.weibull)
+    case .lognormal: (try? LogNormal(mu: x[0], sigma: exp(x[1]))).map(Distribution.logNormal)
+    case .exponential: (try? Exponential(rate: exp(-x[0]))).map(Distribution.exponential)
+    case .gamma: (try? Gamma(shape: exp(x[1]), scale: exp(x[0]))).map(Distribution.gamma)
     }
-    return points
+  }
+
+  /// Starting values on the fitting scale, from the failure ages (interval midpoints for
+  /// inspection-found failures).
+  func start() -> [Double] {
+    var logs: [Double] = []
+    for o in scaled.observations where o.isFailure {
+      let (l, u) = o.interval
+      let t = l > 0 ? (l * u).squareRoot() : u / 2
+      if t > 0, t.isFinite { logs.append(log(t)) }
+    }
+    let m = logs.isEmpty ? 0 : logs.reduce(0, +) / Double(logs.count)
+    let sd = max((logs.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(max(logs.count - 1, 1))).squareRoot(), 0.1)
+    switch family {
+    case .weibull: return [m + 0.5 * sd, log(1.2 / sd)]
+    case .lognormal: return [m + 0.3 * sd, log(sd)]
+    case .exponential: return [m + 0.5 * sd]
+    case .gamma:
+      let times = logs.map { exp($0) }
+      let mean = times.reduce(0, +) / Double(max(times.count, 1))
+      let variance = times.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(times.count - 1, 1))
+      let k0 = min(max(mean * mean / max(variance, 1e-12), 0.05), 1e3)
+      return [log(mean / k0), log(k0)]
+    }
+  }
+
+  /// Minimises −ln L from `start()`: GSL Nelder–Mead (and BFGS with a gradient); Brent in one dimension.
+  func optimise() -> [Double] {
+    let x0 = start()
+    if x0.count == 1 {
+      return [Optimiser.minimise1D({ negative([$0]) }, from: x0[0], step: 0.5).x]
+    }
+    return GSL.minimize(start: x0, step: 0.5, f: negative, gradient: negativeGradient).x
   }
 }

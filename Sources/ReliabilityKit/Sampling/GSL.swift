@@ -241,3 +241,61 @@ enum GSL {
     return (best, value, converged)
   }
 }
+
+// MARK: One-dimensional minimiser and root finder (fitting: profile likelihood)
+
+extension GSL {
+  /// A function of one variable, reached from GSL's C callback through an opaque pointer.
+  private final class Function1D {
+    let f: (Double) -> Double
+    init(_ f: @escaping (Double) -> Double) { self.f = f }
+  }
+
+  /// Minimises `f` on [lower, upper] with Brent's method (GSL `gsl_min_fminimizer_brent`), from a
+  /// bracket: f(guess) must be below f(lower) and f(upper). Non-finite values count as +∞.
+  /// - Returns: the minimiser and the minimum, or nil when the three points do not bracket a
+  ///   minimum or an iteration fails.
+  static func minimize1D(lower: Double, guess: Double, upper: Double, tolerance: Double = 1e-10, maxIterations: Int = 200,
+                         f: @escaping (Double) -> Double) -> (x: Double, value: Double)? {
+    configure()
+    let function = Function1D { x in let v = f(x); return v.isFinite ? v : .greatestFiniteMagnitude }
+    let context = Unmanaged.passRetained(function)
+    defer { context.release() }
+    var gslFunction = gsl_function(
+      function: { x, params in Unmanaged<Function1D>.fromOpaque(params!).takeUnretainedValue().f(x) },
+      params: context.toOpaque())
+    guard let minimiser = gsl_min_fminimizer_alloc(cgsl_min_brent()) else { return nil }
+    defer { gsl_min_fminimizer_free(minimiser) }
+    guard gsl_min_fminimizer_set(minimiser, &gslFunction, guess, lower, upper) == GSL_SUCCESS else { return nil }
+    for _ in 0..<maxIterations {
+      guard gsl_min_fminimizer_iterate(minimiser) == GSL_SUCCESS else { return nil }
+      let a = gsl_min_fminimizer_x_lower(minimiser), b = gsl_min_fminimizer_x_upper(minimiser)
+      if gsl_min_test_interval(a, b, tolerance, 0) == GSL_SUCCESS { break }
+    }
+    return (gsl_min_fminimizer_x_minimum(minimiser), gsl_min_fminimizer_f_minimum(minimiser))
+  }
+
+  /// A root of `f` in [lower, upper] by Brent's method (GSL `gsl_root_fsolver_brent`); f(lower)
+  /// and f(upper) must be finite and of opposite signs.
+  /// - Returns: the root to `tolerance` (absolute) or `relativeTolerance`, or nil when the
+  ///   interval does not bracket a root or an iteration fails.
+  static func findRoot(lower: Double, upper: Double, tolerance: Double = 0, relativeTolerance: Double = 1e-12, maxIterations: Int = 200,
+                       f: @escaping (Double) -> Double) -> Double? {
+    configure()
+    let function = Function1D(f)
+    let context = Unmanaged.passRetained(function)
+    defer { context.release() }
+    var gslFunction = gsl_function(
+      function: { x, params in Unmanaged<Function1D>.fromOpaque(params!).takeUnretainedValue().f(x) },
+      params: context.toOpaque())
+    guard let solver = gsl_root_fsolver_alloc(cgsl_root_brent()) else { return nil }
+    defer { gsl_root_fsolver_free(solver) }
+    guard gsl_root_fsolver_set(solver, &gslFunction, lower, upper) == GSL_SUCCESS else { return nil }
+    for _ in 0..<maxIterations {
+      guard gsl_root_fsolver_iterate(solver) == GSL_SUCCESS else { return nil }
+      let a = gsl_root_fsolver_x_lower(solver), b = gsl_root_fsolver_x_upper(solver)
+      if gsl_root_test_interval(a, b, tolerance, relativeTolerance) == GSL_SUCCESS { break }
+    }
+    return gsl_root_fsolver_root(solver)
+  }
+}
