@@ -66,6 +66,17 @@ enum HTMLOutput {
     }
   }
 
+  /// Refuses an HTML path that is one of the command's inputs or another of its outputs.
+  static func validate(_ html: String?, inputs: [String], outputs: [String?]) throws {
+    guard let html else { return }
+    if let input = inputs.first(where: { sameFile(html, $0) }) {
+      throw ValidationError("'--html \(html)' would overwrite the input \(input); give another file")
+    }
+    if outputs.compactMap({ $0 }).contains(where: { sameFile(html, $0) }) {
+      throw ValidationError("'--html \(html)' is also another output of this command; give another file")
+    }
+  }
+
   /// Whether two paths name the same file (after resolving symbolic links).
   static func sameFile(_ a: String, _ b: String) -> Bool {
     guard a != "-", b != "-" else { return false }
