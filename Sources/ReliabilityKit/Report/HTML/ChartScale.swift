@@ -52,7 +52,8 @@ public struct ChartScale: Sendable {
     case .nines:
       let u = usable.map { 1 - $0 }.filter { $0 > 0 && $0 < 1 }
       let uMax = u.max() ?? 1e-2, uMin = u.min() ?? 1e-4
-      var nLow = floor(-log10(uMax)), nHigh = ceil(-log10(uMin))
+      // A whisker of tolerance: 1 − 0.99 is not exactly 0.01 in binary.
+      var nLow = floor(-log10(uMax) + 1e-9), nHigh = ceil(-log10(uMin) - 1e-9)
       if nLow == nHigh { nHigh += 1 }
       nLow = max(0, nLow)
       // Tenths of a nine when the data span less than one nine.

@@ -298,17 +298,18 @@ public enum Charts {
   /// the input's low and at its high.
   public static func tornado(id: String, title: String, note: String, central: Double,
                              rows: [(name: String, lowLabel: String, highLabel: String, atLow: Double, atHigh: Double)],
-                             x: AxisSpec, lowColour: String, highColour: String) -> ChartFigure? {
+                             x: AxisSpec, lowColour: String, highColour: String, wide: Bool = false) -> ChartFigure? {
     let drawn = rows.filter { $0.atLow.isFinite && $0.atHigh.isFinite }
     guard !drawn.isEmpty, central.isFinite else { return nil }
-    let rowH = 30.0, top = 12 + legendHeight(names: ["input at its low", "input at its high", "central"], width: width), bottom = 46.0
+    let w = wide ? 1100.0 : width
+    let rowH = 30.0, top = 12 + legendHeight(names: ["input at its low", "input at its high", "central"], width: w), bottom = 46.0
     let h = top + Double(drawn.count) * rowH + bottom
     let labelWidth = min(200, (drawn.map { SVGCanvas.textWidth($0.name) }.max() ?? 60) + 10)
     let left = labelWidth + 8, right = 24.0
     let xs: [Double] = drawn.flatMap { [$0.atLow, $0.atHigh] } + [central, 0]
-    let xScale = ChartScale(kind: .linear, values: xs, pixels: (left, width - right), precise: x.precise, label: x.format)
-    var c = SVGCanvas(width: width, height: h)
-    axes(&c, x: xScale, y: nil, xLabel: x.label, yLabel: nil, left: left, top: top, right: width - right, bottom: h - bottom)
+    let xScale = ChartScale(kind: .linear, values: xs, pixels: (left, w - right), precise: x.precise, label: x.format)
+    var c = SVGCanvas(width: w, height: h)
+    axes(&c, x: xScale, y: nil, xLabel: x.label, yLabel: nil, left: left, top: top, right: w - right, bottom: h - bottom)
     if let z = xScale(0) { c.line(z, top, z, h - bottom, stroke: ink, width: 1) }
     guard let mid = xScale(central) else { return nil }
     for (i, r) in drawn.enumerated() {
@@ -326,8 +327,8 @@ public enum Charts {
     }
     c.line(mid, top, mid, h - bottom, stroke: ink, width: 1.6, dash: "4 3", mark: true, cls: "central", tip: "central: \(x.format(central))")
     legend(&c, items: [("input at its low", lowColour, "box"), ("input at its high", highColour, "box"), ("central", ink, "dash")],
-           x: left, y: 12, width: width - left - right)
-    return ChartFigure(id: id, title: title, note: note, canvas: c)
+           x: left, y: 12, width: w - left - right)
+    return ChartFigure(id: id, title: title, note: note, canvas: c, wide: wide)
   }
 
   // MARK: Probability

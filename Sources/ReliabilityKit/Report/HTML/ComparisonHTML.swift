@@ -46,7 +46,7 @@ public enum ComparisonHTML: HTMLReportKind {
         page.keyNumbers.append((label, Quantity.format(e.mean, unit: e.unit, metric: metric, signed: true), interval.isEmpty ? "" : "95% CI \(interval)"))
         if metric == "total_cost_usd_per_year", let p = probabilityRow(probability, scenario: alternative, metric: metric) {
           page.keyNumbers.append(("P(\(alternative) cheaper)", String(format: "%.0f%%", p.p * 100),
-                                  p.low.map { lo in String(format: "95% CI %.0f%% .. %.0f%%", lo * 100, (p.high ?? lo) * 100) } ?? ""))
+                                  p.low.map { lo in String(format: "95%% CI %.0f%% .. %.0f%%", lo * 100, (p.high ?? lo) * 100) } ?? ""))
         }
       }
     }
@@ -125,7 +125,7 @@ public enum ComparisonHTML: HTMLReportKind {
       }
     }
     guard let first = rows.first else { return nil }
-    let interval = first.low.map { lo in String(format: " (95% CI %.0f%% .. %.0f%%)", lo * 100, (first.high ?? lo) * 100) } ?? ""
+    let interval = first.low.map { lo in String(format: " (95%% CI %.0f%% .. %.0f%%)", lo * 100, (first.high ?? lo) * 100) } ?? ""
     return Charts.probabilities(id: "probability-better", title: "P(\(first.name)) = \(String(format: "%.0f%%", first.p * 100))\(interval)",
                                 note: "Probability over the inputs' uncertainty and the trials that B beats the baseline, with its interval; the dashed line is 50%.",
                                 rows: rows)

@@ -8,7 +8,7 @@ public enum ReportPalette {
   /// colour-vision deficiencies and in greyscale print.
   public static let cpo = "#d9730d"
   /// Scenarios that are neither (plain systems, a third scenario), in order.
-  public static let others = ["#4d8c2a", "#7a4e9c", "#8c6d46", "#3b8a8c"]
+  public static let others = ["#7a4e9c", "#3b8a8c", "#8c6d46", "#5e6b7a"]
   /// A paired difference B − A.
   public static let difference = "#39424e"
   /// The break-even crossing and its interval.

@@ -66,7 +66,8 @@ enum ReportSections {
 
   /// The words of a key path an axis shows: its last two components (`engine-failure mtbf`).
   static func keyLabel(_ keyPath: String) -> String {
-    let parts = keyPath.split(separator: ".")
+    // List indices (`jobs.0.checkpoint_interval`) say nothing on an axis.
+    let parts = keyPath.split(separator: ".").filter { Int($0) == nil }
     let tail = parts.last.map(String.init) ?? keyPath
     let lastTwo: String
     if ["mtbf", "mttf", "scale", "shape", "afr", "fit", "median", "count", "rate"].contains(tail.lowercased()),
@@ -78,6 +79,13 @@ enum ReportSections {
       lastTwo = tail
     }
     return lastTwo.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "mtbf", with: "MTBF")
+  }
+
+  /// A written number as the report shows it: large values grouped (`1000000h` → `1 M h`),
+  /// others as written.
+  static func written(_ text: String) -> String {
+    guard let n = WrittenNumber(text), abs(n.value) >= 10_000 else { return text }
+    return Quantity.parameter(n.value, suffix: n.suffix.trimmingCharacters(in: .whitespaces))
   }
 
   /// The unit suffix of a written number (`100000h` → `h`, `1.5%` → `%`, `4` → ``).

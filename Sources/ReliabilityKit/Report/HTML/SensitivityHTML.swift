@@ -30,8 +30,9 @@ public enum SensitivityHTML: HTMLReportKind {
     let inputs = (json["inputs"]?.array ?? []).compactMap { i -> Input? in
       guard let key = i["key_path"]?.string, let lo = EstimateView(i["low", "difference"]), let hi = EstimateView(i["high", "difference"]) else { return nil }
       return Input(key: key, label: i["label"]?.string ?? ReportSections.keyLabel(key), provenance: i["provenance"]?.string,
-                   centralText: i["central", "text"]?.string, lowText: i["low", "text"]?.string ?? i["low", "value"]?.text ?? "low",
-                   highText: i["high", "text"]?.string ?? i["high", "value"]?.text ?? "high", atLow: lo, atHigh: hi)
+                   centralText: i["central", "text"]?.string.map(ReportSections.written),
+                   lowText: (i["low", "text"]?.string).map(ReportSections.written) ?? i["low", "value"]?.text ?? "low",
+                   highText: (i["high", "text"]?.string).map(ReportSections.written) ?? i["high", "value"]?.text ?? "high", atLow: lo, atHigh: hi)
     }.sorted { ($0.swing, $1.key) > ($1.swing, $0.key) }
     let unit = central?.unit ?? inputs.first?.atLow.unit ?? ""
     let f = { (v: Double?) in Quantity.format(v, unit: unit, metric: metric, signed: true) }
@@ -69,7 +70,7 @@ public enum SensitivityHTML: HTMLReportKind {
                      central: central?.mean ?? ((shown.first.map { (($0.atLow.mean ?? 0) + ($0.atHigh.mean ?? 0)) / 2 }) ?? 0),
                      rows: shown.map { (name: $0.label, lowLabel: $0.lowText, highLabel: $0.highText, atLow: $0.atLow.mean ?? .nan, atHigh: $0.atHigh.mean ?? .nan) },
                      x: AxisSpec(label: "\(words), \(b) − \(a) (\(Quantity.axisUnit(unit)))", format: ReportSections.tickFormat(unit: unit, metric: metric), precise: ReportSections.tickPrecise(unit: unit, metric: metric)),
-                     lowColour: ReportPalette.tint(colour, 0.55), highColour: colour),
+                     lowColour: ReportPalette.tint(colour, 0.55), highColour: colour, wide: true),
     ])
     page.section("Inputs", intro: "Ranked by swing: |B − A at high − B − A at low|.")
     page.table(HTMLTable(header: ["input", "key path", "low", "B − A at low", "high", "B − A at high", "swing", "provenance"], rows: inputs.map { i in
