@@ -6,8 +6,9 @@ SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PKGS   := libgsl-dev pkg-config
 OUT        ?= out
 CPOSIM     := .build/release/cposim
+VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-slurm crosscheck notebooks bench demo clean help
+.PHONY: all deps build build-debug test test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo clean help
 
 all: build
 
@@ -18,6 +19,10 @@ help:
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side and print the tables (BENCH='sampler scaling peer threads')"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
+	@echo "make test-html  render every kind of HTML report in headless chromium and check the pages"
+	@echo "make image   build the OCI image cposim:$(VERSION) with podman or buildah (FROM scratch, no registry)"
+	@echo "make test-image  run cposim --version and a small run from the image (podman run, else chroot)"
+	@echo "make validate-k8s  validate deploy/k8s/*.yaml against the Kubernetes schemas, offline"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
 	@echo "make clean   remove build products and out/"
@@ -90,14 +95,20 @@ bench: build
 test-slurm: build
 	bash Tests/slurm/test-slurm.sh
 
+# Every kind of HTML report rendered in headless chromium (installed from Debian if missing):
+# no console message, data marks in every chart, a screenshot that is not blank, a PDF.
+test-html: build
+	bash Tests/report/test-html.sh
+
 # The default comparison: 16k GPUs, pluggable optics against CPO with external laser sources.
 DEMO_TRIALS ?= 200
 demo: build
 	@mkdir -p $(OUT)
 	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \
-	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json
+	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json --html $(OUT)/compare-16k.html
 	@echo
 	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
+	@echo "The same as one HTML page: $(OUT)/compare-16k.html (or: cposim report $(OUT)/compare-16k.json)"
 
 clean:
 	rm -rf .build $(OUT)
