@@ -100,6 +100,24 @@ test-slurm: build
 test-html: build
 	bash Tests/report/test-html.sh
 
+# The OCI image localhost/cposim:$(VERSION), FROM scratch: the release binary, the shared
+# libraries ldd names, the loader, Scenarios/ and FailureData/ (Containerfile). No registry.
+image: build
+	bash deploy/image/build-image.sh $(VERSION)
+
+# cposim --version and a small run from the image: podman run, or a chroot into its exported
+# root filesystem where the sandbox refuses podman run (the script says which ran).
+test-image: image
+	bash deploy/image/test-image.sh $(VERSION)
+
+# deploy/k8s/*.yaml against the Kubernetes schemas (kubernetes-validate, pinned in
+# deploy/k8s/requirements.txt), offline; the image they name is the one make image builds.
+K8S_VENV := .venv-k8s
+validate-k8s:
+	@[ -x $(K8S_VENV)/bin/python ] || python3 -m venv $(K8S_VENV)
+	$(K8S_VENV)/bin/pip install -q -r deploy/k8s/requirements.txt
+	bash deploy/k8s/validate.sh $(K8S_VENV)/bin/kubernetes-validate $(VERSION)
+
 # The default comparison: 16k GPUs, pluggable optics against CPO with external laser sources.
 DEMO_TRIALS ?= 200
 demo: build
