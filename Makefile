@@ -76,7 +76,7 @@ notebooks: build
 	$(CPOSIM) sweep Notebooks-export/scenarios/small-cpo.yaml --quiet -o $(NB_DATA)/sweep.json \
 	  --set parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=80000h,162500h,325000h,650000h,1300000h > /dev/null
 	$(CPOSIM) breakeven Notebooks-export/scenarios/small-pluggable.yaml Notebooks-export/scenarios/small-cpo.yaml --quiet \
-	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 50000h..2000000h -o $(NB_DATA)/breakeven.json > /dev/null
+	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 100000h..20000000h -o $(NB_DATA)/breakeven.json > /dev/null
 	$(CPOSIM) fit FailureData/field/synthetic-weibull-censored.csv --json > $(NB_DATA)/fit.json
 	cd Notebooks-export && for notebook in *.ipynb; do \
 	  ../$(NB_VENV)/bin/python -m nbconvert --to html --execute "$$notebook" --log-level WARN || exit 1; \

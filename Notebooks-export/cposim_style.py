@@ -43,6 +43,8 @@ def apply():
         "xtick.color": AXIS,
         "ytick.color": AXIS,
         "legend.frameon": False,
+        # Dollar signs in titles are money, not TeX.
+        "text.parse_math": False,
     })
 
 
@@ -90,13 +92,17 @@ def money(x, per_year=False, signed=False):
     return sign + text + ("/yr" if per_year else "")
 
 
-def availability(a):
-    """An availability in percent with two significant digits of 1 - A: 0.999958 -> 99.9958%."""
+def availability(a, tick=False):
+    """An availability in percent with two significant digits of 1 - A: 0.999958 -> 99.9958%
+    (for a tick, without trailing zeros: 99.99%)."""
     u = 1 - a
     if u <= 0:
         return "100%"
     decimals = min(8, max(1, -math.floor(math.log10(u)) - 1))
-    return f"{a * 100:.{decimals}f}%"
+    text = f"{a * 100:.{decimals}f}"
+    if tick:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
 
 
 def interval(e, fmt):
@@ -104,6 +110,14 @@ def interval(e, fmt):
     if e.get("ci95_low") is None or e.get("ci95_high") is None:
         return ""
     return f"(95% CI {fmt(e['ci95_low'])} .. {fmt(e['ci95_high'])})"
+
+
+def difference_sentence(alternative, baseline, e, fmt, words):
+    """'CPO: +$57.76M interruption cost (95% CI ...)', or that the trials cannot resolve it."""
+    ci = interval(e, fmt)
+    if not resolved(e):
+        return f"{alternative} vs {baseline}: no {words} difference the trials resolve ({fmt(e['mean'])}, {ci[1:-1]})"
+    return f"{alternative} vs {baseline}: {fmt(e['mean'])} {words} {ci}"
 
 
 def resolved(e):
@@ -121,18 +135,54 @@ def cost_title(alternative, baseline, e):
     return f"{alternative} costs {money(abs(e['mean']), per_year=True)} {word} than {baseline} {interval(e, fmt)}"
 
 
+def nines(a):
+    """Availabilities by their nines, -log10(1 - A): 0.999 -> 3. Plot these, then nines_axis."""
+    return -np.log10(np.clip(1 - np.asarray(a, dtype=float), 1e-12, None))
+
+
 def nines_axis(ax, axis="x"):
-    """Shows availabilities by their nines: positions -log10(1 - A), labels in percent."""
-    def forward(a):
-        return -np.log10(np.clip(1 - np.asarray(a, dtype=float), 1e-12, None))
+    """Labels an axis drawn in nines (see nines()) as availabilities in percent."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(mticker.MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    target.set_major_formatter(mticker.FuncFormatter(lambda n, _: availability(1 - 10 ** (-n), tick=True)))
 
-    def inverse(n):
-        return 1 - 10 ** (-np.asarray(n, dtype=float))
 
-    scale_axis = ax.xaxis if axis == "x" else ax.yaxis
-    (ax.set_xscale if axis == "x" else ax.set_yscale)("function", functions=(forward, inverse))
-    scale_axis.set_major_locator(mticker.FixedLocator([1 - 10 ** (-n / 2) for n in range(2, 21)]))
-    scale_axis.set_major_formatter(mticker.FuncFormatter(lambda a, _: availability(a)))
+def gather(bins, transform=lambda x: np.asarray(x, dtype=float), count=30, span=None):
+    """The report's histogram bins (narrow sketch buckets) gathered into `count` equal steps of
+    the axis (over `span`, transformed, when given: the same steps for several scenarios), as
+    the HTML report draws them: returns (left edges, width, share of trials)."""
+    lows, highs, counts = (np.asarray([b[k] for b in bins if b["count"] > 0], dtype=float) for k in ("low", "high", "count"))
+    middles = (transform(lows) + transform(highs)) / 2
+    low, high = span if span is not None else (transform(lows).min(), transform(highs).max())
+    edges = np.linspace(low, high, count + 1)
+    totals, _ = np.histogram(middles, bins=edges, weights=counts)
+    return edges[:-1], edges[1] - edges[0], totals / counts.sum()
+
+
+def number(v):
+    """A tick label without TeX: 50,000; 1.3 M; 0.05."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:.3g} M"
+    if a >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:.3g}"
+
+
+def log_axis(ax, axis="x"):
+    """A logarithmic axis with ticks at 1, 2 and 5 of each decade, labelled in plain numbers."""
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(mticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    target.set_major_formatter(mticker.FuncFormatter(lambda v, _: number(v)))
+    target.set_minor_formatter(mticker.NullFormatter())
+
+
+def span(reports, metric, transform=lambda x: np.asarray(x, dtype=float)):
+    """The transformed range of a metric's histogram bins over several reports (for gather)."""
+    values = [v for r in reports for b in r["histograms"][metric] if b["count"] > 0 for v in (b["low"], b["high"])]
+    t = transform(values)
+    return float(np.min(t)), float(np.max(t))
 
 
 def log_axis_if_rate(ax, key, values, axis="x"):
@@ -141,7 +191,7 @@ def log_axis_if_rate(ax, key, values, axis="x"):
     positive = all(v > 0 for v in values)
     if positive and (any(w in last for w in ("mtbf", "mttf", "rate", "afr", "fit", "scale", "median"))
                      or (values and max(values) / min(values) > 20)):
-        (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+        log_axis(ax, axis)
         return True
     return False
 
