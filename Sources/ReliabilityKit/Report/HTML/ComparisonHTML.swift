@@ -52,19 +52,20 @@ public enum ComparisonHTML: HTMLReportKind {
     }
     page.verdicts = (json["verdicts"]?.array ?? []).compactMap(\.string)
 
-    page.section("Cost", intro: "B − A is the paired difference per trial: trial i of every scenario ran with the same seed.")
+    page.section("Cost and interruptions", intro: "B − A is the paired difference per trial: trial i of every scenario ran with the same seed.")
     page.charts([
       costChart(names: names, scenarios: scenarios, colours: colours, perYear: perYear, alternative: alternative, baseline: baseline, diff: diff),
+      rootCauseChart(json, names: names, scenarios: scenarios, colours: colours, alternative: alternative, baseline: baseline, diff: diff),
       probabilityChart(probability, names: names, colours: colours),
     ])
-    page.section("Interruptions and availability", intro: "Strips show each scenario's trials: the thin line spans min to max, the box p5 to p95, the tick is the median, the dot the mean.")
+    page.section("Distributions over trials", intro: "Each strip is a scenario's trials: the thin line spans min to max, the box p5 to p95, the tick is the median, the dot the mean.")
     page.charts([
-      rootCauseChart(json, names: names, scenarios: scenarios, colours: colours, alternative: alternative, baseline: baseline, diff: diff),
       strips(metric: "link_availability", names: names, scenarios: scenarios, colours: colours),
       strips(metric: "system_availability", names: names, scenarios: scenarios, colours: colours),
       strips(metric: "job_ettr", names: names, scenarios: scenarios, colours: colours),
       strips(metric: "repair_downtime_hours", names: names, scenarios: scenarios, colours: colours),
       strips(metric: "job_interruptions_per_month", names: names, scenarios: scenarios, colours: colours),
+      strips(metric: "total_cost_usd", names: names, scenarios: scenarios, colours: colours),
     ])
 
     page.section("Metrics side by side", intro: "Mean per trial with its 95% interval; the last columns are B − A, paired, with the interval drawn around zero.")
