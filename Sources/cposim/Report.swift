@@ -27,11 +27,10 @@ struct ReportCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "The HTML file to write ('-' for standard output; default: INPUT with .html).")
   var output: String?
 
+  /// The output path: `-o`, or the input with `.json` replaced by `.html`.
   var destination: String {
     if let output { return output }
-    let url = URL(fileURLWithPath: input)
-    return url.pathExtension.lowercased() == "json" ? url.deletingPathExtension().appendingPathExtension("html").relativePath(from: input)
-      : input + ".html"
+    return input.lowercased().hasSuffix(".json") ? String(input.dropLast(5)) + ".html" : input + ".html"
   }
 
   func validate() throws {
@@ -83,15 +82,5 @@ enum HTMLOutput {
     let x = URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
     let y = URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
     return x == y
-  }
-}
-
-private extension URL {
-  /// The path as the user would write it: relative when the input was.
-  func relativePath(from input: String) -> String {
-    input.hasPrefix("/") ? path : {
-      let cwd = FileManager.default.currentDirectoryPath
-      return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path
-    }()
   }
 }

@@ -226,6 +226,19 @@ struct HTMLReportTests {
     #expect(PageCheck.problems(html) == [])
   }
 
+  @Test("a sweep of a value that is not a number in one unit draws it by name, one line per value of a second parameter")
+  func sweepOfNames() throws {
+    let report = try Sweep.run(scenario: try Self.smallScenarioPath(optics: "cpo"),
+                               grid: [("repair.technicians.shift", ["8x5", "24x7"]), ("repair.technicians.count", ["1", "3"])],
+                               trials: 4, seed: 2, threads: 1)
+    let html = try HTMLReport.render(data: Data(try JSONOutput.string(report).utf8), file: "s.json")
+    #expect(PageCheck.problems(html) == [])
+    #expect(html.contains("as technicians shift goes from 8x5 to 24x7"), "named values, not 8 and 24 with a suffix")
+    #expect(html.contains(">8x5</text>") && html.contains(">24x7</text>"))
+    #expect(html.contains(">technicians count = 1</text>") && html.contains(">technicians count = 3</text>"))
+    #expect(!html.contains("log scale"))
+  }
+
   @Test("the tornado ranks inputs by swing and counts the inputs that flip the verdict")
   func tornado() throws {
     let html = try HTMLReport.render(data: try Self.fixture("sensitivity.json"), file: "s.json")

@@ -53,16 +53,16 @@ public struct ChartScale: Sendable {
       let u = usable.map { 1 - $0 }.filter { $0 > 0 && $0 < 1 }
       let uMax = u.max() ?? 1e-2, uMin = u.min() ?? 1e-4
       // A whisker of tolerance: 1 − 0.99 is not exactly 0.01 in binary.
-      var nLow = floor(-log10(uMax) + 1e-9), nHigh = ceil(-log10(uMin) - 1e-9)
-      if nLow == nHigh { nHigh += 1 }
-      nLow = max(0, nLow)
-      // Tenths of a nine when the data span less than one nine.
-      var lo = nLow, hi = nHigh
-      if nHigh - nLow <= 1 {
-        let a = -log10(uMax), b = -log10(uMin)
-        lo = max(nLow, (a * 10).rounded(.down) / 10)
-        hi = min(nHigh, (b * 10).rounded(.up) / 10)
+      let a = -log10(uMax), b = -log10(uMin)
+      var lo: Double, hi: Double
+      if b - a < 1 {
+        // Tenths of a nine when the data span less than one nine.
+        lo = max(0, (a * 10 + 1e-9).rounded(.down) / 10)
+        hi = (b * 10 - 1e-9).rounded(.up) / 10
         if hi <= lo { hi = lo + 0.1 }
+      } else {
+        lo = max(0, (a + 1e-9).rounded(.down))
+        hi = (b - 1e-9).rounded(.up)
       }
       low = 1 - pow(10, -lo)
       high = 1 - pow(10, -hi)

@@ -394,7 +394,7 @@ public enum Charts {
       c.line(p, top, p, bottom, stroke: grid, width: 1)
       c.line(p, bottom, p, bottom + 4, stroke: axis, width: 1)
       let w = SVGCanvas.textWidth(tick.label, size: 11)
-      if p - w / 2 > lastEnd + 4 {
+      if !tick.label.isEmpty, p - w / 2 > lastEnd + 4 {
         c.text(p, bottom + 16, tick.label, anchor: .middle, size: 11, fill: axis, cls: "tick")
         lastEnd = p + w / 2
       }

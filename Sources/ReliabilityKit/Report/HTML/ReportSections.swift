@@ -88,6 +88,9 @@ enum ReportSections {
     return Quantity.parameter(n.value, suffix: n.suffix.trimmingCharacters(in: .whitespaces))
   }
 
+  /// The unit suffixes a written number can carry (durations, percent, none).
+  static let units: Set<String> = ["", "s", "m", "h", "d", "w", "y", "%"]
+
   /// The unit suffix of a written number (`100000h` → `h`, `1.5%` → `%`, `4` → ``).
   static func suffix(of text: String) -> String {
     WrittenNumber(text)?.suffix.trimmingCharacters(in: .whitespaces) ?? ""

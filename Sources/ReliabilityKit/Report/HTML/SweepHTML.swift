@@ -39,8 +39,10 @@ public enum SweepHTML: HTMLReportKind {
 
     // The x axis: numeric values of the first parameter, or their order when they are not numbers.
     let xTexts = orderedUnique(key: key, rows: rows)
-    let numeric = rows.allSatisfy { $0.numbers[key] != nil }
-    let suffix = xTexts.first.map(ReportSections.suffix(of:)) ?? ""
+    // Numeric only when every value is a number in one unit (`8x5` reads as 8 with a suffix "x5").
+    let suffixes = Set(xTexts.map(ReportSections.suffix(of:)))
+    let numeric = rows.allSatisfy { $0.numbers[key] != nil } && suffixes.count == 1 && ReportSections.units.contains(suffixes.first!)
+    let suffix = numeric ? suffixes.first! : ""
     func x(_ r: Row) -> Double? { numeric ? r.numbers[key] : r.parameters[key].flatMap { xTexts.firstIndex(of: $0) }.map(Double.init) }
     let xValues = rows.compactMap(x)
     let logX = numeric && ReportSections.logarithmic(keyPath: key, values: xValues)
@@ -52,6 +54,12 @@ public enum SweepHTML: HTMLReportKind {
         guard v == v.rounded(), v >= 0, v < Double(xTexts.count) else { return "" }
         return xTexts[Int(v)]
       }
+    }
+    let xPrecise: @Sendable (Double, Int) -> String
+    if numeric {
+      xPrecise = { v, digits in Quantity.compact(v, significant: digits) + (suffix.isEmpty ? "" : " " + suffix) }
+    } else {
+      xPrecise = { v, _ in xFormat(v) }
     }
     let secondValues = second.map { orderedUnique(key: $0, rows: rows) } ?? [""]
 
@@ -74,7 +82,7 @@ public enum SweepHTML: HTMLReportKind {
         id: "sweep-\(metric)", title: finding,
         note: "Mean per trial with its 95% band at each grid point; every point ran the same seed." + (second == nil ? "" : " Lines: \(second!)."),
         series: series,
-        x: AxisSpec(logX ? .log : .linear, label: ReportSections.keyAxisLabel(key, suffix: suffix), format: xFormat),
+        x: AxisSpec(logX ? .log : .linear, label: ReportSections.keyAxisLabel(key, suffix: suffix), format: xFormat, precise: xPrecise),
         y: AxisSpec(kind, label: ReportSections.axisLabel(metric: metric, unit: unit), format: ReportSections.tickFormat(unit: unit, metric: metric), precise: ReportSections.tickPrecise(unit: unit, metric: metric))))
     }
     page.title = findings.first.map { "\(scenarioName): \($0)" } ?? "\(scenarioName): sweep of \(ReportSections.keyLabel(key))"
