@@ -306,6 +306,12 @@ struct HTMLReportTests {
   func refusesBrokenInput() throws {
     #expect(throws: ReportInputError.self) { try HTMLReport.render(data: Data("{\"metrics\": ".utf8), file: "x.json") }
     do {
+      _ = try HTMLReport.render(data: Data("{\"a\": 1,\n \"b\": }".utf8), file: "x.json")
+      Issue.record("rendered broken JSON")
+    } catch {
+      #expect(error.description.hasPrefix("x.json: not JSON (invalid value near line 2, column 7); cposim report reads run, "), "\(error.description)")
+    }
+    do {
       _ = try HTMLReport.render(data: Data("{\"kind\": \"calibration\", \"schema_version\": 1, \"targets\": []}".utf8), file: "k.json")
       Issue.record("rendered a calibration without evaluations")
     } catch {

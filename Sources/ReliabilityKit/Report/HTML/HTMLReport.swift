@@ -73,7 +73,7 @@ public enum HTMLReport {
     do {
       json = try ReportJSON.parse(data)
     } catch {
-      throw .notJSON(file: file, reason: describe(error))
+      throw .notJSON(file: file, reason: syntaxError(in: data) ?? describe(error))
     }
     guard json.object != nil else { throw .unknownKind(file: file, found: "a JSON \(shapeName(json))") }
     let kind = try identify(json, file: file)
@@ -147,6 +147,27 @@ public enum HTMLReport {
     case .null: "null"
     case .bool: "boolean"
     default: "number"
+    }
+  }
+
+  /// Where the JSON text goes wrong, as `invalid value near line 2, column 7`, from
+  /// JSONSerialization's message (which gives a byte offset); nil when it has none.
+  static func syntaxError(in data: Data) -> String? {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+      return nil
+    } catch {
+      guard let message = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else { return nil }
+      guard let range = message.range(of: #"character (\d+)"#, options: .regularExpression),
+            let offset = Int(message[range].split(separator: " ")[1]) else {
+        let text = message.hasSuffix(".") ? String(message.dropLast()) : message
+        return text.prefix(1).lowercased() + text.dropFirst()
+      }
+      let prefix = data.prefix(max(0, offset))
+      let line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+      let column = prefix.count - (prefix.lastIndex(of: 0x0A).map { $0 - prefix.startIndex + 1 } ?? 0) + 1
+      let what = message[..<range.lowerBound].replacingOccurrences(of: " around", with: "").trimmingCharacters(in: .whitespaces)
+      return "\(what.prefix(1).lowercased() + what.dropFirst()) near line \(line), column \(column)"
     }
   }
 
