@@ -6,8 +6,9 @@ SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PKGS   := libgsl-dev pkg-config
 OUT        ?= out
 CPOSIM     := .build/release/cposim
+VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-slurm crosscheck notebooks bench demo clean help
+.PHONY: all deps build build-debug test test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo clean help
 
 all: build
 
@@ -18,6 +19,10 @@ help:
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side and print the tables (BENCH='sampler scaling peer threads')"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
+	@echo "make test-html  render every kind of HTML report in headless chromium and check the pages"
+	@echo "make image   build the OCI image cposim:$(VERSION) with podman or buildah (FROM scratch, no registry)"
+	@echo "make test-image  run cposim --version and a small run from the image (podman run, else chroot)"
+	@echo "make validate-k8s  validate deploy/k8s/*.yaml against the Kubernetes schemas, offline"
 	@echo "make deps    install GSL (libgsl-dev) and pkg-config through apt-get if missing"
 	@echo "make build   release build of .build/release/cposim"
 	@echo "make clean   remove build products and out/"
@@ -72,7 +77,7 @@ notebooks: build
 	$(CPOSIM) sweep Notebooks-export/scenarios/small-cpo.yaml --quiet -o $(NB_DATA)/sweep.json \
 	  --set parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=80000h,162500h,325000h,650000h,1300000h > /dev/null
 	$(CPOSIM) breakeven Notebooks-export/scenarios/small-pluggable.yaml Notebooks-export/scenarios/small-cpo.yaml --quiet \
-	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 50000h..2000000h -o $(NB_DATA)/breakeven.json > /dev/null
+	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 100000h..20000000h -o $(NB_DATA)/breakeven.json > /dev/null
 	$(CPOSIM) fit FailureData/field/synthetic-inspections.csv --json > $(NB_DATA)/fit.json
 	cd Notebooks-export && for notebook in *.ipynb; do \
 	  ../$(NB_VENV)/bin/python -m nbconvert --to html --execute "$$notebook" --log-level WARN || exit 1; \
@@ -91,14 +96,38 @@ bench: build
 test-slurm: build
 	bash Tests/slurm/test-slurm.sh
 
+# Every kind of HTML report rendered in headless chromium (installed from Debian if missing):
+# no console message, data marks in every chart, a screenshot that is not blank, a PDF.
+test-html: build
+	bash Tests/report/test-html.sh
+
+# The OCI image localhost/cposim:$(VERSION), FROM scratch: the release binary, the shared
+# libraries ldd names, the loader, Scenarios/ and FailureData/ (Containerfile). No registry.
+image: build
+	bash deploy/image/build-image.sh $(VERSION)
+
+# cposim --version and a small run from the image: podman run, or a chroot into its exported
+# root filesystem where the sandbox refuses podman run (the script says which ran).
+test-image: image
+	bash deploy/image/test-image.sh $(VERSION)
+
+# deploy/k8s/*.yaml against the Kubernetes schemas (kubernetes-validate, pinned in
+# deploy/k8s/requirements.txt), offline; the image they name is the one make image builds.
+K8S_VENV := .venv-k8s
+validate-k8s:
+	@[ -x $(K8S_VENV)/bin/python ] || python3 -m venv $(K8S_VENV)
+	$(K8S_VENV)/bin/pip install -q -r deploy/k8s/requirements.txt
+	bash deploy/k8s/validate.sh $(K8S_VENV)/bin/kubernetes-validate $(VERSION)
+
 # The default comparison: 16k GPUs, pluggable optics against CPO with external laser sources.
 DEMO_TRIALS ?= 200
 demo: build
 	@mkdir -p $(OUT)
 	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \
-	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json
+	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json --html $(OUT)/compare-16k.html
 	@echo
 	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
+	@echo "The same as one HTML page: $(OUT)/compare-16k.html (or: cposim report $(OUT)/compare-16k.json)"
 
 clean:
 	rm -rf .build $(OUT)

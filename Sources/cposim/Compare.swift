@@ -14,6 +14,7 @@ struct Compare: ParsableCommand {
       Examples:
         cposim compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml -o out/compare.json
         cposim compare a.yaml b.yaml c.yaml --trials 500 --seed 3
+        cposim compare Scenarios/cluster-1k-pluggable.yaml Scenarios/cluster-1k-cpo-els.yaml --html out/compare-1k.html
       """
   )
 
@@ -23,10 +24,14 @@ struct Compare: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the comparison JSON here.")
   var output: String?
 
+  @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
+  var html: String?
+
   @OptionGroup var simulation: SimulationOptions
 
   func validate() throws {
     guard scenarios.count >= 2 else { throw ValidationError("give at least two scenario files to compare") }
+    try HTMLOutput.validate(html, inputs: scenarios, outputs: [output])
   }
 
   func run() throws {
@@ -46,8 +51,10 @@ struct Compare: ParsableCommand {
     let statistics = comparison.run(trials: count, seed: seed, threads: simulation.threads, progress: update)
     let report = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let html { try HTMLOutput.write(report, to: html) }
     print(ComparisonTable.render(report))
     if let output { printError("comparison written to \(output)") }
+    if let html { printError("HTML report written to \(html)") }
   }
 }
 

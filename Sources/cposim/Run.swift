@@ -24,6 +24,7 @@ struct Run: ParsableCommand {
         cposim run Scenarios/cluster-16k-pluggable.yaml --trials 200 --seed 7 --per-trial trials.ndjson
         cposim run Scenarios/cluster-16k-pluggable.yaml --trace 0 --trace-output story.ndjson
         cposim run Scenarios/cluster-128k-cpo-els.yaml --shard 2/8 -o part-2.json
+        cposim run Scenarios/cluster-1k-cpo-els.yaml --trials 100 -o out/cpo.json --html out/cpo.html
       """
   )
 
@@ -32,6 +33,9 @@ struct Run: ParsableCommand {
 
   @Option(name: .shortAndLong, help: "Write the JSON report here.")
   var output: String?
+
+  @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
+  var html: String?
 
   @OptionGroup var simulation: SimulationOptions
 
@@ -63,6 +67,8 @@ struct Run: ParsableCommand {
     if shard != nil, shardSpec == nil { throw ValidationError("'--shard' must be i/n with 0 <= i < n, such as 0/4 (got '\(shard!)')") }
     if (shard != nil || resume), output == nil { throw ValidationError("'--shard' and '--resume' need -o OUTPUT") }
     if (shard != nil || resume), perTrial != nil { throw ValidationError("'--per-trial' cannot be combined with '--shard' or '--resume'") }
+    if html != nil, shard != nil { throw ValidationError("'--html' cannot be combined with '--shard': merge the shards, then run cposim report") }
+    try HTMLOutput.validate(html, inputs: [scenario], outputs: [output, perTrial])
   }
 
   func run() throws {
@@ -123,10 +129,12 @@ struct Run: ParsableCommand {
     }
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: run.statistics, seed: seed)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let html { try HTMLOutput.write(report, to: html) }
     if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
     try lineFile?.commit()
     print(ReportTable.render(report))
     if let output { printError("report written to \(output)") }
+    if let html { printError("HTML report written to \(html)") }
   }
 
   /// One NDJSON line of a trial's metrics.

@@ -17,6 +17,7 @@ struct SweepCommand: ParsableCommand {
         cposim sweep Scenarios/cluster-16k-cpo-els.yaml \\
           --set parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=80000h,162500h,325000h \\
           --set costs.electricity_usd_per_kwh=0.05,0.1 --trials 100 -o sweep.json
+        cposim sweep Scenarios/cluster-1k-cpo-els.yaml --set repair.technicians.count=1,2,4 --trials 50 --html sweep.html
       """
   )
 
@@ -28,6 +29,9 @@ struct SweepCommand: ParsableCommand {
 
   @Option(name: .shortAndLong, help: "Write the sweep JSON here.")
   var output: String?
+
+  @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
+  var html: String?
 
   @OptionGroup var simulation: SimulationOptions
 
@@ -41,6 +45,7 @@ struct SweepCommand: ParsableCommand {
 
   func validate() throws {
     guard (1...2).contains(settings.count) else { throw ValidationError("give one or two --set KEY.PATH=V1,V2,... options") }
+    try HTMLOutput.validate(html, inputs: [scenario], outputs: [output])
     for setting in settings {
       guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex,
             !setting[setting.index(after: equals)...].split(separator: ",").isEmpty else {
@@ -64,12 +69,14 @@ struct SweepCommand: ParsableCommand {
                                 threads: simulation.threads) { done, _ in progress.update(done) }
     let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let html { try HTMLOutput.write(report, to: html) }
     let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
     for row in report.rows where shown.contains(row.metric) {
       let point = report.parameters.map { "\($0)=\(row.parameters[$0] ?? "")" }.joined(separator: " ")
       print("\(point)  \(row.metric) \(ReportTable.number(row.estimate.mean)) (95% CI \(ReportTable.number(row.estimate.ci95Low)) .. \(ReportTable.number(row.estimate.ci95High)))")
     }
     if let output { printError("sweep written to \(output)") }
+    if let html { printError("HTML report written to \(html)") }
   }
 }
 
@@ -91,6 +98,7 @@ struct BreakevenCommand: ParsableCommand {
         cposim breakeven Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \\
           --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 100000h..2000000h
         cposim breakeven a.yaml b.yaml --vary costs.electricity_usd_per_kwh --range 0.05..0.40 --metric total_cost_usd
+        cposim breakeven a.yaml b.yaml --vary costs.pue --range 1.1..1.8 -o breakeven.json --html breakeven.html
       """
   )
 
@@ -117,6 +125,9 @@ struct BreakevenCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the break-even JSON here.")
   var output: String?
 
+  @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
+  var html: String?
+
   @OptionGroup var simulation: SimulationOptions
 
   var bounds: (WrittenNumber, WrittenNumber)? {
@@ -130,6 +141,7 @@ struct BreakevenCommand: ParsableCommand {
     guard bounds != nil else { throw ValidationError("'--range' must be LOW..HIGH with LOW < HIGH in the same unit, such as 100000h..2000000h (got '\(range)')") }
     guard points >= 2 else { throw ValidationError("'--points' must be at least 2 (got \(points))") }
     guard refinements >= 0 else { throw ValidationError("'--refinements' must be 0 or more (got \(refinements))") }
+    try HTMLOutput.validate(html, inputs: [baseline, alternative], outputs: [output])
   }
 
   func run() throws {
@@ -145,10 +157,12 @@ struct BreakevenCommand: ParsableCommand {
       progress: { value in if !simulation.quiet { printError("evaluated \(vary)=\(value)") } })
     let report = BreakevenReport(result, keyPath: vary, range: low.value...high.value, text: text)
     if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let html { try HTMLOutput.write(report, to: html) }
     for point in report.points {
       print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")
     }
     print("\n\(report.verdict)")
     if let output { printError("break-even written to \(output)") }
+    if let html { printError("HTML report written to \(html)") }
   }
 }

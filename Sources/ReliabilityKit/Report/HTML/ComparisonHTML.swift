@@ -1,0 +1,166 @@
+import Foundation
+
+/// The page of `cposim compare -o` (schemas/comparison.schema.json): scenarios side by side in
+/// their side's colours, paired differences with intervals, the verdicts, and P(B better) when
+/// the report gives it.
+public enum ComparisonHTML: HTMLReportKind {
+  public static let name = "comparison"
+  public static let schemaVersions = [1]
+  public static let requiredFields = ["baseline", "scenarios"]
+
+  public static func matches(_ json: ReportJSON) -> Bool {
+    json["baseline"]?.string != nil && json["scenarios"]?.object != nil
+  }
+
+  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+    let baseline = json["baseline"]?.string ?? "baseline"
+    let scenarioObjects = json["scenarios"]?.object ?? [:]
+    let scenarios = scenarioObjects.mapValues(\.estimates)
+    let names = [baseline] + scenarios.keys.filter { $0 != baseline }.sorted()
+    let colours = ReportPalette.colours(names: names)
+    let differences = (json["differences"]?.object ?? [:]).mapValues(\.estimates)
+    let alternative = names.dropFirst().first
+    let diff = alternative.flatMap { differences[$0] } ?? [:]
+    let base = scenarios[baseline] ?? [:]
+    let perYear = ReportSections.perYearFactor(base)
+    let probability = json["probability_better"]
+
+    if let alternative, let cost = diff["total_cost_usd_per_year"] {
+      page.title = ReportSections.differenceSentence(cost, metric: "total_cost_usd_per_year", alternative: alternative, baseline: baseline)
+    } else {
+      page.title = "\(names.joined(separator: " vs "))"
+    }
+    var facts = ["\(names.count) scenarios: " + names.joined(separator: ", ")]
+    if let trials = json["provenance", "trials"]?.int { facts.append("\(trials) paired trials") }
+    if json["provenance", "common_random_numbers"]?.bool == true { facts.append("common random numbers") }
+    if let seed = json["provenance", "seed"] { facts.append("seed \(seed.text)") }
+    if let factor = perYear, factor > 0 { facts.append("horizon \(Quantity.decimal(1 / factor, significant: 3)) years") }
+    page.subtitle = facts.joined(separator: " · ")
+
+    if let alternative {
+      for (metric, label) in [("total_cost_usd_per_year", "cost per year, B − A"), ("job_interruptions_per_month", "job interruptions a month, B − A"),
+                              ("job_ettr", "ETTR, B − A"), ("link_availability", "link availability, B − A"),
+                              ("system_availability", "system availability, B − A")] {
+        guard let e = diff[metric] else { continue }
+        let interval = Quantity.interval(e.ci95Low, e.ci95High, unit: e.unit, metric: metric, signed: true)
+        page.keyNumbers.append((label, Quantity.format(e.mean, unit: e.unit, metric: metric, signed: true), interval.isEmpty ? "" : "95% CI \(interval)"))
+        if metric == "total_cost_usd_per_year", let p = probabilityRow(probability, scenario: alternative, metric: metric) {
+          page.keyNumbers.append(("P(\(alternative) cheaper)", String(format: "%.0f%%", p.p * 100),
+                                  p.low.map { lo in String(format: "95%% CI %.0f%% .. %.0f%%", lo * 100, (p.high ?? lo) * 100) } ?? ""))
+        }
+      }
+    }
+    page.verdicts = (json["verdicts"]?.array ?? []).compactMap(\.string)
+
+    page.section("Cost and interruptions", intro: "B − A is the paired difference per trial: trial i of every scenario ran with the same seed.")
+    page.charts([
+      costChart(names: names, scenarios: scenarios, colours: colours, perYear: perYear, alternative: alternative, baseline: baseline, diff: diff),
+      rootCauseChart(json, names: names, scenarios: scenarios, colours: colours, alternative: alternative, baseline: baseline, diff: diff),
+      probabilityChart(probability, names: names, colours: colours),
+    ])
+    page.section("Distributions over trials", intro: "Each strip is a scenario's trials: the thin line spans min to max, the box p5 to p95, the tick is the median, the dot the mean.")
+    page.charts([
+      strips(metric: "link_availability", names: names, scenarios: scenarios, colours: colours),
+      strips(metric: "system_availability", names: names, scenarios: scenarios, colours: colours),
+      strips(metric: "job_ettr", names: names, scenarios: scenarios, colours: colours),
+      strips(metric: "repair_downtime_hours", names: names, scenarios: scenarios, colours: colours),
+      strips(metric: "job_interruptions_per_month", names: names, scenarios: scenarios, colours: colours),
+      strips(metric: "total_cost_usd", names: names, scenarios: scenarios, colours: colours),
+    ])
+
+    page.section("Metrics side by side", intro: "Mean per trial with its 95% interval; the last columns are B − A, paired, with the interval drawn around zero.")
+    let shared = ReportSections.ordered(Set(scenarios.values.flatMap(\.keys)))
+    let alternatives = Array(names.dropFirst())
+    let header = ["metric"] + names.map { "\($0)" } + alternatives.map { "\($0) − \(baseline)" } + (alternative == nil ? [] : ["B − A around 0"])
+    page.table(HTMLTable(header: header, rows: shared.map { m in
+      var row = [HTML.escape(m)] + names.map { ReportSections.cell(scenarios[$0]?[m], metric: m) }
+      row += alternatives.map { ReportSections.cell(differences[$0]?[m], metric: m, signed: true) }
+      if let alternative {
+        row.append(differences[alternative]?[m].flatMap { Charts.miniInterval($0, colour: colours[alternative] ?? ReportPalette.difference) } ?? "")
+      }
+      return row
+    }))
+    page.provenance = ReportSections.provenance(json)
+    page.notes.append("Colours: pluggable \(ReportPalette.pluggable), CPO \(ReportPalette.cpo), others from a neutral set; the same in every cposim chart.")
+  }
+
+  static func costChart(names: [String], scenarios: [String: [String: EstimateView]], colours: [String: String], perYear: Double?,
+                        alternative: String?, baseline: String, diff: [String: EstimateView]) -> ChartFigure? {
+    let lines = ReportSections.costLines.filter { line in names.contains { scenarios[$0]?[line.metric] != nil } }
+    guard !lines.isEmpty else { return nil }
+    let factor = perYear ?? 1
+    let unit = perYear == nil ? "usd" : "usd_per_year"
+    let values = lines.map { line in names.map { scenarios[$0]?[line.metric]?.scaled(by: factor) } }
+    var title = "Cost \(perYear == nil ? "over the horizon" : "per year") by line"
+    if let alternative, let total = diff["total_cost_usd"]?.scaled(by: factor), let totalMean = total.mean {
+      let deciding = lines.compactMap { line in diff[line.metric].map { (line.label, $0.scaled(by: factor)) } }
+        .max { abs($0.1.mean ?? 0) < abs($1.1.mean ?? 0) }
+      if let deciding, let m = deciding.1.mean {
+        title = "\(deciding.0.capitalizedFirst) decide it: \(Quantity.format(m, unit: unit, signed: true)) of the "
+          + "\(Quantity.format(totalMean, unit: unit, signed: true)) difference (\(alternative) − \(baseline))"
+      }
+    }
+    return Charts.bars(id: "cost-breakdown", title: title,
+                       note: "Mean cost \(perYear == nil ? "over the horizon" : "per year") of each line per scenario, with its 95% interval; the lines add up to the total.",
+                       categories: lines.map(\.label), groups: names.map { ($0, colours[$0] ?? ReportPalette.difference) }, values: values,
+                       x: AxisSpec(label: perYear == nil ? "USD over the horizon" : "USD per year", format: ReportSections.tickFormat(unit: unit, metric: ""), precise: ReportSections.tickPrecise(unit: unit, metric: "")),
+                       valueText: { Quantity.format($0, unit: unit) })
+  }
+
+  /// P(B better) rows: `probability_better: {scenario: {metric: {p, ci95_low, ci95_high}}}`.
+  static func probabilityRow(_ json: ReportJSON?, scenario: String, metric: String) -> (p: Double, low: Double?, high: Double?)? {
+    guard let entry = json?[scenario]?[metric] else { return nil }
+    guard let p = entry["p"]?.double ?? entry.double else { return nil }
+    return (p, entry["ci95_low"]?.double, entry["ci95_high"]?.double)
+  }
+
+  static func probabilityChart(_ json: ReportJSON?, names: [String], colours: [String: String]) -> ChartFigure? {
+    guard let json else { return nil }
+    var rows: [(name: String, colour: String, p: Double, low: Double?, high: Double?)] = []
+    for name in names.dropFirst() {
+      for metric in ReportSections.ordered(json[name]?.object?.keys ?? [:].keys) {
+        guard let p = probabilityRow(json, scenario: name, metric: metric) else { continue }
+        let direction = json[name]?[metric]?["better"]?.string
+        let what = metric.hasPrefix("total_cost") ? "cheaper" : "better on \(Quantity.words(metric))" + (direction.map { " (\($0))" } ?? "")
+        rows.append(("\(name) \(what)", colours[name] ?? ReportPalette.difference, p.p, p.low, p.high))
+      }
+    }
+    guard let first = rows.first else { return nil }
+    let interval = first.low.map { lo in String(format: " (95%% CI %.0f%% .. %.0f%%)", lo * 100, (first.high ?? lo) * 100) } ?? ""
+    return Charts.probabilities(id: "probability-better", title: "P(\(first.name)) = \(String(format: "%.0f%%", first.p * 100))\(interval)",
+                                note: "Probability over the inputs' uncertainty and the trials that B beats the baseline, with its interval; the dashed line is 50%.",
+                                rows: rows)
+  }
+
+  static func rootCauseChart(_ json: ReportJSON, names: [String], scenarios: [String: [String: EstimateView]], colours: [String: String],
+                             alternative: String?, baseline: String, diff: [String: EstimateView]) -> ChartFigure? {
+    let byScenario = names.map { ReportSections.rootCauses(metrics: scenarios[$0] ?? [:], breakdown: json["interruptions_by_cause"]?[$0]) }
+    let causes = ReportSections.ordered(Set(byScenario.flatMap { $0.map(\.cause) }))
+    guard !causes.isEmpty else { return nil }
+    let values = causes.map { cause in byScenario.map { list in list.first { $0.cause == cause }?.estimate } }
+    var title = "Job interruptions by root cause"
+    if let alternative, let d = diff["job_interruptions_per_month"] ?? diff["job_interruptions"] {
+      let metric = diff["job_interruptions_per_month"] != nil ? "job_interruptions_per_month" : "job_interruptions"
+      title = ReportSections.differenceSentence(d, metric: metric, alternative: alternative, baseline: baseline)
+    }
+    return Charts.bars(id: "interruptions-by-cause", title: title, note: "Job interruptions per trial by root cause, mean with 95% interval.",
+                       categories: causes, groups: names.map { ($0, colours[$0] ?? ReportPalette.difference) }, values: values,
+                       x: AxisSpec(label: "job interruptions per trial (count)"), valueText: { Quantity.compact($0) })
+  }
+
+  static func strips(metric: String, names: [String], scenarios: [String: [String: EstimateView]], colours: [String: String]) -> ChartFigure? {
+    let rows = names.compactMap { name in scenarios[name]?[metric].map { (name, colours[name] ?? ReportPalette.difference, $0) } }
+    guard let first = rows.first else { return nil }
+    let means = rows.map { "\(Quantity.format($0.2.mean, unit: first.2.unit, metric: metric)) for \($0.0)" }
+    let title = "\(Quantity.words(metric).capitalizedFirst): " + means.joined(separator: " vs ") + " (means)"
+    let values = rows.flatMap { [$0.2.min, $0.2.max, $0.2.p5, $0.2.p95].compactMap { $0 } }
+    let positive = values.allSatisfy { $0 > 0 }
+    let spread = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300)
+    let kind: ChartScale.Kind = metric.hasSuffix("availability") ? .nines : (positive && spread > 100 ? .log : .linear)
+    return Charts.quantileStrips(id: "strips-\(metric)", title: title,
+                                 note: "Per trial, over \(first.2.n.map(String.init) ?? "all") trials of each scenario.",
+                                 rows: rows.map { (name: $0.0, colour: $0.1, estimate: $0.2) },
+                                 x: AxisSpec(kind, label: ReportSections.axisLabel(metric: metric, unit: first.2.unit),
+                                             format: ReportSections.tickFormat(unit: first.2.unit, metric: metric), precise: ReportSections.tickPrecise(unit: first.2.unit, metric: metric)))
+  }
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// Numbers as the HTML report prints them, by the unit a report gives (`usd`, `usd_per_year`,
+/// `ratio`, `count`, `count_per_month`, `hours`, `gpu_hours`).
+public enum Quantity {
+  /// A value with its unit, such as `$15.11M/yr`, `99.9958%`, `1,234 h`.
+  /// - Parameters:
+  ///   - signed: write a `+` before positive values (differences).
+  ///   - metric: the metric's name; availabilities are shown as percentages.
+  public static func format(_ value: Double?, unit: String, metric: String = "", signed: Bool = false) -> String {
+    guard let value, value.isFinite else { return "n/a" }
+    let sign = signed && value > 0 ? "+" : (value < 0 ? "−" : "")
+    let v = abs(value)
+    switch unit {
+    case "usd": return sign + money(v)
+    case "usd_per_year": return sign + money(v) + "/yr"
+    case "ratio":
+      if metric.hasSuffix("availability") {
+        return signed ? sign + scientific(v) : availability(value)
+      }
+      return sign + (v > 0 && v < 1e-3 ? scientific(v) : decimal(v, significant: 4))
+    case "hours": return sign + compact(v) + " h"
+    case "gpu_hours": return sign + compact(v) + " GPU-h"
+    case "count_per_month": return sign + compact(v) + "/month"
+    default: return sign + compact(v)
+    }
+  }
+
+  /// `$15.11M`, `$218.1k`, `$950`; `v` is not negative.
+  public static func money(_ v: Double) -> String {
+    if v >= 1e9 { return String(format: "$%.2fB", v / 1e9) }
+    if v >= 1e6 { return String(format: "$%.2fM", v / 1e6) }
+    if v >= 1e3 { return String(format: "$%.1fk", v / 1e3) }
+    return String(format: "$%.0f", v)
+  }
+
+  /// An availability in percent with as many decimals as keep two significant digits of the
+  /// unavailability: 0.999958 → `99.9958%`, 0.99 → `99.0%`.
+  public static func availability(_ a: Double) -> String {
+    let u = 1 - a
+    guard u > 0 else { return "100%" }
+    let decimals = Swift.min(8, Swift.max(1, -Int(floor(log10(u))) - 1))
+    return String(format: "%.\(decimals)f%%", a * 100)
+  }
+
+  /// An availability for an axis tick: `99.9%`, `99.99%`, `99.968%` (no trailing zeros).
+  public static func availabilityTick(_ a: Double) -> String {
+    var s = availability(a)
+    guard s.hasSuffix("%"), s.contains(".") else { return s }
+    s.removeLast()
+    while s.hasSuffix("0") { s.removeLast() }
+    if s.hasSuffix(".") { s.removeLast() }
+    return s + "%"
+  }
+
+  /// `compact` with a chosen number of significant digits (axis ticks that must differ).
+  public static func compact(_ v: Double, significant: Int) -> String {
+    let a = abs(v)
+    if a >= 1e9 { return decimal(v / 1e9, significant: significant) + " G" }
+    if a >= 1e6 { return decimal(v / 1e6, significant: significant) + " M" }
+    if a >= 1000, significant <= 4 { return grouped(v.rounded()) }
+    return decimal(v, significant: significant)
+  }
+
+  /// Grouped thousands below a million, then `12.3 M`, `4.56 G`; small values with 3
+  /// significant digits.
+  public static func compact(_ v: Double) -> String {
+    let a = abs(v)
+    if a >= 1e9 { return String(format: "%.3g G", v / 1e9) }
+    if a >= 1e6 { return String(format: "%.3g M", v / 1e6) }
+    if a >= 1000 { return grouped(v.rounded()) }
+    if a >= 100 { return String(format: "%.0f", v) }
+    if a == 0 { return "0" }
+    if a < 1e-3 { return scientific(v) }
+    return decimal(v, significant: 3)
+  }
+
+  /// `12,345`.
+  public static func grouped(_ v: Double) -> String {
+    let digits = String(format: "%.0f", abs(v))
+    var out = ""
+    for (i, c) in digits.reversed().enumerated() {
+      if i > 0, i % 3 == 0 { out.append(",") }
+      out.append(c)
+    }
+    return (v < 0 ? "−" : "") + String(out.reversed())
+  }
+
+  /// `v` with `significant` digits, without trailing zeros after the point.
+  public static func decimal(_ v: Double, significant: Int) -> String {
+    if v == 0 { return "0" }
+    let magnitude = Int(floor(log10(abs(v))))
+    let decimals = Swift.max(0, significant - 1 - magnitude)
+    var s = String(format: "%.\(decimals)f", v)
+    if s.contains(".") {
+      while s.hasSuffix("0") { s.removeLast() }
+      if s.hasSuffix(".") { s.removeLast() }
+    }
+    return s
+  }
+
+  /// `2.1×10⁻⁴`.
+  public static func scientific(_ v: Double) -> String {
+    if v == 0 { return "0" }
+    let exponent = Int(floor(log10(abs(v))))
+    let mantissa = v / pow(10, Double(exponent))
+    return String(format: "%.2g", mantissa) + "×10" + superscript(exponent)
+  }
+
+  static func superscript(_ n: Int) -> String {
+    let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    return (n < 0 ? "⁻" : "") + String(String(abs(n)).map { digits[Int(String($0))!] })
+  }
+
+  /// A number written by a sweep or break-even (`100000h`) in the form the report reads best
+  /// (`100,000 h`, `1.3 M h`).
+  public static func parameter(_ value: Double, suffix: String) -> String {
+    let number = compact(value)
+    guard !suffix.isEmpty else { return number }
+    return suffix == "%" ? number + "%" : number + " " + suffix
+  }
+
+  /// The interval `low .. high` formatted in the unit, or an empty string without bounds.
+  public static func interval(_ low: Double?, _ high: Double?, unit: String, metric: String = "", signed: Bool = false) -> String {
+    guard let low, let high else { return "" }
+    return "\(format(low, unit: unit, metric: metric, signed: signed)) .. \(format(high, unit: unit, metric: metric, signed: signed))"
+  }
+
+  /// The unit as an axis label suffix: `USD`, `USD per year`, `per month`.
+  public static func axisUnit(_ unit: String) -> String {
+    switch unit {
+    case "usd": "USD"
+    case "usd_per_year": "USD per year"
+    case "ratio": "ratio"
+    case "count": "count"
+    case "count_per_month": "per month"
+    case "hours": "hours"
+    case "gpu_hours": "GPU-hours"
+    default: unit.replacingOccurrences(of: "_", with: " ")
+    }
+  }
+
+  /// `total_cost_usd_per_year` → `total cost per year`, the words of a metric name.
+  public static func words(_ metric: String) -> String {
+    var s = metric
+    for (suffix, replacement) in [("_usd_per_year", " per year"), ("_usd", ""), ("_hours", ""), ("_per_month", " per month")] where s.hasSuffix(suffix) {
+      s = String(s.dropLast(suffix.count)) + replacement
+      break
+    }
+    if s == "job_ettr" { return "effective training time ratio (ETTR)" }
+    return s.replacingOccurrences(of: "_", with: " ")
+  }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// The page of `cposim sweep -o`: the deciding metrics against the swept parameter, one line
+/// per value of a second parameter, with 95 % bands.
+public enum SweepHTML: HTMLReportKind {
+  public static let name = "sweep"
+  public static let schemaVersions = [1]
+  public static let requiredFields = ["rows", "parameters"]
+
+  public static func matches(_ json: ReportJSON) -> Bool {
+    json["rows"]?.array != nil && json["parameters"]?.array != nil
+  }
+
+  /// Metrics charted, in order, when the sweep has them.
+  static let charted = ["total_cost_usd_per_year", "job_interruptions_per_month", "job_ettr", "link_availability",
+                        "system_availability", "repair_downtime_hours", "technician_utilisation"]
+
+  struct Row {
+    let parameters: [String: String]
+    let numbers: [String: Double]
+    let metric: String
+    let estimate: EstimateView
+  }
+
+  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+    let keys = (json["parameters"]?.array ?? []).compactMap(\.string)
+    let rows = (json["rows"]?.array ?? []).compactMap { r -> Row? in
+      guard let metric = r["metric"]?.string, let e = EstimateView(r["estimate"]) else { return nil }
+      let texts = (r["parameters"]?.object ?? [:]).compactMapValues(\.string)
+      let numbers = (r["numeric_parameters"]?.object ?? [:]).compactMapValues(\.double)
+      return Row(parameters: texts, numbers: numbers, metric: metric, estimate: e)
+    }
+    let scenario = json["scenario"]?.string ?? "scenario"
+    let scenarioName = URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent
+    let colour = ReportPalette.colour(ReportPalette.side(name: scenarioName))
+    let metrics = charted.filter { m in rows.contains { $0.metric == m } }
+    guard let key = keys.first else { return }
+    let second = keys.count > 1 ? keys[1] : nil
+
+    // The x axis: numeric values of the first parameter, or their order when they are not numbers.
+    let xTexts = orderedUnique(key: key, rows: rows)
+    // Numeric only when every value is a number in one unit (`8x5` reads as 8 with a suffix "x5").
+    let suffixes = Set(xTexts.map(ReportSections.suffix(of:)))
+    let numeric = rows.allSatisfy { $0.numbers[key] != nil } && suffixes.count == 1 && ReportSections.units.contains(suffixes.first!)
+    let suffix = numeric ? suffixes.first! : ""
+    func x(_ r: Row) -> Double? { numeric ? r.numbers[key] : r.parameters[key].flatMap { xTexts.firstIndex(of: $0) }.map(Double.init) }
+    let xValues = rows.compactMap(x)
+    let logX = numeric && ReportSections.logarithmic(keyPath: key, values: xValues)
+    let xFormat: @Sendable (Double) -> String
+    if numeric {
+      xFormat = { Quantity.parameter($0, suffix: suffix) }
+    } else {
+      xFormat = { [xTexts] v in
+        guard v == v.rounded(), v >= 0, v < Double(xTexts.count) else { return "" }
+        return xTexts[Int(v)]
+      }
+    }
+    let xPrecise: @Sendable (Double, Int) -> String
+    if numeric {
+      xPrecise = { v, digits in Quantity.compact(v, significant: digits) + (suffix.isEmpty ? "" : " " + suffix) }
+    } else {
+      xPrecise = { v, _ in xFormat(v) }
+    }
+    let secondValues = second.map { orderedUnique(key: $0, rows: rows) } ?? [""]
+
+    var figures: [ChartFigure?] = []
+    var findings: [String] = []
+    for metric in metrics {
+      let series = secondValues.enumerated().map { i, value -> LineSeries in
+        let points = rows.filter { $0.metric == metric && (second == nil || $0.parameters[second!] == value) }.compactMap { r -> LinePoint? in
+          guard let px = x(r), let m = r.estimate.mean else { return nil }
+          return LinePoint(x: px, y: m, low: r.estimate.ci95Low, high: r.estimate.ci95High)
+        }
+        let shade = secondValues.count > 1 ? ReportPalette.tint(colour, 0.6 * Double(i) / Double(secondValues.count - 1)) : colour
+        return LineSeries(name: second.map { "\(ReportSections.keyLabel($0)) = \(value)" } ?? scenarioName, colour: shade, points: points)
+      }
+      guard let unit = rows.first(where: { $0.metric == metric })?.estimate.unit, let first = series.first, first.points.count >= 1 else { continue }
+      let finding = trendSentence(metric: metric, unit: unit, points: first.points, key: key, format: xFormat)
+      findings.append(finding)
+      let kind = ReportSections.axisKind(metric: metric)
+      figures.append(Charts.line(
+        id: "sweep-\(metric)", title: finding,
+        note: "Mean per trial with its 95% band at each grid point; every point ran the same seed." + (second == nil ? "" : " Lines: \(second!)."),
+        series: series,
+        x: AxisSpec(logX ? .log : .linear, label: ReportSections.keyAxisLabel(key, suffix: suffix), format: xFormat, precise: xPrecise),
+        y: AxisSpec(kind, label: ReportSections.axisLabel(metric: metric, unit: unit), format: ReportSections.tickFormat(unit: unit, metric: metric), precise: ReportSections.tickPrecise(unit: unit, metric: metric))))
+    }
+    page.title = findings.first.map { "\(scenarioName): \($0)" } ?? "\(scenarioName): sweep of \(ReportSections.keyLabel(key))"
+    var facts = ["sweep of " + keys.joined(separator: " × ")]
+    if let trials = json["trials"]?.int { facts.append("\(trials) trials per point") }
+    if let seed = json["seed"] { facts.append("seed \(seed.text)") }
+    page.subtitle = facts.joined(separator: " · ")
+    page.section("Curves")
+    page.charts(figures)
+
+    page.section("Grid", intro: "Mean per trial with its 95% interval at every grid point.")
+    let tableMetrics = Array((metrics.isEmpty ? ReportSections.ordered(Set(rows.map(\.metric))) : metrics).prefix(5))
+    var seenPoints: Set<String> = []
+    let points = rows.map { r -> String in keys.map { r.parameters[$0] ?? "" }.joined(separator: "\u{1f}") }
+      .filter { seenPoints.insert($0).inserted }
+    page.table(HTMLTable(header: keys.map(ReportSections.keyLabel) + tableMetrics.map(Quantity.words), rows: points.map { point in
+      let values = point.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
+      return values.map(HTML.escape) + tableMetrics.map { m in
+        ReportSections.cell(rows.first { r in r.metric == m && keys.map { r.parameters[$0] ?? "" } == values }?.estimate, metric: m)
+      }
+    }))
+    page.provenance = ReportSections.provenance(json)
+  }
+
+  /// The values of parameter `key` in first-seen order, sorted by their number when every
+  /// value has one.
+  static func orderedUnique(key: String, rows: [Row]) -> [String] {
+    var seen: Set<String> = []
+    var unique: [String] = []
+    var number: [String: Double] = [:]
+    for r in rows {
+      guard let text = r.parameters[key] else { continue }
+      if seen.insert(text).inserted { unique.append(text) }
+      if let n = r.numbers[key] { number[text] = n }
+    }
+    guard unique.allSatisfy({ number[$0] != nil }) else { return unique }
+    return unique.sorted { number[$0]! < number[$1]! }
+  }
+
+  /// `total cost per year falls from $1.2M to $0.8M as engine-failure MTBF goes from 80,000 h to 1.3 M h`.
+  static func trendSentence(metric: String, unit: String, points: [LinePoint], key: String,
+                            format: (Double) -> String) -> String {
+    let words = Quantity.words(metric)
+    guard let first = points.first, let last = points.last, points.count >= 2 else { return words.capitalizedFirst }
+    let f = { (v: Double) in Quantity.format(v, unit: unit, metric: metric) }
+    let label = ReportSections.keyLabel(key)
+    let ys = points.map(\.y)
+    let rising = zip(ys, ys.dropFirst()).allSatisfy { $0 <= $1 }, falling = zip(ys, ys.dropFirst()).allSatisfy { $0 >= $1 }
+    if first.y == last.y { return "\(words.capitalizedFirst) stays at \(f(first.y)) over \(label) \(format(first.x)) .. \(format(last.x))" }
+    if rising || falling {
+      return "\(words.capitalizedFirst) \(rising ? "rises" : "falls") from \(f(first.y)) to \(f(last.y)) as \(label) goes from \(format(first.x)) to \(format(last.x))"
+    }
+    let best = metric.hasSuffix("availability") || metric == "job_ettr" ? points.max { $0.y < $1.y }! : points.min { $0.y < $1.y }!
+    let extreme = metric.hasSuffix("availability") || metric == "job_ettr" ? "highest" : "lowest"
+    return "\(words.capitalizedFirst) is \(extreme) (\(f(best.y))) at \(label) = \(format(best.x))"
+  }
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# make test-html: render every kind of HTML report in a real browser (Debian's chromium,
+# headless) and check each page: no console message, every chart holding the data marks it
+# declares, a screenshot that is not blank and shows the side colours, and a PDF when printed.
+# A broken page and a blank page must fail the same checks (so the checks can fail).
+#
+# Needs the release binary (make build). Installs chromium and python3-pil with apt-get when
+# missing. Writes everything under out/html-check/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CPOSIM=${CPOSIM:-.build/release/cposim}
+OUT=out/html-check
+PY=/usr/bin/python3
+SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+PLUGGABLE="#1f5fa8"
+CPO="#d9730d"
+CROSSING="#c0392b"
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -x "$PY" ] && "$PY" -c "import PIL" 2>/dev/null || need+=(python3 python3-pil)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test-html: installing ${need[*]} with apt-get"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+echo "test-html: $(chromium --version 2>/dev/null | head -1)"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+SMALL=Notebooks-export/scenarios
+MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
+
+# One report of each kind: four computed now from the 512-GPU pair, two from fixtures in the
+# shapes docs/report.md proposes, and a comparison carrying the fields the lead will add.
+"$CPOSIM" run "$SMALL/small-cpo.yaml" --trials 16 --quiet -o "$OUT/run.json" --html "$OUT/run-direct.html" >/dev/null
+"$CPOSIM" compare "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 16 --quiet -o "$OUT/comparison.json" >/dev/null
+"$CPOSIM" sweep "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sweep.json" \
+  --set "$MTBF=80000h,162500h,325000h,650000h,1300000h" >/dev/null
+"$CPOSIM" breakeven "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 12 --quiet \
+  --vary "$MTBF" --range 100000h..20000000h -o "$OUT/breakeven.json" >/dev/null
+cp Tests/report/fixtures/sensitivity.json Tests/report/fixtures/calibration.json "$OUT/"
+"$PY" - "$OUT/comparison.json" "$OUT/comparison-extended.json" <<'EOF'
+import json, sys
+report = json.load(open(sys.argv[1]))
+alternative = [name for name in report["scenarios"] if name != report["baseline"]][0]
+report["probability_better"] = {alternative: {"total_cost_usd_per_year": {"p": 0.08, "ci95_low": 0.05, "ci95_high": 0.12}}}
+report["interruptions_by_cause"] = {name: {cause: metrics["job_network_interruptions"] for cause in ("switch_and_cable", "nic")}
+                                    for name, metrics in report["scenarios"].items()}
+report["a_field_this_version_does_not_know"] = {"ignored": [1, 2, 3]}
+json.dump(report, open(sys.argv[2], "w"), indent=2)
+EOF
+
+# kind, JSON, minimum charts, colours the screenshot must show
+PAGES=(
+  "run run 6 $CPO"
+  "comparison comparison 5 $PLUGGABLE $CPO"
+  "comparison comparison-extended 7 $PLUGGABLE $CPO"
+  "sweep sweep 4 $CPO"
+  "breakeven breakeven 1 $CROSSING"
+  "sensitivity sensitivity 1 $CPO"
+  "calibration calibration 2 $CROSSING"
+)
+
+chrome() {
+  # --no-sandbox: CI runs as root in a container; the pages run no script.
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
+    --enable-logging=stderr --v=0 --user-data-dir="$OUT/profile" "$@"
+}
+
+check() {  # check KIND NAME MIN_CHARTS COLOURS... : 0 when every check passes
+  local kind=$1 name=$2 min=$3 status=0
+  shift 3
+  local page="$OUT/$name.html" url="file://$PWD/$OUT/$name.html"
+  chrome --dump-dom "$url" >"$OUT/$name.dom.html" 2>"$OUT/$name.dom.log" || { echo "  FAIL chromium --dump-dom"; return 1; }
+  "$PY" Tests/report/check_page.py console "$OUT/$name.dom.log" || status=1
+  "$PY" Tests/report/check_page.py dom "$kind" "$OUT/$name.dom.html" "$min" || status=1
+  chrome --window-size=1280,2400 --screenshot="$OUT/$name.png" "$url" >/dev/null 2>"$OUT/$name.shot.log" || { echo "  FAIL chromium --screenshot"; return 1; }
+  "$PY" Tests/report/check_page.py screenshot "$OUT/$name.png" "$@" || status=1
+  return $status
+}
+
+failures=0
+for entry in "${PAGES[@]}"; do
+  set -- $entry
+  kind=$1 name=$2
+  "$CPOSIM" report "$OUT/$name.json" -o "$OUT/$name.html" 2>/dev/null
+  echo "$name ($kind):"
+  check "$@" || failures=$((failures + 1))
+done
+
+echo "run --html (the page written by the command itself):"
+check run run-direct 6 "$CPO" || failures=$((failures + 1))
+cmp -s "$OUT/run-direct.html" "$OUT/run.html" && echo "  ok   identical to cposim report's page" \
+  || { echo "  FAIL run --html and cposim report wrote different pages"; failures=$((failures + 1)); }
+
+echo "printed to PDF (comparison):"
+chrome --no-pdf-header-footer --print-to-pdf="$OUT/comparison.pdf" "file://$PWD/$OUT/comparison.html" >/dev/null 2>&1
+"$PY" Tests/report/check_page.py pdf "$OUT/comparison.pdf" || failures=$((failures + 1))
+
+# The checks must be able to fail: a page with a blocked load, a NaN coordinate and a chart
+# whose marks are missing, and a blank page.
+"$PY" - "$OUT/comparison.html" "$OUT/broken.html" "$OUT/blank.html" <<'EOF'
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+broken = page.replace("</main>", '<img src="http://127.0.0.1:9/x.png"><svg class="chart" data-chart="broken" data-marks="2">'
+                      '<circle class="mark" cx="NaN" cy="2" r="3"/></svg></main>')
+open(sys.argv[2], "w", encoding="utf-8").write(broken)
+open(sys.argv[3], "w", encoding="utf-8").write("<!DOCTYPE html><html><body></body></html>")
+EOF
+echo "negative controls (each must FAIL):"
+if check comparison broken 5 "$PLUGGABLE" >"$OUT/broken.check" 2>&1; then
+  echo "  FAIL a broken page passed the checks"; failures=$((failures + 1))
+else
+  grep -q "console:" "$OUT/broken.check" && grep -q "marks in the DOM" "$OUT/broken.check" && grep -q "cx='NaN'" "$OUT/broken.check" \
+    && echo "  ok   broken page refused: console error, lost mark, NaN coordinate" \
+    || { echo "  FAIL the broken page failed for the wrong reasons:"; cat "$OUT/broken.check"; failures=$((failures + 1)); }
+fi
+chrome --window-size=1280,2400 --screenshot="$OUT/blank.png" "file://$PWD/$OUT/blank.html" >/dev/null 2>&1
+if "$PY" Tests/report/check_page.py screenshot "$OUT/blank.png" >/dev/null; then
+  echo "  FAIL a blank screenshot passed"; failures=$((failures + 1))
+else
+  echo "  ok   blank screenshot refused"
+fi
+
+rm -rf "$OUT/profile"
+if [ "$failures" -ne 0 ]; then
+  echo "test-html: $failures page(s) failed; pages, DOMs, logs and screenshots are in $OUT/"
+  exit 1
+fi
+echo "test-html: every report kind rendered in chromium without console messages, with data in every chart; screenshots in $OUT/"
