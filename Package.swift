@@ -23,10 +23,17 @@ let package = Package(
       name: "ReliabilityKit",
       dependencies: ["CGSL", .product(name: "Yams", package: "Yams")]
     ),
+    // The single-file HTML report: reads cposim's JSON and draws it (kept out of the library,
+    // which computes and does not plot).
+    .target(
+      name: "ReportPages",
+      dependencies: ["ReliabilityKit"]
+    ),
     .executableTarget(
       name: "cposim",
       dependencies: [
         "ReliabilityKit",
+        "ReportPages",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -41,7 +48,11 @@ let package = Package(
     ),
     .testTarget(
       name: "cposimTests",
-      dependencies: ["cposim", "ReliabilityKit"]
+      dependencies: ["cposim", "ReliabilityKit", "ReportPages"]
+    ),
+    .testTarget(
+      name: "ReportPagesTests",
+      dependencies: ["ReportPages"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReliabilityKit
+import ReportPages
 
 /// `cposim report`: one self-contained HTML page from a report JSON.
 struct ReportCommand: ParsableCommand {

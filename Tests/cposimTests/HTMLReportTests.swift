@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import cposim
 @testable import ReliabilityKit
+@testable import ReportPages
 
 /// What a rendered page must be: one file, nothing loaded, every chart with its data.
 enum PageCheck {
@@ -58,38 +59,61 @@ struct HTMLReportTests {
 
   // MARK: Real reports, computed in process
 
+  /// Writes the small pluggable and CPO scenarios of ReportSchemaTests into a folder that lives
+  /// while `body` runs, and passes their paths.
+  static func withSmallScenarios<T>(_ body: (_ pluggable: String, _ cpo: String) throws -> T) throws -> T {
+    let schemas = ReportSchemaTests()
+    _ = try schemas.smallScenario(optics: "pluggable")
+    _ = try schemas.smallScenario(optics: "cpo")
+    return try body(schemas.workspace.path("small-pluggable.yaml"), schemas.workspace.path("small-cpo.yaml"))
+  }
+
   static func runJSON() throws -> Data {
-    let simulation = try Simulation(scenario: try ReportTests.smallScenario(optics: "cpo"))
-    let metrics = TrialMetrics(simulation: simulation)
-    let statistics = simulation.statistics(trials: 0..<16, seed: 3, metrics: metrics)
-    return Data(try JSONOutput.string(RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: 3)).utf8)
+    try withSmallScenarios { _, cpo in
+      let simulation = try Simulation(scenario: try ScenarioLoader.load(path: cpo))
+      let metrics = TrialMetrics(simulation: simulation)
+      let statistics = simulation.statistics(trials: 0..<16, seed: 3, metrics: metrics)
+      return Data(try JSONOutput.string(RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: 3)).utf8)
+    }
   }
 
   static func comparisonJSON() throws -> Data {
-    let comparison = Comparison(simulations: [try Simulation(scenario: try ReportTests.smallScenario(optics: "pluggable")),
-                                              try Simulation(scenario: try ReportTests.smallScenario(optics: "cpo"))])
-    let statistics = comparison.run(trials: 0..<16, seed: 5)
-    return Data(try JSONOutput.string(ComparisonReport(comparison: comparison, statistics: statistics, seed: 5)).utf8)
+    try withSmallScenarios { pluggable, cpo in
+      let comparison = Comparison(simulations: [try Simulation(scenario: try ScenarioLoader.load(path: pluggable)),
+                                                try Simulation(scenario: try ScenarioLoader.load(path: cpo))])
+      let statistics = comparison.run(trials: 16, seed: 5)
+      return Data(try JSONOutput.string(ComparisonReport(comparison: comparison, statistics: statistics, seed: 5)).utf8)
+    }
   }
 
-  static func smallScenarioPath(optics: String) throws -> String {
-    let scenario = try ReportTests.smallScenario(optics: optics)
-    return scenario.files.last!
+  /// A sweep report of `path` over a grid, loaded as the CLI does.
+  static func sweep(_ path: String, _ grid: [(String, [String])], trials: Int) throws -> SweepReport {
+    var settings: [[(keyPath: String, value: String)]] = [[]]
+    for (keyPath, values) in grid { settings = settings.flatMap { point in values.map { point + [(keyPath, $0)] } } }
+    let points = try settings.map { point in
+      Sweep.Point(settings: point, scenario: try ScenarioLoader.load(path: path, overrides: point.map { .init(keyPath: $0.keyPath, value: $0.value) }))
+    }
+    return SweepReport(scenario: path, parameters: grid.map(\.0), results: try Sweep.run(points: points, trials: trials, seed: 2, threads: 1))
   }
 
   static func sweepJSON() throws -> Data {
-    let report = try Sweep.run(scenario: try smallScenarioPath(optics: "cpo"),
-                               grid: [("parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf", ["80000h", "325000h", "1300000h"])],
-                               trials: 8, seed: 2, threads: 1)
-    return Data(try JSONOutput.string(report).utf8)
+    try withSmallScenarios { _, cpo in
+      let report = try sweep(cpo, [("parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf", ["80000h", "325000h", "1300000h"])], trials: 8)
+      return Data(try JSONOutput.string(report).utf8)
+    }
   }
 
   static func breakevenJSON() throws -> Data {
-    let report = try Breakeven.run(baseline: try smallScenarioPath(optics: "pluggable"), alternative: try smallScenarioPath(optics: "cpo"),
-                                   keyPath: "parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf",
-                                   range: (WrittenNumber("20000h")!, WrittenNumber("20000000h")!), metric: "total_cost_usd",
-                                   points: 4, refinements: 2, trials: 8, seed: 2, threads: 1)
-    return Data(try JSONOutput.string(report).utf8)
+    try withSmallScenarios { pluggable, cpo in
+      let key = "parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf"
+      let text = { (x: Double) in WrittenNumber(value: x, suffix: "h").text }
+      let result = try Breakeven.run(range: 20_000...20_000_000, text: text, metric: "total_cost_usd", points: 4, refinements: 2,
+                                     trials: 8, seed: 2, threads: 1, scenarios: { value in
+        let override = [ScenarioLoader.Override(keyPath: key, value: value)]
+        return (try ScenarioLoader.load(path: pluggable, overrides: override), try ScenarioLoader.load(path: cpo, overrides: override))
+      })
+      return Data(try JSONOutput.string(BreakevenReport(result, keyPath: key, range: 20_000...20_000_000, text: text)).utf8)
+    }
   }
 
   static func fixture(_ name: String) throws -> Data {
@@ -228,9 +252,9 @@ struct HTMLReportTests {
 
   @Test("a sweep of a value that is not a number in one unit draws it by name, one line per value of a second parameter")
   func sweepOfNames() throws {
-    let report = try Sweep.run(scenario: try Self.smallScenarioPath(optics: "cpo"),
-                               grid: [("repair.technicians.shift", ["8x5", "24x7"]), ("repair.technicians.count", ["1", "3"])],
-                               trials: 4, seed: 2, threads: 1)
+    let report = try Self.withSmallScenarios { _, cpo in
+      try Self.sweep(cpo, [("repair.technicians.shift", ["8x5", "24x7"]), ("repair.technicians.count", ["1", "3"])], trials: 4)
+    }
     let html = try HTMLReport.render(data: Data(try JSONOutput.string(report).utf8), file: "s.json")
     #expect(PageCheck.problems(html) == [])
     #expect(html.contains("as technicians shift goes from 8x5 to 24x7"), "named values, not 8 and 24 with a suffix")
@@ -352,7 +376,10 @@ struct HTMLReportTests {
 
   @Test("an HTML output that would overwrite an input is refused before anything runs")
   func refusesOverwritingInputs() throws {
-    let scenario = try Self.smallScenarioPath(optics: "cpo")
+    try Self.withSmallScenarios { _, scenario in try refusesOverwriting(scenario) }
+  }
+
+  func refusesOverwriting(_ scenario: String) throws {
     for arguments in [["run", scenario, "--html", scenario], ["compare", scenario, scenario + ".b", "--html", scenario],
                       ["run", scenario, "-o", "/tmp/x.json", "--html", "/tmp/x.json"], ["report", "/tmp/r.json", "-o", "/tmp/r.json"],
                       ["run", scenario, "--shard", "0/2", "-o", "/tmp/p.json", "--html", "/tmp/p.html"]] {
@@ -368,10 +395,11 @@ struct HTMLReportTests {
   @Test("run --html writes the page of the report it computed")
   func runHTML() throws {
     let workspace = Workspace()
-    let scenario = try Self.smallScenarioPath(optics: "pluggable")
-    var command = try #require(try CPOSim.parseAsRoot(["run", scenario, "--trials", "8", "--quiet", "-o", workspace.path("r.json"),
-                                                       "--html", workspace.path("r.html")]) as? Run)
-    try command.run()
+    try Self.withSmallScenarios { scenario, _ in
+      var command = try #require(try CPOSim.parseAsRoot(["run", scenario, "--trials", "8", "--quiet", "-o", workspace.path("r.json"),
+                                                         "--html", workspace.path("r.html")]) as? Run)
+      try command.run()
+    }
     let direct = try String(contentsOfFile: workspace.path("r.html"), encoding: .utf8)
     let viaReport = try HTMLReport.render(file: workspace.path("r.json"))
     #expect(direct == viaReport)

@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// Pieces the report kinds share: metric order, cost lines, root causes, provenance, axis
 /// choices and the sentences that state a finding.

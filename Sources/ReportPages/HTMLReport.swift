@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// One kind of report the HTML renderer reads. Adding a kind is one file with a type that
 /// conforms, plus its name in `HTMLReport.kinds`.

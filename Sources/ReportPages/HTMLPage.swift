@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// HTML text helpers.
 public enum HTML {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ReliabilityKit
+@testable import ReportPages
 
 @Suite("HTML chart scales")
 struct ChartScaleTests {
@@ -110,7 +110,7 @@ struct ReportPaletteTests {
   @Test("the notebooks' style module defines the same palette")
   func notebooksAgree() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     let python = try String(contentsOf: root.appendingPathComponent("Notebooks-export/cposim_style.py"), encoding: .utf8)
     func value(_ name: String) -> String? {
       guard let line = python.split(separator: "\n").first(where: { $0.hasPrefix("\(name) = ") }) else { return nil }
