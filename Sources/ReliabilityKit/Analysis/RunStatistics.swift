@@ -34,7 +34,7 @@ public struct RunStatistics: Sendable, Equatable, Codable {
     failuresByMode = Array(repeating: MetricAccumulator(), count: keys.count)
     repairsByAction = Array(repeating: MetricAccumulator(), count: Workflow.Action.allCases.count)
     sparesByFRU = Array(repeating: MetricAccumulator(), count: simulation.spareFRUs.count)
-    jobs = simulation.scenario.jobs.map { _ in Array(repeating: MetricAccumulator(), count: metrics.jobDefinitions.count) }
+    jobs = simulation.scenario.jobs.map { _ in metrics.jobDefinitions.map { MetricAccumulator(nearOne: $0.nearOne) } }
     let months = TimeUnits.months(in: simulation.scenario.horizon)
     monthlyFailures = Array(repeating: MetricAccumulator(), count: months)
   }

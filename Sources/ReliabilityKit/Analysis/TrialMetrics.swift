@@ -8,8 +8,9 @@ public struct TrialMetrics: Sendable {
   public struct Definition: Sendable, Equatable {
     public let name: String
     public let unit: String
-    /// Availabilities live just below 1; their quantiles are kept on the complement.
-    public var nearOne: Bool { name.hasSuffix("availability") }
+    /// Availabilities (and ETTR) live just below 1; their quantiles are kept on the complement,
+    /// so the sketch's relative accuracy applies to 1 − x.
+    public var nearOne: Bool { name.hasSuffix("availability") || name == "job_ettr" }
   }
 
   /// A trial's metrics by name.
