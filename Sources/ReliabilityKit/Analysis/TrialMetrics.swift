@@ -31,6 +31,7 @@ public struct TrialMetrics: Sendable {
     var collateralDamage = 0.0
     var reworks = 0.0
     var spareStockouts = 0.0
+    var remappedLinks = 0.0
     var detectionWaitHours = 0.0
     var technicianWaitHours = 0.0
     var spareWaitHours = 0.0
@@ -136,6 +137,7 @@ public struct TrialMetrics: Sendable {
     row("collateral_damage", "count", { $0.collateralDamage }),
     row("reworks", "count", { $0.reworks }),
     row("spare_stockouts", "count", { $0.spareStockouts }),
+    row("remapped_links", "count", { $0.remappedLinks }),
     row("detection_wait_hours", "hours", { $0.detectionWaitHours }),
     row("technician_wait_hours", "hours", { $0.technicianWaitHours }),
     row("spare_wait_hours", "hours", { $0.spareWaitHours }),
@@ -227,6 +229,7 @@ public struct TrialMetrics: Sendable {
     v.collateralDamage = Double(o.collateral)
     v.reworks = Double(o.reworks)
     v.spareStockouts = Double(o.stockouts)
+    v.remappedLinks = Double(o.remappedLinks)
     v.detectionWaitHours = o.detectionHours
     v.technicianWaitHours = o.technicianWaitHours
     v.spareWaitHours = o.spareWaitHours

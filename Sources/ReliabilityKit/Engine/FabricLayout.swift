@@ -23,7 +23,10 @@ final class FabricLayout: Sendable {
   let gpus: Int
   let gpusPerNode: Int
   let nodes: Int
+  /// Ports per switch the wiring uses (the switch radix less its spare ports).
   let radix: Int
+  /// Ports per switch left unused by the wiring: dark ports' links can move to them.
+  let sparePorts: Int
   let down: Int
   let up: Int
   let planes: Int
@@ -64,7 +67,8 @@ final class FabricLayout: Sendable {
     gpus = spec.gpus
     gpusPerNode = spec.gpusPerNode
     nodes = spec.nodes
-    radix = spec.switchRadix
+    radix = spec.switchRadix - spec.sparePorts
+    sparePorts = spec.sparePorts
     planes = spec.planes
     homing = spec.nicHoming
     railOptimized = spec.railOptimized
@@ -159,7 +163,7 @@ final class FabricLayout: Sendable {
   func firstSwitch(ofTier tier: Int) -> Int { [0, leaves, leaves + spines][tier] }
 
   /// Optical ports per switch of a tier: a leaf's uplinks only when its NIC links are copper.
-  func opticalRadix(ofTier tier: Int) -> Int { copperNICLinks && tier == 0 ? up : radix }
+  func opticalRadix(ofTier tier: Int) -> Int { (copperNICLinks && tier == 0 ? up : radix) + sparePorts }
   func engines(ofTier tier: Int) -> Int { (opticalRadix(ofTier: tier) + portsPerEngine - 1) / portsPerEngine }
   func lasers(ofTier tier: Int) -> Int { Int((Double(opticalRadix(ofTier: tier)) * lasersPerPort).rounded(.up)) }
   func laserSources(ofTier tier: Int) -> Int { (opticalRadix(ofTier: tier) + portsPerELS - 1) / portsPerELS }

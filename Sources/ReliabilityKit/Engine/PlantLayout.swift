@@ -150,9 +150,16 @@ struct PlantLayout: Sendable {
                                           count: p.count, fabric: wiring, tolerance: tolerance)
         aggregatedFlaps += split.aggregated
         let plan = WorkflowPlan(workflow(p.fru, role: p.role))
+        // A workflow refined for a mode (`part/mode` or `mode`) replaces the FRU's for that mode.
+        let modePlans = scenario.repair.modeWorkflows[p.fru] ?? [:]
+        let plans = split.model.modes.map { m -> WorkflowPlan in
+          let part = parts[m.part].part, mode = part.modes[m.mode]
+          if let w = modePlans["\(part.id)/\(mode.id)"] ?? modePlans[mode.id] { return WorkflowPlan(w) }
+          return plan
+        }
         populations.append(Population(
           name: name, fru: p.fru, count: p.count, parts: parts, model: split.model, failureRules: rules,
-          drainRule: wiring.drainRule(role: p.role, location: p.location), plans: split.model.modes.map { _ in plan },
+          drainRule: wiring.drainRule(role: p.role, location: p.location), plans: plans,
           origin: p.role == .nic ? .nic : ([.switchBoard, .els, .psu, .fan].contains(p.role) && p.location == "leaf" ? .leafSwitch : .other),
           spareIndex: spareIndex(p.fru), absorbable: p.role == .els ? spec.spareLaserLanes : 0,
           streamKey: SeedSequence.streamKey(name)))

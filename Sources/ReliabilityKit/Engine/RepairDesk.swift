@@ -20,7 +20,7 @@ struct RepairDesk {
 
   /// What a trace line about a ticket says; the trial writes it out (`Trial.record(_:ticket:)`).
   enum TraceNote {
-    case detected, dispatch, drain, stockout, restored
+    case detected, dispatch, drain, stockout, restored, remapped
   }
 
   struct Ticket {
@@ -38,6 +38,12 @@ struct RepairDesk {
     var replaces = false
     var cleanedOnly = false
     var spareHeld = false
+    /// Leave-dark tickets: whether the swap has been asked for (at once or at a window), and
+    /// the switch and dark ports its outages hold.
+    var dispatched = false
+    var windowScheduled = false
+    var darkSwitch: Int? = nil
+    var darkPorts = 0
 
     /// The first outage the ticket covers (for a planned swap, the first failure after it opened).
     var firstImpact: Impact? { planned ? laterImpacts.first : impact }
@@ -53,6 +59,9 @@ struct RepairDesk {
   private var technicians: TechnicianPool
   private var spares: [SpareStock]
   private var shiftStartScheduled = false
+  /// Per switch: ports left dark by leave-dark tickets, and spare ports still free.
+  private var darkPorts: [Int] = []
+  private var freeSparePorts: [Int] = []
   /// What the trial must do after the last call.
   private(set) var effects: [Effect] = []
 
@@ -77,6 +86,8 @@ struct RepairDesk {
     var deferralHours: Hours = 0
     var handsOnHours: Hours = 0
     var repairDowntimeHours: Hours = 0
+    /// Links moved to spare ports by leave-dark tickets.
+    var remappedLinks = 0
   }
 
   init(layout: PlantLayout, repair: RepairSpec, tracing: Bool) {
@@ -89,6 +100,10 @@ struct RepairDesk {
     spares = layout.spareFRUs.map { SpareStock(policy: repair.spares[$0]) }
     counts.reworked = [Int](repeating: 0, count: layout.spareFRUs.count)
     counts.sparesUsed = [Int](repeating: 0, count: layout.spareFRUs.count)
+    if let f = layout.fabric {
+      darkPorts = [Int](repeating: 0, count: f.switchCount)
+      freeSparePorts = [Int](repeating: f.sparePorts, count: f.switchCount)
+    }
   }
 
   /// Clears `effects`; the trial calls it once it has carried them out.
@@ -114,6 +129,7 @@ struct RepairDesk {
     case .drain: (event, detail) = ("drain", population.fru)
     case .stockout: (event, detail) = ("stockout", population.fru)
     case .restored: (event, detail) = ("restored", t.replaces ? "replaced" : "cleaned")
+    case .remapped: (event, detail) = ("remapped", "links moved to spare ports")
     }
     return (event, t.population, t.unit, detail)
   }
@@ -131,9 +147,18 @@ struct RepairDesk {
     return tickets.count - 1
   }
 
-  /// Another failure of a unit whose ticket is open: the repair on its way fixes it too.
-  mutating func add(_ impact: Impact, to ticket: Int) {
+  /// Another failure (of mode `mode`) of a unit whose ticket is open: the repair on its way
+  /// fixes it too. On a leave-dark ticket its ports go dark as well (and may cross the swap
+  /// threshold); a failure whose own workflow does not leave it dark asks for the swap at once.
+  mutating func add(_ impact: Impact, mode: Int, to ticket: Int, at now: Hours, using source: RandomSource) {
     tickets[ticket].laterImpacts.append(impact)
+    let t = tickets[ticket]
+    guard case .leaveDark = plan(t).decision, !t.planned else { return }
+    if case .leaveDark = layout.populations[t.population].plans[mode].decision {
+      leaveDark(ticket, impact: tickets[ticket].laterImpacts.count, at: now, using: source)
+    } else {
+      dispatchNow(ticket, at: now, using: source)
+    }
   }
 
   /// Spare pools that start at or below their reorder point order at once.
@@ -145,7 +170,7 @@ struct RepairDesk {
 
   private func plan(_ t: Ticket) -> WorkflowPlan { layout.populations[t.population].plans[t.mode] }
 
-  /// The failure is known: dispatch now or defer to the next maintenance window.
+  /// The failure is known: dispatch now, defer to the next maintenance window, or leave it dark.
   mutating func detected(_ ticket: Int, at now: Hours, using source: RandomSource) {
     let t = tickets[ticket]
     let plan = plan(t)
@@ -153,6 +178,9 @@ struct RepairDesk {
     switch plan.decision {
     case .now:
       requestSpare(ticket, at: now, using: source)
+    case .leaveDark:
+      if t.planned { requestSpare(ticket, at: now, using: source); return }
+      leaveDark(ticket, impact: 0, at: now, using: source)
     case let .atNextWindow(drainNow):
       let start = calendar.nextWindowStart(atOrAfter: now) ?? now
       // Take the whole FRU out of service until the window (planned, so jobs checkpoint).
@@ -164,6 +192,65 @@ struct RepairDesk {
 
   /// A deferred ticket's window has come.
   mutating func dispatch(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    if case .leaveDark = plan(tickets[ticket]).decision {
+      dispatchNow(ticket, at: now, using: source)
+    } else {
+      requestSpare(ticket, at: now, using: source)
+    }
+  }
+
+  // MARK: Leave dark
+
+  /// The outage `index` of a leave-dark ticket (0: its failure, k: its k-th later failure) is
+  /// left dark: its links move to spare ports if the switch has enough free, and the swap is
+  /// asked for at once above the threshold, otherwise at the next window.
+  private mutating func leaveDark(_ ticket: Int, impact index: Int, at now: Hours, using source: RandomSource) {
+    guard case let .leaveDark(swapAbove, remapTime) = plan(tickets[ticket]).decision, let fabric = layout.fabric else {
+      dispatchNow(ticket, at: now, using: source)
+      return
+    }
+    let impact = index == 0 ? tickets[ticket].impact : tickets[ticket].laterImpacts[index - 1]
+    let s: Int
+    switch impact {
+    case let .ports(sw, _), let .switchDown(sw): s = sw
+    default:
+      dispatchNow(ticket, at: now, using: source)
+      return
+    }
+    let ports = fabric.linkCounts(of: impact).links
+    tickets[ticket].darkSwitch = s
+    tickets[ticket].darkPorts += ports
+    darkPorts[s] += ports
+    if ports > 0, freeSparePorts[s] >= ports {
+      freeSparePorts[s] -= ports
+      schedule(.remapped(ticket: ticket, impact: index), after: remapTime, priority: .restoration)
+    }
+    if let swapAbove, darkPorts[s] > swapAbove {
+      dispatchNow(ticket, at: now, using: source)
+    } else if !tickets[ticket].dispatched, !tickets[ticket].windowScheduled, let start = calendar.nextWindowStart(atOrAfter: now) {
+      tickets[ticket].windowScheduled = true
+      counts.deferralHours += start - now
+      schedule(.dispatch(ticket: ticket), after: start - now, priority: .decision)
+    }
+  }
+
+  /// The links of outage `index` of a leave-dark ticket now run on spare ports.
+  mutating func remapped(_ ticket: Int, impact index: Int) {
+    let impact = index == 0 ? tickets[ticket].impact : tickets[ticket].laterImpacts[index - 1]
+    guard !impact.isEmpty, let fabric = layout.fabric, let s = tickets[ticket].darkSwitch else { return }
+    let ports = fabric.linkCounts(of: impact).links
+    if index == 0 { tickets[ticket].impact = .none } else { tickets[ticket].laterImpacts[index - 1] = .none }
+    tickets[ticket].darkPorts -= ports
+    darkPorts[s] -= ports
+    counts.remappedLinks += ports
+    trace(.remapped, ticket)
+    effects.append(.outage(impact, down: false, planned: false, population: tickets[ticket].population))
+  }
+
+  /// Asks for the swap of a leave-dark ticket's FRU now (once).
+  private mutating func dispatchNow(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    guard !tickets[ticket].dispatched else { return }
+    tickets[ticket].dispatched = true
     requestSpare(ticket, at: now, using: source)
   }
 
@@ -304,6 +391,11 @@ struct RepairDesk {
     effects.append(.outage(t.impact, down: false, planned: false, population: t.population))
     for impact in t.laterImpacts { effects.append(.outage(impact, down: false, planned: false, population: t.population)) }
     if !t.drain.isEmpty { effects.append(.outage(t.drain, down: false, planned: true, population: t.population)) }
+    if let s = t.darkSwitch, let fabric = layout.fabric {
+      // A new board: its ports are all lit and its spare ports free again.
+      darkPorts[s] -= t.darkPorts
+      freeSparePorts[s] = fabric.sparePorts
+    }
     counts.repairsByAction[Workflow.Action.allCases.firstIndex(of: plan(t).action)!] += 1
     counts.repairDowntimeHours += now - t.failedAt
     trace(.restored, ticket)

@@ -79,10 +79,18 @@ extension Trial {
     }
     let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: repairSource)
     apply(impact, down: true, planned: false, population: p)
-    state.generation += 1  // no further failures until repaired
-    units[p][u] = state
+    if population.plans[event.mode].decision.keepsServing {
+      // Left dark: the rest of the FRU stays in service and can fail again.
+      scheduleNextFailure(population: p, unit: u, keepAge: true)
+      state = units[p][u]
+    } else {
+      state.generation += 1  // no further failures until repaired
+      units[p][u] = state
+    }
     if let existing = state.openTicket {
-      desk.add(impact, to: existing)  // a planned swap already on its way fixes this too
+      // A repair already on its way (a planned swap, a swap of a board left dark) fixes this too.
+      desk.add(impact, mode: event.mode, to: existing, at: now, using: repairSource)
+      carryOutDeskEffects()
       return
     }
     let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: impact, planned: false, at: now, using: repairSource)

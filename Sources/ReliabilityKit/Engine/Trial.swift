@@ -49,6 +49,7 @@ struct Trial {
     case reworkReturn(spare: Int)
     case collateralEnd(link: Int, population: Int)
     case hostRepaired(node: Int)
+    case remapped(ticket: Int, impact: Int)
     case jobRestarted(job: Int, token: Int)
     case background(job: Int)
   }
@@ -183,6 +184,8 @@ struct Trial {
       desk.receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: repairSource)
     case let .collateralEnd(link, population):
       apply(.link(link), down: false, planned: false, population: population)
+    case let .remapped(ticket, impact):
+      desk.remapped(ticket, impact: impact)
     case let .hostRepaired(node):
       jobs.hostRepaired(node, at: now)
       scheduleRestarts()
@@ -288,6 +291,7 @@ struct Trial {
     o.reworked = d.reworked
     o.sparesUsed = d.sparesUsed
     o.stockouts = d.stockouts
+    o.remappedLinks = d.remappedLinks
     o.detectionHours = d.detectionHours
     o.technicianWaitHours = d.technicianWaitHours
     o.spareWaitHours = d.spareWaitHours

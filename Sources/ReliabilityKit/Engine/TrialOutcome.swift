@@ -23,6 +23,8 @@ public struct TrialOutcome: Sendable, Equatable {
   public var sparesUsed: [Int] = []
   /// Repairs that had to wait for a spare.
   public var stockouts = 0
+  /// Links moved to spare ports while their engine was left dark.
+  public var remappedLinks = 0
   public var detectionHours: Hours = 0
   public var technicianWaitHours: Hours = 0
   public var spareWaitHours: Hours = 0

@@ -118,7 +118,9 @@ public enum ScenarioLoader {
     }
 
     let fruIDs = Set(catalog.parts.map(\.fru))
-    let repair = RepairReader.read(top["repair"], fruIDs: fruIDs, reader: reader)
+    var modesOfFRU: [String: [(part: String, mode: String)]] = [:]
+    for part in catalog.parts { for mode in part.modes { modesOfFRU[part.fru, default: []].append((part.id, mode.id)) } }
+    let repair = RepairReader.read(top["repair"], fruIDs: fruIDs, modesOfFRU: modesOfFRU, reader: reader)
     let jobs = JobReader.read(top["jobs"], reader: reader)
     let nodePool = NodePoolReader.read(top["node_pool"], reader: reader)
     if case let .fabric(spec)? = plant {

@@ -6,7 +6,7 @@ enum FabricReader {
     "topology", "gpus", "gpus_per_node", "switch_radix", "port_speed", "oversubscription", "optics",
     "ports_per_optical_engine", "ports_per_els", "spare_laser_lanes", "lasers_per_module", "lasers_per_els",
     "psus_per_switch", "psus_required", "fans_per_switch", "fans_required", "parts",
-    "nic_link", "rail_optimized", "planes", "nic_homing", "uplink_overbuild",
+    "nic_link", "rail_optimized", "planes", "nic_homing", "uplink_overbuild", "spare_ports",
   ]
   static let roleKeys = ["transceiver", "fibre", "switch_board", "cpo_switch_board", "optical_engine", "els", "internal_laser", "psu", "fan",
                          "nic", "copper_link"]
@@ -77,7 +77,8 @@ enum FabricReader {
       lasersPerELS: f.integer("lasers_per_els", minimum: 1) ?? 16,
       psusPerSwitch: psus, psusRequired: psusRequired, fansPerSwitch: fans, fansRequired: fansRequired, roles: roles,
       nicLink: f.choice("nic_link", FabricSpec.NICLink.allCases.map { ($0.rawValue, $0) }) ?? .optical,
-      railOptimized: f.boolean("rail_optimized") ?? false, planes: planes, nicHoming: min(homing, 2), uplinkOverbuild: overbuild)
+      railOptimized: f.boolean("rail_optimized") ?? false, planes: planes, nicHoming: min(homing, 2), uplinkOverbuild: overbuild,
+      sparePorts: f.integer("spare_ports", minimum: 0) ?? 0)
   }
 }
 
@@ -136,9 +137,51 @@ enum RepairReader {
   static let keys = ["detection", "verification", "technicians", "maintenance_window", "spares", "workflows"]
   static let workflowKeys = [
     "action", "when", "hands_on", "drain", "clean_first", "clean_success", "no_fault_found", "collateral", "rma_turnaround",
+    "swap_when_dark_exceeds", "remap_time",
   ]
 
-  static func read(_ node: SourceNode?, fruIDs: Set<String>, reader: InputReader) -> RepairSpec? {
+  /// Reads the keys of a workflow block onto `base` (a FRU's defaults, or the FRU's workflow
+  /// for a mode block).
+  static func workflow(_ w: MappingReader, base: Workflow, window: Bool, reader: InputReader) -> Workflow {
+    var workflow = base
+    if let action = w["action"].flatMap({ reader.choice($0, at: w.path("action"), Workflow.Action.allCases.map { ($0.rawValue, $0) }) }),
+       action != base.action {
+      // A different action brings that action's defaults; the keys given below still apply.
+      let when = workflow.when
+      workflow = Workflow.default(action: action)
+      workflow.when = when
+    }
+    workflow.when = w.choice("when", Workflow.When.allCases.map { ($0.rawValue, $0) }) ?? workflow.when
+    workflow.handsOn = w.distribution("hands_on") ?? workflow.handsOn
+    workflow.drain = w.distribution("drain") ?? workflow.drain
+    workflow.cleanFirst = w.boolean("clean_first") ?? workflow.cleanFirst
+    workflow.cleanSuccess = w.probability("clean_success") ?? workflow.cleanSuccess
+    workflow.noFaultFound = w.probability("no_fault_found") ?? workflow.noFaultFound
+    workflow.collateral = w.probability("collateral") ?? workflow.collateral
+    workflow.rmaTurnaround = w.duration("rma_turnaround") ?? workflow.rmaTurnaround
+    workflow.swapWhenDarkExceeds = w.integer("swap_when_dark_exceeds", minimum: 0) ?? workflow.swapWhenDarkExceeds
+    workflow.remapTime = w.duration("remap_time") ?? workflow.remapTime
+    if let node = w["when"] {
+      switch workflow.when {
+      case .now: break
+      case .leaveDark:
+        if !window, workflow.swapWhenDarkExceeds == nil {
+          reader.fail(node, w.path("when"), "'leave-dark' needs repair.maintenance_window or swap_when_dark_exceeds (when to swap)")
+        }
+      default:
+        if !window { reader.fail(node, w.path("when"), "'\(workflow.when.rawValue)' needs repair.maintenance_window") }
+      }
+    }
+    for key in ["swap_when_dark_exceeds", "remap_time"] where w[key] != nil && workflow.when != .leaveDark {
+      reader.fail(w[key]!, w.path(key), "only applies with when: leave-dark")
+    }
+    return workflow
+  }
+
+  /// - Parameter modesOfFRU: the failure modes of each FRU's parts, as `part/mode` (for
+  ///   workflows refined per mode).
+  static func read(_ node: SourceNode?, fruIDs: Set<String>, modesOfFRU: [String: [(part: String, mode: String)]] = [:],
+                   reader: InputReader) -> RepairSpec? {
     let five = Distribution.deterministic(try! Deterministic(value: 5.0 / 60))
     let ten = Distribution.deterministic(try! Deterministic(value: 10.0 / 60))
     var spec = RepairSpec(detection: five, verification: ten, technicians: 2, shift: .twentyFourSeven,
@@ -183,23 +226,30 @@ enum RepairReader {
     if let workflowsNode = r["workflows"] {
       for (fru, keyNode, value) in reader.namedEntries(workflowsNode, at: r.path("workflows")) {
         let path = reader.join(r.path("workflows"), fru)
-        guard checkFRU(fru, keyNode, path), let w = reader.mapping(value, at: path, allowed: workflowKeys) else { continue }
+        guard checkFRU(fru, keyNode, path), let w = reader.mapping(value, at: path, allowed: workflowKeys + ["modes"]) else { continue }
         guard let action = w.required("action").flatMap({
           reader.choice($0, at: w.path("action"), Workflow.Action.allCases.map { ($0.rawValue, $0) })
         }) else { continue }
-        var workflow = Workflow.default(action: action)
-        workflow.when = w.choice("when", Workflow.When.allCases.map { ($0.rawValue, $0) }) ?? .now
-        workflow.handsOn = w.distribution("hands_on") ?? workflow.handsOn
-        workflow.drain = w.distribution("drain") ?? workflow.drain
-        workflow.cleanFirst = w.boolean("clean_first") ?? workflow.cleanFirst
-        workflow.cleanSuccess = w.probability("clean_success") ?? workflow.cleanSuccess
-        workflow.noFaultFound = w.probability("no_fault_found") ?? workflow.noFaultFound
-        workflow.collateral = w.probability("collateral") ?? workflow.collateral
-        workflow.rmaTurnaround = w.duration("rma_turnaround") ?? workflow.rmaTurnaround
-        if workflow.when != .now, spec.maintenanceWindow == nil {
-          reader.fail(w["when"]!, w.path("when"), "'\(workflow.when.rawValue)' needs repair.maintenance_window")
-        }
+        let window = spec.maintenanceWindow != nil
+        let workflow = Self.workflow(w, base: Workflow.default(action: action), window: window, reader: reader)
         spec.workflows[fru] = workflow
+        guard let modesNode = w["modes"] else { continue }
+        let known = modesOfFRU[fru] ?? []
+        let names = known.map(\.mode) + known.map { "\($0.part)/\($0.mode)" }
+        for (mode, modeKey, modeValue) in reader.namedEntries(modesNode, at: w.path("modes")) {
+          let modePath = reader.join(w.path("modes"), mode)
+          let matches = known.filter { $0.mode == mode || "\($0.part)/\($0.mode)" == mode }
+          if matches.isEmpty {
+            reader.fail(modeKey, modePath, "no failure mode '\(mode)' in the parts of FRU '\(fru)'\(Suggestion.hint(for: mode, in: names)); modes: \(names.joined(separator: ", "))")
+            continue
+          }
+          if matches.count > 1, !mode.contains("/") {
+            reader.fail(modeKey, modePath, "mode '\(mode)' is in several parts of FRU '\(fru)'; name it as part/mode: \(matches.map { "\($0.part)/\($0.mode)" }.joined(separator: ", "))")
+            continue
+          }
+          guard let m = reader.mapping(modeValue, at: modePath, allowed: workflowKeys) else { continue }
+          spec.modeWorkflows[fru, default: [:]][mode] = Self.workflow(m, base: workflow, window: window, reader: reader)
+        }
       }
     }
     return spec

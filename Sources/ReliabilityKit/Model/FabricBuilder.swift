@@ -112,7 +112,11 @@ public struct Fabric: Sendable, Hashable {
 ///   fibre. NIC–leaf links are optical likewise, or copper cables (no optics at either end).
 public enum FabricBuilder {
   public static func build(_ spec: FabricSpec, catalog: PartCatalog) throws(ModelError) -> Fabric {
-    let g = spec.gpus, r = spec.switchRadix, planes = spec.planes, homing = spec.nicHoming
+    // Spare ports are left out of the wiring (r is the ports links may use); optics cover all.
+    let g = spec.gpus, r = spec.switchRadix - spec.sparePorts, planes = spec.planes, homing = spec.nicHoming
+    guard spec.sparePorts >= 0, r >= 2 else {
+      throw .fabric("spare_ports \(spec.sparePorts) leaves fewer than 2 usable ports on a switch of radix \(spec.switchRadix)")
+    }
     guard spec.uplinkOverbuild >= 0, spec.uplinkOverbuild < r - 1 else {
       throw .fabric("uplink_overbuild \(spec.uplinkOverbuild) leaves no room on a switch of radix \(r)")
     }
@@ -193,7 +197,7 @@ public enum FabricBuilder {
       // laser sources on them.
       let electrical = copper && tier.name == "leaf" ? nicLinks : 0
       let opticalPorts = tier.portsInUse - electrical
-      let opticalRadix = copper && tier.name == "leaf" ? up : r
+      let opticalRadix = (copper && tier.name == "leaf" ? up : r) + spec.sparePorts
       switch spec.optics {
       case .pluggable:
         let board = try part(roles.switchBoard, "switch_board")

@@ -80,12 +80,15 @@ public struct FabricSpec: Sendable, Hashable {
   /// Extra uplinks per leaf beyond what the oversubscription needs (spare spine capacity): the
   /// first `uplinkOverbuild` uplinks a leaf loses at once cost its jobs nothing.
   public var uplinkOverbuild = 0
+  /// Ports per switch left unused when the fabric is wired (port overbuild): links of a CPO
+  /// engine left dark can move to them.
+  public var sparePorts = 0
 
   public init(topology: TopologyPreset, gpus: Int, gpusPerNode: Int, switchRadix: Int, portSpeedGbps: Int,
               oversubscription: Double, optics: Optics, portsPerOpticalEngine: Int, portsPerELS: Int, spareLaserLanes: Int,
               lasersPerModule: Int, lasersPerELS: Int, psusPerSwitch: Int, psusRequired: Int, fansPerSwitch: Int,
               fansRequired: Int, roles: Roles, nicLink: NICLink = .optical, railOptimized: Bool = false, planes: Int = 1,
-              nicHoming: Int = 1, uplinkOverbuild: Int = 0) {
+              nicHoming: Int = 1, uplinkOverbuild: Int = 0, sparePorts: Int = 0) {
     self.topology = topology
     self.gpus = gpus
     self.gpusPerNode = gpusPerNode
@@ -108,6 +111,7 @@ public struct FabricSpec: Sendable, Hashable {
     self.planes = planes
     self.nicHoming = nicHoming
     self.uplinkOverbuild = uplinkOverbuild
+    self.sparePorts = sparePorts
   }
 
   /// Nodes (servers) of the fabric: GPUs in groups of `gpusPerNode`.

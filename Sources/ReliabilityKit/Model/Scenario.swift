@@ -64,6 +64,9 @@ public struct RepairSpec: Sendable, Hashable {
   public var spares: [String: SparePool]
   /// Workflow by FRU id. FRUs without one use `Workflow.default(for:)`.
   public var workflows: [String: Workflow]
+  /// Workflows for single failure modes, by FRU id and then mode (`mode` or `part/mode`),
+  /// overriding the FRU's workflow for that mode.
+  public var modeWorkflows: [String: [String: Workflow]] = [:]
 
   public enum Shift: String, Sendable, Hashable, CaseIterable {
     /// Around the clock.
@@ -110,6 +113,10 @@ public struct Workflow: Sendable, Hashable {
     case maintenanceWindow = "maintenance-window"
     /// Leave it degraded (ports dark, rest in service) and fix it in the next window.
     case degradedUntilWindow = "degraded-until-window"
+    /// Leave the failed engine's or laser's ports dark, move their links to the switch's spare
+    /// ports when it has enough, and swap the FRU at the next window or as soon as its switch
+    /// has more than `swapWhenDarkExceeds` dark ports.
+    case leaveDark = "leave-dark"
   }
 
   public var action: Action
@@ -129,6 +136,10 @@ public struct Workflow: Sendable, Hashable {
   public var collateral: Double
   /// Rework turnaround for `rma-rework`, after which the board returns to the spare pool.
   public var rmaTurnaround: Hours
+  /// `leave-dark`: swap as soon as the switch has more dark ports than this (nil: only at windows).
+  public var swapWhenDarkExceeds: Int? = nil
+  /// `leave-dark`: time to move a dark port's link to a spare port of the same switch.
+  public var remapTime: Hours = 1
 
   /// The workflow used when a scenario names none, by the FRU's role.
   public static func `default`(action: Action) -> Workflow {

@@ -14,6 +14,13 @@ final class WorkflowPlan: Sendable {
     /// Wait for the next maintenance window; `drainNow` takes the FRU's blast radius out of
     /// service until then (planned), otherwise only the failed part's outage stays.
     case atNextWindow(drainNow: Bool)
+    /// Leave the failed ports dark (moving their links to spare ports after `remapTime` when the
+    /// switch has enough) while the FRU keeps working; swap at the next window, or at once when
+    /// the switch has more than `swapAbove` dark ports.
+    case leaveDark(swapAbove: Int?, remapTime: Hours)
+
+    /// Whether the FRU stays in service, able to fail again, while the ticket is open.
+    var keepsServing: Bool { if case .leaveDark = self { true } else { false } }
   }
 
   /// What becomes of the unit taken out.
@@ -32,6 +39,7 @@ final class WorkflowPlan: Sendable {
     case .now: Workflow.When.now.rawValue
     case .atNextWindow(drainNow: true): Workflow.When.maintenanceWindow.rawValue
     case .atNextWindow(drainNow: false): Workflow.When.degradedUntilWindow.rawValue
+    case .leaveDark: Workflow.When.leaveDark.rawValue
     }
   }
   let decision: Decision
@@ -53,6 +61,7 @@ final class WorkflowPlan: Sendable {
     case .now: decision = .now
     case .maintenanceWindow: decision = .atNextWindow(drainNow: true)
     case .degradedUntilWindow: decision = .atNextWindow(drainNow: false)
+    case .leaveDark: decision = .leaveDark(swapAbove: workflow.swapWhenDarkExceeds, remapTime: workflow.remapTime)
     }
     switch workflow.action {
     case .hotSwap, .laserSwap:

@@ -180,6 +180,7 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let planes: Int
     public let nicHoming: Int
     public let uplinkOverbuild: Int
+    public let sparePorts: Int
     public let nodes: Int
   }
 
@@ -206,6 +207,22 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let noFaultFound: Double
     public let collateral: Double
     public let rmaTurnaroundHours: Double
+    public let swapWhenDarkExceeds: Nullable<Int>
+    public let remapTimeHours: Double
+
+    init(_ w: Workflow) {
+      action = w.action.rawValue
+      when = w.when.rawValue
+      handsOn = DistributionDescription(w.handsOn)
+      drain = DistributionDescription(w.drain)
+      cleanFirst = w.cleanFirst
+      cleanSuccess = w.cleanSuccess
+      noFaultFound = w.noFaultFound
+      collateral = w.collateral
+      rmaTurnaroundHours = w.rmaTurnaround
+      swapWhenDarkExceeds = Nullable(w.swapWhenDarkExceeds)
+      remapTimeHours = w.remapTime
+    }
   }
 
   public struct SpareDescription: Encodable, Sendable {
@@ -224,6 +241,8 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let maintenanceWindowDurationHours: Nullable<Double>
     public let spares: [String: SpareDescription]
     public let workflows: [String: WorkflowDescription]
+    /// Workflows refined for single failure modes, by FRU and mode.
+    public let modeWorkflows: [String: [String: WorkflowDescription]]
   }
 
   public struct JobDescription: Encodable, Sendable {
@@ -274,7 +293,7 @@ public struct ScenarioDescription: Encodable, Sendable {
         portSpeedGbps: f.portSpeedGbps, oversubscription: f.oversubscription, optics: f.optics.rawValue,
         portsPerOpticalEngine: f.portsPerOpticalEngine, portsPerEls: f.portsPerELS, spareLaserLanes: f.spareLaserLanes,
         lasersPerModule: f.lasersPerModule, lasersPerEls: f.lasersPerELS, nicLink: f.nicLink.rawValue,
-        railOptimized: f.railOptimized, planes: f.planes, nicHoming: f.nicHoming, uplinkOverbuild: f.uplinkOverbuild, nodes: f.nodes))
+        railOptimized: f.railOptimized, planes: f.planes, nicHoming: f.nicHoming, uplinkOverbuild: f.uplinkOverbuild, sparePorts: f.sparePorts, nodes: f.nodes))
       system = Nullable(nil)
     case let .system(sys):
       fabric = Nullable(nil)
@@ -298,11 +317,8 @@ public struct ScenarioDescription: Encodable, Sendable {
       technicians: r.technicians, shift: r.shift.rawValue,
       maintenanceWindowEveryHours: Nullable(r.maintenanceWindow?.every), maintenanceWindowDurationHours: Nullable(r.maintenanceWindow?.duration),
       spares: r.spares.mapValues { SpareDescription(initial: $0.initial, reorderPoint: $0.reorderPoint, reorderQuantity: $0.reorderQuantity, leadTimeHours: $0.leadTime) },
-      workflows: r.workflows.mapValues {
-        WorkflowDescription(action: $0.action.rawValue, when: $0.when.rawValue, handsOn: DistributionDescription($0.handsOn),
-                            drain: DistributionDescription($0.drain), cleanFirst: $0.cleanFirst, cleanSuccess: $0.cleanSuccess,
-                            noFaultFound: $0.noFaultFound, collateral: $0.collateral, rmaTurnaroundHours: $0.rmaTurnaround)
-      })
+      workflows: r.workflows.mapValues(WorkflowDescription.init),
+      modeWorkflows: r.modeWorkflows.mapValues { $0.mapValues(WorkflowDescription.init) })
     jobs = s.jobs.map {
       JobDescription(name: $0.name, gpus: $0.gpus, checkpointIntervalHours: $0.checkpointInterval,
                      checkpointWriteHours: $0.checkpointWrite, restartOverheadHours: $0.restartOverhead,
