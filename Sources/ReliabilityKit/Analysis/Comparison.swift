@@ -20,11 +20,18 @@ public struct Comparison: Sendable {
     public var perScenario: [RunStatistics]
     /// differences[k][m]: scenario k+1 minus the baseline, for shared metric m.
     public var differences: [[MetricAccumulator]]
+    /// below[k][m], above[k][m]: trials in which scenario k+1's metric m was below (above) the baseline's.
+    public var below: [[Int]]
+    public var above: [[Int]]
 
     public mutating func merge(_ other: Statistics) {
       for k in perScenario.indices { perScenario[k].merge(other.perScenario[k]) }
       for k in differences.indices {
-        for m in differences[k].indices { differences[k][m].merge(other.differences[k][m]) }
+        for m in differences[k].indices {
+          differences[k][m].merge(other.differences[k][m])
+          below[k][m] += other.below[k][m]
+          above[k][m] += other.above[k][m]
+        }
       }
     }
   }
@@ -33,7 +40,9 @@ public struct Comparison: Sendable {
   public func emptyStatistics() -> Statistics {
     Statistics(perScenario: zip(simulations, metrics).map { RunStatistics(metrics: $1, simulation: $0) },
                differences: Array(repeating: Array(repeating: MetricAccumulator(), count: sharedMetrics.count),
-                                  count: simulations.count - 1))
+                                  count: simulations.count - 1),
+               below: Array(repeating: Array(repeating: 0, count: sharedMetrics.count), count: simulations.count - 1),
+               above: Array(repeating: Array(repeating: 0, count: sharedMetrics.count), count: simulations.count - 1))
   }
 
   /// A block worker for `BlockRun`: runs trial i of every scenario with the same seed and adds
@@ -55,7 +64,11 @@ public struct Comparison: Sendable {
             values.append(indices[k].map { all[$0] })
           }
           for k in 1..<comparison.simulations.count {
-            for m in comparison.sharedMetrics.indices { local.differences[k - 1][m].add(values[k][m] - values[0][m]) }
+            for m in comparison.sharedMetrics.indices {
+              local.differences[k - 1][m].add(values[k][m] - values[0][m])
+              if values[k][m] < values[0][m] { local.below[k - 1][m] += 1 }
+              if values[k][m] > values[0][m] { local.above[k - 1][m] += 1 }
+            }
           }
         }
         return (local, Data())

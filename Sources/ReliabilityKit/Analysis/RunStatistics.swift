@@ -16,6 +16,8 @@ public struct RunStatistics: Sendable, Equatable, Codable {
   /// Per job, per job metric.
   public private(set) var jobs: [[MetricAccumulator]]
   public private(set) var monthlyFailures: [MetricAccumulator]
+  /// The drawn values of each uncertain input, in the scenario's order.
+  public private(set) var inputs: [MetricAccumulator] = []
   let modeIndex: [[Int]]
 
   public init(metrics: TrialMetrics, simulation: Simulation) {
@@ -37,6 +39,7 @@ public struct RunStatistics: Sendable, Equatable, Codable {
     jobs = simulation.scenario.jobs.map { _ in metrics.jobDefinitions.map { MetricAccumulator(nearOne: $0.nearOne) } }
     let months = TimeUnits.months(in: simulation.scenario.horizon)
     monthlyFailures = Array(repeating: MetricAccumulator(), count: months)
+    inputs = simulation.scenario.uncertainInputs.map { _ in MetricAccumulator() }
   }
 
   /// Adds one trial.
@@ -51,9 +54,9 @@ public struct RunStatistics: Sendable, Equatable, Codable {
     for i in repairsByAction.indices { repairsByAction[i].add(Double(i < outcome.repairsByAction.count ? outcome.repairsByAction[i] : 0)) }
     for (i, used) in outcome.sparesUsed.enumerated() { sparesByFRU[i].add(Double(used)) }
     for (j, job) in outcome.jobs.enumerated() {
-      let spec = definitions.simulation.scenario.jobs[j]
-      for (k, value) in definitions.jobValueList(job, spec: spec, horizon: outcome.horizon).enumerated() { jobs[j][k].add(value) }
+      for (k, value) in definitions.jobValueList(job, index: j, in: outcome).enumerated() { jobs[j][k].add(value) }
     }
+    for (i, value) in outcome.inputs.enumerated() where i < inputs.count { inputs[i].add(value) }
     for (m, count) in outcome.monthlyFailures.enumerated() where m < monthlyFailures.count { monthlyFailures[m].add(Double(count)) }
   }
 
@@ -67,6 +70,7 @@ public struct RunStatistics: Sendable, Equatable, Codable {
     mergeAll(&sparesByFRU, other.sparesByFRU)
     for j in jobs.indices { mergeAll(&jobs[j], other.jobs[j]) }
     mergeAll(&monthlyFailures, other.monthlyFailures)
+    mergeAll(&inputs, other.inputs)
   }
 }
 

@@ -8,6 +8,9 @@ public struct TrialMetrics: Sendable {
   public struct Definition: Sendable, Equatable {
     public let name: String
     public let unit: String
+    /// Whether more is better (availabilities, ETTR, throughput); otherwise less is (costs,
+    /// failures, interruptions, waits).
+    public var higherIsBetter: Bool { nearOne || name.hasSuffix("throughput") }
     /// Availabilities (and ETTR) live just below 1; their quantiles are kept on the complement,
     /// so the sketch's relative accuracy applies to 1 − x.
     public var nearOne: Bool { name.hasSuffix("availability") || name == "job_ettr" }
@@ -157,8 +160,8 @@ public struct TrialMetrics: Sendable {
   let rows: [Row]
   public var definitions: [Definition] { rows.map(\.definition) }
   let simulation: Simulation
-  let sparePrices: [Double]
-  let energyCostUSD: Double
+  /// Prices and sizes at the scenario's own (central) values; a trial with drawn inputs brings its own.
+  let economics: TrialEconomics
 
   public init(simulation: Simulation) {
     self.simulation = simulation
@@ -169,15 +172,12 @@ public struct TrialMetrics: Sendable {
       rows += jobRowsUsed.map { job in (job.definition, { values in job.value(values.jobs) }) }
     }
     self.rows = rows
-    sparePrices = simulation.sparePrices
-    let costs = simulation.scenario.costs
-    // W × h × PUE → kWh × $/kWh.
-    energyCostUSD = simulation.powerWatts / 1000 * simulation.scenario.horizon * costs.pue * costs.electricityUSDPerKWh
+    economics = simulation.economics
   }
 
   /// One job's metrics.
-  func jobValues(_ job: JobOutcome, spec: JobSpec, horizon: Hours) -> JobValues {
-    let lost = Double(spec.gpus) * (job.lostWorkHours + job.restartHours + job.waitingHours + job.degradedLossHours)
+  func jobValues(_ job: JobOutcome, gpus: Int, usdPerGPUHour: Double, horizon: Hours) -> JobValues {
+    let lost = Double(gpus) * (job.lostWorkHours + job.restartHours + job.waitingHours + job.degradedLossHours)
     return JobValues(
       interruptions: Double(job.totalInterruptions), networkInterruptions: Double(job.networkInterruptions),
       plannedInterruptions: Double(job.plannedInterruptions), backgroundInterruptions: Double(job.backgroundInterruptions),
@@ -186,12 +186,13 @@ public struct TrialMetrics: Sendable {
       spareSwaps: Double(job.spareSwaps), stockouts: Double(job.stockouts), waitingHours: job.waitingHours,
       degradedHours: job.degradedHours,
       degradedThroughput: job.degradedHours > 0 ? max(0, 1 - job.degradedLossHours / job.degradedHours) : 1,
-      lostGPUHours: lost, interruptionCostUSD: lost * spec.usdPerGPUHour)
+      lostGPUHours: lost, interruptionCostUSD: lost * usdPerGPUHour)
   }
 
   /// One job's metrics, in the order of `jobDefinitions`.
-  func jobValueList(_ job: JobOutcome, spec: JobSpec, horizon: Hours) -> [Double] {
-    let values = jobValues(job, spec: spec, horizon: horizon)
+  func jobValueList(_ job: JobOutcome, index j: Int, in o: TrialOutcome) -> [Double] {
+    let e = o.economics ?? economics
+    let values = jobValues(job, gpus: e.jobGPUs[j], usdPerGPUHour: e.usdPerGPUHour[j], horizon: o.horizon)
     return jobRowsUsed.map { $0.value(values) }
   }
 
@@ -210,13 +211,16 @@ public struct TrialMetrics: Sendable {
     } else {
       v.systemAvailability = 1 - o.systemDownHours / h
     }
-    let costs = scenario.costs
+    let e = o.economics ?? economics
+    let costs = e.costs
+    // W × h × PUE → kWh × $/kWh.
+    let energyCostUSD = e.powerWatts / 1000 * h * costs.pue * costs.electricityUSDPerKWh
     let labour = o.handsOnHours * costs.technicianUSDPerHour + Double(o.dispatches) * costs.dispatchFeeUSD
     var spares = 0.0
-    for i in sparePrices.indices {
-      spares += Double(o.sparesUsed[i]) * sparePrices[i] + Double(o.reworked[i]) * sparePrices[i] * costs.reworkCostFraction
+    for i in e.sparePrices.indices {
+      spares += Double(o.sparesUsed[i]) * e.sparePrices[i] + Double(o.reworked[i]) * e.sparePrices[i] * costs.reworkCostFraction
     }
-    let jobs = zip(o.jobs, scenario.jobs).map { jobValues($0, spec: $1, horizon: h) }
+    let jobs = o.jobs.indices.map { jobValues(o.jobs[$0], gpus: e.jobGPUs[$0], usdPerGPUHour: e.usdPerGPUHour[$0], horizon: h) }
     let interruptionCost = jobs.reduce(0) { $0 + $1.interruptionCostUSD }
     let total = interruptionCost + labour + spares + energyCostUSD
     v.failures = Double(o.failures.joined().reduce(0, +))
@@ -236,7 +240,7 @@ public struct TrialMetrics: Sendable {
     v.deferralWaitHours = o.deferralHours
     v.repairDowntimeHours = o.repairDowntimeHours
     v.technicianHandsOnHours = o.handsOnHours
-    v.technicianUtilisation = o.technicianBusyHours / (Double(scenario.repair.technicians) * h)
+    v.technicianUtilisation = o.technicianBusyHours / (Double(e.technicians) * h)
     v.labourCostUSD = labour
     v.sparesCostUSD = spares
     v.energyCostUSD = energyCostUSD
@@ -245,14 +249,14 @@ public struct TrialMetrics: Sendable {
     v.engineEvents = Double(o.events)
     if !jobs.isEmpty {
       func sum(_ field: KeyPath<JobValues, Double>) -> Double { jobs.reduce(0) { $0 + $1[keyPath: field] } }
-      let gpus = scenario.jobs.reduce(0) { $0 + $1.gpus }
+      let gpus = e.jobGPUs.reduce(0, +)
       let degraded = sum(\.degradedHours)
       v.jobs = JobValues(
         interruptions: sum(\.interruptions), networkInterruptions: sum(\.networkInterruptions),
         plannedInterruptions: sum(\.plannedInterruptions), backgroundInterruptions: sum(\.backgroundInterruptions),
         byCause: InterruptionCause.allCases.map { c in jobs.reduce(0) { $0 + $1.cause(c) } },
         interruptionsPerMonth: sum(\.interruptionsPerMonth),
-        ettr: zip(jobs, scenario.jobs).reduce(0) { $0 + $1.0.ettr * Double($1.1.gpus) } / Double(gpus),
+        ettr: zip(jobs, e.jobGPUs).reduce(0) { $0 + $1.0.ettr * Double($1.1) } / Double(gpus),
         spareSwaps: sum(\.spareSwaps), stockouts: sum(\.stockouts), waitingHours: sum(\.waitingHours), degradedHours: degraded,
         degradedThroughput: degraded > 0 ? jobs.reduce(0) { $0 + $1.degradedThroughput * $1.degradedHours } / degraded : 1,
         lostGPUHours: sum(\.lostGPUHours), interruptionCostUSD: sum(\.interruptionCostUSD))

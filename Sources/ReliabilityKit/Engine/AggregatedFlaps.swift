@@ -121,19 +121,30 @@ struct AggregatedFlaps: Sendable {
   ///     are no jobs).
   static func split(
     model: FailureModel, parts: [(part: Part, count: Int)], rules: [ImpactRule], population p: Int, name: String, count: Int,
-    fabric f: FabricLayout, tolerance: Hours
+    fabric f: FabricLayout, tolerance: Hours, cache: SharedWiring? = nil
   ) -> (model: FailureModel, aggregated: [AggregatedFlaps]) {
     var modes = model.modes
     var aggregated: [AggregatedFlaps] = []
     for (i, mode) in model.modes.enumerated() {
       let part = parts[mode.part].part
-      guard case let .flap(duration) = part.modes[mode.mode].effect, case let .exponential(e) = mode.distribution,
-            let groups = linkGroups(rule: rules[i], count: count, fabric: f)
-      else { continue }
+      guard case let .flap(duration) = part.modes[mode.mode].effect, case let .exponential(e) = mode.distribution else { continue }
+      let rule = rules[i]
+      let found: [Group]?
+      if let cache {
+        found = cache.linkGroups(rule: rule, count: count) { linkGroups(rule: rule, count: count, fabric: f) }
+      } else {
+        found = linkGroups(rule: rule, count: count, fabric: f)
+      }
+      guard let groups = found else { continue }
       let q = min(1, max(0, duration.cdf(tolerance)))
       guard q > 0 else { continue }
       let rate = e.rate * Double(mode.multiplicity)
-      let moments = conditionalMoments(of: duration, atMost: tolerance)
+      let moments: (mean: Hours, sd: Hours)
+      if let cache {
+        moments = cache.conditionalMoments(of: duration, atMost: tolerance) { conditionalMoments(of: duration, atMost: tolerance) }
+      } else {
+        moments = conditionalMoments(of: duration, atMost: tolerance)
+      }
       aggregated.append(AggregatedFlaps(
         population: p, mode: i, units: count, rate: rate * q, duration: duration, tolerance: tolerance,
         conditionalMean: moments.mean, conditionalSD: moments.sd, groups: groups,

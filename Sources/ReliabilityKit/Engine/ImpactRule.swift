@@ -1,7 +1,7 @@
 /// What a failure (or a drain) of a unit of one population takes out of service, resolved once
 /// when the plant layout is built. The engine executes rules (`FabricLayout.impact(of:unit:using:)`)
 /// and never looks at a part's role or location.
-enum ImpactRule: Sendable, Equatable {
+enum ImpactRule: Sendable, Hashable {
   /// Nothing (a drain of a hot-swapped redundant unit, or a plain system's planned swap).
   case none
   /// A unit of a plain system (the population's index).
@@ -27,7 +27,7 @@ enum ImpactRule: Sendable, Equatable {
 }
 
 /// The redundant sets inside a switch.
-enum RedundancyGroup: Int, Sendable, Equatable {
+enum RedundancyGroup: Int, Sendable, Hashable {
   case psu = 0, fan = 1
 }
 

@@ -86,7 +86,13 @@ struct PlantLayout: Sendable {
   /// optical engines, laser sources), or every unit of a plain system.
   let powerWatts: Double
 
-  init(scenario: Scenario) throws(ModelError) {
+  /// What layouts of the same fabric share: its wiring, and the link groups and duration moments
+  /// of aggregated flaps (the costly parts of a layout, which drawn inputs do not change).
+  let shared: SharedWiring?
+
+  /// - Parameter base: a layout of the same scenario with other input values (a trial's drawn
+  ///   inputs): its wiring and flap groups are reused when the fabric is the same.
+  init(scenario: Scenario, reusing base: PlantLayout? = nil) throws(ModelError) {
     var populations: [Population] = []
     var spareFRUs: [String] = []
     var aggregatedFlaps: [AggregatedFlaps] = []
@@ -131,10 +137,13 @@ struct PlantLayout: Sendable {
           streamKey: SeedSequence.streamKey("\(part.fru)@\(unit.name)")))
       }
       kind = .system(SystemStructure(system))
+      shared = nil
       powerWatts = system.units.reduce(0) { $0 + Double($1.count) * (scenario.catalog[$1.part]?.powerWatts ?? 0) }
     case let .fabric(spec):
       let fabric = try FabricBuilder.build(spec, catalog: scenario.catalog)
-      let wiring = FabricLayout(fabric: fabric)
+      let reuse = base?.shared.flatMap { $0.wiring.fabric == fabric ? $0 : nil }
+      let sharing = reuse ?? SharedWiring(wiring: FabricLayout(fabric: fabric))
+      let wiring = sharing.wiring
       // Flaps shorter than every job's tolerance are counted, not simulated (AggregatedFlaps).
       let tolerance = scenario.jobs.map(\.flapTolerance).min() ?? .infinity
       for p in fabric.populations {
@@ -147,7 +156,7 @@ struct PlantLayout: Sendable {
         let full = model(parts)
         let rules = full.modes.map { wiring.impactRule(role: p.role, location: p.location, part: parts[$0.part].part.id) }
         let split = AggregatedFlaps.split(model: full, parts: parts, rules: rules, population: populations.count, name: name,
-                                          count: p.count, fabric: wiring, tolerance: tolerance)
+                                          count: p.count, fabric: wiring, tolerance: tolerance, cache: sharing)
         aggregatedFlaps += split.aggregated
         let plan = WorkflowPlan(workflow(p.fru, role: p.role))
         // A workflow refined for a mode (`part/mode` or `mode`) replaces the FRU's for that mode.
@@ -166,13 +175,16 @@ struct PlantLayout: Sendable {
       }
       kind = .fabric(wiring)
       powerWatts = fabric.opticsPowerWatts(catalog: scenario.catalog)
+      shared = sharing
     }
     self.populations = populations
     self.spareFRUs = spareFRUs
     self.aggregatedFlaps = aggregatedFlaps
   }
 
-  private init(populations: [Population], spareFRUs: [String], kind: Kind, aggregatedFlaps: [AggregatedFlaps], powerWatts: Double) {
+  private init(populations: [Population], spareFRUs: [String], kind: Kind, aggregatedFlaps: [AggregatedFlaps], powerWatts: Double,
+               shared: SharedWiring?) {
+    self.shared = shared
     self.populations = populations
     self.spareFRUs = spareFRUs
     self.kind = kind
@@ -184,12 +196,16 @@ struct PlantLayout: Sendable {
   /// between threads makes the cores contend for the same cache lines, so each worker gets its own.
   func workerCopy() -> PlantLayout {
     let kind: Kind
+    var shared: SharedWiring?
     switch self.kind {
     case let .system(structure): kind = .system(structure)
-    case let .fabric(f): kind = .fabric(FabricLayout(fabric: f.fabric))
+    case let .fabric(f):
+      let wiring = FabricLayout(fabric: f.fabric)
+      kind = .fabric(wiring)
+      shared = self.shared?.copy(wiring: wiring)
     }
     return PlantLayout(populations: populations.map { $0.copy() }, spareFRUs: spareFRUs, kind: kind,
-                       aggregatedFlaps: aggregatedFlaps, powerWatts: powerWatts)
+                       aggregatedFlaps: aggregatedFlaps, powerWatts: powerWatts, shared: shared)
   }
 
   /// The fabric's wiring, or nil for a plain system.
@@ -251,5 +267,48 @@ struct SystemStructure: Sendable {
     case let .parallel(blocks): return upBlocks(blocks) >= 1
     case let .kOutOfN(k, blocks): return upBlocks(blocks) >= k
     }
+  }
+}
+
+/// A fabric's wiring with the results computed from it that do not depend on rates or prices,
+/// shared by the layouts of one scenario's trials (thread-safe).
+final class SharedWiring: @unchecked Sendable {
+  let wiring: FabricLayout
+  private let lock = NSLock()
+  private var groups: [GroupKey: [AggregatedFlaps.Group]?] = [:]
+  private var moments: [MomentKey: (mean: Hours, sd: Hours)] = [:]
+
+  struct GroupKey: Hashable { let rule: ImpactRule; let count: Int }
+  struct MomentKey: Hashable { let duration: Distribution; let tolerance: Hours }
+
+  init(wiring: FabricLayout) { self.wiring = wiring }
+
+  /// A cache with the same results around another wiring object of the same fabric.
+  func copy(wiring: FabricLayout) -> SharedWiring {
+    let copy = SharedWiring(wiring: wiring)
+    lock.lock(); defer { lock.unlock() }
+    copy.groups = groups
+    copy.moments = moments
+    return copy
+  }
+
+  func linkGroups(rule: ImpactRule, count: Int, compute: () -> [AggregatedFlaps.Group]?) -> [AggregatedFlaps.Group]? {
+    let key = GroupKey(rule: rule, count: count)
+    lock.lock()
+    if let known = groups[key] { lock.unlock(); return known }
+    lock.unlock()
+    let value = compute()
+    lock.lock(); groups[key] = .some(value); lock.unlock()
+    return value
+  }
+
+  func conditionalMoments(of d: Distribution, atMost tau: Hours, compute: () -> (mean: Hours, sd: Hours)) -> (mean: Hours, sd: Hours) {
+    let key = MomentKey(duration: d, tolerance: tau)
+    lock.lock()
+    if let known = moments[key] { lock.unlock(); return known }
+    lock.unlock()
+    let value = compute()
+    lock.lock(); moments[key] = value; lock.unlock()
+    return value
   }
 }

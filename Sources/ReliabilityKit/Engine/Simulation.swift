@@ -25,10 +25,47 @@ public struct Simulation: Sendable {
   /// Runs trial `index` of the master seed `seed`. The outcome depends only on
   /// (scenario, seed, index, tool version), never on which thread runs it or in what order.
   /// - Parameter trace: receives every event of the trial, in order, when given.
+  ///
+  /// With uncertain inputs the trial first draws them (each from a stream of its own, so a
+  /// compared scenario with the same key and range draws the same value) and runs the scenario
+  /// built with those values; its outcome records them and the prices they give.
   public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil) -> TrialOutcome {
-    var trial = Trial(layout: layout, scenario: scenario, seeds: SeedSequence(master: seed), trial: index, trace: trace)
-    return trial.run()
+    let seeds = SeedSequence(master: seed)
+    guard !scenario.uncertainInputs.isEmpty, let template = scenario.template else {
+      var trial = Trial(layout: layout, scenario: scenario, seeds: seeds, trial: index, trace: trace)
+      return trial.run()
+    }
+    let inputs = scenario.uncertainInputs
+    let values = inputs.map { input in
+      let value = input.draw(trial: index, seeds: seeds)
+      return input.integer ? value.rounded() : value
+    }
+    let drawn: Scenario, drawnLayout: PlantLayout
+    do {
+      drawn = try template.scenario(overrides: zip(inputs, values).map { ($0.keyPath, $0.text($1)) })
+      drawnLayout = try PlantLayout(scenario: drawn, reusing: layout)
+    } catch {
+      // Both ends of every range were checked when the scenario was loaded.
+      preconditionFailure("a drawn input gave an invalid scenario: \(error)")
+    }
+    var trial = Trial(layout: drawnLayout, scenario: drawn, seeds: seeds, trial: index, trace: trace)
+    var outcome = trial.run()
+    outcome.inputs = values
+    outcome.economics = Self.economics(drawn, layout: drawnLayout)
+    return outcome
   }
+
+  /// The prices and sizes of a scenario's cost lines.
+  static func economics(_ scenario: Scenario, layout: PlantLayout) -> TrialEconomics {
+    TrialEconomics(
+      costs: scenario.costs,
+      sparePrices: layout.spareFRUs.map { fru in layout.populations.first { $0.fru == fru }?.parts.first?.part.unitCostUSD ?? 0 },
+      powerWatts: layout.powerWatts, jobGPUs: scenario.jobs.map(\.gpus), usdPerGPUHour: scenario.jobs.map(\.usdPerGPUHour),
+      technicians: scenario.repair.technicians)
+  }
+
+  /// The prices and sizes of this scenario's cost lines (at the central values of uncertain inputs).
+  public var economics: TrialEconomics { Self.economics(scenario, layout: layout) }
 
   /// Names of the FRU populations, in the order of `TrialOutcome.failures`.
   public var populationNames: [String] { layout.populations.map(\.name) }
@@ -44,9 +81,7 @@ public struct Simulation: Sendable {
   public var spareFRUs: [String] { layout.spareFRUs }
 
   /// Price of one spare of each pool's FRU: the price of the FRU's first part.
-  public var sparePrices: [Double] {
-    layout.spareFRUs.map { fru in layout.populations.first { $0.fru == fru }?.parts.first?.part.unitCostUSD ?? 0 }
-  }
+  public var sparePrices: [Double] { economics.sparePrices }
 
   /// Electrical power the energy cost line counts, in watts: the optics of a fabric (modules,
   /// optical engines, laser sources), or every unit of a plain system.

@@ -55,8 +55,26 @@ public struct TrialOutcome: Sendable, Equatable {
   public var jobs: [JobOutcome] = []
   /// Events processed (a measure of work for benchmarks).
   public var events = 0
+  /// The values drawn for the scenario's uncertain inputs, in their order (empty without any).
+  public var inputs: [Double] = []
+  /// The prices and sizes the trial's cost lines use, when its inputs were drawn (nil: the
+  /// scenario's own).
+  public var economics: TrialEconomics? = nil
 
   public init() {}
+}
+
+/// What turns a trial's counts into money and ratios: the scenario's prices, power and sizes.
+public struct TrialEconomics: Sendable, Equatable {
+  public var costs: CostSpec
+  /// Price of one spare of each spare pool's FRU, in `Simulation.spareFRUs` order.
+  public var sparePrices: [Double]
+  /// Power the energy line counts, in watts.
+  public var powerWatts: Double
+  /// Per job: its GPUs and their price per hour.
+  public var jobGPUs: [Int]
+  public var usdPerGPUHour: [Double]
+  public var technicians: Int
 }
 
 /// One job's time budget over the horizon: the six parts add up to the horizon.

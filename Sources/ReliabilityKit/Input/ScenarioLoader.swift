@@ -75,13 +75,20 @@ public enum ScenarioLoader {
 
   // MARK: Reading
 
-  static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader) -> Scenario? {
+  /// - Parameter preloaded: the part catalog already in memory (a template read again with drawn
+  ///   values); nil reads it from its file.
+  static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader,
+                   preloaded: (catalog: SourceNode, file: String?)? = nil) -> Scenario? {
+    // Ranges ({uncertain: ...}) are found and replaced by their central values first.
+    let (node, topInputs) = UncertaintyReader.extract(node, prefix: "", skipping: ["parts", "catalog", "extends"], reader: reader)
     guard let top = reader.mapping(node, at: "", allowed: topKeys) else { return nil }
 
-    let catalogNode = loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
-    let catalogFile = catalogNode?.file
+    let catalogNode = preloaded?.catalog ?? loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
+    let catalogFile = preloaded.map { $0.file } ?? catalogNode?.file
     var partsNode = catalogNode ?? SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
     if let overrides = top["parts"] { partsNode = partsNode.merged(with: overrides) }
+    let (centralParts, partInputs) = UncertaintyReader.extract(partsNode, prefix: "parts", reader: reader)
+    partsNode = centralParts
     let catalog = PartCatalog(parts: CatalogReader.parts(partsNode, at: "parts", reader: reader))
 
     let name = top.text("name") ?? scenarioURL.deletingPathExtension().lastPathComponent
@@ -128,9 +135,28 @@ public enum ScenarioLoader {
     }
     let costs = CostReader.read(top["costs"], reader: reader)
     guard let plant, let repair, let costs else { return nil }
-    return Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
-                    plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
-                    ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
+    var scenario = Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
+                            plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
+                            ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
+    let inputs = topInputs + partInputs
+    guard !inputs.isEmpty, reader.errors.isEmpty else { return scenario }
+    let template = ScenarioTemplate(node: node.replacing("parts", with: partsNode),
+                                    files: files, catalogFile: catalogFile, scenarioURL: scenarioURL, displayName: displayName)
+    // Every value a draw can take must be a valid input: check both ends of each range.
+    for input in inputs {
+      let place = SourceNode(value: .null, file: input.file, line: input.line, column: nil)
+      for (end, value) in [("low", input.support.lowerBound), ("high", input.support.upperBound)] {
+        do {
+          _ = try template.scenario(overrides: [(input.keyPath, input.text(value))])
+        } catch {
+          let detail = error.errors.first.map { "\($0.keyPath.isEmpty ? "" : $0.keyPath + ": ")\($0.message)" } ?? "invalid"
+          reader.fail(place, input.keyPath, "the \(end) end of the range (\(input.text(value))) is not a valid value: \(detail)")
+        }
+      }
+    }
+    scenario.uncertainInputs = inputs
+    scenario.template = template
+    return scenario
   }
 
   /// Jobs and reserved spares must fit in the fabric's nodes; an elastic job's minimum must fit
@@ -204,4 +230,40 @@ public enum ScenarioLoader {
       return nil
     }
   }
+}
+
+/// A scenario's resolved source in memory (files merged, catalog merged, ranges at their central
+/// values), to build the scenario again with other values for some keys: each trial of a scenario
+/// with uncertain inputs draws them and builds its own scenario from this.
+public final class ScenarioTemplate: Sendable, Hashable {
+  let node: SourceNode
+  let files: [String]
+  let catalogFile: String?
+  let scenarioURL: URL
+  let displayName: String
+
+  init(node: SourceNode, files: [String], catalogFile: String?, scenarioURL: URL, displayName: String) {
+    self.node = node
+    self.files = files
+    self.catalogFile = catalogFile
+    self.scenarioURL = scenarioURL
+    self.displayName = displayName
+  }
+
+  /// The scenario with the keys of `overrides` (key path, value as written) set.
+  /// - Throws: `InputErrors` when a value is not valid for its key.
+  public func scenario(overrides: [(keyPath: String, value: String)]) throws(InputErrors) -> Scenario {
+    var tree = node
+    for (keyPath, value) in overrides { tree = tree.setting(keyPath.split(separator: ".").map(String.init), to: value) }
+    let reader = InputReader()
+    let empty = SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
+    let scenario = ScenarioLoader.read(tree, files: files, scenarioURL: scenarioURL, displayName: displayName, reader: reader,
+                                       preloaded: (empty, catalogFile))
+    try reader.throwIfFailed()
+    guard let scenario else { throw InputErrors([InputError(file: displayName, line: nil, column: nil, keyPath: "", message: "invalid scenario")]) }
+    return scenario
+  }
+
+  public static func == (a: ScenarioTemplate, b: ScenarioTemplate) -> Bool { a === b }
+  public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }

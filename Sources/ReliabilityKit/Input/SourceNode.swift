@@ -135,7 +135,8 @@ struct SourceNode: Sendable, Equatable {
   }
 
   /// This tree with the scalar at `path` set to `value` (mappings along the path are created as
-  /// needed). The new node is located at `--set path=value`, which is what errors will name.
+  /// needed; a number in the path indexes a list, as in `jobs.0.gpus`). The new node is located
+  /// at `--set path=value`, which is what errors will name.
   func setting(_ path: [String], to value: String) -> SourceNode {
     let origin = "--set \(path.joined(separator: "."))=\(value)"
     func build(_ rest: ArraySlice<String>) -> SourceNode {
@@ -143,14 +144,39 @@ struct SourceNode: Sendable, Equatable {
       let keyNode = SourceNode(value: .scalar(key), file: origin, line: nil, column: nil)
       return SourceNode(value: .mapping([(key, keyNode, build(rest.dropFirst()))]), file: origin, line: nil, column: nil)
     }
-    // A scalar override is not a distribution mapping, so `merged` merges it key by key.
-    return merged(with: build(path[...]))
+    func set(_ node: SourceNode, _ rest: ArraySlice<String>) -> SourceNode {
+      guard let key = rest.first else { return build(rest) }
+      if case let .sequence(items) = node.value, let index = Int(key), items.indices.contains(index) {
+        var items = items
+        items[index] = set(items[index], rest.dropFirst())
+        return SourceNode(value: .sequence(items), file: node.file, line: node.line, column: node.column)
+      }
+      if case let .mapping(entries) = node.value, let i = entries.firstIndex(where: { $0.key == key }) {
+        var entries = entries
+        entries[i] = (key, entries[i].keyNode, set(entries[i].value, rest.dropFirst()))
+        return SourceNode(value: .mapping(entries), file: node.file, line: node.line, column: node.column)
+      }
+      // A scalar override is not a distribution mapping, so `merged` merges it key by key.
+      return node.merged(with: build(rest))
+    }
+    return set(self, path[...])
   }
 
   /// The value at `key` when this is a mapping.
   subscript(key: String) -> SourceNode? {
     guard case let .mapping(entries) = value else { return nil }
     return entries.first { $0.key == key }?.value
+  }
+
+  /// This mapping with `key` set to `value` (appended when absent).
+  func replacing(_ key: String, with value: SourceNode) -> SourceNode {
+    guard case var .mapping(entries) = self.value else { return self }
+    if let i = entries.firstIndex(where: { $0.key == key }) {
+      entries[i] = (key, entries[i].keyNode, value)
+    } else {
+      entries.append((key, SourceNode(value: .scalar(key), file: value.file, line: value.line, column: value.column), value))
+    }
+    return SourceNode(value: .mapping(entries), file: file, line: line, column: column)
   }
 
   /// This mapping without `key`.

@@ -22,6 +22,11 @@ public struct Scenario: Sendable, Hashable {
   public var files: [String]
   /// The part catalog file, when one was read.
   public var catalogFile: String? = nil
+  /// Inputs given as ranges, drawn per trial (two-level Monte Carlo); the scenario holds their
+  /// central values.
+  public var uncertainInputs: [UncertainInput] = []
+  /// The scenario's resolved source, to build it again with drawn values (nil without ranges).
+  public var template: ScenarioTemplate? = nil
 
   public enum Plant: Sendable, Hashable {
     case fabric(FabricSpec)

@@ -22,7 +22,42 @@ public struct ComparisonReport: Encodable, Sendable {
   public let scenarios: [String: [String: Estimate]]
   /// For each other scenario, per-trial differences (scenario − baseline) of each shared metric.
   public let differences: [String: [String: Estimate]]
+  /// For each other scenario and shared metric: the probability, over trials (input uncertainty
+  /// included), that the scenario is better than the baseline.
+  public let probabilityBetter: [String: [String: Probability]]
   public let verdicts: [String]
+
+  /// The share of trials in which a scenario beat the baseline, with a Wilson 95 % interval.
+  public struct Probability: Encodable, Sendable {
+    /// P(strictly better).
+    public let p: FiniteOrNull
+    public let ci95Low: FiniteOrNull
+    public let ci95High: FiniteOrNull
+    /// P(equal): counts often tie.
+    public let pTie: FiniteOrNull
+    /// What better means for the metric: `lower` or `higher`.
+    public let better: String
+    public let n: Int
+
+    init(better count: Int, ties: Int, n: Int, higherIsBetter: Bool) {
+      let (low, high) = Self.wilson(count, n)
+      p = FiniteOrNull(n > 0 ? Double(count) / Double(n) : .nan)
+      ci95Low = FiniteOrNull(low)
+      ci95High = FiniteOrNull(high)
+      pTie = FiniteOrNull(n > 0 ? Double(ties) / Double(n) : .nan)
+      better = higherIsBetter ? "higher" : "lower"
+      self.n = n
+    }
+
+    /// Wilson's score interval at 95 % (z = 1.96) for k successes in n trials.
+    static func wilson(_ k: Int, _ n: Int) -> (Double, Double) {
+      guard n > 0 else { return (.nan, .nan) }
+      let z = 1.959963984540054, nn = Double(n), p = Double(k) / nn
+      let centre = (p + z * z / (2 * nn)) / (1 + z * z / nn)
+      let half = z / (1 + z * z / nn) * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot()
+      return (max(0, centre - half), min(1, centre + half))
+    }
+  }
 
   public init(comparison: Comparison, statistics: Comparison.Statistics, seed: UInt64) {
     let sims = comparison.simulations
@@ -41,6 +76,7 @@ public struct ComparisonReport: Encodable, Sendable {
     }
     self.scenarios = scenarios
     var differences: [String: [String: Estimate]] = [:]
+    var probabilities: [String: [String: Probability]] = [:]
     var verdicts: [String] = []
     for k in 1..<sims.count {
       let name = sims[k].scenario.name
@@ -48,9 +84,20 @@ public struct ComparisonReport: Encodable, Sendable {
         ($0.name, Estimate($1, unit: $0.unit))
       })
       differences[name] = estimates
+      let n = statistics.perScenario[0].trials
+      probabilities[name] = Dictionary(uniqueKeysWithValues: comparison.sharedMetrics.enumerated().map { m, d in
+        let below = statistics.below[k - 1][m], above = statistics.above[k - 1][m]
+        return (d.name, Probability(better: d.higherIsBetter ? above : below, ties: n - below - above, n: n, higherIsBetter: d.higherIsBetter))
+      })
       verdicts += ComparisonReport.verdicts(name: name, baseline: baseline, differences: estimates)
+      if let cost = probabilities[name]?["total_cost_usd_per_year"], cost.p.value.isFinite {
+        verdicts.append(String(format: "%@ vs %@: P(%@ cheaper) = %.2f (95%% CI %.2f .. %.2f) over %d paired trials%@", name, baseline, name,
+                               cost.p.value, cost.ci95Low.value, cost.ci95High.value, n,
+                               sims.contains { !$0.scenario.uncertainInputs.isEmpty } ? ", input uncertainty included" : ""))
+      }
     }
     self.differences = differences
+    probabilityBetter = probabilities
     self.verdicts = verdicts
   }
 

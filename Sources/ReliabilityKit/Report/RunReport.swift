@@ -76,6 +76,19 @@ public struct RunReport: Encodable, Sendable {
   public let histograms: [String: [Bin]]
   /// Checkpoint advice by job name.
   public let checkpointAdvice: [String: CheckpointAdvice]
+  /// Inputs given as ranges, by key path: the range and the values the trials drew.
+  public let uncertainInputs: [String: UncertainInputDescription]
+
+  public struct UncertainInputDescription: Encodable, Sendable {
+    public let shape: String
+    public let low: Double
+    public let high: Double
+    public let mode: Nullable<Double>
+    public let central: Double
+    /// The unit as written (`h`, `%`, `/y`), empty for plain numbers.
+    public let unit: String
+    public let drawn: Estimate
+  }
 
   public init(simulation: Simulation, metrics definitions: TrialMetrics, statistics s: RunStatistics, seed: UInt64) {
     let scenario = simulation.scenario
@@ -127,6 +140,11 @@ public struct RunReport: Encodable, Sendable {
         modelEttrAtDalyInterval: FiniteOrNull(w > 0 ? model(daly) : .nan), note: note)
     }
     checkpointAdvice = advice
+    uncertainInputs = Dictionary(uniqueKeysWithValues: zip(scenario.uncertainInputs, s.inputs).map { input, drawn in
+      (input.keyPath, UncertainInputDescription(shape: input.shape.rawValue, low: input.low, high: input.high,
+                                                mode: Nullable(input.mode), central: input.central, unit: input.suffix,
+                                                drawn: Estimate(drawn, unit: input.suffix.isEmpty ? "value" : input.suffix)))
+    })
     timeseries = TimeSeries(monthlyFailures: s.monthlyFailures.enumerated().map { month, a in
       MonthPoint(month: month, startHours: Double(month) * 730, mean: FiniteOrNull(a.count > 0 ? a.mean : .nan),
                  ci95Low: FiniteOrNull(a.ci95?.lowerBound ?? .nan), ci95High: FiniteOrNull(a.ci95?.upperBound ?? .nan))

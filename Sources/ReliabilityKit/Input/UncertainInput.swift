@@ -1,0 +1,188 @@
+import Foundation
+
+/// A scalar input given as a range instead of a value: `{uncertain: lognormal, low: 1000000h,
+/// high: 5000000h}`. Each trial draws it (two-level Monte Carlo), so reports carry what is not
+/// known about the inputs, not only the Monte Carlo noise.
+///
+/// - `lognormal`: low and high are the 5th and 95th percentiles (a 90 % range): median √(low·high),
+///   σ = ln(high/low)/(2·1.645). Draws are truncated at the 1e-6 and 1 − 1e-6 quantiles, which are
+///   checked against the key's domain when the scenario is loaded.
+/// - `uniform`: every value in [low, high] equally likely.
+/// - `triangular`: on [low, high] with its peak at `mode` (default the midpoint).
+///
+/// The value written into the scenario when nothing is drawn (a plain run of the central
+/// scenario, a sensitivity analysis's central point) is the median of the lognormal, the middle
+/// of the uniform and the mode of the triangular.
+public struct UncertainInput: Sendable, Hashable {
+  public enum Shape: String, Sendable, Hashable, CaseIterable {
+    case lognormal, uniform, triangular
+  }
+
+  /// The key as `cposim sweep --set` takes it (`parts.x.modes.y.distribution.mtbf`, `jobs.0.gpus`).
+  public let keyPath: String
+  public let shape: Shape
+  public let low: Double
+  public let high: Double
+  public let mode: Double?
+  /// The unit as written (`h`, `%`, `/y`, or empty): drawn values are written back with it.
+  public let suffix: String
+  /// Whether the key takes whole numbers (its name is one of `UncertaintyReader.integerKeys`):
+  /// draws and the central value are rounded.
+  public let integer: Bool
+  /// Where the range is written.
+  public let file: String
+  public let line: Int?
+
+  /// The lognormal's truncation, as quantiles.
+  static let tail = 1e-6
+
+  public init(keyPath: String, shape: Shape, low: Double, high: Double, mode: Double? = nil, suffix: String,
+              integer: Bool = false, file: String = "", line: Int? = nil) {
+    self.keyPath = keyPath
+    self.shape = shape
+    self.low = low
+    self.high = high
+    self.mode = mode
+    self.suffix = suffix
+    self.integer = integer
+    self.file = file
+    self.line = line
+  }
+
+  private var sigma: Double { log(high / low) / (2 * 1.6448536269514722) }
+
+  /// The value used when nothing is drawn.
+  public var central: Double {
+    let value: Double = switch shape {
+    case .lognormal: (low * high).squareRoot()
+    case .uniform: (low + high) / 2
+    case .triangular: mode ?? (low + high) / 2
+    }
+    return integer ? value.rounded() : value
+  }
+
+  /// The smallest and largest values a draw can take.
+  public var support: ClosedRange<Double> {
+    switch shape {
+    case .lognormal: value(atQuantile: Self.tail)...value(atQuantile: 1 - Self.tail)
+    case .uniform, .triangular: low...high
+    }
+  }
+
+  /// The value at cumulative probability `q` (the lognormal truncated at its tails).
+  public func value(atQuantile q: Double) -> Double {
+    switch shape {
+    case .lognormal:
+      let p = min(max(q, Self.tail), 1 - Self.tail)
+      return (low * high).squareRoot() * exp(sigma * GSL.normalPinv(p))
+    case .uniform:
+      return low + q * (high - low)
+    case .triangular:
+      let c = mode ?? (low + high) / 2, width = high - low
+      let split = (c - low) / width
+      return q < split ? low + (q * width * (c - low)).squareRoot() : high - ((1 - q) * width * (high - c)).squareRoot()
+    }
+  }
+
+  /// A value written as the scenario takes it: the shortest decimal that reads back exactly, with the unit.
+  public func text(_ value: Double) -> String {
+    integer ? "\(Int(value.rounded()))\(suffix)" : "\(value)\(suffix)"
+  }
+
+  /// The stream the input is drawn from: the same key and range draw the same value in every
+  /// scenario of a comparison.
+  public var streamKey: UInt64 {
+    SeedSequence.streamKey("uncertain:\(keyPath):\(shape.rawValue):\(low):\(high):\(mode.map { "\($0)" } ?? "")")
+  }
+
+  /// The input's value in trial `trial` of master seed `seeds`.
+  public func draw(trial: Int, seeds: SeedSequence) -> Double {
+    value(atQuantile: RandomSource(seed: seeds.seed(forTrial: trial, stream: streamKey)).uniform())
+  }
+}
+
+/// Finds `{uncertain: ...}` ranges in a scenario tree, checks them, and writes their central
+/// values in their place.
+enum UncertaintyReader {
+  static let keys = ["uncertain", "low", "high", "mode"]
+
+  /// The scenario keys that take whole numbers.
+  static let integerKeys: Set<String> = [
+    "trials", "seed", "gpus", "gpus_per_node", "switch_radix", "ports_per_optical_engine", "ports_per_els", "spare_laser_lanes",
+    "lasers_per_module", "lasers_per_els", "psus_per_switch", "psus_required", "fans_per_switch", "fans_required", "count",
+    "initial", "reorder_point", "reorder_quantity", "min_nodes", "planes", "nic_homing", "uplink_overbuild", "spare_ports",
+    "swap_when_dark_exceeds", "k", "spare_nodes",
+  ]
+
+  /// The tree with every range replaced by its central value, and the ranges found.
+  /// - Parameters:
+  ///   - prefix: the key path of `node` (`parts` for the merged part catalog).
+  ///   - skipping: top-level keys not to look into.
+  static func extract(_ node: SourceNode, prefix: String, skipping: Set<String> = [], reader: InputReader)
+    -> (node: SourceNode, inputs: [UncertainInput]) {
+    var inputs: [UncertainInput] = []
+    func walk(_ node: SourceNode, _ path: String, top: Bool) -> SourceNode {
+      switch node.value {
+      case let .mapping(entries):
+        if entries.contains(where: { $0.key == "uncertain" }) {
+          guard let input = parse(node, path, reader: reader) else { return node }
+          inputs.append(input)
+          return SourceNode(value: .scalar(input.text(input.central)), file: node.file, line: node.line, column: node.column)
+        }
+        return SourceNode(value: .mapping(entries.map { entry in
+          if top, skipping.contains(entry.key) { return entry }
+          return (entry.key, entry.keyNode, walk(entry.value, reader.join(path, entry.key), top: false))
+        }), file: node.file, line: node.line, column: node.column)
+      case let .sequence(items):
+        return SourceNode(value: .sequence(items.enumerated().map { walk($1, reader.join(path, "\($0)"), top: false) }),
+                          file: node.file, line: node.line, column: node.column)
+      default:
+        return node
+      }
+    }
+    let result = walk(node, prefix, top: true)
+    return (result, inputs)
+  }
+
+  private static func parse(_ node: SourceNode, _ path: String, reader: InputReader) -> UncertainInput? {
+    guard let m = reader.mapping(node, at: path, allowed: keys) else { return nil }
+    guard let shape = m.required("uncertain").flatMap({
+      reader.choice($0, at: m.path("uncertain"), UncertainInput.Shape.allCases.map { ($0.rawValue, $0) })
+    }) else { return nil }
+    func number(_ key: String) -> WrittenNumber? {
+      guard let n = m[key] else { return nil }
+      guard let text = reader.text(n, at: m.path(key)), let value = WrittenNumber(text) else {
+        reader.fail(n, m.path(key), "must be a number with the key's unit, such as 1000000h or 0.5% (got \(n.kindName))")
+        return nil
+      }
+      return value
+    }
+    guard let lowNode = m.required("low"), let highNode = m.required("high"), let low = number("low"), let high = number("high") else {
+      return nil
+    }
+    let mode = number("mode")
+    for other in [high] + (mode.map { [$0] } ?? []) where other.suffix != low.suffix {
+      reader.fail(highNode, path, "low, high and mode must be written in the same unit (got '\(low.text)' and '\(other.text)')")
+      return nil
+    }
+    guard low.value < high.value else {
+      reader.fail(lowNode, m.path("low"), "must be below high (got low \(low.text), high \(high.text))")
+      return nil
+    }
+    if shape == .lognormal, low.value <= 0 {
+      reader.fail(lowNode, m.path("low"), "must be above 0 for a lognormal range (got \(low.text))")
+      return nil
+    }
+    if let mode, !(low.value...high.value).contains(mode.value) {
+      reader.fail(m["mode"]!, m.path("mode"), "must lie between low and high (got \(mode.text))")
+      return nil
+    }
+    if mode != nil, shape != .triangular {
+      reader.fail(m["mode"]!, m.path("mode"), "only a triangular range has a mode")
+      return nil
+    }
+    let integer = integerKeys.contains(String(path.split(separator: ".").last ?? ""))
+    return UncertainInput(keyPath: path, shape: shape, low: low.value, high: high.value, mode: mode?.value, suffix: low.suffix,
+                          integer: integer, file: node.file, line: node.line)
+  }
+}

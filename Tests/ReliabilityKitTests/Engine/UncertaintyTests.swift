@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import ReliabilityKit
+
+/// Two-level Monte Carlo: inputs given as ranges are drawn per trial, from streams of their own.
+@Suite("Engine: uncertain inputs")
+struct UncertaintyTests {
+  static func system(power: String, name: String = "s", mtbf: String = "1000h") -> String {
+    """
+    name: \(name)
+    horizon: 1000h
+    parts:
+      unit-part: {fru: unit-fru, power_w: \(power), source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: \(mtbf)}}}}
+    system: {units: {u: {part: unit-part}}}
+    repair: {workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 1h}}}
+    """
+  }
+
+  @Test("the scenario holds the central values; each trial draws from the range and records the draw")
+  func drawsPerTrial() throws {
+    let s = try scenario(Self.system(power: "{uncertain: uniform, low: 100, high: 300}",
+                                     mtbf: "{uncertain: lognormal, low: 500h, high: 2000h}"))
+    #expect(s.uncertainInputs.map(\.keyPath) == ["parts.unit-part.power_w", "parts.unit-part.modes.fail.distribution.mtbf"])
+    #expect(s.catalog["unit-part"]?.powerWatts == 200)
+    let simulation = try Simulation(scenario: s)
+    let metrics = TrialMetrics(simulation: simulation)
+    var powers: [Double] = []
+    for trial in 0..<400 {
+      let o = simulation.runTrial(trial, seed: 4)
+      #expect(o.inputs.count == 2)
+      #expect((100...300).contains(o.inputs[0]))
+      powers.append(o.inputs[0])
+      // The energy line follows the drawn power: W × h × PUE × $/kWh.
+      let energy = metrics.value(named: "energy_cost_usd", in: o)!
+      #expect(abs(energy - o.inputs[0] / 1000 * 1000 * 1.56 * 0.078) < 1e-9)
+      #expect(o == simulation.runTrial(trial, seed: 4), "a trial is a pure function of (scenario, seed, index)")
+    }
+    // Uniform on [100, 300]: mean 200, sd 57.7.
+    expectMean(powers, equals: 200)
+    #expect(Set(powers).count == 400)
+  }
+
+  @Test("statistics are identical whatever the thread count and the split")
+  func splitsAndThreads() throws {
+    let s = try scenario(Self.system(power: "{uncertain: triangular, low: 50, high: 250, mode: 100}"))
+    let simulation = try Simulation(scenario: s)
+    let metrics = TrialMetrics(simulation: simulation)
+    let whole = simulation.statistics(trials: 0..<60, seed: 2, metrics: metrics, threads: 2)
+    var parts = simulation.statistics(trials: 0..<17, seed: 2, metrics: metrics)
+    parts.merge(simulation.statistics(trials: 17..<60, seed: 2, metrics: metrics, threads: 3))
+    #expect(whole == parts)
+    #expect(whole.inputs.count == 1 && whole.inputs[0].count == 60)
+  }
+
+  @Test("P(B better) under a uniform prior: B at 120 W beats A drawn on [0, 200] W with probability 0.4")
+  func probabilityBetter() throws {
+    let a = try scenario(Self.system(power: "{uncertain: uniform, low: 0, high: 200}", name: "a"))
+    let b = try scenario(Self.system(power: "120", name: "b"))
+    let comparison = Comparison(simulations: [try Simulation(scenario: a), try Simulation(scenario: b)])
+    let statistics = comparison.run(trials: 2000, seed: 9, threads: 2)
+    let report = ComparisonReport(comparison: comparison, statistics: statistics, seed: 9)
+    let p = try #require(report.probabilityBetter["b"]?["energy_cost_usd"])
+    // The energy cost is exactly proportional to the drawn power: B is cheaper when A's power
+    // exceeds 120 W, probability (200 − 120)/200. The binomial 99.9% half-width is 0.036.
+    #expect(abs(p.p.value - 0.4) < 3.29 * (0.4 * 0.6 / 2000).squareRoot())
+    #expect(p.ci95Low.value < 0.4 && p.ci95High.value > 0.4 && p.better == "lower")
+  }
+
+  @Test("scenarios that share a key and range draw the same value in the same trial")
+  func sharedDraws() throws {
+    let a = try Simulation(scenario: try scenario(Self.system(power: "{uncertain: uniform, low: 10, high: 20}", name: "a", mtbf: "500h")))
+    let b = try Simulation(scenario: try scenario(Self.system(power: "{uncertain: uniform, low: 10, high: 20}", name: "b", mtbf: "900h")))
+    let c = try Simulation(scenario: try scenario(Self.system(power: "{uncertain: uniform, low: 10, high: 21}", name: "c")))
+    for trial in 0..<5 {
+      #expect(a.runTrial(trial, seed: 1).inputs == b.runTrial(trial, seed: 1).inputs)
+      #expect(a.runTrial(trial, seed: 1).inputs != c.runTrial(trial, seed: 1).inputs)
+    }
+  }
+
+  @Test("bad ranges are errors at their line naming the key", arguments: [
+    ("{uncertain: uniform, low: 300, high: 100}", "must be below high (got low 300, high 100)"),
+    ("{uncertain: lognormal, low: 0, high: 100}", "must be above 0 for a lognormal range"),
+    ("{uncertain: normal, low: 1, high: 2}", "uncertain"),
+    ("{uncertain: uniform, low: 1h, high: 2}", "must be written in the same unit"),
+    ("{uncertain: uniform, low: -50, high: 100}", "the low end of the range (-50.0) is not a valid value"),
+  ])
+  func badRanges(power: String, message: String) {
+    #expect { try scenario(Self.system(power: power)) } throws: {
+      let text = "\($0)"
+      return text.contains(message) && text.contains("s.yaml:") && text.contains("power_w")
+    }
+  }
+
+  @Test("a range on a key that is not a number names the key")
+  func nonNumeric() {
+    #expect { try scenario(Self.system(power: "100") + "\nageing_while_down: {uncertain: uniform, low: 1, high: 2}\n") } throws: {
+      "\($0)".contains("ageing_while_down")
+    }
+  }
+}
