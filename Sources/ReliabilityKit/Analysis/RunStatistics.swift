@@ -18,6 +18,10 @@ public struct RunStatistics: Sendable, Equatable, Codable {
   public private(set) var monthlyFailures: [MetricAccumulator]
   /// The drawn values of each uncertain input, in the scenario's order.
   public private(set) var inputs: [MetricAccumulator] = []
+  /// Per threshold of the scenario: the trials in which it held.
+  public private(set) var beyond: [Int] = []
+  /// The metric index of each threshold.
+  let thresholdMetric: [Int]
   let modeIndex: [[Int]]
 
   public init(metrics: TrialMetrics, simulation: Simulation) {
@@ -40,12 +44,18 @@ public struct RunStatistics: Sendable, Equatable, Codable {
     let months = TimeUnits.months(in: simulation.scenario.horizon)
     monthlyFailures = Array(repeating: MetricAccumulator(), count: months)
     inputs = simulation.scenario.uncertainInputs.map { _ in MetricAccumulator() }
+    let names = metrics.definitions.map(\.name)
+    thresholdMetric = simulation.scenario.thresholds.map { names.firstIndex(of: $0.metric) ?? -1 }
+    beyond = thresholdMetric.map { _ in 0 }
   }
 
   /// Adds one trial.
   public mutating func add(_ outcome: TrialOutcome, metrics definitions: TrialMetrics) {
     trials += 1
-    for (i, value) in definitions.values(outcome).enumerated() { metrics[i].add(value) }
+    let values = definitions.values(outcome)
+    for (i, value) in values.enumerated() { metrics[i].add(value) }
+    let thresholds = definitions.simulation.scenario.thresholds
+    for (t, m) in thresholdMetric.enumerated() where m >= 0 && thresholds[t].holds(values[m]) { beyond[t] += 1 }
     var byMode = [Double](repeating: 0, count: modeKeys.count)
     for (p, counts) in outcome.failures.enumerated() {
       for (m, count) in counts.enumerated() { byMode[modeIndex[p][m]] += Double(count) }
@@ -71,6 +81,7 @@ public struct RunStatistics: Sendable, Equatable, Codable {
     for j in jobs.indices { mergeAll(&jobs[j], other.jobs[j]) }
     mergeAll(&monthlyFailures, other.monthlyFailures)
     mergeAll(&inputs, other.inputs)
+    for t in beyond.indices { beyond[t] += other.beyond[t] }
   }
 }
 

@@ -61,6 +61,8 @@ public struct TrialMetrics: Sendable {
     /// By cause, indexed by `InterruptionCause.rawValue`.
     var byCause = [Double](repeating: 0, count: InterruptionCause.allCases.count)
     var interruptionsPerMonth = 0.0
+    /// Interruptions in the trial's worst month.
+    var worstMonth = 0.0
     var ettr = 0.0
     var spareSwaps = 0.0
     var stockouts = 0.0
@@ -93,6 +95,7 @@ public struct TrialMetrics: Sendable {
     jobRow("job_planned_interruptions", "count", { $0.plannedInterruptions }),
     jobRow("job_background_interruptions", "count", { $0.backgroundInterruptions }),
     jobRow("job_interruptions_per_month", "count_per_month", { $0.interruptionsPerMonth }),
+    jobRow("job_worst_month_interruptions", "count", { $0.worstMonth }),
     jobRow("job_ettr", "ratio", { $0.ettr }),
     jobRow("job_node_wait_hours", "hours", { $0.waitingHours }),
     jobRow("job_degraded_hours", "hours", { $0.degradedHours }),
@@ -156,6 +159,13 @@ public struct TrialMetrics: Sendable {
     row("engine_events", "count", { $0.engineEvents }),
   ]
 
+  /// The unit of every metric a scenario of this kind reports, by name.
+  public static func units(fabric: Bool, jobs: Bool) -> [String: String] {
+    var definitions = ((fabric ? fabricRows : systemRows) + commonRows).map(\.definition)
+    if jobs { definitions += jobRows(fabric: fabric).map(\.definition) }
+    return Dictionary(uniqueKeysWithValues: definitions.map { ($0.name, $0.unit) })
+  }
+
   /// The metrics this scenario reports, in report order.
   let rows: [Row]
   public var definitions: [Definition] { rows.map(\.definition) }
@@ -182,7 +192,8 @@ public struct TrialMetrics: Sendable {
       interruptions: Double(job.totalInterruptions), networkInterruptions: Double(job.networkInterruptions),
       plannedInterruptions: Double(job.plannedInterruptions), backgroundInterruptions: Double(job.backgroundInterruptions),
       byCause: job.interruptions.map(Double.init),
-      interruptionsPerMonth: Double(job.totalInterruptions) / (horizon / TimeUnits.hoursPerMonth), ettr: job.ettr(horizon: horizon),
+      interruptionsPerMonth: Double(job.totalInterruptions) / (horizon / TimeUnits.hoursPerMonth),
+      worstMonth: Double(job.monthlyInterruptions.max() ?? 0), ettr: job.ettr(horizon: horizon),
       spareSwaps: Double(job.spareSwaps), stockouts: Double(job.stockouts), waitingHours: job.waitingHours,
       degradedHours: job.degradedHours,
       degradedThroughput: job.degradedHours > 0 ? max(0, 1 - job.degradedLossHours / job.degradedHours) : 1,
@@ -256,6 +267,9 @@ public struct TrialMetrics: Sendable {
         plannedInterruptions: sum(\.plannedInterruptions), backgroundInterruptions: sum(\.backgroundInterruptions),
         byCause: InterruptionCause.allCases.map { c in jobs.reduce(0) { $0 + $1.cause(c) } },
         interruptionsPerMonth: sum(\.interruptionsPerMonth),
+        worstMonth: Double(o.jobs.reduce([Int](repeating: 0, count: o.jobs.first?.monthlyInterruptions.count ?? 0)) { total, job in
+          zip(total, job.monthlyInterruptions).map { $0 + $1 }
+        }.max() ?? 0),
         ettr: zip(jobs, e.jobGPUs).reduce(0) { $0 + $1.0.ettr * Double($1.1) } / Double(gpus),
         spareSwaps: sum(\.spareSwaps), stockouts: sum(\.stockouts), waitingHours: sum(\.waitingHours), degradedHours: degraded,
         degradedThroughput: degraded > 0 ? jobs.reduce(0) { $0 + $1.degradedThroughput * $1.degradedHours } / degraded : 1,

@@ -94,7 +94,7 @@ struct JobBoard {
   private var uplinkHit: [Bool] = []
   private var becameUsable: [Int] = []
 
-  init(specs: [JobSpec], pool: NodePoolSpec, fabric: FabricLayout?) {
+  init(specs: [JobSpec], pool: NodePoolSpec, fabric: FabricLayout?, months: Int) {
     self.fabric = fabric
     self.pool = pool
     let gpusPerNode = fabric?.gpusPerNode ?? 8
@@ -106,7 +106,7 @@ struct JobBoard {
                    degradeOnPlaneLoss: spec.planeLoss == .degrade && (fabric?.planes ?? 1) > 1,
                    planeLossThroughput: spec.planeLossThroughput)
     }
-    jobs = specs.map { JobState(spec: $0) }
+    jobs = specs.map { JobState(spec: $0, months: months) }
     lost = specs.map { _ in [] }
     uplinkHit = specs.map { _ in false }
     guard let f = fabric else { return }

@@ -28,8 +28,9 @@ struct JobState {
   private var rateSince: Hours = 0
   private var rateIntegral = 0.0
 
-  init(spec: JobSpec) {
+  init(spec: JobSpec, months: Int) {
     self.spec = spec
+    outcome.monthlyInterruptions = [Int](repeating: 0, count: months)
   }
 
   var isRunning: Bool { if case .running = phase { true } else { false } }
@@ -77,6 +78,7 @@ struct JobState {
     case .running:
       leavePhase(at: t, planned: planned)
       outcome.interruptions[planned ? InterruptionCause.planned.rawValue : cause.rawValue] += 1
+      outcome.monthlyInterruptions[min(Int(t / TimeUnits.hoursPerMonth), outcome.monthlyInterruptions.count - 1)] += 1
       phase = .waiting(since: t)
       return true
     case .restarting:

@@ -104,7 +104,7 @@ struct Trial {
     units = Array(repeating: UnitTable(empty: UnitState()), count: layout.populations.count)
     plant = Plant(layout: layout)
     desk = RepairDesk(layout: layout, repair: scenario.repair, tracing: trace != nil)
-    jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric)
+    jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric, months: TimeUnits.months(in: scenario.horizon))
     self.trace = trace
     counts = FailureCounts(failures: layout.populations.map { [Int](repeating: 0, count: $0.model.modes.count) },
                            monthly: [Int](repeating: 0, count: TimeUnits.months(in: horizon)))

@@ -101,6 +101,8 @@ public struct JobOutcome: Sendable, Equatable {
   public var stockouts = 0
   /// Planned restarts of an elastic job to grow back to full size.
   public var regrows = 0
+  /// Interruptions in each month (`TimeUnits.hoursPerMonth`) of the horizon.
+  public var monthlyInterruptions: [Int] = []
 
   public init() {}
 

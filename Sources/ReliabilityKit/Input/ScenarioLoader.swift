@@ -8,7 +8,7 @@ import Foundation
 public enum ScenarioLoader {
   static let topKeys = [
     "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
-    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs",
+    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds",
   ]
 
   /// One value set from the command line: a dotted key path and the value as text.
@@ -138,6 +138,10 @@ public enum ScenarioLoader {
     var scenario = Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
                             plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
                             ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
+    var isFabric = false
+    if case .fabric = plant { isFabric = true }
+    scenario.thresholds = ThresholdReader.read(top["thresholds"], units: TrialMetrics.units(fabric: isFabric, jobs: !jobs.isEmpty),
+                                               reader: reader)
     let inputs = topInputs + partInputs
     guard !inputs.isEmpty, reader.errors.isEmpty else { return scenario }
     let template = ScenarioTemplate(node: node.replacing("parts", with: partsNode),

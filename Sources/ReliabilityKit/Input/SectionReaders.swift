@@ -331,3 +331,56 @@ enum NodePoolReader {
     return pool
   }
 }
+
+enum ThresholdReader {
+  /// `thresholds: ["job_ettr < 0.9", "job_worst_month_interruptions > 10", "repair_downtime_hours > 2d"]`,
+  /// checked against the metrics the scenario reports (`units`: metric name to unit).
+  static func read(_ node: SourceNode?, units: [String: String], reader: InputReader) -> [Threshold] {
+    guard let node else { return [] }
+    guard case let .sequence(items) = node.value else {
+      reader.fail(node, "thresholds", "must be a list such as [\"job_ettr < 0.9\"] (got \(node.kindName))")
+      return []
+    }
+    var result: [Threshold] = []
+    for (i, item) in items.enumerated() {
+      let path = "thresholds[\(i)]"
+      guard let text = reader.text(item, at: path) else { continue }
+      let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+      guard parts.count == 3, let comparison = Threshold.Comparison(rawValue: parts[1]) else {
+        reader.fail(item, path, "must be 'METRIC < VALUE' (or <=, >, >=) such as 'job_ettr < 0.9' (got '\(text)')")
+        continue
+      }
+      let metric = parts[0]
+      guard let unit = units[metric] else {
+        reader.fail(item, path, "no metric '\(metric)' in this scenario's report\(Suggestion.hint(for: metric, in: units.keys.sorted()))")
+        continue
+      }
+      let valueText = parts[2]
+      var value: Double?, written = Threshold.Written.number
+      if let plain = Double(valueText), plain.isFinite {
+        value = plain
+      } else if valueText.hasSuffix("%"), let percent = Double(valueText.dropLast()), percent.isFinite {
+        value = percent / 100
+        written = .percent
+      } else if let hours = try? Units.hours(from: valueText), hours.isFinite {
+        value = hours
+        written = .duration
+      }
+      guard let value else {
+        reader.fail(item, path, "the value must be a number, a percentage or a duration (got '\(valueText)')")
+        continue
+      }
+      let fits: Bool = switch written {
+      case .number: true
+      case .percent: unit == "ratio"
+      case .duration: unit == "hours"
+      }
+      guard fits else {
+        reader.fail(item, path, "'\(valueText)' is \(written == .percent ? "a percentage" : "a duration") but \(metric) is in \(unit)")
+        continue
+      }
+      result.append(Threshold(metric: metric, comparison: comparison, value: value, written: written, text: text))
+    }
+    return result
+  }
+}

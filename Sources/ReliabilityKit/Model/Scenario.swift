@@ -27,6 +27,8 @@ public struct Scenario: Sendable, Hashable {
   public var uncertainInputs: [UncertainInput] = []
   /// The scenario's resolved source, to build it again with drawn values (nil without ranges).
   public var template: ScenarioTemplate? = nil
+  /// Tail probabilities the report gives: P(metric beyond a value).
+  public var thresholds: [Threshold] = []
 
   public enum Plant: Sendable, Hashable {
     case fabric(FabricSpec)
@@ -233,4 +235,39 @@ public struct CostSpec: Sendable, Hashable {
   public var pue: Double
   /// Cost of reworking a board, as a fraction of its price (`rma-rework`).
   public var reworkCostFraction: Double = 0.25
+}
+
+/// A tail probability the report gives: the share of trials in which a metric is beyond a
+/// value, such as `job_ettr < 0.9` or `job_worst_month_interruptions > 10`.
+public struct Threshold: Sendable, Hashable {
+  public enum Comparison: String, Sendable, Hashable, CaseIterable {
+    case below = "<", atMost = "<=", above = ">", atLeast = ">="
+  }
+
+  /// How the value was written: a plain number, a duration (in hours) or a percentage.
+  public enum Written: Sendable, Hashable { case number, duration, percent }
+
+  public let metric: String
+  public let comparison: Comparison
+  public let value: Double
+  public let written: Written
+  /// As written in the scenario, which is also its name in the report.
+  public let text: String
+
+  public init(metric: String, comparison: Comparison, value: Double, written: Written, text: String) {
+    self.metric = metric
+    self.comparison = comparison
+    self.value = value
+    self.written = written
+    self.text = text
+  }
+
+  public func holds(_ x: Double) -> Bool {
+    switch comparison {
+    case .below: x < value
+    case .atMost: x <= value
+    case .above: x > value
+    case .atLeast: x >= value
+    }
+  }
 }

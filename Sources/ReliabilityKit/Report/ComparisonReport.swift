@@ -39,6 +39,17 @@ public struct ComparisonReport: Encodable, Sendable {
     public let better: String
     public let n: Int
 
+    /// The share `count`/`n` of trials, with its interval (`better` is `share`).
+    init(share count: Int, of n: Int) {
+      let (low, high) = Self.wilson(count, n)
+      p = FiniteOrNull(n > 0 ? Double(count) / Double(n) : .nan)
+      ci95Low = FiniteOrNull(low)
+      ci95High = FiniteOrNull(high)
+      pTie = FiniteOrNull(0)
+      better = "share"
+      self.n = n
+    }
+
     init(better count: Int, ties: Int, n: Int, higherIsBetter: Bool) {
       let (low, high) = Self.wilson(count, n)
       p = FiniteOrNull(n > 0 ? Double(count) / Double(n) : .nan)

@@ -78,6 +78,8 @@ public struct RunReport: Encodable, Sendable {
   public let checkpointAdvice: [String: CheckpointAdvice]
   /// Inputs given as ranges, by key path: the range and the values the trials drew.
   public let uncertainInputs: [String: UncertainInputDescription]
+  /// The scenario's thresholds, as written (`job_ettr < 0.9`): the share of trials beyond each.
+  public let tailProbabilities: [String: ComparisonReport.Probability]
 
   public struct UncertainInputDescription: Encodable, Sendable {
     public let shape: String
@@ -140,6 +142,9 @@ public struct RunReport: Encodable, Sendable {
         modelEttrAtDalyInterval: FiniteOrNull(w > 0 ? model(daly) : .nan), note: note)
     }
     checkpointAdvice = advice
+    tailProbabilities = Dictionary(uniqueKeysWithValues: zip(scenario.thresholds, s.beyond).map { threshold, count in
+      (threshold.text, ComparisonReport.Probability(share: count, of: s.trials))
+    })
     uncertainInputs = Dictionary(uniqueKeysWithValues: zip(scenario.uncertainInputs, s.inputs).map { input, drawn in
       (input.keyPath, UncertainInputDescription(shape: input.shape.rawValue, low: input.low, high: input.high,
                                                 mode: Nullable(input.mode), central: input.central, unit: input.suffix,

@@ -98,3 +98,49 @@ struct UncertaintyTests {
     }
   }
 }
+
+@Suite("Report: tails")
+struct TailTests {
+  static let scenarioText = """
+    horizon: 4000h
+    parts:
+      solid: {fru: solid, source: estimate}
+    system: {units: {s: {part: solid}}}
+    jobs: [{name: train, gpus: 8, checkpoint_interval: 1h, restart_overhead: 30m, background_rate: 0.02/h}]
+    thresholds: ["job_ettr < 0.985", "job_worst_month_interruptions > 20", "job_node_wait_hours >= 0"]
+    """
+
+  @Test("tail probabilities count the trials beyond each threshold; the worst month is the largest monthly count")
+  func tails() throws {
+    let s = try scenario(Self.scenarioText)
+    #expect(s.thresholds.map(\.text) == ["job_ettr < 0.985", "job_worst_month_interruptions > 20", "job_node_wait_hours >= 0"])
+    let simulation = try Simulation(scenario: s)
+    let metrics = TrialMetrics(simulation: simulation)
+    var lowETTR = 0, badMonth = 0
+    for trial in 0..<80 {
+      let o = simulation.runTrial(trial, seed: 6)
+      if metrics.value(named: "job_ettr", in: o)! < 0.985 { lowETTR += 1 }
+      let worst = metrics.value(named: "job_worst_month_interruptions", in: o)!
+      #expect(worst == Double(o.jobs[0].monthlyInterruptions.max()!))
+      #expect(o.jobs[0].monthlyInterruptions.reduce(0, +) == o.jobs[0].totalInterruptions)
+      if worst > 20 { badMonth += 1 }
+    }
+    let statistics = simulation.statistics(trials: 0..<80, seed: 6, metrics: metrics, threads: 2)
+    #expect(statistics.beyond == [lowETTR, badMonth, 80])
+    #expect(lowETTR > 0 && lowETTR < 80 && badMonth > 0 && badMonth < 80, "thresholds chosen inside the distribution")
+    let report = RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: 6)
+    #expect(report.tailProbabilities["job_ettr < 0.985"]?.p.value == Double(lowETTR) / 80)
+  }
+
+  @Test("thresholds name an unknown metric, a bad form or the wrong unit at their line", arguments: [
+    ("[\"job_etr < 0.9\"]", "no metric 'job_etr' in this scenario's report (did you mean 'job_ettr'?)"),
+    ("[\"job_ettr 0.9\"]", "must be 'METRIC < VALUE'"),
+    ("[\"job_interruptions > 2d\"]", "'2d' is a duration but job_interruptions is in count"),
+    ("[\"job_ettr < 90%\", \"job_ettr < 2h\"]", "'2h' is a duration but job_ettr is in ratio"),
+  ])
+  func badThresholds(list: String, message: String) {
+    let text = Self.scenarioText.replacingOccurrences(of: "thresholds: [\"job_ettr < 0.985\", \"job_worst_month_interruptions > 20\", \"job_node_wait_hours >= 0\"]",
+                                                      with: "thresholds: \(list)")
+    #expect { try scenario(text) } throws: { "\($0)".contains(message) && "\($0)".contains("s.yaml:6") }
+  }
+}
