@@ -26,6 +26,7 @@ public struct TrialMetrics: Sendable {
     var systemAvailability = 0.0
     var failures = 0.0
     var flaps = 0.0
+    var commonCauseEvents = 0.0
     var absorbedFailures = 0.0
     var repairs = 0.0
     var cleanedWithoutSpare = 0.0
@@ -135,6 +136,7 @@ public struct TrialMetrics: Sendable {
   static let commonRows: [Row] = [
     row("failures", "count", { $0.failures }),
     row("flaps", "count", { $0.flaps }),
+    row("common_cause_events", "count", { $0.commonCauseEvents }),
     row("absorbed_failures", "count", { $0.absorbedFailures }),
     row("repairs", "count", { $0.repairs }),
     row("cleaned_without_spare", "count", { $0.cleanedWithoutSpare }),
@@ -236,6 +238,7 @@ public struct TrialMetrics: Sendable {
     let total = interruptionCost + labour + spares + energyCostUSD
     v.failures = Double(o.failures.joined().reduce(0, +))
     v.flaps = Double(o.flaps)
+    v.commonCauseEvents = Double(o.commonCauseEvents)
     v.absorbedFailures = Double(o.absorbed)
     v.repairs = Double(o.repairsByAction.reduce(0, +))
     v.cleanedWithoutSpare = Double(o.cleaned)

@@ -363,6 +363,18 @@ final class FabricLayout: Sendable {
 
   func plane(ofNIC nic: Int) -> Int { nic % planes }
 
+  /// The NIC links on leaf `leaf`'s ports.
+  func nicLinks(onLeaf leaf: Int) -> ArraySlice<Int> {
+    let ports = portLinks[leaf]
+    return ports.prefix { $0 < nicLinks }
+  }
+
+  /// The node and NIC a NIC link serves.
+  func node(ofNICLink link: Int) -> (node: Int, nic: Int) {
+    let gpu = link % gpus
+    return (gpu / gpusPerNode, gpu % gpusPerNode)
+  }
+
   /// The leaf a NIC link ends on.
   func leaf(ofNICLink link: Int) -> Int { Int(leafOfNICLink[link]) }
 }

@@ -283,8 +283,10 @@ struct JobBoard {
   /// Links `changed` went down (`down`) or came back at `now`, because of a unit of kind
   /// `origin`. A flap of length `flap` is ignored by jobs that tolerate it; an uplink interrupts
   /// with its probability, drawn from `source` (only for unplanned changes, jobs running).
+  /// - Parameter isolation: the change isolated or rejoined a leaf (all its uplinks): its NIC
+  ///   links in `changed` are cut by the fabric above, not by their own parts.
   mutating func linksChanged(_ changed: [Int], down: Bool, planned: Bool, flap: Hours?, origin: OutageOrigin,
-                             at now: Hours, using source: RandomSource) {
+                             isolation: Bool = false, at now: Hours, using source: RandomSource) {
     reset()
     guard let f = fabric else { return }
     for j in jobs.indices { lost[j].removeAll(keepingCapacity: true); uplinkHit[j] = false }
@@ -302,7 +304,7 @@ struct JobBoard {
         for j in jobs.indices where placements[j].pods > 1 && placements[j].inPod[pod] > 0 { uplinkHit[j] = true }
       }
     }
-    let nodeCause: InterruptionCause = origin == .nic ? .nic : origin == .leafSwitch ? .leaf : .nicLink
+    let nodeCause: InterruptionCause = origin == .nic ? .nic : origin == .leafSwitch ? .leaf : isolation ? .uplink : .nicLink
     let uplinkCause: InterruptionCause = origin == .leafSwitch ? .leaf : .uplink
     for j in jobs.indices {
       if let flap, flap <= terms[j].flapTolerance { continue }

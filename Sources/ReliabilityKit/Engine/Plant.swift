@@ -38,6 +38,11 @@ struct Plant {
   private(set) var systemDownSince: Hours = 0
   /// The links the last `apply` changed (a buffer reused to avoid an allocation per call).
   private(set) var changedLinks: [Int] = []
+  /// Whether the last `apply` isolated or rejoined a leaf.
+  private(set) var isolationChanged = false
+  /// Per leaf: uplinks down. A leaf with none left is isolated: its NIC links count as down too
+  /// (its nodes cannot reach the rest of the fabric).
+  private var leafUplinksDown: [Int32] = []
 
   // Time integrals and counts for the outcome.
   private(set) var linkDownHours: Hours = 0
@@ -53,6 +58,7 @@ struct Plant {
     if let f = fabric {
       links = [LinkState](repeating: LinkState(), count: f.linkCount)
       switches = [SwitchState](repeating: SwitchState(), count: f.switchCount)
+      leafUplinksDown = [Int32](repeating: 0, count: f.leaves)
     }
   }
 
@@ -64,6 +70,7 @@ struct Plant {
 
   /// Takes `impact` out of service (`down`) or returns it at `now`.
   mutating func apply(_ impact: Impact, down: Bool, at now: Hours) -> Change {
+    isolationChanged = false
     switch impact {
     case .none:
       return .none
@@ -115,6 +122,17 @@ struct Plant {
     let before = links[link].down
     let after = max(0, before + (down ? 1 : -1))
     links[link].down = after
+    if let f = fabric, link >= nicLinks, link < f.spineCoreOffset, (before == 0) != (after == 0) {
+      // A leaf-spine link went down or came back: isolate or rejoin its leaf when it was the last.
+      let leaf = (link - nicLinks) / f.up
+      let was = leafUplinksDown[leaf]
+      leafUplinksDown[leaf] += down ? 1 : -1
+      let up = Int32(f.up)
+      if (down && was + 1 == up) || (!down && was == up) {
+        isolationChanged = true
+        for nic in f.nicLinks(onLeaf: leaf) { change(link: nic, down: down, at: now, nicLinks: nicLinks) }
+      }
+    }
     if down, before == 0 {
       links[link].since = now
       changedLinks.append(link)

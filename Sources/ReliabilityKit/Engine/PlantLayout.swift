@@ -89,6 +89,15 @@ struct PlantLayout: Sendable {
   /// What layouts of the same fabric share: its wiring, and the link groups and duration moments
   /// of aggregated flaps (the costly parts of a layout, which drawn inputs do not change).
   let shared: SharedWiring?
+  /// Common-cause events resolved to groups of switch numbers.
+  let commonCauses: [ResolvedCause]
+
+  struct ResolvedCause: Sendable {
+    let cause: CommonCause
+    let groups: [Range<Int>]
+    let origin: JobBoard.OutageOrigin
+    let streamKey: UInt64
+  }
 
   /// - Parameter base: a layout of the same scenario with other input values (a trial's drawn
   ///   inputs): its wiring and flap groups are reused when the fabric is the same.
@@ -180,11 +189,25 @@ struct PlantLayout: Sendable {
     self.populations = populations
     self.spareFRUs = spareFRUs
     self.aggregatedFlaps = aggregatedFlaps
+    var causes: [ResolvedCause] = []
+    if case let .fabric(f) = kind {
+      for cause in scenario.commonCauses {
+        let tier = cause.tier.flatMap(FabricLayout.tierIndex)
+        let first = tier.map(f.firstSwitch(ofTier:)) ?? 0
+        let end = tier.map { $0 + 1 < 3 ? f.firstSwitch(ofTier: $0 + 1) : f.switchCount } ?? f.switchCount
+        let size = cause.groupSize > 0 ? cause.groupSize : end - first
+        let groups = stride(from: first, to: end, by: size).map { $0..<min($0 + size, end) }
+        causes.append(ResolvedCause(cause: cause, groups: groups, origin: tier == 0 ? .leafSwitch : .other,
+                                    streamKey: SeedSequence.streamKey("common-cause:\(cause.name)")))
+      }
+    }
+    commonCauses = causes
   }
 
   private init(populations: [Population], spareFRUs: [String], kind: Kind, aggregatedFlaps: [AggregatedFlaps], powerWatts: Double,
-               shared: SharedWiring?) {
+               shared: SharedWiring?, commonCauses: [ResolvedCause]) {
     self.shared = shared
+    self.commonCauses = commonCauses
     self.populations = populations
     self.spareFRUs = spareFRUs
     self.kind = kind
@@ -205,7 +228,7 @@ struct PlantLayout: Sendable {
       shared = self.shared?.copy(wiring: wiring)
     }
     return PlantLayout(populations: populations.map { $0.copy() }, spareFRUs: spareFRUs, kind: kind,
-                       aggregatedFlaps: aggregatedFlaps, powerWatts: powerWatts, shared: shared)
+                       aggregatedFlaps: aggregatedFlaps, powerWatts: powerWatts, shared: shared, commonCauses: commonCauses)
   }
 
   /// The fabric's wiring, or nil for a plain system.

@@ -33,6 +33,8 @@ struct Trial {
   let streams: [RandomSource]
   let repairSource: RandomSource
   let jobSource: RandomSource
+  /// One stream per common cause: its events' times and durations.
+  let causeSources: [RandomSource]
 
   // MARK: State
 
@@ -50,6 +52,8 @@ struct Trial {
     case collateralEnd(link: Int, population: Int)
     case hostRepaired(node: Int)
     case remapped(ticket: Int, impact: Int)
+    case commonCause(cause: Int, group: Int)
+    case commonCauseEnd(cause: Int, group: Int)
     case jobRestarted(job: Int, token: Int)
     case background(job: Int)
   }
@@ -86,6 +90,7 @@ struct Trial {
 
   struct FailureCounts {
     var failures: [[Int]]
+    var commonCauseEvents = 0
     var flaps = 0
     var absorbed = 0
     var monthly: [Int]
@@ -101,6 +106,7 @@ struct Trial {
     streams = layout.populations.map { RandomSource(seed: seeds.seed(forTrial: trial, stream: $0.streamKey)) }
     repairSource = RandomSource(seed: seeds.seed(forTrial: trial, stream: SeedSequence.streamKey("repair")))
     jobSource = RandomSource(seed: seeds.seed(forTrial: trial, stream: SeedSequence.streamKey("jobs")))
+    causeSources = layout.commonCauses.map { RandomSource(seed: seeds.seed(forTrial: trial, stream: $0.streamKey)) }
     units = Array(repeating: UnitTable(empty: UnitState()), count: layout.populations.count)
     plant = Plant(layout: layout)
     desk = RepairDesk(layout: layout, repair: scenario.repair, tracing: trace != nil)
@@ -119,6 +125,7 @@ struct Trial {
     seedFirstFailures()
     for j in 0..<jobs.jobs.count { scheduleBackground(j, after: 0) }
     addAggregatedFlaps()
+    seedCommonCauses()
     while let next = nextEventTime(), next.time <= horizon {
       now = max(now, next.time)
       counts.events += 1
@@ -186,6 +193,15 @@ struct Trial {
       apply(.link(link), down: false, planned: false, population: population)
     case let .remapped(ticket, impact):
       desk.remapped(ticket, impact: impact)
+    case let .commonCause(c, g):
+      let cause = layout.commonCauses[c]
+      counts.commonCauseEvents += 1
+      record("common-cause", population: nil, unit: g, detail: cause.cause.name)
+      for s in cause.groups[g] { apply(.switchDown(s), down: true, planned: cause.cause.planned, origin: cause.origin) }
+      push(.commonCauseEnd(cause: c, group: g), after: cause.cause.duration.sample(using: causeSources[c]), priority: .restoration)
+    case let .commonCauseEnd(c, g):
+      let cause = layout.commonCauses[c]
+      for s in cause.groups[g] { apply(.switchDown(s), down: false, planned: cause.cause.planned, origin: cause.origin) }
     case let .hostRepaired(node):
       jobs.hostRepaired(node, at: now)
       scheduleRestarts()
@@ -230,12 +246,17 @@ struct Trial {
   /// tells the jobs. `flap` is the length of the outage when it is a flap, which jobs that
   /// tolerate it ignore.
   mutating func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil, population: Int) {
+    apply(impact, down: down, planned: planned, flap: flap, origin: layout.populations[population].origin)
+  }
+
+  /// Takes `impact` (from a unit of kind `origin`) out of service or returns it.
+  mutating func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil, origin: JobBoard.OutageOrigin) {
     switch plant.apply(impact, down: down, at: now) {
     case .none:
       return
     case .links:
-      jobs.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, origin: layout.populations[population].origin,
-                        at: now, using: jobSource)
+      jobs.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, origin: origin,
+                        isolation: plant.isolationChanged, at: now, using: jobSource)
     case let .system(up):
       if up, frozen { frozenHours += now - plant.systemDownSince }
       jobs.systemChanged(up: up, planned: planned, flap: flap, at: now)
@@ -250,6 +271,20 @@ struct Trial {
     }
     for repair in jobs.hostRepairs {
       queue.push(.hostRepaired(node: repair.node), at: repair.at, priority: .restoration)
+    }
+  }
+
+  /// Each group of each common cause: a Poisson process of events over the horizon.
+  private mutating func seedCommonCauses() {
+    for (c, cause) in layout.commonCauses.enumerated() where cause.cause.ratePerHour > 0 {
+      for g in cause.groups.indices {
+        var t: Hours = 0
+        while true {
+          t -= log1p(-causeSources[c].uniform()) / cause.cause.ratePerHour
+          guard t <= horizon else { break }
+          queue.push(.commonCause(cause: c, group: g), at: t, priority: .failure)
+        }
+      }
     }
   }
 
@@ -269,6 +304,7 @@ struct Trial {
     o.absorbed = counts.absorbed
     o.monthlyFailures = counts.monthly
     o.events = counts.events
+    o.commonCauseEvents = counts.commonCauseEvents
     if let f = layout.fabric {
       o.linkCount = f.linkCount
       o.nicLinkCount = f.nicLinks

@@ -5,6 +5,8 @@ public struct TrialOutcome: Sendable, Equatable {
   /// Failures by population, then by failure mode index of the population's model.
   public var failures: [[Int]] = []
   public var flaps = 0
+  /// Common-cause events (each takes a group of switches down).
+  public var commonCauseEvents = 0
   /// Failures absorbed by redundancy inside a FRU (spare laser lanes).
   public var absorbed = 0
   /// Completed repairs by workflow action, in the order of `Workflow.Action.allCases`.

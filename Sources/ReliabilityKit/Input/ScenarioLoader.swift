@@ -8,7 +8,7 @@ import Foundation
 public enum ScenarioLoader {
   static let topKeys = [
     "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
-    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds",
+    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds", "common_causes",
   ]
 
   /// One value set from the command line: a dotted key path and the value as text.
@@ -140,6 +140,11 @@ public enum ScenarioLoader {
                             ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
     var isFabric = false
     if case .fabric = plant { isFabric = true }
+    var tiers: [String: Int]?
+    if case let .fabric(spec) = plant, let fabric = try? FabricBuilder.build(spec, catalog: catalog) {
+      tiers = Dictionary(uniqueKeysWithValues: fabric.tiers.map { ($0.name, $0.switches) })
+    }
+    scenario.commonCauses = CommonCauseReader.read(top["common_causes"], switches: tiers, reader: reader)
     scenario.thresholds = ThresholdReader.read(top["thresholds"], units: TrialMetrics.units(fabric: isFabric, jobs: !jobs.isEmpty),
                                                reader: reader)
     let inputs = topInputs + partInputs

@@ -384,3 +384,50 @@ enum ThresholdReader {
     return result
   }
 }
+
+enum CommonCauseReader {
+  static let keys = ["name", "switches", "group_size", "rate", "duration", "planned"]
+
+  /// `common_causes: [{name, switches: leaf|spine|core|all, group_size, rate, duration, planned}]`,
+  /// checked against the fabric's tiers and switch counts (`switches`: tier name to count).
+  static func read(_ node: SourceNode?, switches: [String: Int]?, reader: InputReader) -> [CommonCause] {
+    guard let node else { return [] }
+    guard case let .sequence(items) = node.value else {
+      reader.fail(node, "common_causes", "must be a list of events (got \(node.kindName))")
+      return []
+    }
+    guard let switches else {
+      reader.fail(node, "common_causes", "need a fabric: they take groups of switches down")
+      return []
+    }
+    var causes: [CommonCause] = []
+    for (index, item) in items.enumerated() {
+      let path = "common_causes[\(index)]"
+      guard let c = reader.mapping(item, at: path, allowed: keys) else { continue }
+      let name = c.text("name") ?? "cause-\(index + 1)"
+      if causes.contains(where: { $0.name == name }) { reader.fail(item, c.path("name"), "name '\(name)' is used twice") }
+      var tier: String?
+      if let t = c.required("switches"), let text = reader.text(t, at: c.path("switches")) {
+        if text == "all" {
+          tier = nil
+        } else if switches[text] != nil {
+          tier = text
+        } else {
+          let names = switches.keys.sorted() + ["all"]
+          reader.fail(t, c.path("switches"), "no tier '\(text)' in this fabric\(Suggestion.hint(for: text, in: names)); tiers: \(names.joined(separator: ", "))")
+          continue
+        }
+      } else { continue }
+      let size = c.integer("group_size", minimum: 0) ?? 0
+      let available = tier.flatMap { switches[$0] } ?? switches.values.reduce(0, +)
+      if let n = c["group_size"], size > available {
+        reader.fail(n, c.path("group_size"), "cannot exceed the \(available) switches of \(tier ?? "the fabric") (got \(size))")
+      }
+      guard let rate = c.required("rate").flatMap({ reader.rate($0, at: c.path("rate")) }),
+            let duration = c.required("duration").flatMap({ reader.distribution($0, at: c.path("duration")) }) else { continue }
+      causes.append(CommonCause(name: name, tier: tier, groupSize: size, ratePerHour: rate, duration: duration,
+                                planned: c.boolean("planned") ?? false))
+    }
+    return causes
+  }
+}

@@ -29,6 +29,8 @@ public struct Scenario: Sendable, Hashable {
   public var template: ScenarioTemplate? = nil
   /// Tail probabilities the report gives: P(metric beyond a value).
   public var thresholds: [Threshold] = []
+  /// Events that take many switches down together (a power domain, a firmware bug).
+  public var commonCauses: [CommonCause] = []
 
   public enum Plant: Sendable, Hashable {
     case fabric(FabricSpec)
@@ -270,4 +272,21 @@ public struct Threshold: Sendable, Hashable {
     case .atLeast: x >= value
     }
   }
+}
+
+/// An event that takes a group of switches down together: a rack or row power event, a
+/// firmware bug in all switches of a model, a cooling zone. Events arrive as a Poisson process
+/// per group.
+public struct CommonCause: Sendable, Hashable {
+  public var name: String
+  /// The tier whose switches form the groups (`leaf`, `spine`, `core`), or nil for every switch.
+  public var tier: String?
+  /// Switches per group (consecutive switches of the tier: a row); 0 for the whole tier at once.
+  public var groupSize: Int
+  /// Events per group per hour.
+  public var ratePerHour: Double
+  /// How long an event keeps the group down.
+  public var duration: Distribution
+  /// A planned event (a firmware rollback): the group is drained, so jobs checkpoint first.
+  public var planned: Bool
 }
