@@ -237,6 +237,9 @@ struct HTMLReportTests {
   @Test("P(B better) and interruptions by root cause are drawn when a comparison carries them")
   func futureComparisonFields() throws {
     var object = try Self.object(try Self.comparisonJSON())
+    #expect(PageCheck.chartIDs(try HTMLReport.render(data: try Self.data(object), file: "c.json")).contains("probability-better"),
+            "a comparison carries P(B better) now")
+    object.removeValue(forKey: "probability_better")
     #expect(!PageCheck.chartIDs(try HTMLReport.render(data: try Self.data(object), file: "c.json")).contains("probability-better"))
     object["probability_better"] = ["small-cpo": ["total_cost_usd_per_year": ["p": 0.12, "ci95_low": 0.08, "ci95_high": 0.17]]]
     let estimate: [String: Any] = ["unit": "count", "n": 16, "mean": 3.0, "ci95_low": 2.0, "ci95_high": 4.0]

@@ -27,6 +27,10 @@ public struct TrialMetrics: Sendable {
     var failures = 0.0
     var flaps = 0.0
     var commonCauseEvents = 0.0
+    var lemonUnits = 0.0
+    var lemonFlaps = 0.0
+    var proactiveRepairs = 0.0
+    var degradationsCaught = 0.0
     var absorbedFailures = 0.0
     var repairs = 0.0
     var cleanedWithoutSpare = 0.0
@@ -137,6 +141,10 @@ public struct TrialMetrics: Sendable {
     row("failures", "count", { $0.failures }),
     row("flaps", "count", { $0.flaps }),
     row("common_cause_events", "count", { $0.commonCauseEvents }),
+    row("lemon_units", "count", { $0.lemonUnits }),
+    row("lemon_flaps", "count", { $0.lemonFlaps }),
+    row("proactive_repairs", "count", { $0.proactiveRepairs }),
+    row("degradations_caught", "count", { $0.degradationsCaught }),
     row("absorbed_failures", "count", { $0.absorbedFailures }),
     row("repairs", "count", { $0.repairs }),
     row("cleaned_without_spare", "count", { $0.cleanedWithoutSpare }),
@@ -239,6 +247,10 @@ public struct TrialMetrics: Sendable {
     v.failures = Double(o.failures.joined().reduce(0, +))
     v.flaps = Double(o.flaps)
     v.commonCauseEvents = Double(o.commonCauseEvents)
+    v.lemonUnits = Double(o.lemonUnits)
+    v.lemonFlaps = Double(o.lemonFlaps)
+    v.proactiveRepairs = Double(o.proactiveRepairs)
+    v.degradationsCaught = Double(o.degradationsCaught)
     v.absorbedFailures = Double(o.absorbed)
     v.repairs = Double(o.repairsByAction.reduce(0, +))
     v.cleanedWithoutSpare = Double(o.cleaned)

@@ -58,11 +58,12 @@ struct AggregatedFlaps: Sendable {
   }
 
   /// Draws the aggregated flaps of one trial from `source`.
-  func draw(horizon: Hours, months: Int, hoursPerMonth: Hours, using source: RandomSource) -> Draw {
+  /// - Parameter excluded: units whose flaps are simulated instead (lemons).
+  func draw(horizon: Hours, months: Int, hoursPerMonth: Hours, excluding excluded: Int = 0, using source: RandomSource) -> Draw {
     var result = Draw(monthly: [Int](repeating: 0, count: months))
     for m in 0..<months {
       let hours = max(0, min(hoursPerMonth, horizon - Double(m) * hoursPerMonth))
-      let n = source.poisson(mean: rate * Double(units) * hours)
+      let n = source.poisson(mean: rate * Double(units - excluded) * hours)
       result.monthly[m] = n
       result.flaps += n
     }

@@ -105,6 +105,89 @@ struct FailureModel: Sendable {
     return best ?? (h, modes.count - 1)
   }
 
+  /// P(the FRU fails within h) for a unit of age `age` that has survived so far.
+  func probabilityOfFailure(by h: Hours, age: Hours) -> Double {
+    guard age > 0 else { return probabilityOfFailure(by: h) }
+    var allSurvive = 1.0
+    for mode in modes where !mode.never {
+      let now = survival(mode, age)
+      allSurvive *= now > 0 ? survival(mode, age + h) / now : 0
+    }
+    return 1 - allSurvive
+  }
+
+  /// (T, mode) of a unit of age `age` conditioned on failing within h; T counts from now.
+  /// - Precondition: `probabilityOfFailure(by: h, age: age) > 0`.
+  func sampleFirstFailure(by h: Hours, age: Hours, using source: RandomSource) -> (time: Hours, mode: Int) {
+    guard age > 0 else { return sampleFirstFailure(by: h, using: source) }
+    // The same scheme as for a new unit, on conditional survival ratios.
+    func ratio(_ mode: Mode) -> Double {
+      if mode.never { return 1 }
+      let now = survival(mode, age)
+      return now > 0 ? survival(mode, age + h) / now : 0
+    }
+    var tailSurvival = [Double](repeating: 1, count: modes.count + 1)
+    for i in stride(from: modes.count - 1, through: 0, by: -1) { tailSurvival[i] = tailSurvival[i + 1] * ratio(modes[i]) }
+    var best: (time: Hours, mode: Int)?
+    var conditioned = true
+    for (i, mode) in modes.enumerated() {
+      let fi = 1 - ratio(mode)
+      let pFires: Double
+      if conditioned {
+        let pAny = 1 - tailSurvival[i]
+        pFires = pAny > 0 ? fi / pAny : 0
+      } else {
+        pFires = fi
+      }
+      if source.uniform() < pFires {
+        let t = sampleMinimum(mode, age: age, by: h, using: source)
+        if best == nil || t < best!.time { best = (t, i) }
+        conditioned = false
+      }
+    }
+    return best ?? (h, modes.count - 1)
+  }
+
+  /// The minimum of m copies of a unit of age `age`, conditioned on falling in (age, age + h];
+  /// returned relative to `age`.
+  private func sampleMinimum(_ mode: Mode, age: Hours, by h: Hours, using source: RandomSource) -> Hours {
+    if case .exponential = mode.distribution { return sampleMinimum(mode, by: h, using: source) }  // memoryless
+    if mode.multiplicity == 1 {
+      let t = (try? mode.distribution.sample(truncatedTo: age...(age + h), using: source)) ?? (age + h)
+      return min(max(t - age, 0), h)
+    }
+    // S_min(t | > a) = (S(t)/S(a))^m: solve S(t) = S(a)·(1 − u·F)^(1/m) with F the conditional mass.
+    let m = Double(mode.multiplicity)
+    let sa = mode.distribution.survival(age)
+    let mass = 1 - pow(mode.distribution.survival(age + h) / sa, m)
+    let u = source.uniform() * mass
+    let target = sa * exp(log1p(-u) / m)
+    return min(max(mode.distribution.quantile(1 - target) - age, 0), h)
+  }
+
+  /// This model with hazards scaled: flap modes by `flap`, hard modes by `hard` (exponential
+  /// rates multiplied; Weibull scales divided by the multiplier to the power 1/β). With
+  /// `simulateAllFlaps`, flap modes come back whole from `full` (the model before flaps were
+  /// split off for counting), so every flap of such a unit is simulated.
+  func scaled(flap: Double, hard: Double, isFlap: [Bool], full: FailureModel, simulateAllFlaps: Bool) -> FailureModel {
+    func scale(_ mode: Mode, by m: Double) -> Mode {
+      guard m != 1, !mode.never else { return mode }
+      let distribution: Distribution
+      switch mode.distribution {
+      case let .exponential(e): distribution = (try? Exponential(rate: e.rate * m)).map(Distribution.exponential) ?? mode.distribution
+      case let .weibull(w):
+        distribution = (try? Weibull(shape: w.shape, scale: w.scale / pow(m, 1 / w.shape))).map(Distribution.weibull) ?? mode.distribution
+      default: distribution = mode.distribution
+      }
+      var scaled = Mode(part: mode.part, mode: mode.mode, distribution: distribution, multiplicity: mode.multiplicity)
+      scaled.flapsLongerThan = mode.flapsLongerThan
+      return scaled
+    }
+    return FailureModel(modes: modes.indices.map { i in
+      isFlap[i] ? scale(simulateAllFlaps ? full.modes[i] : modes[i], by: flap) : scale(modes[i], by: hard)
+    })
+  }
+
   /// (T, mode) of a unit that has just been renewed (T may exceed any horizon).
   func sampleFresh(using source: RandomSource) -> (time: Hours, mode: Int) {
     var best = (time: Hours.infinity, mode: 0)

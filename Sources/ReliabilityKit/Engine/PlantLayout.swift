@@ -35,10 +35,22 @@ struct PlantLayout: Sendable {
     /// fix. Read on every failure; held here so the event loop does not copy `Part` values.
     let flapDurations: [Distribution?]
     let fixes: [FailureMode.Fix]
+    /// Failure models by variant (bit 0: lemon, bit 1: bad lot); `variants[0]` is `model`.
+    let variants: [FailureModel]
+    let lemon: Lemon?
+    let badLot: BadLot?
+    /// Per mode: the degradation that precedes some of its failures.
+    let precursors: [Precursor?]
+    /// The FRU's lemon detection, and whether detected degradation is acted on.
+    let proactive: Workflow.Proactive?
+    let actOnDegradation: Bool
+    /// The ages of the population's cohorts at the start (one without a commissioning ramp).
+    let cohortAges: [Hours]
 
     init(name: String, fru: String, count: Int, parts: [(part: Part, count: Int)], model: FailureModel,
          failureRules: [ImpactRule], drainRule: ImpactRule, plans: [WorkflowPlan], origin: JobBoard.OutageOrigin,
-         spareIndex: Int, absorbable: Int, streamKey: UInt64) {
+         spareIndex: Int, absorbable: Int, streamKey: UInt64, full: FailureModel? = nil, workflow: Workflow? = nil,
+         cohortAges: [Hours] = [0]) {
       self.name = name
       self.fru = fru
       self.count = count
@@ -55,13 +67,30 @@ struct PlantLayout: Sendable {
         if case let .flap(duration) = parts[m.part].part.modes[m.mode].effect { duration } else { nil }
       }
       fixes = model.modes.map { parts[$0.part].part.modes[$0.mode].fix }
+      lemon = parts.lazy.compactMap(\.part.lemon).first
+      badLot = parts.lazy.compactMap(\.part.badLot).first
+      precursors = model.modes.map { parts[$0.part].part.modes[$0.mode].precursor }
+      proactive = workflow?.proactive
+      actOnDegradation = workflow?.actOnDegradation ?? false
+      self.cohortAges = cohortAges
+      let isFlap = flapDurations.map { $0 != nil }
+      let whole = full ?? model
+      let lemonModel = lemon.map { model.scaled(flap: $0.flapMultiplier, hard: $0.failureMultiplier, isFlap: isFlap, full: whole, simulateAllFlaps: true) } ?? model
+      let lotModel = badLot.map { model.scaled(flap: 1, hard: $0.multiplier, isFlap: isFlap, full: whole, simulateAllFlaps: false) } ?? model
+      let both = badLot.map { lemonModel.scaled(flap: 1, hard: $0.multiplier, isFlap: isFlap, full: lemonModel, simulateAllFlaps: false) } ?? lemonModel
+      variants = [model, lemonModel, lotModel, both]
+    }
+
+    private init(copying p: Population) {
+      name = p.name; fru = p.fru; count = p.count; parts = p.parts; model = p.model; failureRules = p.failureRules
+      drainRule = p.drainRule; plans = p.plans; origin = p.origin; spareIndex = p.spareIndex; absorbable = p.absorbable
+      streamKey = p.streamKey; flapDurations = p.flapDurations; fixes = p.fixes; variants = p.variants; lemon = p.lemon
+      badLot = p.badLot; precursors = p.precursors; proactive = p.proactive; actOnDegradation = p.actOnDegradation
+      cohortAges = p.cohortAges
     }
 
     /// A copy with its own storage (for another worker thread).
-    func copy() -> Population {
-      Population(name: name, fru: fru, count: count, parts: parts, model: model, failureRules: failureRules,
-                 drainRule: drainRule, plans: plans, origin: origin, spareIndex: spareIndex, absorbable: absorbable, streamKey: streamKey)
-    }
+    func copy() -> Population { Population(copying: self) }
 
     /// The failure mode behind `model.modes[index]`.
     func mode(_ index: Int) -> (part: Part, mode: FailureMode) {
@@ -143,7 +172,8 @@ struct PlantLayout: Sendable {
           name: unit.name, fru: part.fru, count: unit.count, parts: parts, model: failureModel,
           failureRules: failureModel.modes.map { _ in .systemUnit(u) }, drainRule: .none,
           plans: failureModel.modes.map { _ in plan }, origin: .other, spareIndex: spareIndex(part.fru), absorbable: 0,
-          streamKey: SeedSequence.streamKey("\(part.fru)@\(unit.name)")))
+          streamKey: SeedSequence.streamKey("\(part.fru)@\(unit.name)"), workflow: workflow(part.fru, role: nil),
+          cohortAges: scenario.fleet.cohortAges))
       }
       kind = .system(SystemStructure(system))
       shared = nil
@@ -180,7 +210,8 @@ struct PlantLayout: Sendable {
           drainRule: wiring.drainRule(role: p.role, location: p.location), plans: plans,
           origin: p.role == .nic ? .nic : ([.switchBoard, .els, .psu, .fan].contains(p.role) && p.location == "leaf" ? .leafSwitch : .other),
           spareIndex: spareIndex(p.fru), absorbable: p.role == .els ? spec.spareLaserLanes : 0,
-          streamKey: SeedSequence.streamKey(name)))
+          streamKey: SeedSequence.streamKey(name), full: full, workflow: workflow(p.fru, role: p.role),
+          cohortAges: scenario.fleet.cohortAges))
       }
       kind = .fabric(wiring)
       powerWatts = fabric.opticsPowerWatts(catalog: scenario.catalog)

@@ -18,6 +18,9 @@ struct RepairDesk {
     case trace(TraceNote, ticket: Int)
   }
 
+  /// A fix decided before any failure.
+  enum Forced { case clean, replace }
+
   /// What a trace line about a ticket says; the trial writes it out (`Trial.record(_:ticket:)`).
   enum TraceNote {
     case detected, dispatch, drain, stockout, restored, remapped
@@ -44,6 +47,10 @@ struct RepairDesk {
     var windowScheduled = false
     var darkSwitch: Int? = nil
     var darkPorts = 0
+    /// A fix decided before any failure (lemon detection, a degradation seen): what to do, and
+    /// whether to wait for the next window.
+    var forced: Forced? = nil
+    var atWindow = false
 
     /// The first outage the ticket covers (for a planned swap, the first failure after it opened).
     var firstImpact: Impact? { planned ? laterImpacts.first : impact }
@@ -139,8 +146,11 @@ struct RepairDesk {
   /// Opens a ticket for a failure of unit `unit` of `population` at `now` and schedules its
   /// detection. Returns the ticket's number.
   mutating func open(population: Int, unit: Int, mode: Int, impact: Impact, planned: Bool, at now: Hours,
-                     using source: RandomSource) -> Int {
-    tickets.append(Ticket(population: population, unit: unit, mode: mode, failedAt: now, planned: planned, impact: impact))
+                     using source: RandomSource, forced: Forced? = nil, atWindow: Bool = false) -> Int {
+    var ticket = Ticket(population: population, unit: unit, mode: mode, failedAt: now, planned: planned, impact: impact)
+    ticket.forced = forced
+    ticket.atWindow = atWindow
+    tickets.append(ticket)
     let delay = detection.sample(using: source)
     counts.detectionHours += delay
     schedule(.detected(ticket: tickets.count - 1), after: delay, priority: .decision)
@@ -175,6 +185,15 @@ struct RepairDesk {
     let t = tickets[ticket]
     let plan = plan(t)
     trace(.detected, ticket)
+    if t.forced != nil {
+      if t.atWindow, let start = calendar.nextWindowStart(atOrAfter: now) {
+        counts.deferralHours += start - now
+        schedule(.dispatch(ticket: ticket), after: start - now, priority: .decision)
+      } else {
+        requestSpare(ticket, at: now, using: source)
+      }
+      return
+    }
     switch plan.decision {
     case .now:
       requestSpare(ticket, at: now, using: source)
@@ -192,7 +211,7 @@ struct RepairDesk {
 
   /// A deferred ticket's window has come.
   mutating func dispatch(_ ticket: Int, at now: Hours, using source: RandomSource) {
-    if case .leaveDark = plan(tickets[ticket]).decision {
+    if case .leaveDark = plan(tickets[ticket]).decision, tickets[ticket].forced == nil {
       dispatchNow(ticket, at: now, using: source)
     } else {
       requestSpare(ticket, at: now, using: source)
@@ -343,7 +362,9 @@ struct RepairDesk {
     let fix = layout.populations[t.population].fixes[t.mode]
     var duration = plan.handsOn.sample(using: source)
     let cleanable = fix == .clean || fix == .reseat
-    if plan.cleanFirst && cleanable && source.uniform() < plan.cleanSuccess {
+    if let forced = t.forced {
+      if forced == .clean { tickets[ticket].cleanedOnly = true } else { tickets[ticket].replaces = true }
+    } else if plan.cleanFirst && cleanable && source.uniform() < plan.cleanSuccess {
       tickets[ticket].cleanedOnly = true
     } else {
       if plan.cleanFirst { duration += plan.handsOn.sample(using: source) }  // the clean failed

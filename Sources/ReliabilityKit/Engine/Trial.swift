@@ -58,20 +58,43 @@ struct Trial {
     case background(job: Int)
   }
 
-  /// A unit's failure, scheduled on the operating-time clock.
+  /// A unit's failure (or the degradation that precedes it), scheduled on the operating-time clock.
   struct FailureEvent {
     let population: Int
     let unit: Int
     let mode: Int
     let generation: Int
+    var precursor = false
   }
 
   struct UnitState {
-    /// Operating time at which the unit was last renewed (0: installed new at the start).
+    /// Operating time at which the unit was last renewed (0: installed new at the start;
+    /// negative: installed that long before).
     var renewedAt: Hours = 0
     var generation = 0
     var absorbed = 0
     var openTicket: Int?
+    /// Bit 0: a lemon; bit 1: from a bad lot (the index of its failure model).
+    var variant: UInt8 = 0
+  }
+
+  /// A unit's last flaps (up to `Workflow.Proactive.maximumFlaps`), for lemon detection.
+  struct FlapHistory {
+    var times: (Hours, Hours, Hours, Hours, Hours, Hours, Hours, Hours) = (0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+
+    /// Records a flap at `t` and returns how many of the recorded flaps lie within `window` of it.
+    mutating func record(_ t: Hours, within window: Hours) -> Int {
+      withUnsafeMutableBytes(of: &times) { raw in
+        let slots = raw.bindMemory(to: Hours.self)
+        slots[count % slots.count] = t
+      }
+      count += 1
+      return withUnsafeBytes(of: times) { raw in
+        let slots = raw.bindMemory(to: Hours.self)
+        return (0..<min(count, slots.count)).reduce(0) { $0 + (t - slots[$1] <= window ? 1 : 0) }
+      }
+    }
   }
 
   var now: Hours = 0
@@ -81,6 +104,10 @@ struct Trial {
   /// Calendar hours the unit clocks have been frozen so far.
   var frozenHours: Hours = 0
   var units: [UnitTable<UnitState>]
+  /// Per population with lemon detection: each unit's recent flaps.
+  var flapHistory: [UnitTable<FlapHistory>]
+  /// Per population: lemons at the start (their flaps are simulated, not counted in aggregate).
+  var lemonsAtStart: [Int]
   var plant: Plant
   var desk: RepairDesk
   var jobs: JobBoard
@@ -92,6 +119,9 @@ struct Trial {
     var failures: [[Int]]
     var commonCauseEvents = 0
     var flaps = 0
+    var lemonFlaps = 0
+    var proactiveRepairs = 0
+    var degradationsCaught = 0
     var absorbed = 0
     var monthly: [Int]
     var events = 0
@@ -108,6 +138,8 @@ struct Trial {
     jobSource = RandomSource(seed: seeds.seed(forTrial: trial, stream: SeedSequence.streamKey("jobs")))
     causeSources = layout.commonCauses.map { RandomSource(seed: seeds.seed(forTrial: trial, stream: $0.streamKey)) }
     units = Array(repeating: UnitTable(empty: UnitState()), count: layout.populations.count)
+    flapHistory = Array(repeating: UnitTable(empty: FlapHistory()), count: layout.populations.count)
+    lemonsAtStart = Array(repeating: 0, count: layout.populations.count)
     plant = Plant(layout: layout)
     desk = RepairDesk(layout: layout, repair: scenario.repair, tracing: trace != nil)
     jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric, months: TimeUnits.months(in: scenario.horizon))
@@ -231,8 +263,18 @@ struct Trial {
       case let .repaired(p, u, replaced):
         var state = units[p][u]
         state.openTicket = nil
-        if replaced { state.absorbed = 0 }
+        let population = layout.populations[p]
+        if replaced {
+          state.absorbed = 0
+          // A replacement comes from a good lot, and is a lemon with the part's probability.
+          var lemon = false
+          if let l = population.lemon, l.probability > 0 { lemon = streams[p].uniform() < l.probability }
+          state.variant = lemon ? 1 : 0
+        } else {
+          state.variant &= ~1  // cleaning or reseating cures a lemon
+        }
         units[p][u] = state
+        if population.proactive != nil { flapHistory[p][u] = FlapHistory() }
         scheduleNextFailure(population: p, unit: u, keepAge: !replaced)
       case let .trace(note, ticket):
         let line = desk.traceLine(note, ticket: ticket)
@@ -305,6 +347,10 @@ struct Trial {
     o.monthlyFailures = counts.monthly
     o.events = counts.events
     o.commonCauseEvents = counts.commonCauseEvents
+    o.lemonUnits = lemonsAtStart.reduce(0, +)
+    o.lemonFlaps = counts.lemonFlaps
+    o.proactiveRepairs = counts.proactiveRepairs
+    o.degradationsCaught = counts.degradationsCaught
     if let f = layout.fabric {
       o.linkCount = f.linkCount
       o.nicLinkCount = f.nicLinks

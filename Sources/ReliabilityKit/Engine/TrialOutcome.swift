@@ -7,6 +7,12 @@ public struct TrialOutcome: Sendable, Equatable {
   public var flaps = 0
   /// Common-cause events (each takes a group of switches down).
   public var commonCauseEvents = 0
+  /// Lemon units at the start, flaps of lemons, units fixed by lemon detection, and failures
+  /// swapped as planned work because their degradation was seen first.
+  public var lemonUnits = 0
+  public var lemonFlaps = 0
+  public var proactiveRepairs = 0
+  public var degradationsCaught = 0
   /// Failures absorbed by redundancy inside a FRU (spare laser lanes).
   public var absorbed = 0
   /// Completed repairs by workflow action, in the order of `Workflow.Action.allCases`.

@@ -1,7 +1,7 @@
 /// Reads the part catalog (FailureData/parts.yaml, see FailureData/README.md) into `Part`s.
 enum CatalogReader {
-  static let partKeys = ["description", "fru", "power_w", "unit_cost_usd", "source", "note", "modes"]
-  static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "note"]
+  static let partKeys = ["description", "fru", "power_w", "unit_cost_usd", "source", "note", "modes", "lemon", "bad_lot"]
+  static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "note", "precursor"]
 
   /// Reads the `parts` mapping of a catalog (already merged with any scenario overrides).
   static func parts(_ node: SourceNode, at keyPath: String, reader: InputReader) -> [Part] {
@@ -25,8 +25,24 @@ enum CatalogReader {
           }
         }
       }
-      parts.append(Part(id: id, description: fields.text("description") ?? "", fru: fru, powerWatts: power,
-                        unitCostUSD: cost, source: source, note: fields.text("note"), modes: modes))
+      var part = Part(id: id, description: fields.text("description") ?? "", fru: fru, powerWatts: power,
+                      unitCostUSD: cost, source: source, note: fields.text("note"), modes: modes)
+      if let l = fields.mapping("lemon", allowed: ["probability", "flap_multiplier", "failure_multiplier"]) {
+        if let probability = l.required("probability").flatMap({ reader.probability($0, at: l.path("probability")) }) {
+          part.lemon = Lemon(probability: probability,
+                             flapMultiplier: l.number("flap_multiplier", range: 1...1e6, rangeText: "1 or more") ?? 1,
+                             failureMultiplier: l.number("failure_multiplier", range: 1...1e6, rangeText: "1 or more") ?? 1)
+          checkScalable(part, fields["lemon"]!, fields.path("lemon"), reader: reader)
+        }
+      }
+      if let b = fields.mapping("bad_lot", allowed: ["fraction", "multiplier"]) {
+        if let fraction = b.required("fraction").flatMap({ reader.probability($0, at: b.path("fraction")) }),
+           let multiplier = b.required("multiplier").flatMap({ reader.number($0, at: b.path("multiplier"), range: 1...1e6, rangeText: "1 or more") }) {
+          part.badLot = BadLot(fraction: fraction, multiplier: multiplier)
+          checkScalable(part, fields["bad_lot"]!, fields.path("bad_lot"), reader: reader)
+        }
+      }
+      parts.append(part)
     }
     return parts
   }
@@ -48,8 +64,29 @@ enum CatalogReader {
       }
       effect = .hard
     }
-    return FailureMode(id: id, distribution: distribution, effect: effect, fix: fix,
-                       source: fields.text("source") ?? partSource, note: fields.text("note"))
+    var mode = FailureMode(id: id, distribution: distribution, effect: effect, fix: fix,
+                           source: fields.text("source") ?? partSource, note: fields.text("note"))
+    if let p = fields.mapping("precursor", allowed: ["probability", "lead_time"]) {
+      if case .flap = effect {
+        reader.fail(fields["precursor"]!, fields.path("precursor"), "only a hard failure has a precursor (this mode flaps)")
+      } else if let probability = p.required("probability").flatMap({ reader.probability($0, at: p.path("probability")) }),
+                let lead = p.required("lead_time").flatMap({ reader.distribution($0, at: p.path("lead_time")) }) {
+        mode.precursor = Precursor(probability: probability, leadTime: lead)
+      }
+    }
+    return mode
+  }
+
+  /// Lemon and bad-lot multipliers scale a mode's hazard: exponential and Weibull modes only.
+  private static func checkScalable(_ part: Part, _ node: SourceNode, _ path: String, reader: InputReader) {
+    for mode in part.modes {
+      switch mode.distribution {
+      case .exponential, .weibull: continue
+      default:
+        reader.fail(node, path, "multipliers scale exponential and Weibull modes only; mode '\(mode.id)' is \(mode.distribution.kind)")
+        return
+      }
+    }
   }
 
   static func isKebabCase(_ text: String) -> Bool {

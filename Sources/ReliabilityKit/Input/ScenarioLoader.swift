@@ -8,7 +8,7 @@ import Foundation
 public enum ScenarioLoader {
   static let topKeys = [
     "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
-    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds", "common_causes",
+    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds", "common_causes", "fleet",
   ]
 
   /// One value set from the command line: a dotted key path and the value as text.
@@ -143,6 +143,15 @@ public enum ScenarioLoader {
     var tiers: [String: Int]?
     if case let .fabric(spec) = plant, let fabric = try? FabricBuilder.build(spec, catalog: catalog) {
       tiers = Dictionary(uniqueKeysWithValues: fabric.tiers.map { ($0.name, $0.switches) })
+    }
+    scenario.fleet = FleetReader.read(top["fleet"], reader: reader)
+    if let oldest = scenario.fleet.cohortAges.max(), oldest > 0, let node = top["fleet"] {
+      // A fleet older than a part can live has no conditional hazard to start from.
+      for part in catalog.parts {
+        for mode in part.modes where !(mode.distribution.survival(oldest) > 0) {
+          reader.fail(node, "fleet.installed_age", "units of age \(formatted(oldest)) h are beyond the support of \(part.id)/\(mode.id) (\(mode.distribution.kind): none survive that long)")
+        }
+      }
     }
     scenario.commonCauses = CommonCauseReader.read(top["common_causes"], switches: tiers, reader: reader)
     scenario.thresholds = ThresholdReader.read(top["thresholds"], units: TrialMetrics.units(fabric: isFabric, jobs: !jobs.isEmpty),

@@ -137,7 +137,7 @@ enum RepairReader {
   static let keys = ["detection", "verification", "technicians", "maintenance_window", "spares", "workflows"]
   static let workflowKeys = [
     "action", "when", "hands_on", "drain", "clean_first", "clean_success", "no_fault_found", "collateral", "rma_turnaround",
-    "swap_when_dark_exceeds", "remap_time",
+    "swap_when_dark_exceeds", "remap_time", "proactive", "act_on_degradation",
   ]
 
   /// Reads the keys of a workflow block onto `base` (a FRU's defaults, or the FRU's workflow
@@ -161,6 +161,20 @@ enum RepairReader {
     workflow.rmaTurnaround = w.duration("rma_turnaround") ?? workflow.rmaTurnaround
     workflow.swapWhenDarkExceeds = w.integer("swap_when_dark_exceeds", minimum: 0) ?? workflow.swapWhenDarkExceeds
     workflow.remapTime = w.duration("remap_time") ?? workflow.remapTime
+    workflow.actOnDegradation = w.boolean("act_on_degradation") ?? workflow.actOnDegradation
+    if let p = w.mapping("proactive", allowed: ["after_flaps", "within", "action", "when"]) {
+      let k = p.required("after_flaps").flatMap { reader.integer($0, at: p.path("after_flaps"), minimum: 1) }
+      if let k, k > Workflow.Proactive.maximumFlaps, let n = p["after_flaps"] {
+        reader.fail(n, p.path("after_flaps"), "at most \(Workflow.Proactive.maximumFlaps) flaps are tracked per unit (got \(k))")
+      }
+      let within = p.required("within").flatMap { reader.duration($0, at: p.path("within"), positive: true) }
+      let replace = p.choice("action", [("clean", false), ("replace", true)]) ?? false
+      let atWindow = p.choice("when", [("now", false), ("maintenance-window", true)]) ?? false
+      if atWindow, !window, let n = p["when"] {
+        reader.fail(n, p.path("when"), "'maintenance-window' needs repair.maintenance_window")
+      }
+      if let k, let within { workflow.proactive = .init(afterFlaps: min(k, Workflow.Proactive.maximumFlaps), within: within, replace: replace, atWindow: atWindow) }
+    }
     if let node = w["when"] {
       switch workflow.when {
       case .now: break
@@ -429,5 +443,15 @@ enum CommonCauseReader {
                                 planned: c.boolean("planned") ?? false))
     }
     return causes
+  }
+}
+
+enum FleetReader {
+  static func read(_ node: SourceNode?, reader: InputReader) -> FleetSpec {
+    var fleet = FleetSpec()
+    guard let node, let f = reader.mapping(node, at: "fleet", allowed: ["installed_age", "commissioning_ramp"]) else { return fleet }
+    fleet.installedAge = f.duration("installed_age") ?? 0
+    fleet.commissioningRamp = f.duration("commissioning_ramp") ?? 0
+    return fleet
   }
 }

@@ -14,6 +14,11 @@ public struct Part: Sendable, Hashable {
   public var note: String?
   /// Competing failure modes: each unit has all of them at once, and the first to occur wins.
   public var modes: [FailureMode]
+  /// Lemons: units in a hidden marginal state that flap and fail more often until cleaned or
+  /// replaced (nil: none).
+  public var lemon: Lemon? = nil
+  /// A bad lot: a share of the units fail more often (nil: none).
+  public var badLot: BadLot? = nil
 
   public init(id: String, description: String, fru: String, powerWatts: Double, unitCostUSD: Double,
               source: String, note: String? = nil, modes: [FailureMode]) {
@@ -56,6 +61,8 @@ public struct FailureMode: Sendable, Hashable {
   public var fix: Fix
   public var source: String
   public var note: String?
+  /// A detectable degradation (pre-FEC errors rising) that precedes some hard failures.
+  public var precursor: Precursor? = nil
 
   public init(id: String, distribution: Distribution, effect: Effect, fix: Fix, source: String, note: String? = nil) {
     self.id = id
@@ -78,4 +85,27 @@ public struct PartCatalog: Sendable, Hashable {
   public subscript(id: String) -> Part? { parts.first { $0.id == id } }
 
   public var ids: [String] { parts.map(\.id) }
+}
+
+/// Units in a hidden marginal state ("lemon links"): each installed unit is one with
+/// `probability` (also each replacement); a lemon's flap modes run `flapMultiplier` times as
+/// often and its hard modes `failureMultiplier` times, until the unit is cleaned or replaced.
+public struct Lemon: Sendable, Hashable {
+  public var probability: Double
+  public var flapMultiplier: Double
+  public var failureMultiplier: Double
+}
+
+/// A bad lot: a share `fraction` of the population's units (drawn per trial when uncertain)
+/// whose hard modes run `multiplier` times as often. Replacements come from good lots.
+public struct BadLot: Sendable, Hashable {
+  public var fraction: Double
+  public var multiplier: Double
+}
+
+/// A degradation that precedes a hard failure: with `probability` it shows `leadTime` before
+/// the failure (pre-FEC bit errors rising), and a monitored FRU is swapped as planned work.
+public struct Precursor: Sendable, Hashable {
+  public var probability: Double
+  public var leadTime: Distribution
 }

@@ -31,6 +31,8 @@ public struct Scenario: Sendable, Hashable {
   public var thresholds: [Threshold] = []
   /// Events that take many switches down together (a power domain, a firmware bug).
   public var commonCauses: [CommonCause] = []
+  /// The fleet's age when the horizon starts.
+  public var fleet = FleetSpec()
 
   public enum Plant: Sendable, Hashable {
     case fabric(FabricSpec)
@@ -149,6 +151,20 @@ public struct Workflow: Sendable, Hashable {
   public var swapWhenDarkExceeds: Int? = nil
   /// `leave-dark`: time to move a dark port's link to a spare port of the same switch.
   public var remapTime: Hours = 1
+  /// Fix a unit that flaps too often as planned work (lemon detection).
+  public var proactive: Proactive? = nil
+  /// Swap a unit whose degradation was detected (pre-FEC monitoring), as planned work.
+  public var actOnDegradation = false
+
+  /// `proactive: {after_flaps: K, within: W, action: clean|replace, when: now|maintenance-window}`.
+  public struct Proactive: Sendable, Hashable {
+    public var afterFlaps: Int
+    public var within: Hours
+    public var replace: Bool
+    public var atWindow: Bool
+    /// The largest `after_flaps` the engine tracks.
+    public static let maximumFlaps = 8
+  }
 
   /// The workflow used when a scenario names none, by the FRU's role.
   public static func `default`(action: Action) -> Workflow {
@@ -289,4 +305,23 @@ public struct CommonCause: Sendable, Hashable {
   public var duration: Distribution
   /// A planned event (a firmware rollback): the group is drained, so jobs checkpoint first.
   public var planned: Bool
+}
+
+/// How old the units are when the horizon starts: `installedAge`, plus a commissioning ramp
+/// (units installed evenly over `commissioningRamp` before that). Hazards that change with age
+/// (Weibull, lognormal, mixtures) start where the fleet is.
+public struct FleetSpec: Sendable, Hashable {
+  public var installedAge: Hours = 0
+  public var commissioningRamp: Hours = 0
+  public init() {}
+
+  /// Age cohorts: the ramp is cut into this many groups of units of equal age.
+  public static let rampCohorts = 8
+
+  /// The ages of the cohorts (one without a ramp).
+  public var cohortAges: [Hours] {
+    guard commissioningRamp > 0 else { return [installedAge] }
+    let n = Self.rampCohorts
+    return (0..<n).map { installedAge + commissioningRamp * (Double($0) + 0.5) / Double(n) }
+  }
 }
