@@ -39,6 +39,9 @@ public struct TrialMetrics: Sendable {
     var technicianUtilisation = 0.0
     var labourCostUSD = 0.0
     var sparesCostUSD = 0.0
+    var rmaCostUSD = 0.0
+    var logisticsCostUSD = 0.0
+    var sparesCapitalCostUSD = 0.0
     var energyCostUSD = 0.0
     var totalCostUSD = 0.0
     var totalCostUSDPerYear = 0.0
@@ -144,6 +147,9 @@ public struct TrialMetrics: Sendable {
     row("technician_utilisation", "ratio", { $0.technicianUtilisation }),
     row("labour_cost_usd", "usd", { $0.labourCostUSD }),
     row("spares_cost_usd", "usd", { $0.sparesCostUSD }),
+    row("rma_cost_usd", "usd", { $0.rmaCostUSD }),
+    row("logistics_cost_usd", "usd", { $0.logisticsCostUSD }),
+    row("spares_capital_cost_usd", "usd", { $0.sparesCapitalCostUSD }),
     row("energy_cost_usd", "usd", { $0.energyCostUSD }),
     row("total_cost_usd", "usd", { $0.totalCostUSD }),
     row("total_cost_usd_per_year", "usd_per_year", { $0.totalCostUSDPerYear }),
@@ -155,6 +161,8 @@ public struct TrialMetrics: Sendable {
   public var definitions: [Definition] { rows.map(\.definition) }
   let simulation: Simulation
   let sparePrices: [Double]
+  let spareReworkPrices: [Double]
+  let spareLogisticsCosts: [Double]
   let energyCostUSD: Double
 
   public init(simulation: Simulation) {
@@ -167,6 +175,8 @@ public struct TrialMetrics: Sendable {
     }
     self.rows = rows
     sparePrices = simulation.sparePrices
+    spareReworkPrices = simulation.spareReworkPrices
+    spareLogisticsCosts = simulation.spareLogisticsCosts
     let costs = simulation.scenario.costs
     // W × h × PUE → kWh × $/kWh.
     energyCostUSD = simulation.powerWatts / 1000 * simulation.scenario.horizon * costs.pue * costs.electricityUSDPerKWh
@@ -209,13 +219,18 @@ public struct TrialMetrics: Sendable {
     }
     let costs = scenario.costs
     let labour = o.handsOnHours * costs.technicianUSDPerHour + Double(o.dispatches) * costs.dispatchFeeUSD
-    var spares = 0.0
+    // Spares bought (replacements outside warranty), reworks paid for (outside warranty), RMA
+    // shipments (every warranty claim and every rework), and the stock held (docs/inputs.md).
+    var spares = 0.0, rma = 0.0, logistics = 0.0, capital = 0.0
     for i in sparePrices.indices {
-      spares += Double(o.sparesUsed[i]) * sparePrices[i] + Double(o.reworked[i]) * sparePrices[i] * costs.reworkCostFraction
+      spares += Double(o.sparesUsed[i] - o.warrantyReplacements[i]) * sparePrices[i]
+      rma += Double(o.reworked[i] - o.warrantyReworks[i]) * spareReworkPrices[i]
+      logistics += Double(o.warrantyReplacements[i] + o.reworked[i]) * spareLogisticsCosts[i]
+      capital += o.spareStockHours[i] / TimeUnits.hoursPerYear * sparePrices[i] * costs.sparesCarryingRatePerYear
     }
     let jobs = zip(o.jobs, scenario.jobs).map { jobValues($0, spec: $1, horizon: h) }
     let interruptionCost = jobs.reduce(0) { $0 + $1.interruptionCostUSD }
-    let total = interruptionCost + labour + spares + energyCostUSD
+    let total = interruptionCost + labour + spares + rma + logistics + capital + energyCostUSD
     v.failures = Double(o.failures.joined().reduce(0, +))
     v.flaps = Double(o.flaps)
     v.absorbedFailures = Double(o.absorbed)
@@ -235,6 +250,9 @@ public struct TrialMetrics: Sendable {
     v.technicianUtilisation = o.technicianBusyHours / (Double(scenario.repair.technicians) * h)
     v.labourCostUSD = labour
     v.sparesCostUSD = spares
+    v.rmaCostUSD = rma
+    v.logisticsCostUSD = logistics
+    v.sparesCapitalCostUSD = capital
     v.energyCostUSD = energyCostUSD
     v.totalCostUSD = total
     v.totalCostUSDPerYear = total / (h / TimeUnits.hoursPerYear)

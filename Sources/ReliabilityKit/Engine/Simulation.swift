@@ -48,6 +48,12 @@ public struct Simulation: Sendable {
     layout.spareFRUs.map { fru in layout.populations.first { $0.fru == fru }?.parts.first?.part.unitCostUSD ?? 0 }
   }
 
+  /// Rework price outside warranty of each pool's FRU (0 when none is given), in the order of `spareFRUs`.
+  public var spareReworkPrices: [Double] { layout.spareFRUs.map { layout.fruPart($0)?.reworkCostUSD ?? 0 } }
+
+  /// Cost of one RMA shipment of each pool's FRU, in the order of `spareFRUs`.
+  public var spareLogisticsCosts: [Double] { layout.spareFRUs.map { layout.fruPart($0)?.rmaLogisticsUSD ?? 0 } }
+
   /// Electrical power the energy cost line counts, in watts: the optics of a fabric (modules,
   /// optical engines, laser sources), or every unit of a plain system.
   public var powerWatts: Double { layout.powerWatts }

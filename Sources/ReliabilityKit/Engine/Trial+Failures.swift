@@ -71,7 +71,8 @@ extension Trial {
       state.absorbed += 1
       units[p][u] = state
       counts.absorbed += 1
-      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true, at: now, using: repairSource)
+      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
+                             age: operatingTime - state.renewedAt, at: now, using: repairSource)
       units[p][u].openTicket = ticket
       scheduleNextFailure(population: p, unit: u, keepAge: true)
       carryOutDeskEffects()
@@ -85,7 +86,8 @@ extension Trial {
       desk.add(impact, to: existing)  // a planned swap already on its way fixes this too
       return
     }
-    let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: impact, planned: false, at: now, using: repairSource)
+    let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: impact, planned: false,
+                           age: operatingTime - state.renewedAt, at: now, using: repairSource)
     units[p][u].openTicket = ticket
     carryOutDeskEffects()
   }

@@ -287,6 +287,8 @@ struct Trial {
     o.reworks = d.reworks
     o.reworked = d.reworked
     o.sparesUsed = d.sparesUsed
+    o.warrantyReplacements = d.warrantyReplacements
+    o.warrantyReworks = d.warrantyReworks
     o.stockouts = d.stockouts
     o.detectionHours = d.detectionHours
     o.technicianWaitHours = d.technicianWaitHours
@@ -296,6 +298,7 @@ struct Trial {
     o.dispatches = d.dispatches
     o.repairDowntimeHours = d.repairDowntimeHours
     o.technicianBusyHours = desk.close(at: horizon)
+    o.spareStockHours = desk.spareStockHours
     o.jobs = jobs.close(at: horizon)
     o.unusableNodeHours = jobs.unusableNodeHours
     return o

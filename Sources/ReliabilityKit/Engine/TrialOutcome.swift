@@ -21,6 +21,12 @@ public struct TrialOutcome: Sendable, Equatable {
   public var reworked: [Int] = []
   /// Spares consumed, by spare-pool index (FRU).
   public var sparesUsed: [Int] = []
+  /// Of `sparesUsed`, units replaced inside their FRU's warranty (the vendor replaces them: an RMA).
+  public var warrantyReplacements: [Int] = []
+  /// Of `reworked`, boards reworked inside their warranty (logistics only).
+  public var warrantyReworks: [Int] = []
+  /// Unit-hours of stock on hand, by spare-pool index (pools listed in `repair.spares`).
+  public var spareStockHours: [Hours] = []
   /// Repairs that had to wait for a spare.
   public var stockouts = 0
   public var detectionHours: Hours = 0

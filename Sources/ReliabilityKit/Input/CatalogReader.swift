@@ -1,7 +1,12 @@
 /// Reads the part catalog (FailureData/parts.yaml, see FailureData/README.md) into `Part`s.
 enum CatalogReader {
-  static let partKeys = ["description", "fru", "power_w", "unit_cost_usd", "source", "note", "modes"]
-  static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "note"]
+  static let partKeys = [
+    "description", "fru", "power_w", "unit_cost_usd", "warranty", "rework_cost_usd", "rma_logistics_usd",
+    "source", "sources", "calibrated", "note", "ranges", "modes",
+  ]
+  static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "calibrated", "note"]
+  /// The part's own scalar fields: what `sources` may name, and what the provenance listing shows.
+  static let valueKeys = ["power_w", "unit_cost_usd", "warranty", "rework_cost_usd", "rma_logistics_usd"]
 
   /// Reads the `parts` mapping of a catalog (already merged with any scenario overrides).
   static func parts(_ node: SourceNode, at keyPath: String, reader: InputReader) -> [Part] {
@@ -25,8 +30,12 @@ enum CatalogReader {
           }
         }
       }
-      parts.append(Part(id: id, description: fields.text("description") ?? "", fru: fru, powerWatts: power,
-                        unitCostUSD: cost, source: source, note: fields.text("note"), modes: modes))
+      var part = Part(id: id, description: fields.text("description") ?? "", fru: fru, powerWatts: power,
+                      unitCostUSD: cost, source: source, note: fields.text("note"), modes: modes)
+      part.warranty = fields.duration("warranty")
+      part.reworkCostUSD = fields.number("rework_cost_usd", range: 0...1e9, rangeText: "a price in US dollars, 0 or more")
+      part.rmaLogisticsUSD = fields.number("rma_logistics_usd", range: 0...1e9, rangeText: "a cost in US dollars, 0 or more") ?? 0
+      parts.append(part)
     }
     return parts
   }

@@ -8,7 +8,7 @@ import Foundation
 public enum ScenarioLoader {
   static let topKeys = [
     "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
-    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs",
+    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "provenance", "ranges",
   ]
 
   /// One value set from the command line: a dotted key path and the value as text.
@@ -75,10 +75,14 @@ public enum ScenarioLoader {
 
   // MARK: Reading
 
-  static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader) -> Scenario? {
+  /// - Parameters:
+  ///   - preloadedCatalog: the catalog's `parts`, already read (when a range's bound is tried).
+  ///   - checkingRanges: whether to read `provenance` and `ranges` (and try each range's bounds).
+  static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader,
+                   preloadedCatalog: SourceNode? = nil, checkingRanges: Bool = true) -> Scenario? {
     guard let top = reader.mapping(node, at: "", allowed: topKeys) else { return nil }
 
-    let catalogNode = loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
+    let catalogNode = preloadedCatalog ?? loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
     let catalogFile = catalogNode?.file
     var partsNode = catalogNode ?? SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
     if let overrides = top["parts"] { partsNode = partsNode.merged(with: overrides) }
@@ -98,12 +102,13 @@ public enum ScenarioLoader {
     let ageing = top.choice("ageing_while_down", AgeingWhileDown.allCases.map { ($0.rawValue, $0) }) ?? .continues
 
     var plant: Scenario.Plant?
+    var usedParts: [String] = []
     switch (top["fabric"], top["system"]) {
     case let (fabricNode?, nil):
       if let spec = FabricReader.read(fabricNode, reader: reader) {
         // Build it now: a fabric that cannot be built is an input error at the fabric key.
         do {
-          _ = try FabricBuilder.build(spec, catalog: catalog)
+          usedParts = try FabricBuilder.build(spec, catalog: catalog).partCounts.map(\.part)
           plant = .fabric(spec)
         } catch {
           reader.fail(fabricNode, "fabric", error.description)
@@ -111,6 +116,7 @@ public enum ScenarioLoader {
       }
     case let (nil, systemNode?):
       plant = SystemReader.read(systemNode, catalog: catalog, reader: reader).map(Scenario.Plant.system)
+      if case let .system(system)? = plant { usedParts = system.units.map(\.part) }
     case (.some, .some):
       reader.fail(top.node, "", "give either 'fabric' or 'system', not both")
     case (nil, nil):
@@ -125,10 +131,38 @@ public enum ScenarioLoader {
       checkPlacement(jobs: jobs, pool: nodePool, fabric: spec, top: top, reader: reader)
     }
     let costs = CostReader.read(top["costs"], reader: reader)
+    if let repair { checkRework(catalog: catalog, usedParts: usedParts, repair: repair, top: top, reader: reader) }
+    var provenance = ProvenanceReader.Result()
+    if checkingRanges {
+      // A range's bound is tried by reading the whole scenario again with it as an override.
+      provenance = ProvenanceReader.read(top: node, parts: partsNode, catalogFile: catalogFile, files: files, usedParts: usedParts,
+                                         reader: reader) {
+        keyPath, value in
+        let sub = InputReader()
+        _ = read(node.setting(keyPath.split(separator: ".").map(String.init), to: value), files: files, scenarioURL: scenarioURL,
+                 displayName: displayName, reader: sub, preloadedCatalog: catalogNode, checkingRanges: false)
+        return sub.errors
+      }
+    }
     guard let plant, let repair, let costs else { return nil }
-    return Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
-                    plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
-                    ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
+    var scenario = Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
+                            plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
+                            ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
+    scenario.ranges = provenance.ranges
+    scenario.inputs = provenance.inputs
+    return scenario
+  }
+
+  /// A FRU reworked outside its warranty needs a rework price: each `rma-rework` workflow's FRU
+  /// must have a part carrying `rework_cost_usd`.
+  static func checkRework(catalog: PartCatalog, usedParts: [String], repair: RepairSpec, top: MappingReader, reader: InputReader) {
+    for (fru, workflow) in repair.workflows.sorted(by: { $0.key < $1.key }) where workflow.action == .rmaRework {
+      guard let part = catalog.fruPart(fru, among: usedParts), part.reworkCostUSD == nil else { continue }
+      let node = top["repair"]?.node(at: "workflows.\(fru).action") ?? top.node
+      reader.fail(node, "repair.workflows.\(fru).action",
+                  "'rma-rework' needs the rework price of FRU '\(fru)' outside warranty: give part '\(part.id)' rework_cost_usd "
+                    + "(and warranty, rma_logistics_usd) in the catalog or under parts.\(part.id)")
+    }
   }
 
   /// Jobs and reserved spares must fit in the fabric's nodes; an elastic job's minimum must fit

@@ -136,15 +136,63 @@ struct SourceNode: Sendable, Equatable {
 
   /// This tree with the scalar at `path` set to `value` (mappings along the path are created as
   /// needed). The new node is located at `--set path=value`, which is what errors will name.
+  ///
+  /// A step may index a list that exists (`jobs[0].checkpoint_interval`): the value is set inside
+  /// that element.
   func setting(_ path: [String], to value: String) -> SourceNode {
-    let origin = "--set \(path.joined(separator: "."))=\(value)"
+    setting(path[...], to: value, origin: "--set \(path.joined(separator: "."))=\(value)")
+  }
+
+  private func setting(_ path: ArraySlice<String>, to value: String, origin: String) -> SourceNode {
     func build(_ rest: ArraySlice<String>) -> SourceNode {
       guard let key = rest.first else { return SourceNode(value: .scalar(value), file: origin, line: nil, column: nil) }
       let keyNode = SourceNode(value: .scalar(key), file: origin, line: nil, column: nil)
       return SourceNode(value: .mapping([(key, keyNode, build(rest.dropFirst()))]), file: origin, line: nil, column: nil)
     }
+    // Through a list element: rebuild the path down to it; elsewhere merge as usual.
+    if let first = path.first, path.contains(where: { Self.indexedStep($0) != nil }), case let .mapping(entries) = self.value {
+      let (key, index) = Self.indexedStep(first) ?? (first, nil)
+      if let at = entries.firstIndex(where: { $0.key == key }) {
+        var child = entries[at].value
+        if let index {
+          if case var .sequence(items) = child.value, items.indices.contains(index) {
+            items[index] = items[index].setting(path.dropFirst(), to: value, origin: origin)
+            child.value = .sequence(items)
+          } else {
+            return merged(with: build(path))  // no such element: the reader reports the unknown key
+          }
+        } else {
+          child = child.setting(path.dropFirst(), to: value, origin: origin)
+        }
+        var result = entries
+        result[at] = (key, entries[at].keyNode, child)
+        return SourceNode(value: .mapping(result), file: file, line: line, column: column)
+      }
+    }
     // A scalar override is not a distribution mapping, so `merged` merges it key by key.
-    return merged(with: build(path[...]))
+    return merged(with: build(path))
+  }
+
+  /// `jobs[0]` as ("jobs", 0); nil for a plain key.
+  static func indexedStep(_ step: String) -> (key: String, index: Int)? {
+    guard step.hasSuffix("]"), let open = step.firstIndex(of: "["), open != step.startIndex,
+          let index = Int(step[step.index(after: open)..<step.index(before: step.endIndex)]), index >= 0 else { return nil }
+    return (String(step[..<open]), index)
+  }
+
+  /// The node at a dotted key path such as `repair.workflows.nic.hands_on` or `jobs[0].gpus`.
+  func node(at keyPath: String) -> SourceNode? {
+    var node: SourceNode? = self
+    for step in keyPath.split(separator: ".", omittingEmptySubsequences: false).map(String.init) {
+      if let (key, index) = Self.indexedStep(step) {
+        guard case let .sequence(items)? = node?[key]?.value, items.indices.contains(index) else { return nil }
+        node = items[index]
+      } else {
+        node = node?[step]
+      }
+      if node == nil { return nil }
+    }
+    return node
   }
 
   /// The value at `key` when this is a mapping.
