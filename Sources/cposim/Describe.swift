@@ -5,8 +5,12 @@ import ReliabilityKit
 /// `cposim describe`: the inventory a scenario expands into.
 struct Describe: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show what a scenario builds: switches, links, FRUs by part, lasers, optics power.",
+    abstract: "Show what a scenario builds (switches, links, FRUs by part, lasers, optics power) and every input with its provenance.",
     discussion: """
+      The inputs are the catalog values of the parts the plant uses and the numbers under repair, \
+      node_pool, jobs and costs, each sourced (a key of FailureData/SOURCES.md), calibrated (target \
+      and date), an estimate (its range and reason) or unstated (docs/inputs.md).
+
       Examples:
         cposim describe Scenarios/cluster-128k-pluggable.yaml
         cposim describe Scenarios/cluster-128k-cpo-els.yaml --json > inventory.json
@@ -71,7 +75,34 @@ enum InventoryTable {
     for fru in inventory.frus { row("  \(fru.name)", int(fru.count)) }
     lines.append("parts")
     for part in inventory.parts { row("  \(part.name)", int(part.count)) }
+    lines += inputLines(inventory.inputs)
     return lines.joined(separator: "\n")
+  }
+
+  /// Every input: key path, value, provenance class and what backs it; a summary line first.
+  static func inputLines(_ inputs: [Inventory.Input]) -> [String] {
+    guard !inputs.isEmpty else { return [] }
+    func count(_ c: String) -> Int { inputs.filter { $0.provenance == c }.count }
+    let unranged = inputs.filter { $0.provenance == "estimate" && $0.range.value == nil }.count
+    var lines = ["", "inputs  \(inputs.count): \(count("sourced")) sourced, \(count("calibrated")) calibrated, "
+                   + "\(count("estimate")) estimates (\(unranged) without a range), \(count("unstated")) unstated"]
+    let keyWidth = min(64, inputs.map(\.keyPath.count).max() ?? 0) + 2
+    let valueWidth = min(14, inputs.map(\.value.count).max() ?? 0) + 2
+    for input in inputs {
+      var what: String
+      switch input.provenance {
+      case "sourced": what = input.source.value ?? ""
+      case "calibrated": what = "target \(input.target.value ?? ""), \(input.date.value ?? "")"
+      case "estimate": what = input.reason.value ?? ""
+      default: what = ""
+      }
+      if let range = input.range.value { what = "[\(range.low), \(range.high)]" + (what.isEmpty ? "" : "  " + what) }
+      else if input.provenance == "estimate" { what = "NO RANGE  " + what }
+      lines.append("  " + input.keyPath.padding(toLength: keyWidth, withPad: " ", startingAt: 0)
+                   + input.value.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
+                   + input.provenance.padding(toLength: 12, withPad: " ", startingAt: 0) + what)
+    }
+    return lines
   }
 }
 

@@ -10,13 +10,88 @@ struct CatalogSourcesTests {
     return try ScenarioLoader.load(path: scenario).catalog
   }
 
+  /// The repository's catalog with every part in use (one unit of each), so every value is listed.
+  func everyPart() throws -> Scenario {
+    let workspace = Workspace()
+    let units = try catalog().ids.map { "\($0): {part: \($0)}" }.joined(separator: ", ")
+    return try ScenarioLoader.load(path: try workspace.write("all.yaml", "\(Workspace.catalogLine)\nsystem: {units: {\(units)}}\n"))
+  }
+
+  static func sourceKeys() throws -> Set<String> {
+    let sources = try String(contentsOf: repositoryRoot.appendingPathComponent("FailureData/SOURCES.md"), encoding: .utf8)
+    return Set(sources.split(separator: "\n").filter { $0.hasPrefix("### ") }.map { String($0.dropFirst(4)).trimmingCharacters(in: .whitespaces) })
+  }
+
   @Test("every source in FailureData/parts.yaml is a section of SOURCES.md, or 'estimate'")
   func sourcesExist() throws {
-    let sources = try String(contentsOf: repositoryRoot.appendingPathComponent("FailureData/SOURCES.md"), encoding: .utf8)
-    let headings = Set(sources.split(separator: "\n").filter { $0.hasPrefix("### ") }.map { String($0.dropFirst(4)).trimmingCharacters(in: .whitespaces) })
+    let headings = try Self.sourceKeys()
     for part in try catalog().parts {
-      for source in [part.source] + part.modes.map(\.source) where source != "estimate" {
+      for source in [part.source] + part.modes.map(\.source) where source != "estimate" && source != "calibrated" {
         #expect(headings.contains(source), "part \(part.id): source '\(source)' has no section in SOURCES.md")
+      }
+    }
+    // Values with a source of their own (`sources:`) too.
+    for input in try everyPart().inputs {
+      if case let .sourced(key) = input.provenance {
+        #expect(headings.contains(key), "\(input.keyPath): source '\(key)' has no section in SOURCES.md")
+      }
+    }
+  }
+
+  @Test("every catalog value is sourced, calibrated (with target and date) or an estimate with a range and a reason")
+  func everyValueHasAProvenance() throws {
+    let inputs = try everyPart().inputs
+    #expect(inputs.count > 60)
+    for input in inputs {
+      switch input.provenance {
+      case .sourced: break
+      case let .calibrated(target, date):
+        #expect(!target.isEmpty && !date.isEmpty, "\(input.keyPath): calibrated without target or date")
+      case let .estimate(reason):
+        #expect(input.range != nil, "\(input.keyPath) = \(input.value) is an estimate without a range")
+        #expect(!reason.isEmpty, "\(input.keyPath) is an estimate without a reason (note:)")
+      case .unstated:
+        Issue.record("\(input.keyPath) has no provenance")
+      }
+    }
+  }
+
+  @Test("pluggable and CPO are compared on one basis: power per 800G port from one source, Meta's paired reliability figures")
+  func matchedBases() throws {
+    let c = try catalog()
+    let module = try #require(c["pluggable-800g"]), engine = try #require(c["cpo-optical-engine"]), els = try #require(c["els-module"])
+    // Power per 800G port (SemiAnalysis): a DSP module 16-17 W, a CPO port (engine + laser) 4-5 W,
+    // split 7:2 between engine and laser as NVIDIA does. An 8-port engine and an 8-port ELS.
+    #expect((16...17).contains(module.powerWatts))
+    let cpoPort = (engine.powerWatts + els.powerWatts) / 8
+    #expect((4...5).contains(cpoPort))
+    #expect(abs(engine.powerWatts / els.powerWatts - 7.0 / 2) < 1e-9)
+    // Hard failures per port: the CPO engine's rate per port over the module's rate is Meta's
+    // 550k h / 2.6 M h from the same study (0.21), within the rounding of the mode split.
+    func rate(_ d: Distribution) -> Double { 1 / d.mean }
+    let moduleRate = module.modes.filter { if case .hard = $0.effect { true } else { false } }.map { rate($0.distribution) }.reduce(0, +)
+    let enginePortRate = rate(try #require(engine.modes.first { $0.id == "engine-failure" }).distribution) / 8
+    #expect(abs(moduleRate * 8760 * 100 - 8760 / 550_000 * 100) < 0.005, "module \(moduleRate * 876_000) %/yr")
+    #expect(abs(enginePortRate / moduleRate - 550_000 / 2.6e6) < 0.002)
+    // Only the hardware share of switch failures swaps a board: Singh's 8.1 %/yr x 32 %.
+    for id in ["switch-board", "cpo-switch-board"] {
+      let board = try #require(c[id]?.modes.first { $0.id == "board-hardware" })
+      #expect(abs(rate(board.distribution) * 876_000 - (-log(0.98) / 0.25 * 100) * 0.32) < 0.02)  // 2.59 %/yr, written 2.6 %
+    }
+  }
+
+  @Test("the demo's scenarios state where each number comes from, and every estimate has a range")
+  func demoScenarios() throws {
+    let headings = try Self.sourceKeys()
+    for name in ["cluster-16k-pluggable", "cluster-16k-cpo-els"] {
+      let scenario = try ScenarioLoader.load(path: repositoryRoot.appendingPathComponent("Scenarios/\(name).yaml").path)
+      for input in scenario.inputs {
+        switch input.provenance {
+        case let .sourced(key): #expect(headings.contains(key), "\(name): \(input.keyPath): no section '\(key)' in SOURCES.md")
+        case .estimate: #expect(input.range != nil, "\(name): \(input.keyPath) is an estimate without a range")
+        case .calibrated: break
+        case .unstated: Issue.record("\(name): \(input.keyPath) = \(input.value) has no provenance")
+        }
       }
     }
   }
@@ -26,7 +101,7 @@ struct CatalogSourcesTests {
     let catalog = try catalog()
     let roles = FabricSpec.Roles()
     for id in [roles.transceiver, roles.fibre, roles.switchBoard, roles.cpoSwitchBoard, roles.opticalEngine, roles.els,
-               roles.internalLaser, roles.psu, roles.fan, roles.nic] {
+               roles.internalLaser, roles.psu, roles.fan, roles.nic, roles.copperLink] {
       let part = try #require(catalog[id], "missing part \(id)")
       #expect(!part.modes.isEmpty)
     }

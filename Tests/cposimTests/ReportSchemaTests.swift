@@ -44,7 +44,8 @@ struct ReportSchemaTests {
     #expect(validator.validate(object) == [])
     let names = Set((object as! [String: Any])["metrics"].map { ($0 as! [String: Any]).keys } ?? [:].keys)
     for required in ["link_availability", "fabric_capacity_availability", "job_interruptions", "job_ettr", "lost_gpu_hours",
-                     "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "energy_cost_usd", "total_cost_usd"] {
+                     "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd",
+                     "spares_capital_cost_usd", "energy_cost_usd", "total_cost_usd"] {
       #expect(names.contains(required), "missing metric \(required)")
     }
     // The validator is not vacuous: a broken report fails it.

@@ -57,6 +57,34 @@ struct ScenarioCommandTests {
     #expect(json["schema_version"] as? Int == 1)
   }
 
+  @Test("describe lists every input with its provenance class, range and reason, in text and JSON")
+  func describeProvenance() throws {
+    let workspace = Workspace()
+    let path = try workspace.write("s.yaml", """
+      \(Workspace.catalogLine)
+      system: {units: {a: {part: cpo-switch-board}}}
+      costs: {pue: 1.56, electricity_usd_per_kwh: 0.1}
+      provenance:
+        costs.pue: uptime-2024
+      """)
+    let inventory = try Inventory(scenario: try ScenarioLoader.load(path: path))
+    let text = InventoryTable.render(inventory)
+    func line(_ key: String) -> String? { text.split(separator: "\n").map(String.init).first { $0.hasPrefix("  \(key) ") } }
+    #expect(line("costs.pue")?.contains("sourced") == true && line("costs.pue")?.contains("uptime-2024") == true)
+    #expect(line("costs.electricity_usd_per_kwh")?.contains("unstated") == true)
+    let price = try #require(line("parts.cpo-switch-board.unit_cost_usd"))
+    #expect(price.contains("estimate") && price.contains("[36000, 150000]") && price.contains("no CPO switch price found"), "\(price)")
+    #expect(line("parts.cpo-switch-board.power_w")?.contains("ufispace-s9321") == true)
+    #expect(text.contains("estimates (0 without a range)"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(try JSONOutput.string(inventory).utf8)) as? [String: Any])
+    let inputs = try #require(json["inputs"] as? [[String: Any]])
+    let afr = try #require(inputs.first { $0["key_path"] as? String == "parts.cpo-switch-board.modes.board-hardware.distribution.afr" })
+    #expect(afr["provenance"] as? String == "sourced" && afr["source"] as? String == "derived-switch-board-hardware")
+    #expect((afr["range"] as? [String: Any])?["low"] as? String == "1.6%" && (afr["range"] as? [String: Any])?["origin"] as? String == "catalog")
+    let pue = try #require(inputs.first { $0["key_path"] as? String == "costs.pue" })
+    #expect(pue["part"] is NSNull && pue["range"] is NSNull && pue["reason"] is NSNull)
+  }
+
   @Test("the published 128k counts: ~655k transceiver ports, ~5 M vs ~1 M lasers on the switch side")
   func publishedCounts() throws {
     func fabric(_ name: String) throws -> Fabric {

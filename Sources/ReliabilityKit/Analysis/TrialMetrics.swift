@@ -49,6 +49,9 @@ public struct TrialMetrics: Sendable {
     var technicianUtilisation = 0.0
     var labourCostUSD = 0.0
     var sparesCostUSD = 0.0
+    var rmaCostUSD = 0.0
+    var logisticsCostUSD = 0.0
+    var sparesCapitalCostUSD = 0.0
     var energyCostUSD = 0.0
     var totalCostUSD = 0.0
     var totalCostUSDPerYear = 0.0
@@ -163,6 +166,9 @@ public struct TrialMetrics: Sendable {
     row("technician_utilisation", "ratio", { $0.technicianUtilisation }),
     row("labour_cost_usd", "usd", { $0.labourCostUSD }),
     row("spares_cost_usd", "usd", { $0.sparesCostUSD }),
+    row("rma_cost_usd", "usd", { $0.rmaCostUSD }),
+    row("logistics_cost_usd", "usd", { $0.logisticsCostUSD }),
+    row("spares_capital_cost_usd", "usd", { $0.sparesCapitalCostUSD }),
     row("energy_cost_usd", "usd", { $0.energyCostUSD }),
     row("total_cost_usd", "usd", { $0.totalCostUSD }),
     row("total_cost_usd_per_year", "usd_per_year", { $0.totalCostUSDPerYear }),
@@ -237,13 +243,18 @@ public struct TrialMetrics: Sendable {
     // W × h × PUE → kWh × $/kWh.
     let energyCostUSD = e.powerWatts / 1000 * h * costs.pue * costs.electricityUSDPerKWh
     let labour = o.handsOnHours * costs.technicianUSDPerHour + Double(o.dispatches) * costs.dispatchFeeUSD
-    var spares = 0.0
+    // Spares bought (replacements outside warranty), reworks paid for (outside warranty), RMA
+    // shipments (every warranty claim and every rework), and the stock held (docs/inputs.md).
+    var spares = 0.0, rma = 0.0, logistics = 0.0, capital = 0.0
     for i in e.sparePrices.indices {
-      spares += Double(o.sparesUsed[i]) * e.sparePrices[i] + Double(o.reworked[i]) * e.sparePrices[i] * costs.reworkCostFraction
+      spares += Double(o.sparesUsed[i] - o.warrantyReplacements[i]) * e.sparePrices[i]
+      rma += Double(o.reworked[i] - o.warrantyReworks[i]) * e.reworkPrices[i]
+      logistics += Double(o.warrantyReplacements[i] + o.reworked[i]) * e.logisticsCosts[i]
+      capital += o.spareStockHours[i] / TimeUnits.hoursPerYear * e.sparePrices[i] * costs.sparesCarryingRatePerYear
     }
     let jobs = o.jobs.indices.map { jobValues(o.jobs[$0], gpus: e.jobGPUs[$0], usdPerGPUHour: e.usdPerGPUHour[$0], horizon: h) }
     let interruptionCost = jobs.reduce(0) { $0 + $1.interruptionCostUSD }
-    let total = interruptionCost + labour + spares + energyCostUSD
+    let total = interruptionCost + labour + spares + rma + logistics + capital + energyCostUSD
     v.failures = Double(o.failures.joined().reduce(0, +))
     v.flaps = Double(o.flaps)
     v.commonCauseEvents = Double(o.commonCauseEvents)
@@ -269,6 +280,9 @@ public struct TrialMetrics: Sendable {
     v.technicianUtilisation = o.technicianBusyHours / (Double(e.technicians) * h)
     v.labourCostUSD = labour
     v.sparesCostUSD = spares
+    v.rmaCostUSD = rma
+    v.logisticsCostUSD = logistics
+    v.sparesCapitalCostUSD = capital
     v.energyCostUSD = energyCostUSD
     v.totalCostUSD = total
     v.totalCostUSDPerYear = total / (h / TimeUnits.hoursPerYear)

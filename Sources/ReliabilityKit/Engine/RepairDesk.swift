@@ -31,6 +31,8 @@ struct RepairDesk {
     let unit: Int
     let mode: Int
     let failedAt: Hours
+    /// Time since the unit was installed or last renewed, when it failed (for its warranty).
+    let age: Hours
     /// An absorbed failure: the unit is still in service; its swap is planned.
     let planned: Bool
     /// What the failure took down, and what later failures of the unit took down while the
@@ -65,6 +67,8 @@ struct RepairDesk {
   private(set) var tickets: [Ticket] = []
   private var technicians: TechnicianPool
   private var spares: [SpareStock]
+  /// Warranty of each spare pool's FRU, in hours.
+  private let warranties: [Hours]
   private var shiftStartScheduled = false
   /// Per switch: ports left dark by leave-dark tickets, and spare ports still free.
   private var darkPorts: [Int] = []
@@ -85,6 +89,9 @@ struct RepairDesk {
     var reworks = 0
     var reworked: [Int] = []
     var sparesUsed: [Int] = []
+    /// Of `sparesUsed` and `reworked`, units that failed inside their FRU's warranty.
+    var warrantyReplacements: [Int] = []
+    var warrantyReworks: [Int] = []
     var stockouts = 0
     var dispatches = 0
     var detectionHours: Hours = 0
@@ -111,6 +118,9 @@ struct RepairDesk {
       darkPorts = [Int](repeating: 0, count: f.switchCount)
       freeSparePorts = [Int](repeating: f.sparePorts, count: f.switchCount)
     }
+    counts.warrantyReplacements = counts.sparesUsed
+    counts.warrantyReworks = counts.sparesUsed
+    warranties = layout.spareWarranties
   }
 
   /// Clears `effects`; the trial calls it once it has carried them out.
@@ -145,9 +155,10 @@ struct RepairDesk {
 
   /// Opens a ticket for a failure of unit `unit` of `population` at `now` and schedules its
   /// detection. Returns the ticket's number.
-  mutating func open(population: Int, unit: Int, mode: Int, impact: Impact, planned: Bool, at now: Hours,
+  /// - Parameter age: time since the unit was installed or last renewed (its warranty runs from then).
+  mutating func open(population: Int, unit: Int, mode: Int, impact: Impact, planned: Bool, age: Hours, at now: Hours,
                      using source: RandomSource, forced: Forced? = nil, atWindow: Bool = false) -> Int {
-    var ticket = Ticket(population: population, unit: unit, mode: mode, failedAt: now, planned: planned, impact: impact)
+    var ticket = Ticket(population: population, unit: unit, mode: mode, failedAt: now, age: age, planned: planned, impact: impact)
     ticket.forced = forced
     ticket.atWindow = atWindow
     tickets.append(ticket)
@@ -388,9 +399,11 @@ struct RepairDesk {
       } else if case let .rework(turnaround) = plan.disposition {
         counts.reworks += 1
         counts.reworked[spare] += 1
+        if t.age < warranties[spare] { counts.warrantyReworks[spare] += 1 }
         schedule(.reworkReturn(spare: spare), after: turnaround, priority: .resource)
       } else {
         counts.sparesUsed[spare] += 1
+        if t.age < warranties[spare] { counts.warrantyReplacements[spare] += 1 }
       }
     } else {
       counts.cleaned += 1
@@ -426,6 +439,10 @@ struct RepairDesk {
   /// Closes the technicians' books at the horizon and returns their busy hours.
   mutating func close(at horizon: Hours) -> Hours {
     technicians.close(at: horizon)
+    for i in spares.indices { spares[i].close(at: horizon) }
     return technicians.busyHours
   }
+
+  /// Unit-hours of stock on hand of each spare pool (call after `close(at:)`).
+  var spareStockHours: [Hours] { spares.map(\.stockHours) }
 }

@@ -60,6 +60,8 @@ public struct Simulation: Sendable {
     TrialEconomics(
       costs: scenario.costs,
       sparePrices: layout.spareFRUs.map { fru in layout.populations.first { $0.fru == fru }?.parts.first?.part.unitCostUSD ?? 0 },
+      reworkPrices: layout.spareFRUs.map { layout.fruPart($0)?.reworkCostUSD ?? 0 },
+      logisticsCosts: layout.spareFRUs.map { layout.fruPart($0)?.rmaLogisticsUSD ?? 0 },
       powerWatts: layout.powerWatts, jobGPUs: scenario.jobs.map(\.gpus), usdPerGPUHour: scenario.jobs.map(\.usdPerGPUHour),
       technicians: scenario.repair.technicians)
   }
@@ -82,6 +84,12 @@ public struct Simulation: Sendable {
 
   /// Price of one spare of each pool's FRU: the price of the FRU's first part.
   public var sparePrices: [Double] { economics.sparePrices }
+
+  /// Rework price outside warranty of each pool's FRU (0 when none is given), in the order of `spareFRUs`.
+  public var spareReworkPrices: [Double] { economics.reworkPrices }
+
+  /// Cost of one RMA shipment of each pool's FRU, in the order of `spareFRUs`.
+  public var spareLogisticsCosts: [Double] { economics.logisticsCosts }
 
   /// Electrical power the energy cost line counts, in watts: the optics of a fabric (modules,
   /// optical engines, laser sources), or every unit of a plain system.

@@ -135,8 +135,8 @@ extension Trial {
       guard state.openTicket == nil else { return }
       counts.degradationsCaught += 1
       record("degradation", population: p, unit: u, detail: { let m = population.mode(event.mode); return "\(m.part.id)/\(m.mode.id)" }())
-      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true, at: now, using: repairSource,
-                             forced: .replace)
+      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
+                             age: operatingTime - state.renewedAt, at: now, using: repairSource, forced: .replace)
       units[p][u].openTicket = ticket
       carryOutDeskEffects()
       return
@@ -162,7 +162,8 @@ extension Trial {
         if recent >= proactive.afterFlaps, units[p][u].openTicket == nil {
           counts.proactiveRepairs += 1
           record("proactive", population: p, unit: u, detail: proactive.replace ? "replace" : "clean")
-          let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true, at: now, using: repairSource,
+          let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
+                                 age: operatingTime - units[p][u].renewedAt, at: now, using: repairSource,
                                  forced: proactive.replace ? .replace : .clean, atWindow: proactive.atWindow)
           units[p][u].openTicket = ticket
           carryOutDeskEffects()
@@ -176,7 +177,8 @@ extension Trial {
       state.absorbed += 1
       units[p][u] = state
       counts.absorbed += 1
-      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true, at: now, using: repairSource)
+      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
+                             age: operatingTime - state.renewedAt, at: now, using: repairSource)
       units[p][u].openTicket = ticket
       scheduleNextFailure(population: p, unit: u, keepAge: true)
       carryOutDeskEffects()
@@ -198,7 +200,8 @@ extension Trial {
       carryOutDeskEffects()
       return
     }
-    let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: impact, planned: false, at: now, using: repairSource)
+    let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: impact, planned: false,
+                           age: operatingTime - state.renewedAt, at: now, using: repairSource)
     units[p][u].openTicket = ticket
     carryOutDeskEffects()
   }

@@ -372,6 +372,8 @@ struct Trial {
     o.reworks = d.reworks
     o.reworked = d.reworked
     o.sparesUsed = d.sparesUsed
+    o.warrantyReplacements = d.warrantyReplacements
+    o.warrantyReworks = d.warrantyReworks
     o.stockouts = d.stockouts
     o.remappedLinks = d.remappedLinks
     o.detectionHours = d.detectionHours
@@ -382,6 +384,7 @@ struct Trial {
     o.dispatches = d.dispatches
     o.repairDowntimeHours = d.repairDowntimeHours
     o.technicianBusyHours = desk.close(at: horizon)
+    o.spareStockHours = desk.spareStockHours
     o.jobs = jobs.close(at: horizon)
     o.unusableNodeHours = jobs.unusableNodeHours
     return o

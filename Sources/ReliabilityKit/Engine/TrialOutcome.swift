@@ -29,6 +29,12 @@ public struct TrialOutcome: Sendable, Equatable {
   public var reworked: [Int] = []
   /// Spares consumed, by spare-pool index (FRU).
   public var sparesUsed: [Int] = []
+  /// Of `sparesUsed`, units replaced inside their FRU's warranty (the vendor replaces them: an RMA).
+  public var warrantyReplacements: [Int] = []
+  /// Of `reworked`, boards reworked inside their warranty (logistics only).
+  public var warrantyReworks: [Int] = []
+  /// Unit-hours of stock on hand, by spare-pool index (pools listed in `repair.spares`).
+  public var spareStockHours: [Hours] = []
   /// Repairs that had to wait for a spare.
   public var stockouts = 0
   /// Links moved to spare ports while their engine was left dark.
@@ -75,8 +81,11 @@ public struct TrialOutcome: Sendable, Equatable {
 /// What turns a trial's counts into money and ratios: the scenario's prices, power and sizes.
 public struct TrialEconomics: Sendable, Equatable {
   public var costs: CostSpec
-  /// Price of one spare of each spare pool's FRU, in `Simulation.spareFRUs` order.
+  /// Price of one spare of each spare pool's FRU, in `Simulation.spareFRUs` order; the price of
+  /// a rework outside warranty, and of an RMA shipment.
   public var sparePrices: [Double]
+  public var reworkPrices: [Double]
+  public var logisticsCosts: [Double]
   /// Power the energy line counts, in watts.
   public var powerWatts: Double
   /// Per job: its GPUs and their price per hour.

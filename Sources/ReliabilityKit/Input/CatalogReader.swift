@@ -1,7 +1,12 @@
 /// Reads the part catalog (FailureData/parts.yaml, see FailureData/README.md) into `Part`s.
 enum CatalogReader {
-  static let partKeys = ["description", "fru", "power_w", "unit_cost_usd", "source", "note", "modes", "lemon", "bad_lot"]
-  static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "note", "precursor"]
+  static let partKeys = [
+    "description", "fru", "power_w", "unit_cost_usd", "warranty", "rework_cost_usd", "rma_logistics_usd",
+    "source", "sources", "calibrated", "note", "ranges", "modes", "lemon", "bad_lot",
+  ]
+  static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "calibrated", "note", "precursor"]
+  /// The part's own scalar fields: what `sources` may name, and what the provenance listing shows.
+  static let valueKeys = ["power_w", "unit_cost_usd", "warranty", "rework_cost_usd", "rma_logistics_usd"]
 
   /// Reads the `parts` mapping of a catalog (already merged with any scenario overrides).
   static func parts(_ node: SourceNode, at keyPath: String, reader: InputReader) -> [Part] {
@@ -27,6 +32,9 @@ enum CatalogReader {
       }
       var part = Part(id: id, description: fields.text("description") ?? "", fru: fru, powerWatts: power,
                       unitCostUSD: cost, source: source, note: fields.text("note"), modes: modes)
+      part.warranty = fields.duration("warranty")
+      part.reworkCostUSD = fields.number("rework_cost_usd", range: 0...1e9, rangeText: "a price in US dollars, 0 or more")
+      part.rmaLogisticsUSD = fields.number("rma_logistics_usd", range: 0...1e9, rangeText: "a cost in US dollars, 0 or more") ?? 0
       if let l = fields.mapping("lemon", allowed: ["probability", "flap_multiplier", "failure_multiplier"]) {
         if let probability = l.required("probability").flatMap({ reader.probability($0, at: l.path("probability")) }) {
           part.lemon = Lemon(probability: probability,

@@ -8,7 +8,8 @@ import Foundation
 public enum ScenarioLoader {
   static let topKeys = [
     "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
-    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds", "common_causes", "fleet",
+    "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds", "common_causes", "fleet", "provenance",
+    "ranges",
   ]
 
   /// One value set from the command line: a dotted key path and the value as text.
@@ -75,10 +76,12 @@ public enum ScenarioLoader {
 
   // MARK: Reading
 
-  /// - Parameter preloaded: the part catalog already in memory (a template read again with drawn
-  ///   values); nil reads it from its file.
+  /// - Parameters:
+  ///   - preloaded: the catalog's `parts` already in memory (a template read again with drawn
+  ///     values, or a range's bound tried), and its file; nil reads it from its file.
+  ///   - checkingRanges: whether to read `provenance` and `ranges` (and try each range's bounds).
   static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader,
-                   preloaded: (catalog: SourceNode, file: String?)? = nil) -> Scenario? {
+                   preloaded: (catalog: SourceNode, file: String?)? = nil, checkingRanges: Bool = true) -> Scenario? {
     // Ranges ({uncertain: ...}) are found and replaced by their central values first.
     let (node, topInputs) = UncertaintyReader.extract(node, prefix: "", skipping: ["parts", "catalog", "extends"], reader: reader)
     guard let top = reader.mapping(node, at: "", allowed: topKeys) else { return nil }
@@ -105,12 +108,13 @@ public enum ScenarioLoader {
     let ageing = top.choice("ageing_while_down", AgeingWhileDown.allCases.map { ($0.rawValue, $0) }) ?? .continues
 
     var plant: Scenario.Plant?
+    var usedParts: [String] = []
     switch (top["fabric"], top["system"]) {
     case let (fabricNode?, nil):
       if let spec = FabricReader.read(fabricNode, reader: reader) {
         // Build it now: a fabric that cannot be built is an input error at the fabric key.
         do {
-          _ = try FabricBuilder.build(spec, catalog: catalog)
+          usedParts = try FabricBuilder.build(spec, catalog: catalog).partCounts.map(\.part)
           plant = .fabric(spec)
         } catch {
           reader.fail(fabricNode, "fabric", error.description)
@@ -118,6 +122,7 @@ public enum ScenarioLoader {
       }
     case let (nil, systemNode?):
       plant = SystemReader.read(systemNode, catalog: catalog, reader: reader).map(Scenario.Plant.system)
+      if case let .system(system)? = plant { usedParts = system.units.map(\.part) }
     case (.some, .some):
       reader.fail(top.node, "", "give either 'fabric' or 'system', not both")
     case (nil, nil):
@@ -134,6 +139,21 @@ public enum ScenarioLoader {
       checkPlacement(jobs: jobs, pool: nodePool, fabric: spec, top: top, reader: reader)
     }
     let costs = CostReader.read(top["costs"], reader: reader)
+    if let repair { checkRework(catalog: catalog, usedParts: usedParts, repair: repair, top: top, reader: reader) }
+    var provenance = ProvenanceReader.Result()
+    if checkingRanges {
+      // A range's bound is tried by reading the whole scenario again with it as an override.
+      provenance = ProvenanceReader.read(top: node, parts: partsNode, catalogFile: catalogFile, files: files, usedParts: usedParts,
+                                         reader: reader) {
+        keyPath, value in
+        let sub = InputReader()
+        _ = read(node.setting(keyPath.split(separator: ".").map(String.init), to: value), files: files, scenarioURL: scenarioURL,
+                 displayName: displayName, reader: sub,
+                 preloaded: catalogNode.map { ($0, catalogFile) } ?? (SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil), catalogFile),
+                 checkingRanges: false)
+        return sub.errors
+      }
+    }
     guard let plant, let repair, let costs else { return nil }
     var scenario = Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
                             plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
@@ -156,6 +176,8 @@ public enum ScenarioLoader {
     scenario.commonCauses = CommonCauseReader.read(top["common_causes"], switches: tiers, reader: reader)
     scenario.thresholds = ThresholdReader.read(top["thresholds"], units: TrialMetrics.units(fabric: isFabric, jobs: !jobs.isEmpty),
                                                reader: reader)
+    scenario.ranges = provenance.ranges
+    scenario.inputs = provenance.inputs
     let inputs = topInputs + partInputs
     guard !inputs.isEmpty, reader.errors.isEmpty else { return scenario }
     let template = ScenarioTemplate(node: node.replacing("parts", with: partsNode),
@@ -175,6 +197,18 @@ public enum ScenarioLoader {
     scenario.uncertainInputs = inputs
     scenario.template = template
     return scenario
+  }
+
+  /// A FRU reworked outside its warranty needs a rework price: each `rma-rework` workflow's FRU
+  /// must have a part carrying `rework_cost_usd`.
+  static func checkRework(catalog: PartCatalog, usedParts: [String], repair: RepairSpec, top: MappingReader, reader: InputReader) {
+    for (fru, workflow) in repair.workflows.sorted(by: { $0.key < $1.key }) where workflow.action == .rmaRework {
+      guard let part = catalog.fruPart(fru, among: usedParts), part.reworkCostUSD == nil else { continue }
+      let node = top["repair"]?.node(at: "workflows.\(fru).action") ?? top.node
+      reader.fail(node, "repair.workflows.\(fru).action",
+                  "'rma-rework' needs the rework price of FRU '\(fru)' outside warranty: give part '\(part.id)' rework_cost_usd "
+                    + "(and warranty, rma_logistics_usd) in the catalog or under parts.\(part.id)")
+    }
   }
 
   /// Jobs and reserved spares must fit in the fabric's nodes; an elastic job's minimum must fit
@@ -276,7 +310,7 @@ public final class ScenarioTemplate: Sendable, Hashable {
     let reader = InputReader()
     let empty = SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
     let scenario = ScenarioLoader.read(tree, files: files, scenarioURL: scenarioURL, displayName: displayName, reader: reader,
-                                       preloaded: (empty, catalogFile))
+                                       preloaded: (empty, catalogFile), checkingRanges: false)
     try reader.throwIfFailed()
     guard let scenario else { throw InputErrors([InputError(file: displayName, line: nil, column: nil, keyPath: "", message: "invalid scenario")]) }
     return scenario

@@ -312,14 +312,21 @@ enum CostReader {
   static func read(_ node: SourceNode?, reader: InputReader) -> CostSpec? {
     var costs = CostSpec(technicianUSDPerHour: 29.98, dispatchFeeUSD: 0, electricityUSDPerKWh: 0.078, pue: 1.56)
     guard let node else { return costs }
-    guard let c = reader.mapping(node, at: "costs", allowed: ["technician_usd_per_hour", "dispatch_fee_usd", "electricity_usd_per_kwh", "pue", "rework_cost_fraction"]) else {
+    guard let c = reader.mapping(node, at: "costs", allowed: [
+      "technician_usd_per_hour", "dispatch_fee_usd", "electricity_usd_per_kwh", "pue", "spares_carrying_rate", "rework_cost_fraction",
+    ]) else {
       return nil
+    }
+    if let old = c["rework_cost_fraction"] {
+      reader.fail(old, c.path("rework_cost_fraction"), "is replaced by the warranty and RMA model: give each FRU's part warranty, "
+                    + "rework_cost_usd (the rework price outside warranty) and rma_logistics_usd (per shipment) in the catalog or "
+                    + "under parts:, and costs.spares_carrying_rate for the stock held (docs/inputs.md)")
     }
     costs.technicianUSDPerHour = c.number("technician_usd_per_hour", range: 0...1e6, rangeText: "0 or more") ?? costs.technicianUSDPerHour
     costs.dispatchFeeUSD = c.number("dispatch_fee_usd", range: 0...1e9, rangeText: "0 or more") ?? costs.dispatchFeeUSD
     costs.electricityUSDPerKWh = c.number("electricity_usd_per_kwh", range: 0...100, rangeText: "a price of 0 or more") ?? costs.electricityUSDPerKWh
     costs.pue = c.number("pue", range: 1...10, rangeText: "at least 1 (a PUE below 1 is impossible)") ?? costs.pue
-    costs.reworkCostFraction = c.probability("rework_cost_fraction") ?? costs.reworkCostFraction
+    costs.sparesCarryingRatePerYear = c.probability("spares_carrying_rate") ?? costs.sparesCarryingRatePerYear
     return costs
   }
 }

@@ -135,31 +135,67 @@ struct SourceNode: Sendable, Equatable {
   }
 
   /// This tree with the scalar at `path` set to `value` (mappings along the path are created as
-  /// needed; a number in the path indexes a list, as in `jobs.0.gpus`). The new node is located
-  /// at `--set path=value`, which is what errors will name.
+  /// needed). The new node is located at `--set path=value`, which is what errors will name.
+  ///
+  /// A step may index a list that exists (`jobs[0].checkpoint_interval`, also written
+  /// `jobs.0.checkpoint_interval`): the value is set inside that element.
   func setting(_ path: [String], to value: String) -> SourceNode {
-    let origin = "--set \(path.joined(separator: "."))=\(value)"
+    setting(path[...], to: value, origin: "--set \(path.joined(separator: "."))=\(value)")
+  }
+
+  private func setting(_ path: ArraySlice<String>, to value: String, origin: String) -> SourceNode {
     func build(_ rest: ArraySlice<String>) -> SourceNode {
       guard let key = rest.first else { return SourceNode(value: .scalar(value), file: origin, line: nil, column: nil) }
       let keyNode = SourceNode(value: .scalar(key), file: origin, line: nil, column: nil)
       return SourceNode(value: .mapping([(key, keyNode, build(rest.dropFirst()))]), file: origin, line: nil, column: nil)
     }
-    func set(_ node: SourceNode, _ rest: ArraySlice<String>) -> SourceNode {
-      guard let key = rest.first else { return build(rest) }
-      if case let .sequence(items) = node.value, let index = Int(key), items.indices.contains(index) {
-        var items = items
-        items[index] = set(items[index], rest.dropFirst())
-        return SourceNode(value: .sequence(items), file: node.file, line: node.line, column: node.column)
-      }
-      if case let .mapping(entries) = node.value, let i = entries.firstIndex(where: { $0.key == key }) {
-        var entries = entries
-        entries[i] = (key, entries[i].keyNode, set(entries[i].value, rest.dropFirst()))
-        return SourceNode(value: .mapping(entries), file: node.file, line: node.line, column: node.column)
-      }
-      // A scalar override is not a distribution mapping, so `merged` merges it key by key.
-      return node.merged(with: build(rest))
+    guard let step = path.first else { return build(path) }
+    if case var .sequence(items) = self.value, let index = Int(step), items.indices.contains(index) {
+      items[index] = items[index].setting(path.dropFirst(), to: value, origin: origin)
+      return SourceNode(value: .sequence(items), file: file, line: line, column: column)
     }
-    return set(self, path[...])
+    let (key, index) = Self.indexedStep(step) ?? (step, nil)
+    if case let .mapping(entries) = self.value, let at = entries.firstIndex(where: { $0.key == key }) {
+      var child = entries[at].value
+      if let index {
+        guard case var .sequence(items) = child.value, items.indices.contains(index) else {
+          return merged(with: build(path))  // no such element: the reader reports the unknown key
+        }
+        items[index] = items[index].setting(path.dropFirst(), to: value, origin: origin)
+        child.value = .sequence(items)
+      } else {
+        child = child.setting(path.dropFirst(), to: value, origin: origin)
+      }
+      var result = entries
+      result[at] = (key, entries[at].keyNode, child)
+      return SourceNode(value: .mapping(result), file: file, line: line, column: column)
+    }
+    // A scalar override is not a distribution mapping, so `merged` merges it key by key.
+    return merged(with: build(path))
+  }
+
+  /// `jobs[0]` as ("jobs", 0); nil for a plain key.
+  static func indexedStep(_ step: String) -> (key: String, index: Int)? {
+    guard step.hasSuffix("]"), let open = step.firstIndex(of: "["), open != step.startIndex,
+          let index = Int(step[step.index(after: open)..<step.index(before: step.endIndex)]), index >= 0 else { return nil }
+    return (String(step[..<open]), index)
+  }
+
+  /// The node at a dotted key path such as `repair.workflows.nic.hands_on` or `jobs[0].gpus`.
+  func node(at keyPath: String) -> SourceNode? {
+    var node: SourceNode? = self
+    for step in keyPath.split(separator: ".", omittingEmptySubsequences: false).map(String.init) {
+      if let (key, index) = Self.indexedStep(step) {
+        guard case let .sequence(items)? = node?[key]?.value, items.indices.contains(index) else { return nil }
+        node = items[index]
+      } else if case let .sequence(items)? = node?.value, let index = Int(step), items.indices.contains(index) {
+        node = items[index]
+      } else {
+        node = node?[step]
+      }
+      if node == nil { return nil }
+    }
+    return node
   }
 
   /// The value at `key` when this is a mapping.

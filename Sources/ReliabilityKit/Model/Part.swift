@@ -9,6 +9,13 @@ public struct Part: Sendable, Hashable {
   public var powerWatts: Double
   /// Price of one spare, in US dollars.
   public var unitCostUSD: Double
+  /// Warranty period from installation (or renewal), in hours; nil: no warranty. A unit replaced
+  /// inside it goes back to the vendor for logistics only (an RMA); outside it costs a spare or a rework.
+  public var warranty: Hours? = nil
+  /// Price of reworking one unit of the FRU outside its warranty (`rma-rework`), in US dollars.
+  public var reworkCostUSD: Double? = nil
+  /// Cost of one RMA shipment of the FRU (to the vendor and back), in US dollars.
+  public var rmaLogisticsUSD: Double = 0
   /// A key of FailureData/SOURCES.md, or `estimate`.
   public var source: String
   public var note: String?
@@ -85,6 +92,12 @@ public struct PartCatalog: Sendable, Hashable {
   public subscript(id: String) -> Part? { parts.first { $0.id == id } }
 
   public var ids: [String] { parts.map(\.id) }
+
+  /// The part that carries FRU `fru`'s price, warranty and rework price: the first of `used` (the
+  /// parts a plant holds, in the order the fabric puts them in) that belongs to the FRU.
+  public func fruPart(_ fru: String, among used: [String]) -> Part? {
+    used.lazy.compactMap { self[$0] }.first { $0.fru == fru }
+  }
 }
 
 /// Units in a hidden marginal state ("lemon links"): each installed unit is one with

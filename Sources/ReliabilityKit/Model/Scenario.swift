@@ -33,6 +33,11 @@ public struct Scenario: Sendable, Hashable {
   public var commonCauses: [CommonCause] = []
   /// The fleet's age when the horizon starts.
   public var fleet = FleetSpec()
+  /// Every low/high range that applies: the catalog's, for the parts the plant uses, and the
+  /// scenario's own `ranges` (which win for the same key path). In file order.
+  public var ranges: [InputRange] = []
+  /// Every scalar input with its provenance (docs/inputs.md), catalog values first.
+  public var inputs: [InputValue] = []
 
   public enum Plant: Sendable, Hashable {
     case fabric(FabricSpec)
@@ -251,8 +256,9 @@ public struct CostSpec: Sendable, Hashable {
   public var dispatchFeeUSD: Double
   public var electricityUSDPerKWh: Double
   public var pue: Double
-  /// Cost of reworking a board, as a fraction of its price (`rma-rework`).
-  public var reworkCostFraction: Double = 0.25
+  /// Cost of holding spares, per year, as a fraction of the value of the stock on hand
+  /// (capital, storage, insurance, obsolescence); the spares capital cost line (docs/inputs.md).
+  public var sparesCarryingRatePerYear: Double = 0.25
 }
 
 /// A tail probability the report gives: the share of trials in which a metric is beyond a

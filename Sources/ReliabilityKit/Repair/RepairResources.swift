@@ -88,15 +88,28 @@ struct SpareStock {
   private(set) var onOrder = 0
   /// Tickets waiting for a spare, in arrival order.
   private(set) var waiting: [(ticket: Int, since: Hours)] = []
+  /// Unit-hours of stock on hand so far (pools with a policy; an unlimited pool holds nothing
+  /// that costs capital). Divided by the horizon it is the average stock held.
+  private(set) var stockHours: Hours = 0
+  private var lastChange: Hours = 0
 
   init(policy: RepairSpec.SparePool?) {
     self.policy = policy
     onHand = policy?.initial ?? Int.max / 2
   }
 
+  private mutating func account(_ now: Hours) {
+    if policy != nil { stockHours += Double(onHand) * (now - lastChange) }
+    lastChange = now
+  }
+
+  /// Closes the stock integral at the horizon.
+  mutating func close(at horizon: Hours) { account(horizon) }
+
   /// Takes a spare for `ticket` now, or queues the ticket. Returns whether a spare was taken.
   mutating func take(for ticket: Int, at now: Hours) -> Bool {
     if waiting.isEmpty, onHand > 0 {
+      account(now)
       onHand -= 1
       return true
     }
@@ -115,6 +128,7 @@ struct SpareStock {
   /// returned) and hands them to waiting tickets first, returning those served.
   mutating func add(_ quantity: Int, fromOrder: Bool, at now: Hours) -> [(ticket: Int, waited: Hours)] {
     if fromOrder { onOrder -= quantity }
+    account(now)
     onHand += quantity
     var served: [(Int, Hours)] = []
     while onHand > 0, !waiting.isEmpty {

@@ -40,6 +40,52 @@ public struct Inventory: Encodable, Sendable {
     public let units: [Count]
   }
 
+  /// One input with its provenance (docs/inputs.md).
+  public struct Input: Encodable, Sendable {
+    public let keyPath: String
+    public let value: String
+    /// `sourced`, `calibrated`, `estimate` or `unstated`.
+    public let provenance: String
+    /// The SOURCES.md key (sourced), the target and date (calibrated), the reason (estimate).
+    public let source: Nullable<String>
+    public let target: Nullable<String>
+    public let date: Nullable<String>
+    public let reason: Nullable<String>
+    public let range: Nullable<Range>
+    /// The part whose catalog entry holds the value (null for scenario values).
+    public let part: Nullable<String>
+    public let file: String
+    public let line: Nullable<Int>
+
+    public struct Range: Encodable, Sendable {
+      public let low: String
+      public let high: String
+      /// `catalog` or `scenario`.
+      public let origin: String
+    }
+
+    init(_ v: InputValue) {
+      keyPath = v.keyPath
+      value = v.value
+      provenance = v.provenance.className
+      var source: String?, target: String?, date: String?, reason: String?
+      switch v.provenance {
+      case let .sourced(key): source = key
+      case let .calibrated(t, d): (target, date) = (t, d)
+      case let .estimate(r): reason = r
+      case .unstated: break
+      }
+      self.source = Nullable(source)
+      self.target = Nullable(target)
+      self.date = Nullable(date)
+      self.reason = Nullable(reason)
+      range = Nullable(v.range.map { Range(low: $0.low, high: $0.high, origin: $0.origin.rawValue) })
+      part = Nullable(v.part)
+      file = v.file
+      line = Nullable(v.line)
+    }
+  }
+
   public let schemaVersion = Inventory.schemaVersion
   public let scenario: String
   public let files: [String]
@@ -52,6 +98,8 @@ public struct Inventory: Encodable, Sendable {
   public let frus: [Count]
   /// Units of each part, by part id.
   public let parts: [Count]
+  /// Every input with its provenance: catalog values of the parts used, then scenario values.
+  public let inputs: [Input]
 
   public init(scenario: Scenario) throws(ModelError) {
     self.scenario = scenario.name
@@ -59,6 +107,7 @@ public struct Inventory: Encodable, Sendable {
     horizonHours = scenario.horizon
     trials = scenario.trials
     seed = scenario.seed
+    inputs = scenario.inputs.map(Input.init)
     switch scenario.plant {
     case let .fabric(spec):
       let fabric = try FabricBuilder.build(spec, catalog: scenario.catalog)
@@ -96,7 +145,7 @@ public struct Inventory: Encodable, Sendable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case schemaVersion, scenario, files, horizonHours, trials, seed, fabric, system, frus, parts
+    case schemaVersion, scenario, files, horizonHours, trials, seed, fabric, system, frus, parts, inputs
   }
 
   /// Writes `fabric` or `system` as an explicit null when absent.
@@ -112,5 +161,6 @@ public struct Inventory: Encodable, Sendable {
     if let system { try c.encode(system, forKey: .system) } else { try c.encodeNil(forKey: .system) }
     try c.encode(frus, forKey: .frus)
     try c.encode(parts, forKey: .parts)
+    try c.encode(inputs, forKey: .inputs)
   }
 }

@@ -181,6 +181,9 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let fru: String
     public let powerW: Double
     public let unitCostUsd: Double
+    public let warrantyHours: Nullable<Double>
+    public let reworkCostUsd: Nullable<Double>
+    public let rmaLogisticsUsd: Double
     public let source: String
     public let modes: [ModeDescription]
   }
@@ -289,7 +292,7 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let dispatchFeeUsd: Double
     public let electricityUsdPerKwh: Double
     public let pue: Double
-    public let reworkCostFraction: Double
+    public let sparesCarryingRate: Double
   }
 
   public let name: String
@@ -326,7 +329,9 @@ public struct ScenarioDescription: Encodable, Sendable {
         structure: "\(sys.structure)"))
     }
     parts = s.catalog.parts.map { part in
-      PartDescription(id: part.id, fru: part.fru, powerW: part.powerWatts, unitCostUsd: part.unitCostUSD, source: part.source,
+      PartDescription(id: part.id, fru: part.fru, powerW: part.powerWatts, unitCostUsd: part.unitCostUSD,
+                      warrantyHours: Nullable(part.warranty), reworkCostUsd: Nullable(part.reworkCostUSD),
+                      rmaLogisticsUsd: part.rmaLogisticsUSD, source: part.source,
                       modes: part.modes.map { mode in
         var flap: DistributionDescription?
         if case let .flap(duration) = mode.effect { flap = DistributionDescription(duration) }
@@ -358,6 +363,6 @@ public struct ScenarioDescription: Encodable, Sendable {
                                    hostRepair: DistributionDescription(s.nodePool.hostRepair))
     costs = CostDescription(technicianUsdPerHour: s.costs.technicianUSDPerHour, dispatchFeeUsd: s.costs.dispatchFeeUSD,
                             electricityUsdPerKwh: s.costs.electricityUSDPerKWh, pue: s.costs.pue,
-                            reworkCostFraction: s.costs.reworkCostFraction)
+                            sparesCarryingRate: s.costs.sparesCarryingRatePerYear)
   }
 }

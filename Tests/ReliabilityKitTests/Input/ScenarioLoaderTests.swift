@@ -158,6 +158,22 @@ struct ScenarioLoaderTests {
     #expect(lines.count == 1 && lines.first?.contains("'maintenance-window' needs repair.maintenance_window") == true, "\(lines)")
   }
 
+  @Test("the warranty and RMA model: rework_cost_fraction is refused naming the new keys; a reworked FRU needs a rework price")
+  func warrantyModelKeys() throws {
+    let old = errors(Self.fabric + "\ncosts: {rework_cost_fraction: 0.25}\n")
+    #expect(old.count == 1 && old[0].hasPrefix("s.yaml:6:31:")
+      && old[0].contains("costs.rework_cost_fraction: is replaced by the warranty and RMA model: give each FRU's part warranty, rework_cost_usd")
+      && old[0].contains("costs.spares_carrying_rate"), "\(old)")
+    let rework = Self.fabric + "\nrepair: {workflows: {switch-board: {action: rma-rework}}}\n"
+    let unpriced = errors(rework + "parts: {switch-board: {rework_cost_usd: null}}\n")
+    #expect(unpriced.count == 1 && unpriced[0].contains("repair.workflows.switch-board.action: 'rma-rework' needs the rework price of FRU "
+      + "'switch-board' outside warranty: give part 'switch-board' rework_cost_usd"), "\(unpriced)")
+    let priced = try load(rework + "parts: {switch-board: {warranty: 3y, rework_cost_usd: 5000, rma_logistics_usd: 250}}\ncosts: {spares_carrying_rate: 30%}\n")
+    let board = try #require(priced.catalog["switch-board"])
+    #expect(board.warranty == 3 * 8760 && board.reworkCostUSD == 5000 && board.rmaLogisticsUSD == 250)
+    #expect(priced.costs.sparesCarryingRatePerYear == 0.3)
+  }
+
   @Test("repair, jobs and costs read into typed values")
   func fullScenario() throws {
     let scenario = try load(Self.fabric + """

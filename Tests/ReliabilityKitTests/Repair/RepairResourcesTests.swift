@@ -56,6 +56,24 @@ struct RepairResourcesTests {
     #expect(taken && reorder == nil)
   }
 
+  @Test("spare stock: the time integral of units on hand, closed at the horizon (what the capital cost line charges)")
+  func stockIntegral() {
+    var stock = SpareStock(policy: .init(initial: 3, reorderPoint: 0, reorderQuantity: 2, leadTime: 10))
+    _ = stock.take(for: 1, at: 4)                  // 3 on hand over [0, 4)
+    _ = stock.take(for: 2, at: 6)                  // 2 over [4, 6)
+    _ = stock.take(for: 3, at: 7)                  // 1 over [6, 7)
+    _ = stock.take(for: 4, at: 8)                  // 0 from 7; ticket 4 waits
+    _ = stock.add(2, fromOrder: false, at: 12)     // one goes to ticket 4 at once: 1 on hand from 12
+    stock.close(at: 20)
+    let expected: Hours = 3 * 4 + 2 * 2 + 1 * 1 + 1 * 8
+    #expect(stock.stockHours == expected)
+    // A pool without a policy is unlimited and holds nothing that costs capital.
+    var unlimited = SpareStock(policy: nil)
+    _ = unlimited.take(for: 1, at: 5)
+    unlimited.close(at: 10)
+    #expect(unlimited.stockHours == 0)
+  }
+
   /// Four units sharing one spare pool, with the given pool policy.
   static func pooled(initial: Int, reorderPoint: Int, failure: String = "{kind: exponential, mtbf: 500h}") throws -> TrialOutcome {
     let s = try scenario("""

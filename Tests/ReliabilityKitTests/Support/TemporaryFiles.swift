@@ -47,9 +47,9 @@ let testCatalog = """
           flap_duration: {kind: lognormal, median: 30s, sigma: 1}
     fibre-patch-cord: {fru: fibre-patch-cord, power_w: 0, unit_cost_usd: 20, source: estimate,
                        modes: {damage: {distribution: {kind: exponential, afr: 0.05%}}}}
-    switch-board: {fru: switch-board, power_w: 913, unit_cost_usd: 36000, source: estimate,
+    switch-board: {fru: switch-board, power_w: 913, unit_cost_usd: 36000, rework_cost_usd: 9000, source: estimate,
                    modes: {hardware: {distribution: {kind: exponential, afr: 5%}}}}
-    cpo-switch-board: {fru: cpo-switch-board, power_w: 913, unit_cost_usd: 50000, source: estimate,
+    cpo-switch-board: {fru: cpo-switch-board, power_w: 913, unit_cost_usd: 50000, rework_cost_usd: 12500, source: estimate,
                        modes: {hardware: {distribution: {kind: exponential, afr: 5%}}}}
     cpo-optical-engine: {fru: cpo-switch-board, power_w: 56, unit_cost_usd: 0, source: estimate,
                          modes: {engine: {distribution: {kind: exponential, mtbf: 162500h}}}}
