@@ -102,6 +102,7 @@ public struct TrialMetrics: Sendable {
     jobRow("job_network_interruptions", "count", { $0.networkInterruptions }),
     jobRow("job_planned_interruptions", "count", { $0.plannedInterruptions }),
     jobRow("job_background_interruptions", "count", { $0.backgroundInterruptions }),
+    jobRow("job_unexpected_interruptions", "count", { $0.interruptions - $0.plannedInterruptions }),
     jobRow("job_interruptions_per_month", "count_per_month", { $0.interruptionsPerMonth }),
     jobRow("job_worst_month_interruptions", "count", { $0.worstMonth }),
     jobRow("job_ettr", "ratio", { $0.ettr }),

@@ -50,7 +50,7 @@ public enum ScenarioLoader {
       throw InputErrors([InputError(file: displayName, line: node.line, column: node.column, keyPath: "",
                                     message: "a scenario must be a mapping of keys to values (got \(node.kindName))")])
     }
-    guard let extendsNode = node["extends"] else { return (node, [displayName]) }
+    guard let extendsNode = node["extends"] else { return (try applyingSet(node, displayName: displayName), [displayName]) }
     guard case let .scalar(base) = extendsNode.value else {
       throw InputErrors([InputError(file: displayName, line: extendsNode.line, column: extendsNode.column, keyPath: "extends",
                                     message: "must be the path of another scenario file (got \(extendsNode.kindName))")])
@@ -63,7 +63,37 @@ public enum ScenarioLoader {
     }
     let (baseNode, baseFiles) = try resolveExtends(url: baseURL, displayName: baseName, chain: &chain)
     // The derived file's name wins; its catalog path stays relative to the file that set it.
-    return (baseNode.removing("name").merged(with: node.removing("extends")), baseFiles + [displayName])
+    let merged = baseNode.removing("name").merged(with: node.removing("extends").removing("set"))
+    return (try applyingSet(merged, from: node, displayName: displayName), baseFiles + [displayName])
+  }
+
+  /// The tree with the file's `set` entries applied (key paths as `--set` takes them, such as
+  /// `jobs[0].uplink_interrupt_probability: 0.16`; they reach into lists the file inherits) and
+  /// the `set` key removed. A calibrated scenario records its fitted values this way.
+  static func applyingSet(_ tree: SourceNode, from file: SourceNode? = nil, displayName: String) throws(InputErrors) -> SourceNode {
+    guard let setNode = (file ?? tree)["set"] else { return tree }
+    var result = tree.removing("set")
+    guard case let .mapping(entries) = setNode.value else {
+      throw InputErrors([InputError(file: displayName, line: setNode.line, column: setNode.column, keyPath: "set",
+                                    message: "must map key paths to values, such as 'jobs[0].restart_overhead: 5m' (got \(setNode.kindName))")])
+    }
+    var errors: [InputError] = []
+    for (key, keyNode, value) in entries {
+      guard case let .scalar(text) = value.value else {
+        errors.append(InputError(file: displayName, line: value.line, column: value.column, keyPath: "set.\(key)",
+                                 message: "must be a single value (got \(value.kindName))"))
+        continue
+      }
+      let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+      guard !path.contains(where: \.isEmpty), !["set", "extends", "name"].contains(path[0]) else {
+        errors.append(InputError(file: displayName, line: keyNode.line, column: keyNode.column, keyPath: "set.\(key)",
+                                 message: "must be a key path such as jobs[0].restart_overhead (got '\(key)')"))
+        continue
+      }
+      result = result.setting(path, to: text, at: (file: displayName, line: value.line, column: value.column))
+    }
+    if !errors.isEmpty { throw InputErrors(errors) }
+    return result
   }
 
   /// A path shown in messages: relative to the current directory when inside it.

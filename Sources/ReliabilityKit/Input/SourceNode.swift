@@ -140,14 +140,20 @@ struct SourceNode: Sendable, Equatable {
   /// A step may index a list that exists (`jobs[0].checkpoint_interval`, also written
   /// `jobs.0.checkpoint_interval`): the value is set inside that element.
   func setting(_ path: [String], to value: String) -> SourceNode {
-    setting(path[...], to: value, origin: "--set \(path.joined(separator: "."))=\(value)")
+    setting(path[...], to: value, origin: (file: "--set \(path.joined(separator: "."))=\(value)", line: nil, column: nil))
   }
 
-  private func setting(_ path: ArraySlice<String>, to value: String, origin: String) -> SourceNode {
+  /// This tree with the scalar at `path` set to `value`, the new nodes located at `origin` (a
+  /// scenario's `set` entry).
+  func setting(_ path: [String], to value: String, at origin: (file: String, line: Int?, column: Int?)) -> SourceNode {
+    setting(path[...], to: value, origin: origin)
+  }
+
+  private func setting(_ path: ArraySlice<String>, to value: String, origin: (file: String, line: Int?, column: Int?)) -> SourceNode {
     func build(_ rest: ArraySlice<String>) -> SourceNode {
-      guard let key = rest.first else { return SourceNode(value: .scalar(value), file: origin, line: nil, column: nil) }
-      let keyNode = SourceNode(value: .scalar(key), file: origin, line: nil, column: nil)
-      return SourceNode(value: .mapping([(key, keyNode, build(rest.dropFirst()))]), file: origin, line: nil, column: nil)
+      guard let key = rest.first else { return SourceNode(value: .scalar(value), file: origin.file, line: origin.line, column: origin.column) }
+      let keyNode = SourceNode(value: .scalar(key), file: origin.file, line: origin.line, column: origin.column)
+      return SourceNode(value: .mapping([(key, keyNode, build(rest.dropFirst()))]), file: origin.file, line: origin.line, column: origin.column)
     }
     guard let step = path.first else { return build(path) }
     if case var .sequence(items) = self.value, let index = Int(step), items.indices.contains(index) {

@@ -146,6 +146,12 @@ enum GSL {
     return gsl_cdf_chisq_Q(x, nu)
   }
 
+  /// Quantile of the chi-squared distribution with `nu` degrees of freedom.
+  static func chiSquaredPinv(_ p: Double, degreesOfFreedom nu: Double) -> Double {
+    configure()
+    return gsl_cdf_chisq_Pinv(p, nu)
+  }
+
   // MARK: Special functions
 
   /// ln Γ(x) for x > 0.

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import cposim
+import ReliabilityKit
+
+@Suite("cposim calibrate")
+struct CalibrateCommandTests {
+  static func workspace() throws -> (Workspace, String) {
+    let workspace = Workspace()
+    let scenario = try workspace.write("s.yaml", """
+      \(Workspace.catalogLine)
+      horizon: 1y
+      trials: 8
+      fabric: {topology: leaf-spine, gpus: 256, switch_radix: 32, optics: pluggable, nic_link: copper}
+      node_pool: {spare_nodes: 2, spare_swap_time: 5m, host_repair: 24h}
+      jobs: [{name: train, gpus: 192, checkpoint_interval: 30m, restart_overhead: 5m, background_rate: 3.4e-3/d, uplink_interrupt_probability: 0.5, flap_tolerance: 30s}]
+      """)
+    return (workspace, scenario)
+  }
+
+  func run(_ arguments: [String]) throws {
+    var command = try CPOSim.parseAsRoot(arguments)
+    try command.run()
+  }
+
+  /// The message a bad command line gives, as the user sees it.
+  func message(_ arguments: [String]) -> String? {
+    do {
+      var command = try CPOSim.parseAsRoot(arguments)
+      try command.run()
+      return nil
+    } catch {
+      return CPOSim.message(for: error)
+    }
+  }
+
+  @Test("a fit writes a scenario that extends the input, loads, carries the fitted value and says it is calibrated")
+  func writesScenario() throws {
+    let (dir, scenario) = try Self.workspace()
+    let written = dir.path("calibrated.yaml"), json = dir.path("calibration.json")
+    try run(["calibrate", scenario, "--target", "job_interruptions_host=60", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d",
+             "--trials", "4", "--quiet", "--date", "2026-12-02", "--write-scenario", written, "-o", json])
+    let text = try String(contentsOfFile: written, encoding: .utf8)
+    #expect(text.contains("extends: s.yaml"))
+    #expect(text.contains("# Targets, observed over the horizon (8760h):"))
+    let loaded = try ScenarioLoader.load(path: written)
+    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+    #expect(report["kind"] as? String == "calibration")
+    let fitted = ((report["inputs"] as! [[String: Any]])[0]["fitted"] as! Double)
+    // The loaded scenario runs the fitted rate (per hour inside the model).
+    #expect(abs(loaded.jobs[0].backgroundRatePerNodeHour - fitted / 24) < 1e-5 * fitted)
+    let input = loaded.inputs.first { $0.keyPath == "jobs[0].background_rate" }
+    #expect(input?.provenance.className == "calibrated")
+    #expect((report["evaluations"] as! [Any]).count >= 9)
+  }
+
+  @Test("bad targets and ranges get one line naming the option", arguments: [
+    (["--target", "job_interruptions_hots=3", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d"], "did you mean 'job_interruptions_host'"),
+    (["--target", "job_interruptions_host=many", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d"], "'--target job_interruptions_host=...' needs a number"),
+    (["--target", "job_interruptions_host=-3", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d"], "a count cannot be negative"),
+    (["--target", "job_ettr=0.9", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d"], "job_ettr is in ratio, not a count"),
+    (["--target", "job_interruptions_host=3", "--vary", "jobs[0].background_rate=2e-2/d..1e-3/d"], "LOW must be below HIGH"),
+    (["--target", "job_interruptions_host=3", "--vary", "jobs[0].background_rate=1e-3/d..2h"], "same unit"),
+    (["--target", "job_interruptions_host=3", "--vary", "jobs[0].background_rate=1h..2h"], "jobs[0].background_rate"),
+    (["--target", "job_interruptions_host=3", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d", "--vary", "jobs.0.background_rate=1e-3/d..2e-2/d"], "names jobs[0].background_rate twice"),
+    (["--target", "job_interruptions_host=3", "--vary", "jobs[0].bakground_rate=1..2"], "did you mean 'background_rate'"),
+    (["--target", "job_interruptions_host=3", "--target", "job_interruptions_host=4", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d"], "names job_interruptions_host twice"),
+  ])
+  func badInput(arguments: [String], expected: String) throws {
+    let (dir, scenario) = try Self.workspace()
+    let message = withExtendedLifetime(dir) { self.message(["calibrate", scenario, "--quiet", "--trials", "1"] + arguments) }
+    #expect(message?.contains(expected) == true, "\(message ?? "no error")")
+    #expect(message.map { !$0.contains("\n") || $0.split(separator: "\n").count <= 2 } == true)
+  }
+}
