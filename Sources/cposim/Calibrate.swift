@@ -246,7 +246,7 @@ struct CalibrateCommand: ParsableCommand {
     }
     lines += [
       "extends: \(extends)",
-      "name: \(base.name)-calibrated",
+      "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)",
       "set:",
     ]
     for f in r.inputs { lines.append("  \(f.input.keyPath): \(f.input.text(f.value))") }

@@ -74,3 +74,25 @@ struct CalibrateCommandTests {
     #expect(message.map { !$0.contains("\n") || $0.split(separator: "\n").count <= 2 } == true)
   }
 }
+
+/// The published anchor the calibrated scenario must reproduce (llama3-2024: Table 5 and the
+/// effective training time), with the trial count the issue names.
+@Suite("Llama 3 reproduced")
+struct Llama3Tests {
+  @Test("the calibrated Llama 3 scenario lands in the Poisson ranges of all four published figures with 200 trials")
+  func publishedRanges() throws {
+    let scenario = try ScenarioLoader.load(path: repositoryRoot.appendingPathComponent("Scenarios/llama3-calibrated.yaml").path)
+    let simulation = try Simulation(scenario: scenario)
+    let metrics = TrialMetrics(simulation: simulation)
+    let statistics = simulation.statistics(trials: 0..<200, seed: scenario.seed, metrics: metrics, threads: 2)
+    func mean(_ name: String) -> Double { statistics.metrics[metrics.definitions.firstIndex { $0.name == name }!].mean }
+    // Exact (Garwood) 95% ranges of the published counts over the 54 days.
+    for (metric, count) in [("job_interruptions_switch_and_cable", 35.0), ("job_interruptions_nic", 7), ("job_unexpected_interruptions", 419)] {
+      let band = Calibration.Target(metric: metric, value: count).band
+      #expect(band.contains(mean(metric)), "\(metric): \(mean(metric)) outside \(band)")
+    }
+    // "More than 90 % effective training time": the mean, and no trial below 0.9.
+    #expect(mean("job_ettr") > 0.9)
+    #expect(statistics.beyond == [0], "trials with ETTR below 0.9: \(statistics.beyond)")
+  }
+}

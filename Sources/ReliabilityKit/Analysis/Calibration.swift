@@ -212,6 +212,12 @@ public enum Calibration {
       if found.value < bestDeviance, found.x.allSatisfy({ $0 >= 0 && $0 <= 1 }) { best = found.x; bestDeviance = found.value }
     }
     if let thrown { throw thrown }
+    // The fitted values are written with four significant digits (more would claim a precision
+    // the intervals deny); the fit is evaluated where it is written.
+    best = zip(inputs, best).map { input, u in
+      let rounded = Double(String(format: "%.4g", input.value(at: u)))!
+      return min(max(input.position(of: rounded), 0), 1)
+    }
     let fit = try evaluate(best)
 
     // A target the range cannot reach: the fit rests on a bound and misses the target's band.
