@@ -95,4 +95,20 @@ struct Llama3Tests {
     #expect(mean("job_ettr") > 0.9)
     #expect(statistics.beyond == [0], "trials with ETTR below 0.9: \(statistics.beyond)")
   }
+
+  @Test("every shipped cluster scenario uses the calibrated inputs (a new calibration must be carried into the presets)")
+  func presetsInheritCalibration() throws {
+    let scenarios = repositoryRoot.appendingPathComponent("Scenarios")
+    let calibrated = try ScenarioLoader.load(path: scenarios.appendingPathComponent("llama3-calibrated.yaml").path)
+    let keys = ["jobs[0].uplink_interrupt_probability", "jobs[0].background_rate"]
+    func value(_ s: Scenario, _ key: String) -> String? { s.inputs.first { $0.keyPath == key }?.value }
+    let names = try FileManager.default.contentsOfDirectory(atPath: scenarios.path).filter { $0.hasPrefix("cluster-") }.sorted()
+    #expect(names.count >= 10)
+    for name in names {
+      let s = try ScenarioLoader.load(path: scenarios.appendingPathComponent(name).path)
+      for key in keys {
+        #expect(value(s, key) == value(calibrated, key), "\(name): \(key) = \(value(s, key) ?? "none"), calibrated \(value(calibrated, key) ?? "none")")
+      }
+    }
+  }
 }
