@@ -8,12 +8,13 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo clean help
+.PHONY: all deps build build-debug test test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 clean help
 
 all: build
 
 help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
+	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
@@ -128,6 +129,16 @@ demo: build
 	@echo
 	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
 	@echo "The same as one HTML page: $(OUT)/compare-16k.html (or: cposim report $(OUT)/compare-16k.json)"
+
+# Reproduces Scenarios/llama3-calibrated.yaml (docs/calibrate.md): the fit of the Llama 3 scenario
+# to the published counts; the file's header states the same command.
+calibrate-llama3: build
+	@mkdir -p $(OUT)
+	$(CPOSIM) calibrate Scenarios/llama3-calibration.yaml \
+	  --target job_interruptions_switch_and_cable=35 --target job_unexpected_interruptions=419 \
+	  --vary 'jobs[0].uplink_interrupt_probability=0..1' --vary 'jobs[0].background_rate=2.34e-3/d..6.5e-3/d' \
+	  --trials 200 --write-scenario $(OUT)/llama3-calibrated.yaml -o $(OUT)/llama3-calibration.json --html $(OUT)/llama3-calibration.html
+	@echo "The committed fit is Scenarios/llama3-calibrated.yaml; the values under 'set:' should match."
 
 clean:
 	rm -rf .build $(OUT)

@@ -178,11 +178,12 @@ struct CalibrateCommand: ParsableCommand {
 
     print("\(base.name): \(trials) trials per evaluation at seed \(seed), \(result.evaluations.count) evaluations")
     print("")
-    print("input                                         fitted          95% CI")
+    let width = max(44, result.inputs.map(\.input.keyPath.count).max() ?? 0)
+    print(Self.pad("input", width) + "  " + Self.pad("fitted", 14) + "  95% CI")
     for f in result.inputs {
       let low = f.input.text(f.interval.lowerBound) + (f.openAtLow ? " (bound)" : "")
       let high = f.input.text(f.interval.upperBound) + (f.openAtHigh ? " (bound)" : "")
-      print(Self.pad(f.input.keyPath, 44) + "  " + Self.pad(f.input.text(f.value), 14) + "  \(low) .. \(high)")
+      print(Self.pad(f.input.keyPath, width) + "  " + Self.pad(f.input.text(f.value), 14) + "  \(low) .. \(high)")
     }
     print("")
     print("target                                    observed    95% band              model at the fit (95% CI)")

@@ -133,7 +133,7 @@ public enum Calibration {
       case let .unreachable(metric, target, simulated, keyPath, bound, side):
         "no value of \(keyPath) in the range reaches \(metric)=\(WrittenNumber(value: target, suffix: "").text): "
           + "the best fit sits at its \(side) bound \(bound), where the model gives \(String(format: "%.4g", simulated)); "
-          + "widen --vary \(keyPath) beyond \(bound) or check the target"
+          + "widen the range of --vary \(keyPath) if the key allows, fit another input, or check the target"
       case let .unknownMetric(name, known):
         "'--target' names an unknown metric '\(name)'\(Suggestion.hint(for: name, in: known))"
       }
