@@ -8,12 +8,13 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 clean help
+.PHONY: all deps build build-debug test test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
 
 all: build
 
 help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
+	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
@@ -129,6 +130,11 @@ demo: build
 	@echo
 	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
 	@echo "The same as one HTML page: $(OUT)/compare-16k.html (or: cposim report $(OUT)/compare-16k.json)"
+
+# docs/verdict-tables.md: how the 16k verdict moves with spare nodes, fabric variant and a
+# misbehaving young fleet (TRIALS=100 paired trials per row; about 5 minutes of CPU).
+verdict-tables: build
+	bash docs/verdict-tables.sh
 
 # Reproduces Scenarios/llama3-calibrated.yaml (docs/calibrate.md): the fit of the Llama 3 scenario
 # to the published counts; the file's header states the same command.

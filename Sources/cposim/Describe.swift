@@ -98,9 +98,12 @@ enum InventoryTable {
       }
       if let range = input.range.value { what = "[\(range.low), \(range.high)]" + (what.isEmpty ? "" : "  " + what) }
       else if input.provenance == "estimate" { what = "NO RANGE  " + what }
-      lines.append("  " + input.keyPath.padding(toLength: keyWidth, withPad: " ", startingAt: 0)
-                   + input.value.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
-                   + input.provenance.padding(toLength: 12, withPad: " ", startingAt: 0) + what)
+      // Pad, never cut: a key or value longer than its column pushes the rest right.
+      func column(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + "  " : text.padding(toLength: width, withPad: " ", startingAt: 0)
+      }
+      lines.append("  " + column(input.keyPath, keyWidth) + column(input.value, valueWidth)
+                   + column(input.provenance, 12) + what)
     }
     return lines
   }

@@ -148,7 +148,9 @@ extension Trial {
     if let duration = population.flapDurations[event.mode] {
       counts.flaps += 1
       let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: repairSource)
-      let above = population.model.modes[event.mode].flapsLongerThan
+      // Only flaps longer than the smallest tolerance are simulated for healthy units; a lemon's
+      // model simulates all of its flaps (its variant says which).
+      let above = population.variants[Int(state.variant)].modes[event.mode].flapsLongerThan
       let length = above > 0 ? (try? duration.sample(truncatedTo: above...Hours.infinity, using: repairSource)) ?? above
                              : duration.sample(using: repairSource)
       apply(impact, down: true, planned: false, flap: length, population: p)

@@ -45,6 +45,38 @@ struct MisbehavingUnitTests {
     }
   }
 
+  @Test("a lemon's flaps keep their duration distribution: in a fabric, flaps shorter than the tolerance never reach the job")
+  func lemonFlapsInFabric() throws {
+    // Every module flaps (5 %/yr, lemons 1000x as often) for a lognormal time of median 30 s and
+    // σ = 1; the job rides out flaps up to 1 h, longer than a share Q(ln 120) = 8e-7 of them.
+    // Healthy flaps are counted in aggregate; a lemon's are simulated one by one and must keep
+    // their full duration distribution (not the one conditioned on exceeding the tolerance).
+    let s = try scenario("""
+      horizon: 1y
+      fabric: {topology: leaf-spine, gpus: 128, switch_radix: 16, optics: pluggable}
+      parts:
+        pluggable-800g:
+          lemon: {probability: 0.5, flap_multiplier: 1000}
+          modes: {laser: {distribution: {kind: exponential, mtbf: 1e15h}}, contamination: {distribution: {kind: exponential, mtbf: 1e15h}}}
+        fibre-patch-cord: {modes: {damage: {distribution: {kind: exponential, mtbf: 1e15h}}}}
+        switch-board: {modes: {hardware: {distribution: {kind: exponential, mtbf: 1e15h}}}}
+        psu: {modes: {fail: {distribution: {kind: exponential, mtbf: 1e15h}}}}
+        fan: {modes: {fail: {distribution: {kind: exponential, mtbf: 1e15h}}}}
+        nic: {modes: {fail: {distribution: {kind: exponential, mtbf: 1e15h}}}}
+      jobs: [{name: train, gpus: 64, checkpoint_interval: 1h, flap_tolerance: 1h}]
+      """)
+    let simulation = try Simulation(scenario: s)
+    var lemonFlaps = 0, interruptions = 0
+    for trial in 0..<4 {
+      let o = simulation.runTrial(trial, seed: 11)
+      lemonFlaps += o.lemonFlaps
+      interruptions += o.jobs[0].networkInterruptions
+    }
+    // About 4 trials × 256 lemon modules × 50 flaps: ~50 000 lemon flaps, 0.04 expected above 1 h.
+    #expect(lemonFlaps > 20_000)
+    #expect(interruptions <= 2, "\(interruptions) interruptions from \(lemonFlaps) lemon flaps")
+  }
+
   @Test("degradation caught first: a monitored unit is swapped as planned work before a share q of its failures")
   func precursors() throws {
     // MTBF 1000 h over 100 000 h: about 100 failures a trial; a share 0.6 shows a 10 h precursor.
