@@ -86,7 +86,7 @@ notebooks: build
 	done
 	@echo "notebooks executed; HTML exports are in Notebooks-export/"
 
-# Benchmarks against baselines run side by side (see README, Performance). BENCH selects
+# Benchmarks against baselines run side by side (see docs/performance.md). BENCH selects
 # sections: sampler scaling peer threads (default all, about 20 minutes on 2 cores).
 BENCH ?= sampler scaling peer threads
 bench: build
