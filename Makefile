@@ -128,6 +128,10 @@ demo: build
 	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \
 	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json --html $(OUT)/compare-16k.html
 	@echo
+	@echo "The same comparison with the estimates that decide it drawn per trial (input uncertainty):"
+	$(CPOSIM) compare Scenarios/cluster-16k-uncertain-pluggable.yaml Scenarios/cluster-16k-uncertain-cpo-els.yaml \
+	  --trials $(DEMO_TRIALS) --quiet -o $(OUT)/compare-16k-uncertain.json | grep -E 'total cost per year|cheaper'
+	@echo
 	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
 	@echo "The same as one HTML page: $(OUT)/compare-16k.html (or: cposim report $(OUT)/compare-16k.json)"
 
