@@ -68,22 +68,43 @@ struct Run: ParsableCommand {
     if (shard != nil || resume), output == nil { throw ValidationError("'--shard' and '--resume' need -o OUTPUT") }
     if (shard != nil || resume), perTrial != nil { throw ValidationError("'--per-trial' cannot be combined with '--shard' or '--resume'") }
     if html != nil, shard != nil { throw ValidationError("'--html' cannot be combined with '--shard': merge the shards, then run cposim report") }
-    try HTMLOutput.validate(html, inputs: [scenario], outputs: [output, perTrial])
+    let files = outputs
+    try checkOutputNames([files.report, files.html, files.perTrial, files.trace, files.checkpoint], inputs: [scenario])
+  }
+
+  /// Every file this run writes, named by its option. The checkpoint is OUTPUT.checkpoint when
+  /// -o names a regular file (or a new one) and there is no --per-trial (whose lines of earlier
+  /// blocks could not be resumed).
+  var outputs: (report: OutputFile?, html: OutputFile?, perTrial: OutputFile?, trace: OutputFile?, checkpoint: OutputFile?) {
+    let report = output.map { OutputFile($0, option: shard == nil ? "-o" : "-o (shard part)") }
+    let checkpoint = perTrial == nil ? report.flatMap { $0.isSpecial || $0.isStandardOutput ? nil : OutputFile($0.path + ".checkpoint", option: "checkpoint") } : nil
+    return (report, html.map { OutputFile($0, option: "--html") }, perTrial.map { OutputFile($0, option: "--per-trial") },
+            trace == nil ? nil : OutputFile(traceOutput, option: "--trace-output"), checkpoint)
   }
 
   func run() throws {
     let loaded = try ScenarioLoader.load(path: scenario)
+    let files = outputs
+    // The checkpoint of an interrupted run exists, and is read by --resume: it is an output,
+    // but not one that must be absent.
+    try OutputFile.check([files.report, files.html, files.perTrial, files.trace, files.checkpoint].compactMap { $0 },
+                         inputs: loaded.inputFiles)
+    if resume, files.checkpoint == nil {
+      throw CLIError("--resume needs -o to name a regular file: \(output ?? "-") has no checkpoint")
+    }
     let simulation = try Simulation(scenario: loaded)
     let seed = self.simulation.seed ?? loaded.seed
     let count = self.simulation.trials ?? loaded.trials
+    if let trace, trace >= count {
+      throw CLIError("'--trace \(trace)' is beyond the run: trials are numbered 0 to \(count - 1)")
+    }
     let threads = self.simulation.threads, quiet = self.simulation.quiet
-    if let trace { try writeTrace(simulation: simulation, trial: trace, seed: seed) }
+    if let trace, let traceFile = files.trace { try writeTrace(simulation: simulation, trial: trace, seed: seed, to: traceFile) }
     let metrics = TrialMetrics(simulation: simulation)
     let shard = shardSpec ?? (0, 1)
     let blocks = TrialBlocks(trials: count)
     let mine = blocks.blocks(ofShard: shard.index, of: shard.count)
-    // A --per-trial run cannot be resumed (the lines of earlier blocks are gone): no checkpoint.
-    let checkpoint = perTrial == nil ? output.map { URL(fileURLWithPath: $0 + ".checkpoint") } : nil
+    let checkpoint = files.checkpoint
     let run = BlockRun(trials: count, empty: RunStatistics(metrics: metrics, simulation: simulation))
     let scenarioPath = scenario
     @Sendable func partial() -> PartialReport {
@@ -101,36 +122,50 @@ struct Run: ParsableCommand {
     let already = run.statistics.trials
     let progress = ProgressBar(total: myTrials, label: loaded.name, quiet: quiet)
     let stop = StopFlag.installed()
-    let lineFile = try perTrial.map { try LineFile(path: $0) }
+    let lineFile = try files.perTrial.map { try $0.openLines() }
     let timer = CheckpointTimer()
+    let checkpointFailure = CheckpointFailure()
     var lineSink: (@Sendable (Data) -> Void)?
     if let lineFile { lineSink = { data in lineFile.append(data) } }
     let perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = perTrial == nil ? nil : Self.perTrialLine(metrics)
     let blockDone: @Sendable (Int) -> Void = { done in
       progress.update(already + done)
-      if let checkpoint, timer.due() { try? partial().write(to: checkpoint) }
+      if let checkpoint, timer.due() {
+        do { try partial().write(to: checkpoint) } catch { checkpointFailure.report(error) }
+      }
     }
     run.run(mine, threads: threads, makeWorker: simulation.blockWorker(seed: seed, metrics: metrics, perTrialLine: perTrialLine),
             lines: lineSink, shouldStop: { stop.isSet }, blockDone: blockDone)
     if stop.isSet {
       lineFile?.discard()
-      if let checkpoint { try partial().write(to: checkpoint) }
+      var saved = false
+      if let checkpoint {
+        do { try partial().write(to: checkpoint); saved = true } catch { checkpointFailure.report(error) }
+      }
       let trials = run.statistics.trials
-      printError("\ninterrupted after \(trials) of \(myTrials) trials"
-        + (checkpoint.map { "; completed blocks are saved in \($0.path): run the same command with --resume to continue" }
-           ?? (perTrial != nil ? "; a --per-trial run cannot be resumed: run it again" : "")))
+      let advice: String
+      if let checkpoint, saved {
+        advice = "; completed blocks are saved in \(checkpoint.path): run the same command with --resume to continue"
+      } else if perTrial != nil {
+        advice = "; a --per-trial run cannot be resumed: run it again"
+      } else if checkpoint != nil {
+        advice = "; the checkpoint could not be written, so the run cannot be resumed: run it again"
+      } else {
+        advice = ""
+      }
+      printError("\ninterrupted after \(trials) of \(myTrials) trials" + advice)
       throw ExitCode(130)
     }
-    if shardSpec != nil, let output {
-      try partial().write(to: URL(fileURLWithPath: output))
-      if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
-      printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(output)")
+    if shardSpec != nil, let report = files.report {
+      try partial().write(to: report)
+      checkpoint?.removeIfRegular()
+      printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(report.path)")
       return
     }
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: run.statistics, seed: seed)
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let file = files.report { try file.writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
+    checkpoint?.removeIfRegular()
     try lineFile?.commit()
     print(ReportTable.render(report))
     if let output { printError("report written to \(output)") }
@@ -151,7 +186,7 @@ struct Run: ParsableCommand {
   }
 
   /// Writes the trace in one go, atomically, so a failed run never leaves half a trace.
-  private func writeTrace(simulation: Simulation, trial: Int, seed: UInt64) throws {
+  private func writeTrace(simulation: Simulation, trial: Int, seed: UInt64, to file: OutputFile) throws {
     let encoder = JSONOutput.lineEncoder()
     var lines = Data()
     var encodingError: (any Error)?
@@ -164,12 +199,8 @@ struct Run: ParsableCommand {
       }
     }
     if let encodingError { throw encodingError }
-    if traceOutput == "-" {
-      FileHandle.standardOutput.write(lines)
-    } else {
-      try lines.write(to: URL(fileURLWithPath: traceOutput), options: .atomic)
-      printError("trace of trial \(trial) written to \(traceOutput)")
-    }
+    try file.write(lines)
+    if !file.isStandardOutput { printError("trace of trial \(trial) written to \(traceOutput)") }
   }
 }
 
@@ -223,34 +254,17 @@ final class CheckpointTimer: @unchecked Sendable {
   }
 }
 
-/// An output file written line by line as a run goes, into a temporary file that replaces the
-/// target only when the run completes (`commit`): memory stays flat, and a failed or
-/// interrupted run leaves no half-written file.
-final class LineFile: @unchecked Sendable {
-  private let target: URL
-  private let temporary: URL
-  private let handle: FileHandle
+/// Reports the first failing checkpoint write (later ones would say the same): the run goes
+/// on, but the user learns that it could not be resumed.
+final class CheckpointFailure: @unchecked Sendable {
+  private let lock = NSLock()
+  private var reported = false
 
-  init(path: String) throws {
-    target = URL(fileURLWithPath: path)
-    temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-      throw CLIError("cannot write \(path): cannot create a file in \(target.deletingLastPathComponent().path)")
-    }
-    handle = try FileHandle(forWritingTo: temporary)
-  }
-
-  func append(_ data: Data) { handle.write(data) }
-
-  func commit() throws {
-    try handle.close()
-    if FileManager.default.fileExists(atPath: target.path) { _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary) }
-    else { try FileManager.default.moveItem(at: temporary, to: target) }
-  }
-
-  func discard() {
-    try? handle.close()
-    try? FileManager.default.removeItem(at: temporary)
+  func report(_ error: any Error) {
+    lock.lock(); defer { lock.unlock() }
+    guard !reported else { return }
+    reported = true
+    printError("\nwarning: \(error); the run goes on, but an interruption could not be resumed")
   }
 }
 

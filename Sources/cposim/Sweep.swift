@@ -45,7 +45,7 @@ struct SweepCommand: ParsableCommand {
 
   func validate() throws {
     guard (1...2).contains(settings.count) else { throw ValidationError("give one or two --set KEY.PATH=V1,V2,... options") }
-    try HTMLOutput.validate(html, inputs: [scenario], outputs: [output])
+    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: [scenario])
     for setting in settings {
       guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex,
             !setting[setting.index(after: equals)...].split(separator: ",").isEmpty else {
@@ -64,11 +64,13 @@ struct SweepCommand: ParsableCommand {
       Sweep.Point(settings: point, scenario: try ScenarioLoader.load(
         path: scenario, overrides: point.map { ScenarioLoader.Override(keyPath: $0.keyPath, value: $0.value) }))
     }
+    try OutputFile.check([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
+                         inputs: Array(Set(points.flatMap(\.scenario.inputFiles))).sorted())
     let progress = ProgressBar(total: points.count, label: "sweep", quiet: simulation.quiet)
     let results = try Sweep.run(points: points, trials: simulation.trials, seed: simulation.seed,
                                 threads: simulation.threads) { done, _ in progress.update(done) }
     let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
     let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
     for row in report.rows where shown.contains(row.metric) {
@@ -141,11 +143,15 @@ struct BreakevenCommand: ParsableCommand {
     guard bounds != nil else { throw ValidationError("'--range' must be LOW..HIGH with LOW < HIGH in the same unit, such as 100000h..2000000h (got '\(range)')") }
     guard points >= 2 else { throw ValidationError("'--points' must be at least 2 (got \(points))") }
     guard refinements >= 0 else { throw ValidationError("'--refinements' must be 0 or more (got \(refinements))") }
-    try HTMLOutput.validate(html, inputs: [baseline, alternative], outputs: [output])
+    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: [baseline, alternative])
   }
 
   func run() throws {
     let (low, high) = bounds!
+    // Both scenarios load (and are checked) before anything runs; no output may name their files.
+    let inputs = try [baseline, alternative].flatMap { try ScenarioLoader.load(path: $0).inputFiles }
+    try OutputFile.check([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
+                         inputs: inputs)
     let text = { (x: Double) in WrittenNumber(value: x, suffix: low.suffix).text }
     let result = try Breakeven.run(
       range: low.value...high.value, text: text, metric: metric, points: points, refinements: refinements, trials: simulation.trials,
@@ -156,7 +162,7 @@ struct BreakevenCommand: ParsableCommand {
       },
       progress: { value in if !simulation.quiet { printError("evaluated \(vary)=\(value)") } })
     let report = BreakevenReport(result, keyPath: vary, range: low.value...high.value, text: text)
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
     for point in report.points {
       print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")

@@ -68,7 +68,14 @@ public struct PartialReport: Codable, Sendable {
   }
 
   public func write(to url: URL) throws {
-    try Self.encoder().encode(self).write(to: url, options: .atomic)
+    try write(to: OutputFile(url.path, option: "-o"))
+  }
+
+  /// Writes the partial report to `file` (atomically over a regular file).
+  public func write(to file: OutputFile) throws {
+    let data: Data
+    do { data = try Self.encoder().encode(self) } catch { throw OutputFile.Problem("cannot write \(file.path) (\(file.option)): \(error)") }
+    try file.write(data)
   }
 
   /// Reads a partial report, or throws a `MergeError` naming the file.
