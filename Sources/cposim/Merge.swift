@@ -46,6 +46,7 @@ struct Merge: ParsableCommand {
     }
     try OutputFile.check([file], inputs: parts + scenario.inputFiles)
     let metrics = TrialMetrics(simulation: simulation)
+    for (path, part) in loaded { try part.checkInvariants(path: path, expected: RunStatistics(metrics: metrics, simulation: simulation)) }
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: merged.statistics, seed: merged.seed)
     try file.writeJSON(report)
     if !quiet { print(ReportTable.render(report)) }

@@ -42,7 +42,7 @@ struct Run: ParsableCommand {
   @Option(help: "Write each trial's metrics as NDJSON here.")
   var perTrial: String?
 
-  @Option(help: "Write the event log of trial K as NDJSON.")
+  @Option(parsing: .unconditional, help: "Write the event log of trial K as NDJSON.")
   var trace: Int?
 
   @Option(help: "Where --trace writes ('-' for standard output).")
@@ -115,6 +115,10 @@ struct Run: ParsableCommand {
     if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
       let saved = try PartialReport.read(checkpoint.path)
       try partial().checkResumable(saved, path: checkpoint.path)
+      try saved.checkInvariants(path: checkpoint.path, expected: RunStatistics(metrics: metrics, simulation: simulation))
+      guard saved.completedBlocks.ranges.allSatisfy({ mine.contains($0.lowerBound) && $0.upperBound <= mine.upperBound }) else {
+        throw MergeError.inconsistent(path: checkpoint.path, reason: "it lists blocks outside this shard's \(mine)")
+      }
       run.restore(saved.statistics, completed: saved.completedBlocks)
       printError("resuming: \(saved.statistics.trials) trials already done")
     }

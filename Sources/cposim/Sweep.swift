@@ -52,6 +52,11 @@ struct SweepCommand: ParsableCommand {
         throw ValidationError("'--set' must look like KEY.PATH=V1,V2,... (got '\(setting)')")
       }
     }
+    let keys = grid.map(\.keyPath)
+    if keys.count == 2, keys[0] == keys[1] {
+      throw ValidationError("'--set \(keys[0])' is given twice: give each key once, with all its values (KEY.PATH=V1,V2,...)")
+    }
+    for key in keys { try checkVariedKey(key, option: "--set") }
   }
 
   func run() throws {
@@ -79,6 +84,15 @@ struct SweepCommand: ParsableCommand {
     }
     if let output { printError("sweep written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+  }
+}
+
+/// Keys that name files, not values: a sweep over them would load other scenarios (and `extends`
+/// is read before any override applies, so it would be ignored).
+func checkVariedKey(_ key: String, option: String) throws {
+  let top = key.split(separator: ".").first.map(String.init) ?? key
+  if ["extends", "catalog"].contains(top.trimmingWhitespace()) {
+    throw ValidationError("'\(option) \(key)' names a file, not a value: sweep or vary values of one scenario, or run each file")
   }
 }
 
@@ -118,10 +132,10 @@ struct BreakevenCommand: ParsableCommand {
   @Option(help: "The metric compared (default total_cost_usd).")
   var metric: String = "total_cost_usd"
 
-  @Option(help: "Points spread over the range before refining.")
+  @Option(parsing: .unconditional, help: "Points spread over the range before refining.")
   var points: Int = 5
 
-  @Option(help: "Bisection steps inside the bracket of the crossing.")
+  @Option(parsing: .unconditional, help: "Bisection steps inside the bracket of the crossing.")
   var refinements: Int = 3
 
   @Option(name: .shortAndLong, help: "Write the break-even JSON here.")
@@ -140,6 +154,7 @@ struct BreakevenCommand: ParsableCommand {
   }
 
   func validate() throws {
+    try checkVariedKey(vary, option: "--vary")
     guard bounds != nil else { throw ValidationError("'--range' must be LOW..HIGH with LOW < HIGH in the same unit, such as 100000h..2000000h (got '\(range)')") }
     guard points >= 2 else { throw ValidationError("'--points' must be at least 2 (got \(points))") }
     guard refinements >= 0 else { throw ValidationError("'--refinements' must be 0 or more (got \(refinements))") }

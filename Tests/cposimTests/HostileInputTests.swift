@@ -119,3 +119,160 @@ struct OutputSafetyTests {
     }
   }
 }
+
+/// Issue 17: inputs beyond what the engine can hold are errors naming the file, line, key,
+/// value and limit, never a trap.
+@Suite("Hostile input: limits")
+struct LimitTests {
+  func run(_ arguments: [String]) throws {
+    var command = try CPOSim.parseAsRoot(arguments)
+    try command.run()
+  }
+
+  /// The message `arguments` fail with (records an issue when they succeed).
+  func failure(_ arguments: [String]) -> String {
+    do {
+      try run(arguments)
+      Issue.record("\(arguments) succeeded")
+      return ""
+    } catch {
+      return CPOSim.message(for: error)
+    }
+  }
+
+  static let system = """
+    \(Workspace.catalogLine)
+    horizon: 1y
+    trials: 2
+    parts:
+      p: {fru: f, source: estimate, modes: {fail: {distribution: DIST}}}
+    system: {units: {u: {part: p, count: COUNT}}, structure: {series: [u]}}
+    repair:
+      workflows: {f: {action: hot-swap, clean_first: false, hands_on: 4h}}
+    """
+
+  func system(_ dir: Workspace, distribution: String = "{kind: exponential, mtbf: 2000h}", count: String = "2") throws -> String {
+    try dir.write("sys.yaml", Self.system.replacingOccurrences(of: "DIST", with: distribution).replacingOccurrences(of: "COUNT", with: count))
+  }
+
+  @Test("horizon, switch radix, unit count and gamma shape beyond the limits are input errors with file, line, key, value and limit")
+  func scenarioLimits() throws {
+    let dir = Workspace()
+    let fabric = { (horizon: String, radix: String) in
+      try dir.write("f.yaml", """
+        \(Workspace.catalogLine)
+        horizon: \(horizon)
+        trials: 2
+        fabric: {topology: leaf-spine, gpus: 512, switch_radix: \(radix), optics: cpo}
+        """)
+    }
+    var message = failure(["run", try fabric("1e300y", "64"), "--quiet"])
+    #expect(message.contains("f.yaml:2:10: horizon: must be at most 100y"), "\(message)")
+    #expect(message.contains("1e300y"))
+    message = failure(["validate", try fabric("1y", "1099511627776")])
+    message = failure(["run", try fabric("1y", "1099511627776"), "--quiet"])
+    #expect(message.contains("fabric.switch_radix: must be at most 4096") && message.contains("1099511627776"), "\(message)")
+    message = failure(["run", try system(dir, count: "1000000000000"), "--quiet"])
+    #expect(message.contains("sys.yaml:6:") && message.contains("system.units.u.count: must be at most 10000000"), "\(message)")
+    message = failure(["run", try system(dir, count: "1e12"), "--quiet"])
+    #expect(message.contains("system.units.u.count: must be a whole number written without an exponent"), "\(message)")
+    message = failure(["run", try system(dir, distribution: "{kind: gamma, shape: 1e-300, scale: 100h}"), "--quiet"])
+    #expect(message.contains("shape: gamma: 'shape' must be between 0.01 and 100") && message.contains("1e-300"), "\(message)")
+  }
+
+  @Test("an event volume beyond the engine's is refused; validate warns far below it")
+  func eventVolume() throws {
+    let dir = Workspace()
+    let flaps = { (rate: String) in
+      "{kind: exponential, rate: \(rate)}"
+    }
+    var message = failure(["run", try system(dir, distribution: flaps("1e4/h")), "--quiet"])
+    #expect(message.contains("events per trial expected") && message.contains("at most 1e+08"), "\(message)")
+    let scenario = try ScenarioLoader.load(path: try system(dir, distribution: flaps("100/h")))
+    let simulation = try Simulation(scenario: scenario)
+    #expect(simulation.expectedEventsPerTrial > Simulation.eventWarning)
+    #expect(abs(simulation.expectedEventsPerTrial - 2 * 100 * 8760) < 1)
+    let fabric = try dir.write("bg.yaml", """
+      \(Workspace.catalogLine)
+      horizon: 1y
+      fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo}
+      jobs: [{name: train, gpus: 448, background_rate: 1000/h}]
+      """)
+    #expect(throws: (any Error).self) { try run(["validate", fabric]) }
+    message = failure(["run", fabric, "--quiet"])
+    #expect(message.contains("events per trial expected"), "\(message)")
+  }
+
+  @Test("sample refuses a Weibull shape of 1e-300 and a lognormal sigma of 1e300")
+  func sampleLimits() {
+    #expect(failure(["sample", "weibull", "--shape", "1e-300", "--scale", "1000h", "-n", "10"])
+      == "weibull: 'shape' must be between 0.01 and 100 (the range cposim samples reliably) (got 1e-300)")
+    #expect(failure(["sample", "lognormal", "--median", "100h", "--sigma", "1e300", "-n", "10"]).hasPrefix("lognormal: 'sigma' must be between 0.001 and 10"))
+  }
+
+  @Test("fit on times of 1e-300 h and 1e300 h answers (or refuses) without trapping")
+  func fitExtremes() throws {
+    let dir = Workspace()
+    for scale in ["e-300", "e300"] {
+      let rows = ["a,1\(scale),true", "b,2\(scale),true", "c,3\(scale),false", "d,5\(scale),true", "e,7\(scale),true"]
+      let log = try dir.write("log\(scale).csv", "id,hours,failed\n" + rows.joined(separator: "\n") + "\n")
+      do { try run(["fit", log, "--json"]) } catch { #expect(!CPOSim.message(for: error).isEmpty) }
+    }
+  }
+
+  @Test("sweep refuses the same key twice and a key that names a file; breakeven refuses varying extends")
+  func sweepKeys() throws {
+    let dir = Workspace()
+    let scenario = try system(dir)
+    #expect(failure(["sweep", scenario, "--set", "horizon=1y,2y", "--set", "horizon=3y"]).contains("'--set horizon' is given twice"))
+    #expect(failure(["sweep", scenario, "--set", "extends=other.yaml"]).contains("names a file, not a value"))
+    #expect(failure(["breakeven", scenario, scenario, "--vary", "extends", "--range", "1..2"]).contains("names a file, not a value"))
+  }
+
+  @Test("merge and --resume refuse tampered parts: truncated arrays, a negative count, blocks beyond the run")
+  func tamperedParts() throws {
+    let (dir, scenario) = try ShardTests.workspace()
+    let part = dir.path("p.json")
+    try run(["run", scenario, "--shard", "0/1", "-o", part, "--quiet"])
+    func tampered(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+      var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: part))) as? [String: Any])
+      edit(&json)
+      let path = dir.path(name)
+      try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+      return path
+    }
+    func statistics(_ json: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
+      var s = json["statistics"] as! [String: Any]
+      edit(&s)
+      json["statistics"] = s
+    }
+    let truncated = try tampered("t.json") { j in statistics(&j) { $0["metrics"] = ($0["metrics"] as! [Any]).prefix(5).map { $0 } } }
+    let negative = try tampered("n.json") { j in
+      statistics(&j) { s in
+        var metrics = s["metrics"] as! [[String: Any]]
+        metrics[0]["count"] = -45
+        s["metrics"] = metrics
+      }
+    }
+    let beyond = try tampered("b.json") { $0["completedBlocks"] = [[0, 100_000_000_000_000]] }
+    let cases: [(String, String)] = [
+      (truncated, "'metrics' has 5 entries where the scenario has"), (negative, "negative count"),
+      (beyond, "a run of 45 trials has 6 blocks"),
+    ]
+    for (path, expected) in cases {
+      let message = failure(["merge", path, "-o", dir.path("m.json"), "--quiet"])
+      #expect(message.contains("not a consistent partial report") && message.contains(expected), "\(message)")
+    }
+    // A checkpoint that lists more blocks than the run has is refused, not merged into a report of the wrong trial count.
+    let output = dir.path("r.json")
+    try FileManager.default.copyItem(atPath: beyond, toPath: output + ".checkpoint")
+    let message = failure(["run", scenario, "-o", output, "--quiet", "--resume"])
+    #expect(message.contains("a run of 45 trials has 6 blocks"), "\(message)")
+  }
+
+  @Test("--trials -1 says the number must be at least 1, not that the value is missing")
+  func negativeTrials() {
+    let message = failure(["run", "s.yaml", "--trials", "-1"])
+    #expect(message.contains("'--trials' must be at least 1 (got -1)"), "\(message)")
+  }
+}

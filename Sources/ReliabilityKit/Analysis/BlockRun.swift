@@ -83,8 +83,33 @@ public struct BlockSet: Sendable, Equatable, Codable {
   }
 
   public mutating func formUnion(_ other: BlockSet) {
-    for range in other.ranges { for b in range { insert(b) } }
+    for range in other.ranges { insert(range) }
   }
+
+  /// Inserts the blocks of `range` (in time proportional to the number of ranges, not blocks).
+  public mutating func insert(_ range: Range<Int>) {
+    guard !range.isEmpty else { return }
+    var lower = range.lowerBound, upper = range.upperBound
+    var kept: [Range<Int>] = []
+    kept.reserveCapacity(ranges.count + 1)
+    var placed = false
+    for r in ranges {
+      if r.upperBound < lower {
+        kept.append(r)
+      } else if r.lowerBound > upper {
+        if !placed { kept.append(lower..<upper); placed = true }
+        kept.append(r)
+      } else {
+        lower = min(lower, r.lowerBound)
+        upper = max(upper, r.upperBound)
+      }
+    }
+    if !placed { kept.append(lower..<upper) }
+    ranges = kept
+  }
+
+  /// The largest block index plus one (0 when empty).
+  public var end: Int { ranges.last?.upperBound ?? 0 }
 
   /// The blocks of `range` that are not in the set, as ranges.
   public func missing(from range: Range<Int>) -> [Range<Int>] {
@@ -105,7 +130,7 @@ public struct BlockSet: Sendable, Equatable, Codable {
       guard pair.count == 2, pair[0] >= 0, pair[0] < pair[1] else {
         throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a block range must be [first, end) with 0 <= first < end (got \(pair))"))
       }
-      for b in pair[0]..<pair[1] { insert(b) }
+      insert(pair[0]..<pair[1])
     }
   }
 

@@ -8,6 +8,38 @@ public struct Simulation: Sendable {
   public init(scenario: Scenario) throws(ModelError) {
     self.scenario = scenario
     layout = try PlantLayout(scenario: scenario)
+    let expected = expectedEventsPerTrial
+    if expected > Self.eventLimit {
+      throw .eventVolume(file: scenario.files.last ?? scenario.name, expected: expected, limit: Self.eventLimit)
+    }
+  }
+
+  /// The most events a trial may be expected to hold: about ten minutes of one core. Beyond it
+  /// a scenario is refused (an input error), not left to run for hours.
+  public static let eventLimit = 1e8
+  /// The expected event volume above which `cposim validate` warns (far beyond any real
+  /// fabric's: a 128k-GPU fabric expects a few thousand failures a year).
+  public static let eventWarning = 1e6
+
+  /// The expected number of events a trial simulates: failures of every simulated mode
+  /// (horizon / mean per unit, a renewal estimate; flaps aggregated below a job's tolerance do
+  /// not count) and jobs' background interruptions.
+  public var expectedEventsPerTrial: Double {
+    let horizon = scenario.horizon
+    var total = 0.0
+    for population in layout.populations {
+      for mode in population.model.modes where !mode.never {
+        let mean = mode.distribution.mean
+        guard mean > 0, mean.isFinite else { continue }
+        total += Double(population.count) * Double(mode.multiplicity) * horizon / mean
+      }
+    }
+    if case let .fabric(fabric) = scenario.plant {
+      for job in scenario.jobs {
+        total += job.backgroundRatePerNodeHour * Double(job.nodes(gpusPerNode: fabric.gpusPerNode)) * horizon
+      }
+    }
+    return total
   }
 
   private init(scenario: Scenario, layout: PlantLayout) {

@@ -95,8 +95,8 @@ public enum ScenarioLoader {
     let catalog = PartCatalog(parts: CatalogReader.parts(partsNode, at: "parts", reader: reader))
 
     let name = top.text("name") ?? scenarioURL.deletingPathExtension().lastPathComponent
-    let horizon = top.duration("horizon", positive: true) ?? 5 * 8760
-    let trials = top.integer("trials", minimum: 1) ?? 1000
+    let horizon = top.duration("horizon", positive: true, maximum: InputLimits.horizonHours, maximumText: "100y") ?? 5 * 8760
+    let trials = top.integer("trials", minimum: 1, maximum: InputLimits.trials) ?? 1000
     let seed = top["seed"].flatMap { node -> UInt64? in
       guard let text = reader.text(node, at: "seed") else { return nil }
       guard let value = UInt64(text) else {

@@ -16,11 +16,11 @@ enum FabricReader {
     let topology = f.required("topology").flatMap {
       reader.choice($0, at: f.path("topology"), FabricSpec.TopologyPreset.allCases.map { ($0.rawValue, $0) })
     }
-    let gpus = f.required("gpus").flatMap { reader.integer($0, at: f.path("gpus"), minimum: 1) }
+    let gpus = f.required("gpus").flatMap { reader.integer($0, at: f.path("gpus"), minimum: 1, maximum: InputLimits.gpus) }
     let optics = f.required("optics").flatMap {
       reader.choice($0, at: f.path("optics"), FabricSpec.Optics.allCases.map { ($0.rawValue, $0) })
     }
-    let radix = f.integer("switch_radix", minimum: 2) ?? 64
+    let radix = f.integer("switch_radix", minimum: 2, maximum: InputLimits.switchRadix) ?? 64
     var portSpeed = 800
     if let speedNode = f["port_speed"], let text = reader.text(speedNode, at: f.path("port_speed")) {
       var body = text.trimmingWhitespace()
@@ -94,7 +94,7 @@ enum SystemReader {
         if catalog[part] == nil {
           reader.fail(partNode, u.path("part"), "no part '\(part)' in the catalog\(Suggestion.hint(for: part, in: catalog.ids))")
         }
-        units.append(.init(name: name, part: part, count: u.integer("count", minimum: 1) ?? 1))
+        units.append(.init(name: name, part: part, count: u.integer("count", minimum: 1, maximum: InputLimits.unitCount) ?? 1))
       }
     }
     let names = units.map(\.name)
