@@ -6,6 +6,9 @@
 /// wrong case has already been logged with file, line, column, key path and value.
 final class InputReader {
   private(set) var errors: [InputError] = []
+  /// The part catalog could not be read (reported once at `catalog`): every reference to a part
+  /// would fail too, and those errors say nothing more.
+  var catalogMissing = false
 
   func fail(_ node: SourceNode, _ keyPath: String, _ message: String) {
     errors.append(InputError(file: node.file, line: node.line, column: node.column, keyPath: keyPath, message: message))
@@ -14,7 +17,8 @@ final class InputReader {
   /// Throws everything logged so far, sorted by file and position.
   func throwIfFailed() throws(InputErrors) {
     guard !errors.isEmpty else { return }
-    throw InputErrors(errors.sorted {
+    let shown = catalogMissing ? errors.filter { $0.keyPath == "catalog" || !$0.message.contains(" in the catalog") } : errors
+    throw InputErrors(shown.sorted {
       ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0)
     })
   }

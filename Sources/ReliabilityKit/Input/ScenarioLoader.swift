@@ -251,6 +251,7 @@ public enum ScenarioLoader {
       name = relativeDisplayName(url)
       guard FileManager.default.fileExists(atPath: url.path) else {
         reader.fail(node, "catalog", "no such file '\(path)' (looked for \(name))")
+        reader.catalogMissing = true
         return nil
       }
     } else {
@@ -265,6 +266,7 @@ public enum ScenarioLoader {
       }
       guard let found else {
         reader.fail(top.node, "catalog", "no part catalog found: add 'catalog: path/to/FailureData/parts.yaml'")
+        reader.catalogMissing = true
         return nil
       }
       url = found
@@ -279,6 +281,7 @@ public enum ScenarioLoader {
       return fields.required("parts")
     } catch {
       for problem in error.errors { reader.fail(SourceNode(value: .null, file: problem.file, line: problem.line, column: problem.column), problem.keyPath, problem.message) }
+      reader.catalogMissing = true
       return nil
     }
   }
