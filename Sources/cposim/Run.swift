@@ -138,7 +138,8 @@ struct Run: ParsableCommand {
         do { try partial().write(to: checkpoint) } catch { checkpointFailure.report(error) }
       }
     }
-    run.run(mine, threads: threads, makeWorker: simulation.blockWorker(seed: seed, metrics: metrics, perTrialLine: perTrialLine),
+    run.run(mine, threads: threads, makeWorker: simulation.blockWorker(seed: seed, metrics: metrics, perTrialLine: perTrialLine,
+                                                                      shouldStop: { stop.isSet }),
             lines: lineSink, shouldStop: { stop.isSet }, blockDone: blockDone)
     if stop.isSet {
       lineFile?.discard()
@@ -272,7 +273,8 @@ final class CheckpointFailure: @unchecked Sendable {
   }
 }
 
-/// Set by SIGINT or SIGTERM: workers finish their current block and start no new one.
+/// Set by SIGINT or SIGTERM: workers stop inside the trial they run (within a few thousand
+/// events), discard their block and start no new one.
 final class StopFlag: @unchecked Sendable {
   private let lock = NSLock()
   private var set = false

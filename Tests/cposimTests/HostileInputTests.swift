@@ -276,3 +276,64 @@ struct LimitTests {
     #expect(message.contains("'--trials' must be at least 1 (got -1)"), "\(message)")
   }
 }
+
+/// Issue 17: runaway work stops when asked, and memory does not grow with the trial count.
+@Suite("Hostile input: runaway work")
+struct RunawayTests {
+  static let slowScenario = """
+    \(Workspace.catalogLine)
+    horizon: 1y
+    trials: 1000000000
+    parts:
+      p: {fru: f, source: estimate, modes: {fl: {distribution: {kind: exponential, rate: 100/h}, effect: flap, fix: none, flap_duration: 1s}}}
+    system: {units: {u: {part: p, count: 2}}, structure: {series: [u]}}
+    repair:
+      workflows: {f: {action: hot-swap, clean_first: false, hands_on: 4h}}
+    """
+
+  @Test("SIGINT during a trial of 1.75 million events stops the run within a second, with a billion trials asked and flat memory")
+  func sigintInsideATrial() throws {
+    let binary = SignalTests.binary
+    try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no cposim binary at \(binary.path)")
+    let workspace = Workspace()
+    let scenario = try workspace.write("slow.yaml", Self.slowScenario)
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["run", scenario, "-o", workspace.path("r.json"), "--quiet", "--threads", "2"]
+    process.standardOutput = FileHandle.nullDevice
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    // Well inside the first trial (each takes many seconds in a debug build).
+    usleep(2_000_000)
+    try #require(process.isRunning)
+    let signalled = Date()
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    let elapsed = Date().timeIntervalSince(signalled)
+    #expect(process.terminationStatus == 130)
+    #expect(elapsed < 1, "stopped \(elapsed) s after SIGINT")
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(message.contains("interrupted after 0 of 1000000000 trials"), "\(message)")
+    var usage = rusage()
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    // ru_maxrss is in kB on Linux: a billion trials' bookkeeping up front would be gigabytes.
+    #expect(usage.ru_maxrss < 1_000_000, "peak resident size of a child: \(usage.ru_maxrss) kB")
+  }
+
+  @Test("a stop inside a block discards the block: the statistics hold only whole trials")
+  func stopDiscardsBlock() throws {
+    let dir = Workspace()
+    let path = try dir.write("slow.yaml", Self.slowScenario.replacingOccurrences(of: "100/h", with: "1/h"))
+    let simulation = try Simulation(scenario: try ScenarioLoader.load(path: path))
+    let metrics = TrialMetrics(simulation: simulation)
+    let run = BlockRun(trials: 64, empty: RunStatistics(metrics: metrics, simulation: simulation))
+    let calls = Counter()
+    // Stops after a few thousand checks: inside the first block's trials.
+    let stop: @Sendable () -> Bool = { calls.increment(); return calls.value > 3 }
+    run.run(0..<run.blocks.count, threads: 1, makeWorker: simulation.blockWorker(seed: 1, metrics: metrics, shouldStop: stop),
+            shouldStop: stop)
+    #expect(run.statistics.trials == 0)
+    #expect(run.completed.count == 0)
+  }
+}

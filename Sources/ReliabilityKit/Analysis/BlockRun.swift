@@ -189,7 +189,9 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
   ///   - makeWorker: called once per worker thread (so each can hold its own copies).
   ///   - lines: when given, receives the output lines of the blocks of `range`, in block order,
   ///     one call at a time (lines of blocks completed before a restore are not delivered).
-  ///   - shouldStop: checked before each block; when true no new block starts.
+  ///   - shouldStop: checked before and after each block; when true no new block starts, and a
+  ///     block that finishes after it became true is discarded (its worker may have stopped
+  ///     inside a trial).
   ///   - blockDone: called after each block, one call at a time, with the trials finished so far
   ///     in this call.
   public func run(_ range: Range<Int>, threads: Int, makeWorker: @escaping @Sendable () -> Worker,
@@ -208,6 +210,9 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
       while shouldStop?() != true, let b = queue.next() {
         let trials = blocks.trials(ofBlock: b)
         let (statistics, output) = work(trials)
+        // A stop during the block may have cut a trial short: the block is not kept (it is
+        // computed again on --resume).
+        if shouldStop?() == true { break }
         finish(block: b, trials: trials.count, statistics: statistics, output: output, todo: todo, lines: lines,
                blockDone: blockDone)
       }

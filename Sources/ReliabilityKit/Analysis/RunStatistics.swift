@@ -166,8 +166,11 @@ extension Simulation {
   /// A block worker for `BlockRun`: runs each trial of a block, adds it to the block's
   /// statistics and, with `perTrialLine`, turns it into a line of output. Each worker thread
   /// gets its own copy of the plant layout.
+  /// With `shouldStop`, a trial checks it as it runs (SIGINT at any event rate); the block a
+  /// stop cuts short is incomplete, and `BlockRun` discards it.
   public func blockWorker(seed: UInt64, metrics: TrialMetrics, clampedTo range: Range<Int>? = nil,
-                          perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil) -> @Sendable () -> BlockRun<RunStatistics>.Worker {
+                          perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
+                          shouldStop: (@Sendable () -> Bool)? = nil) -> @Sendable () -> BlockRun<RunStatistics>.Worker {
     let shared = self
     let first = FirstCaller()
     return {
@@ -176,7 +179,8 @@ extension Simulation {
         var block = RunStatistics(metrics: metrics, simulation: simulation)
         var lines = Data()
         for trial in range.map({ trials.clamped(to: $0) }) ?? trials {
-          let outcome = simulation.runTrial(trial, seed: seed)
+          if let shouldStop, shouldStop() { break }
+          let outcome = simulation.runTrial(trial, seed: seed, shouldStop: shouldStop)
           block.add(outcome, metrics: metrics)
           if let perTrialLine { lines.append(perTrialLine(trial, outcome)) }
         }

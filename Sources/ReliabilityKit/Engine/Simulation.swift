@@ -61,10 +61,14 @@ public struct Simulation: Sendable {
   /// With uncertain inputs the trial first draws them (each from a stream of its own, so a
   /// compared scenario with the same key and range draws the same value) and runs the scenario
   /// built with those values; its outcome records them and the prices they give.
-  public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil) -> TrialOutcome {
+  /// - Parameter shouldStop: asked every few thousand events; when it answers true the trial
+  ///   ends early and its outcome is incomplete (the caller discards it).
+  public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil,
+                       shouldStop: (@Sendable () -> Bool)? = nil) -> TrialOutcome {
     let seeds = SeedSequence(master: seed)
     guard !scenario.uncertainInputs.isEmpty, let template = scenario.template else {
       var trial = Trial(layout: layout, scenario: scenario, seeds: seeds, trial: index, trace: trace)
+      trial.shouldStop = shouldStop
       return trial.run()
     }
     let inputs = scenario.uncertainInputs
@@ -81,6 +85,7 @@ public struct Simulation: Sendable {
       preconditionFailure("a drawn input gave an invalid scenario: \(error)")
     }
     var trial = Trial(layout: drawnLayout, scenario: drawn, seeds: seeds, trial: index, trace: trace)
+    trial.shouldStop = shouldStop
     var outcome = trial.run()
     outcome.inputs = values
     outcome.economics = Self.economics(drawn, layout: drawnLayout)

@@ -114,6 +114,10 @@ struct Trial {
   /// Failures by population and mode, flaps, absorbed failures, failures per month, events.
   var counts: FailureCounts
   let trace: ((TraceRecord) -> Void)?
+  /// Asked every `stopCheckInterval` events: when it answers true the trial ends at once (its
+  /// outcome is incomplete and must be discarded), so SIGINT is honoured at any event rate.
+  var shouldStop: (@Sendable () -> Bool)? = nil
+  static let stopCheckInterval = 4096
 
   struct FailureCounts {
     var failures: [[Int]]
@@ -161,6 +165,7 @@ struct Trial {
     while let next = nextEventTime(), next.time <= horizon {
       now = max(now, next.time)
       counts.events += 1
+      if counts.events % Self.stopCheckInterval == 0, let shouldStop, shouldStop() { break }
       if next.isFailure {
         handleFailure(failureQueue.pop()!.payload)
       } else {
