@@ -163,6 +163,12 @@ struct BreakevenCommand: ParsableCommand {
 
   func run() throws {
     let (low, high) = bounds!
+    if OutputFile.identity(of: baseline) == OutputFile.identity(of: alternative) {
+      throw CLIError("\(baseline) and \(alternative) are the same file: a scenario breaks even with itself everywhere; give two scenarios")
+    }
+    if ScenarioLoader.takesWholeNumber(vary), low.value != low.value.rounded() || high.value != high.value.rounded() {
+      throw CLIError("'--range \(range)': \(vary) takes whole numbers; give whole-number bounds")
+    }
     // Both scenarios load (and are checked) before anything runs; no output may name their files.
     let inputs = try [baseline, alternative].flatMap { try ScenarioLoader.load(path: $0).inputFiles }
     try OutputFile.check([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
@@ -170,9 +176,9 @@ struct BreakevenCommand: ParsableCommand {
     let text = { (x: Double) in WrittenNumber(value: x, suffix: low.suffix).text }
     let result = try Breakeven.run(
       range: low.value...high.value, text: text, metric: metric, points: points, refinements: refinements, trials: simulation.trials,
-      seed: simulation.seed, threads: simulation.threads,
+      seed: simulation.seed, threads: simulation.threads, wholeNumbers: ScenarioLoader.takesWholeNumber(vary),
       scenarios: { value in
-        let override = [ScenarioLoader.Override(keyPath: vary, value: value)]
+        let override = [ScenarioLoader.Override(keyPath: vary, value: value, option: "--vary")]
         return (try ScenarioLoader.load(path: baseline, overrides: override), try ScenarioLoader.load(path: alternative, overrides: override))
       },
       progress: { value in if !simulation.quiet { printError("evaluated \(vary)=\(value)") } })

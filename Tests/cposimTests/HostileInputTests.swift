@@ -177,7 +177,7 @@ struct LimitTests {
     message = failure(["run", try system(dir, count: "1e12"), "--quiet"])
     #expect(message.contains("system.units.u.count: must be a whole number written without an exponent"), "\(message)")
     message = failure(["run", try system(dir, distribution: "{kind: gamma, shape: 1e-300, scale: 100h}"), "--quiet"])
-    #expect(message.contains("shape: gamma: 'shape' must be between 0.01 and 100") && message.contains("1e-300"), "\(message)")
+    #expect(message.contains("shape: gamma: 'shape' must be between 0.01 and 1000000") && message.contains("1e-300"), "\(message)")
   }
 
   @Test("an event volume beyond the engine's is refused; validate warns far below it")
@@ -206,8 +206,8 @@ struct LimitTests {
   @Test("sample refuses a Weibull shape of 1e-300 and a lognormal sigma of 1e300")
   func sampleLimits() {
     #expect(failure(["sample", "weibull", "--shape", "1e-300", "--scale", "1000h", "-n", "10"])
-      == "weibull: 'shape' must be between 0.01 and 100 (the range cposim samples reliably) (got 1e-300)")
-    #expect(failure(["sample", "lognormal", "--median", "100h", "--sigma", "1e300", "-n", "10"]).hasPrefix("lognormal: 'sigma' must be between 0.001 and 10"))
+      == "weibull: 'shape' must be between 0.01 and 1000000 (the range cposim samples reliably) (got 1e-300)")
+    #expect(failure(["sample", "lognormal", "--median", "100h", "--sigma", "1e300", "-n", "10"]).hasPrefix("lognormal: 'sigma' must be between 1e-09 and 10"))
   }
 
   @Test("fit on times of 1e-300 h and 1e300 h answers (or refuses) without trapping")
@@ -335,5 +335,96 @@ struct RunawayTests {
             shouldStop: stop)
     #expect(run.statistics.trials == 0)
     #expect(run.completed.count == 0)
+  }
+}
+
+/// Issue 17: structures validated on the merged scenario, break-even edge cases, sample edges.
+@Suite("Hostile input: structure, break-even, sample")
+struct StructureAndEdgeTests {
+  func failure(_ arguments: [String]) -> String {
+    do {
+      var command = try CPOSim.parseAsRoot(arguments)
+      try command.run()
+      Issue.record("\(arguments) succeeded")
+      return ""
+    } catch {
+      return CPOSim.message(for: error)
+    }
+  }
+
+  static let base = """
+    \(Workspace.catalogLine)
+    horizon: 1y
+    trials: 2
+    parts:
+      p: {fru: f, source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: 2000h}}}}
+    system: {units: {u: {part: p, count: 3}}, structure: {k_of_n: {k: 2, of: [u]}}}
+    repair:
+      workflows: {f: {action: hot-swap, clean_first: false, hands_on: 4h}}
+    """
+
+  @Test("k_of_n: k above the blocks, k 0 or -1 and an empty list through extends, and two block kinds in one map are refused")
+  func structures() throws {
+    let dir = Workspace()
+    try dir.write("base.yaml", Self.base)
+    let cases: [(String, String)] = [
+      ("{k_of_n: {k: 4}}", "k_of_n.k: cannot exceed the 3 blocks of 'of'"),
+      ("{k_of_n: {k: 0}}", "k_of_n.k: must be at least 1 (got 0)"),
+      ("{k_of_n: {k: -1}}", "k_of_n.k: must be at least 1 (got -1)"),
+      ("{k_of_n: {of: []}}", "k_of_n.of: must be a non-empty list"),
+      ("{series: [u]}", "not several (got series and k_of_n)"),
+    ]
+    for (structure, expected) in cases {
+      let child = try dir.write("child.yaml", "extends: base.yaml\nsystem: {structure: \(structure)}\n")
+      #expect { try ScenarioLoader.load(path: child) } throws: { error in
+        "\(error)".contains(expected) && "\(error)".contains("child.yaml:2:")
+      }
+    }
+    let plain = try dir.write("plain.yaml", Self.base.replacingOccurrences(of: "k: 2", with: "k: 4"))
+    #expect { try ScenarioLoader.load(path: plain) } throws: { "\($0)".contains("cannot exceed the 3 blocks") }
+  }
+
+  @Test("breakeven: A vs A refused, an integer key never evaluated at a fraction, messages name --vary")
+  func breakeven() throws {
+    let dir = Workspace()
+    let a = try dir.write("a.yaml", Self.base)
+    let b = try dir.write("b.yaml", Self.base.replacingOccurrences(of: "hands_on: 4h", with: "hands_on: 8h") + "\nname: b\n")
+    #expect(failure(["breakeven", a, dir.path("./a.yaml"), "--vary", "costs.pue", "--range", "1.1..1.5"]).contains("are the same file"))
+    #expect(failure(["breakeven", a, b, "--vary", "repair.technicians.count", "--range", "1.5..3"]).contains("takes whole numbers"))
+    let message = failure(["breakeven", a, b, "--vary", "repair.technicians.count", "--range", "0..3", "--quiet", "--trials", "4"])
+    #expect(message.hasPrefix("--vary repair.technicians.count=0:") && !message.contains("--set"), "\(message)")
+    // Points over 1..4 with 4 points and bisection: every value evaluated is a whole number.
+    let result = try Breakeven.run(
+      range: 1...4, text: { String(Int($0)) }, metric: "technician_wait_hours", points: 4, refinements: 3, trials: 4, seed: 1,
+      threads: 1, wholeNumbers: true,
+      scenarios: { value in
+        (try ScenarioLoader.load(path: a, overrides: [.init(keyPath: "repair.technicians.count", value: value, option: "--vary")]),
+         try ScenarioLoader.load(path: b, overrides: [.init(keyPath: "repair.technicians.count", value: value, option: "--vary")]))
+      })
+    #expect(result.points.allSatisfy { $0.value == $0.value.rounded() })
+    // The same scenario twice, loaded from two files with equal content: no break-even.
+    let copy = try dir.write("copy.yaml", Self.base + "\nname: copy\n")
+    let same = try Breakeven.run(
+      range: 1.1...1.5, text: { String($0) }, metric: "total_cost_usd", points: 3, refinements: 2, trials: 4, seed: 1, threads: 1,
+      scenarios: { value in
+        (try ScenarioLoader.load(path: a, overrides: [.init(keyPath: "costs.pue", value: value)]),
+         try ScenarioLoader.load(path: copy, overrides: [.init(keyPath: "costs.pue", value: value)]))
+      })
+    #expect(same.crossing == nil)
+    let report = BreakevenReport(same, keyPath: "costs.pue", range: 1.1...1.5, text: { String($0) })
+    #expect(report.verdict.contains("is the same in every trial"), "\(report.verdict)")
+  }
+
+  @Test("sample -n 1 prints no interval; non-finite values are null in --json")
+  func sampleEdges() throws {
+    let distribution = Distribution.weibull(try Weibull(shape: 1, scale: 1000))
+    let one = SampleSummary(values: [347])
+    let table = SampleTable.render(distribution: distribution, truncation: nil, summary: one, seed: 1)
+    #expect(table.contains("n/a (one draw)"))
+    let json = try JSONOutput.string(SampleReport(distribution: distribution, truncation: nil, summary: one, seed: 1))
+    #expect(json.contains("\"ci95_low_hours\" : null") && json.contains("\"sd_hours\" : null"))
+    let infinite = try JSONOutput.string(SampleReport(distribution: distribution, truncation: nil,
+                                                      summary: SampleSummary(values: [1, .infinity]), seed: 1))
+    #expect(infinite.contains("\"max_hours\" : null"))
   }
 }

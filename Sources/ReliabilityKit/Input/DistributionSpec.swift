@@ -165,10 +165,11 @@ package struct DistributionSpec: Sendable, Hashable {
     }
   }
 
-  /// Weibull and gamma shapes cposim accepts (a Weibull mean overflows below about 0.006).
-  package static let shapeLimits = 0.01...100.0
+  /// Weibull and gamma shapes cposim accepts (a Weibull mean overflows below about 0.006; a
+  /// fitted shape may be very large, which samples fine).
+  package static let shapeLimits = 0.01...1_000_000.0
   /// Lognormal sigmas cposim accepts (e^10 is a spread of 22,000 between the median and one sigma).
-  package static let sigmaLimits = 0.001...10.0
+  package static let sigmaLimits = 1e-9...10.0
 
   /// Reads an annualised failure rate in percent: `1`, `1%` or `1%/yr` all mean 1 %/yr.
   private func percent(_ name: String, _ text: String) throws(SpecError) -> Double {

@@ -16,19 +16,28 @@ public enum ScenarioLoader {
   public struct Override: Sendable, Hashable {
     public let keyPath: String
     public let value: String
-    public init(keyPath: String, value: String) {
+    /// The option that gave it (`--set`, `--vary`): messages about the value name it.
+    public let option: String
+    public init(keyPath: String, value: String, option: String = "--set") {
       self.keyPath = keyPath
       self.value = value
+      self.option = option
     }
   }
 
   /// Loads the scenario at `path` (relative paths are taken from the current directory), with
   /// `overrides` applied on top of everything it extends, as if written in the file itself.
+  /// Whether the last step of `keyPath` takes a whole number (`repair.technicians.count`).
+  public static func takesWholeNumber(_ keyPath: String) -> Bool {
+    let last = keyPath.split(separator: ".").last.map(String.init) ?? keyPath
+    return UncertaintyReader.integerKeys.contains(last)
+  }
+
   public static func load(path: String, overrides: [Override] = []) throws(InputErrors) -> Scenario {
     let url = URL(fileURLWithPath: path)
     var chain: [String] = []
     var (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
-    for override in overrides { node = node.setting(override.keyPath.split(separator: ".").map(String.init), to: override.value) }
+    for override in overrides { node = node.setting(override.keyPath.split(separator: ".").map(String.init), to: override.value, option: override.option) }
     let reader = InputReader()
     let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader)
     try reader.throwIfFailed()

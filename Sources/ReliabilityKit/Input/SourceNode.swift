@@ -169,8 +169,9 @@ struct SourceNode: Sendable, Equatable {
   ///
   /// A step may index a list that exists (`jobs[0].checkpoint_interval`, also written
   /// `jobs.0.checkpoint_interval`): the value is set inside that element.
-  func setting(_ path: [String], to value: String) -> SourceNode {
-    setting(path[...], to: value, origin: "--set \(path.joined(separator: "."))=\(value)")
+  /// - Parameter option: the command-line option that set it (`--set`, `--vary`), for messages.
+  func setting(_ path: [String], to value: String, option: String = "--set") -> SourceNode {
+    setting(path[...], to: value, origin: "\(option) \(path.joined(separator: "."))=\(value)")
   }
 
   private func setting(_ path: ArraySlice<String>, to value: String, origin: String) -> SourceNode {

@@ -44,12 +44,12 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
   // MARK: Identity
 
   /// What a path names: an existing file (device and inode), or a path not there yet, resolved.
-  enum Identity: Hashable {
+  public enum Identity: Hashable, Sendable {
     case inode(device: UInt64, inode: UInt64)
     case path(String)
   }
 
-  static func identity(of path: String) -> Identity {
+  public static func identity(of path: String) -> Identity {
     var info = stat()
     if stat(path, &info) == 0 { return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) }
     return .path(resolved(path))
