@@ -212,7 +212,7 @@ struct Run: ParsableCommand {
 /// The terminal summary of a report.
 enum ReportTable {
   static let keyMetrics = [
-    "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability",
+    "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability", "system_outages",
     "failures", "flaps", "repairs", "drains", "spare_stockouts", "technician_utilisation",
     "job_interruptions", "job_network_interruptions", "job_ettr", "lost_gpu_hours",
     "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd", "spares_capital_cost_usd",
@@ -232,11 +232,30 @@ enum ReportTable {
     var lines = ["\(report.scenario.name): \(report.provenance.trials) trials, seed \(report.provenance.seed), "
       + "horizon \(String(format: "%g", report.scenario.horizonHours)) h", ""]
     lines.append(row("metric (per trial)", "mean", "95% CI", "p50", "p95"))
+    var clipped = false
     for name in keyMetrics {
       guard let e = report.metrics[name] else { continue }
-      lines.append(row(name, number(e.mean), "\(number(e.ci95Low)) .. \(number(e.ci95High))", number(e.p50), number(e.p95)))
+      let (interval, wasClipped) = self.interval(e)
+      clipped = clipped || wasClipped
+      lines.append(row(name, number(e.mean), interval, number(e.p50), number(e.p95)))
+    }
+    if clipped {
+      lines.append("")
+      lines.append("* the Student t interval crosses a bound the metric cannot pass (a count or cost below 0, a ratio above 1): "
+        + "shown clipped to it; with this few trials the interval is rough (the JSON keeps the unclipped bounds)")
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// The 95% interval as printed: clipped (and starred) at 0 for a metric no trial took below
+  /// 0, and at 1 for a ratio no trial took above 1.
+  static func interval(_ e: Estimate) -> (text: String, clipped: Bool) {
+    var low = e.ci95Low.value, high = e.ci95High.value
+    var clipped = false
+    if low.isFinite, e.min.value >= 0, low < 0 { low = 0; clipped = true }
+    if high.isFinite, e.unit == "ratio", e.max.value <= 1, high > 1 { high = 1; clipped = true }
+    let text = "\(number(FiniteOrNull(low))) .. \(number(FiniteOrNull(high)))"
+    return (clipped ? text + "*" : text, clipped)
   }
 
   static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {

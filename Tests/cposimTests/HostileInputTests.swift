@@ -428,3 +428,24 @@ struct StructureAndEdgeTests {
     #expect(infinite.contains("\"max_hours\" : null"))
   }
 }
+
+@Suite("Hostile input: report table")
+struct ReportTableTests {
+  @Test("the interval of a count with two trials is clipped at 0 and starred, never a negative count; a ratio at 1")
+  func clipped() {
+    var count = MetricAccumulator()
+    count.add(0)
+    count.add(20)
+    let (text, clipped) = ReportTable.interval(Estimate(count, unit: "count"))
+    #expect(clipped && text.hasPrefix("0 .. ") && text.hasSuffix("*") && !text.contains("-"), "\(text)")
+    var ratio = MetricAccumulator(nearOne: true)
+    ratio.add(0.9)
+    ratio.add(1)
+    let (ratioText, ratioClipped) = ReportTable.interval(Estimate(ratio, unit: "ratio"))
+    #expect(ratioClipped && ratioText.hasSuffix(" .. 1*"), "\(ratioText)")
+    var signed = MetricAccumulator()
+    signed.add(-5)
+    signed.add(20)
+    #expect(!ReportTable.interval(Estimate(signed, unit: "usd")).clipped, "a metric that was negative keeps its interval")
+  }
+}

@@ -14,6 +14,12 @@ public struct Simulation: Sendable {
     }
   }
 
+  /// The k-of-n groups of a plain system's structure (0 for a fabric).
+  public var kOfNGroupCount: Int {
+    if case let .system(structure) = layout.kind { return structure.groups.count }
+    return 0
+  }
+
   /// The most events a trial may be expected to hold: about ten minutes of one core. Beyond it
   /// a scenario is refused (an input error), not left to run for hours.
   public static let eventLimit = 1e8

@@ -146,6 +146,7 @@ struct Trial {
     lemonsAtStart = Array(repeating: 0, count: layout.populations.count)
     plant = Plant(layout: layout)
     desk = RepairDesk(layout: layout, repair: scenario.repair, tracing: trace != nil)
+    desk.horizon = scenario.horizon
     jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric, months: TimeUnits.months(in: scenario.horizon))
     self.trace = trace
     counts = FailureCounts(failures: layout.populations.map { [Int](repeating: 0, count: $0.model.modes.count) },
@@ -367,6 +368,9 @@ struct Trial {
     o.switchDownHours = plant.switchDownHours
     o.systemDownHours = plant.systemDownHours
     o.systemFailures = plant.systemFailures
+    o.groupDownHours = plant.groupDownHours
+    // Closing the desk books the waits and repairs still open (up to the horizon) first.
+    o.technicianBusyHours = desk.close(at: horizon)
     let d = desk.counts
     o.repairsByAction = d.repairsByAction
     o.cleaned = d.cleaned
@@ -388,7 +392,6 @@ struct Trial {
     o.handsOnHours = d.handsOnHours
     o.dispatches = d.dispatches
     o.repairDowntimeHours = d.repairDowntimeHours
-    o.technicianBusyHours = desk.close(at: horizon)
     o.spareStockHours = desk.spareStockHours
     o.jobs = jobs.close(at: horizon)
     o.unusableNodeHours = jobs.unusableNodeHours
