@@ -449,3 +449,46 @@ struct ReportTableTests {
     #expect(!ReportTable.interval(Estimate(signed, unit: "usd")).clipped, "a metric that was negative keeps its interval")
   }
 }
+
+@Suite("Hostile input: checkpoints")
+struct CheckpointFailureTests {
+  @Test("a checkpoint that cannot be written is reported, and the interruption does not advise a --resume")
+  func failingCheckpoint() throws {
+    let binary = SignalTests.binary
+    try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no cposim binary at \(binary.path)")
+    let workspace = Workspace()
+    let scenario = try workspace.write("s.yaml", """
+      \(Workspace.catalogLine)
+      horizon: 1y
+      trials: 1000000
+      parts:
+        unit-part: {fru: unit-fru, source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: 2000h}}}}
+      system: {units: {u: {part: unit-part, count: 2}}, structure: {parallel: [u]}}
+      repair:
+        workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 4h}}
+      """)
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["run", scenario, "-o", workspace.path("out.json"), "--quiet", "--threads", "1"]
+    process.standardOutput = FileHandle.nullDevice
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let checkpoint = workspace.path("out.json.checkpoint")
+    let deadline = Date().addingTimeInterval(120)
+    while !FileManager.default.fileExists(atPath: checkpoint), process.isRunning, Date() < deadline { usleep(50_000) }
+    try #require(process.isRunning, "the run finished before its checkpoint could be broken")
+    // A non-empty directory where the checkpoint goes: the next atomic rename over it fails.
+    try FileManager.default.removeItem(atPath: checkpoint)
+    try FileManager.default.createDirectory(atPath: checkpoint + "/blocker", withIntermediateDirectories: true)
+    usleep(2_500_000)
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 130)
+    #expect(message.contains("warning: cannot write \(checkpoint) (checkpoint)"), "\(message)")
+    #expect(message.components(separatedBy: "warning:").count == 2, "reported once: \(message)")
+    #expect(message.contains("the checkpoint could not be written, so the run cannot be resumed"), "\(message)")
+    #expect(!message.contains("with --resume to continue"), "\(message)")
+  }
+}
