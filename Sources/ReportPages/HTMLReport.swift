@@ -92,7 +92,9 @@ public enum HTMLReport {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a report (JSON) file" : "not readable"
       throw .unreadable(file: path, reason: reason)
     }
     return try render(data: data, file: path)

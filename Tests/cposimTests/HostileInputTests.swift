@@ -492,3 +492,25 @@ struct CheckpointFailureTests {
     #expect(!message.contains("with --resume to continue"), "\(message)")
   }
 }
+
+@Suite("Hostile input: directories given as files")
+struct DirectoryAsFileTests {
+  @Test("merge, report, fit and run say 'is a directory' when given one")
+  func directories() {
+    let dir = Workspace()
+    func message(_ arguments: [String]) -> String {
+      do {
+        var command = try CPOSim.parseAsRoot(arguments)
+        try command.run()
+        return ""
+      } catch {
+        return CPOSim.message(for: error)
+      }
+    }
+    let folder = dir.url.path
+    #expect(message(["merge", folder, "-o", dir.path("m.json")]).contains("is a directory, not a partial report"))
+    #expect(message(["report", folder, "-o", dir.path("r.html")]).contains("is a directory, not a report"))
+    #expect(message(["fit", folder]).contains("is a directory"))
+    #expect(message(["run", folder]).contains("is a directory; give a scenario (YAML) file"))
+  }
+}

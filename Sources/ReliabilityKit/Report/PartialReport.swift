@@ -80,7 +80,13 @@ public struct PartialReport: Codable, Sendable {
 
   /// Reads a partial report, or throws a `MergeError` naming the file.
   public static func read(_ path: String) throws(MergeError) -> PartialReport {
-    guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw .unreadable(path: path, reason: "is a directory, not a partial report (JSON) file")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
+    }
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     do {
