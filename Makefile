@@ -8,7 +8,7 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
+.PHONY: all deps build build-debug test fuzz test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
 	@echo "make test    install what is missing and run the test suite"
+	@echo "make fuzz    libFuzzer on the scenario and field-log readers, FUZZ_TIME seconds each (default 60)"
 	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side and print the tables (BENCH='sampler scaling peer threads')"
@@ -56,6 +57,25 @@ build-debug: deps
 
 test: deps
 	$(SWIFT) test
+
+# libFuzzer on the readers (Fuzz/, a package of its own built with -sanitize=fuzzer), seeded with
+# the shipped scenarios, field logs and the malformed corpus, FUZZ_TIME seconds per target. A
+# crash, hang (>10 s) or runaway memory (>2 GB) fails the target and leaves the input in
+# $(FUZZ_OUT)/crashes: add it to Tests/malformed with its expected message (docs/hostile-input.md).
+FUZZ_TIME ?= 60
+FUZZ_OUT  ?= .build/fuzz
+FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release --product FuzzScenario $(FUZZ_FLAGS)
+	cd Fuzz && $(SWIFT) build -c release --product FuzzFieldLog $(FUZZ_FLAGS)
+	rm -rf $(FUZZ_OUT)/scenario $(FUZZ_OUT)/fieldlog
+	mkdir -p $(FUZZ_OUT)/scenario $(FUZZ_OUT)/fieldlog $(FUZZ_OUT)/crashes
+	cp Scenarios/*.yaml Tests/malformed/*.yaml $(FUZZ_OUT)/scenario/
+	cp FailureData/field/*.csv Tests/malformed/*.csv $(FUZZ_OUT)/fieldlog/
+	CPOSIM_REPOSITORY=$(CURDIR) Fuzz/.build/release/FuzzScenario $(FUZZ_OUT)/scenario -max_total_time=$(FUZZ_TIME) \
+	  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes/scenario-
+	Fuzz/.build/release/FuzzFieldLog $(FUZZ_OUT)/fieldlog -max_total_time=$(FUZZ_TIME) \
+	  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes/fieldlog-
 
 # cposim fit against Python's reliability, lifelines and surpyval on the field logs (1e-3 relative,
 # delayed entry and inspections included), then the coverage of its intervals on generated logs.

@@ -92,7 +92,9 @@ public enum HTMLReport {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a report (JSON) file" : "not readable"
       throw .unreadable(file: path, reason: reason)
     }
     return try render(data: data, file: path)
@@ -104,10 +106,10 @@ public enum HTMLReport {
     try render(data: Data(JSONOutput.string(report).utf8), file: file)
   }
 
-  /// Writes `html` to `path` atomically: a temporary file renamed into place, so a failed
-  /// render never leaves a half-written page.
-  public static func write(_ html: String, to path: String) throws {
-    try Data(html.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+  /// Writes `html` to `path` as an `OutputFile`: atomically over a regular file (a failed
+  /// render never leaves a half-written page), through a device, FIFO or symbolic link.
+  public static func write(_ html: String, to path: String, option: String = "--html") throws {
+    try OutputFile(path, option: option).write(Data(html.utf8))
   }
 
   static func identify(_ json: ReportJSON, file: String) throws(ReportInputError) -> any HTMLReportKind.Type {

@@ -107,12 +107,13 @@ struct CalibrateCommand: ParsableCommand {
     if let date, !(date.count == 10 && date.split(separator: "-").map(\.count) == [4, 2, 2]) {
       throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')")
     }
-    try HTMLOutput.validate(html, inputs: [scenario], outputs: [output, writeScenario])
-    if let writeScenario {
-      for other in [output, html].compactMap({ $0 }) where HTMLOutput.sameFile(writeScenario, other) {
-        throw ValidationError("'--write-scenario' and another output name the same file '\(writeScenario)'")
-      }
-    }
+    try checkOutputNames(outputFiles, inputs: [scenario])
+    for input in inputs { try checkVariedKey(input.keyPath, option: "--vary") }
+  }
+
+  var outputFiles: [OutputFile?] {
+    [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") },
+     writeScenario.map { OutputFile($0, option: "--write-scenario") }]
   }
 
   /// `jobs[0].x` and `jobs.0.x` name the same key.
@@ -150,6 +151,8 @@ struct CalibrateCommand: ParsableCommand {
       }
     }
 
+    // The files the scenario reads (extends, catalog) are inputs too: no output may replace one.
+    try OutputFile.check(outputFiles.compactMap { $0 }, inputs: base.inputFiles)
     let trials = simulation.trials ?? base.trials
     let seed = simulation.seed ?? base.seed
     let quiet = simulation.quiet
@@ -166,14 +169,14 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     let day = date ?? Self.today()
-    let files = [scenario] + base.files.filter { $0 != scenario }
+    let files = base.files
     let report = CalibrationReport(result, scenario: scenario, files: files, outputScenario: writeScenario, date: day)
     if let writeScenario {
       let text = Self.scenarioText(result, scenario: scenario, base: base, writtenTo: writeScenario, date: day,
                                    command: Self.commandLine())
-      try Data(text.utf8).write(to: URL(fileURLWithPath: writeScenario), options: .atomic)
+      try OutputFile(writeScenario, option: "--write-scenario").write(Data(text.utf8))
     }
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
 
     print("\(base.name): \(trials) trials per evaluation at seed \(seed), \(result.evaluations.count) evaluations")

@@ -31,7 +31,7 @@ struct Compare: ParsableCommand {
 
   func validate() throws {
     guard scenarios.count >= 2 else { throw ValidationError("give at least two scenario files to compare") }
-    try HTMLOutput.validate(html, inputs: scenarios, outputs: [output])
+    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: scenarios)
   }
 
   func run() throws {
@@ -41,6 +41,9 @@ struct Compare: ParsableCommand {
       do { loaded.append(try ScenarioLoader.load(path: path)) } catch { problems.append(error.description) }
     }
     guard problems.isEmpty else { throw CLIError(problems.joined(separator: "\n")) }
+    let report = output.map { OutputFile($0, option: "-o") }
+    try OutputFile.check([report, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
+                         inputs: loaded.flatMap(\.inputFiles))
     let names = loaded.map(\.name)
     if Set(names).count != names.count { throw CLIError("scenario names must differ to be compared (got \(names.joined(separator: ", ")))") }
     let comparison = Comparison(simulations: try loaded.map { try Simulation(scenario: $0) })
@@ -49,10 +52,10 @@ struct Compare: ParsableCommand {
     let progress = ProgressBar(total: count, label: "compare", quiet: simulation.quiet)
     let update: @Sendable (Int) -> Void = { progress.update($0) }
     let statistics = comparison.run(trials: count, seed: seed, threads: simulation.threads, progress: update)
-    let report = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
-    if let html { try HTMLOutput.write(report, to: html) }
-    print(ComparisonTable.render(report))
+    let comparisonReport = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
+    try report?.writeJSON(comparisonReport)
+    if let html { try HTMLOutput.write(comparisonReport, to: html) }
+    print(ComparisonTable.render(comparisonReport))
     if let output { printError("comparison written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
   }

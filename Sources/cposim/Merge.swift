@@ -28,9 +28,12 @@ struct Merge: ParsableCommand {
 
   func validate() throws {
     guard !parts.isEmpty else { throw ValidationError("give the partial reports to merge") }
+    try checkOutputNames([OutputFile(output, option: "-o")], inputs: parts)
   }
 
   func run() throws {
+    let file = OutputFile(output, option: "-o")
+    try OutputFile.check([file], inputs: parts)
     var loaded: [(path: String, part: PartialReport)] = []
     for path in parts { loaded.append((path, try PartialReport.read(path))) }
     let merged = try PartialReport.merge(loaded)
@@ -41,9 +44,11 @@ struct Merge: ParsableCommand {
       let changed = zip(current, merged.scenarioFiles).first { $0.sha256 != $1.sha256 }?.0.path ?? merged.scenario
       throw MergeError.scenarioChanged(path: changed)
     }
+    try OutputFile.check([file], inputs: parts + scenario.inputFiles)
     let metrics = TrialMetrics(simulation: simulation)
+    for (path, part) in loaded { try part.checkInvariants(path: path, expected: RunStatistics(metrics: metrics, simulation: simulation)) }
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: merged.statistics, seed: merged.seed)
-    try JSONOutput.write(report, to: URL(fileURLWithPath: output))
+    try file.writeJSON(report)
     if !quiet { print(ReportTable.render(report)) }
     printError("\(parts.count) parts (\(merged.statistics.trials) trials) merged into \(output)")
   }

@@ -35,53 +35,36 @@ struct ReportCommand: ParsableCommand {
   }
 
   func validate() throws {
-    if HTMLOutput.sameFile(destination, input) {
-      throw ValidationError("the HTML output '\(destination)' is the input file; give another -o")
-    }
+    try checkOutputNames([OutputFile(destination, option: "-o")], inputs: [input])
   }
 
   func run() throws {
+    try OutputFile.check([OutputFile(destination, option: "-o")], inputs: [input])
     let html = try HTMLReport.render(file: input)
     if destination == "-" {
       FileHandle.standardOutput.write(Data(html.utf8))
       return
     }
-    try HTMLOutput.write(html, to: destination)
+    try HTMLOutput.write(html, to: destination, option: "-o")
     printError("HTML report written to \(destination)")
   }
 }
 
+/// The outputs of a command checked against its command line before anything is read: an
+/// output naming an input given there, or another output, is a usage error (exit 64). The full
+/// check (files a scenario extends, the catalog, writability) runs once the inputs are read.
+func checkOutputNames(_ outputs: [OutputFile?], inputs: [String]) throws {
+  do { try OutputFile.checkDistinct(outputs.compactMap { $0 }, inputs: inputs) } catch { throw ValidationError(error.description) }
+}
+
 /// Writing the HTML page of a report just computed (`--html` on run, compare, sweep, breakeven).
 enum HTMLOutput {
-  /// Renders `report` and writes it atomically to `path`.
+  /// Renders `report` and writes it to `path` (see `OutputFile`).
   static func write(_ report: some Encodable, to path: String) throws {
     try write(try HTMLReport.render(report, file: path), to: path)
   }
 
-  static func write(_ html: String, to path: String) throws {
-    do {
-      try HTMLReport.write(html, to: path)
-    } catch {
-      throw CLIError("\(path): cannot write the HTML report (\((error as NSError).localizedDescription))")
-    }
-  }
-
-  /// Refuses an HTML path that is one of the command's inputs or another of its outputs.
-  static func validate(_ html: String?, inputs: [String], outputs: [String?]) throws {
-    guard let html else { return }
-    if let input = inputs.first(where: { sameFile(html, $0) }) {
-      throw ValidationError("'--html \(html)' would overwrite the input \(input); give another file")
-    }
-    if outputs.compactMap({ $0 }).contains(where: { sameFile(html, $0) }) {
-      throw ValidationError("'--html \(html)' is also another output of this command; give another file")
-    }
-  }
-
-  /// Whether two paths name the same file (after resolving symbolic links).
-  static func sameFile(_ a: String, _ b: String) -> Bool {
-    guard a != "-", b != "-" else { return false }
-    let x = URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
-    let y = URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
-    return x == y
+  static func write(_ html: String, to path: String, option: String = "--html") throws {
+    try HTMLReport.write(html, to: path, option: option)
   }
 }

@@ -42,7 +42,7 @@ struct Run: ParsableCommand {
   @Option(help: "Write each trial's metrics as NDJSON here.")
   var perTrial: String?
 
-  @Option(help: "Write the event log of trial K as NDJSON.")
+  @Option(parsing: .unconditional, help: "Write the event log of trial K as NDJSON.")
   var trace: Int?
 
   @Option(help: "Where --trace writes ('-' for standard output).")
@@ -68,22 +68,43 @@ struct Run: ParsableCommand {
     if (shard != nil || resume), output == nil { throw ValidationError("'--shard' and '--resume' need -o OUTPUT") }
     if (shard != nil || resume), perTrial != nil { throw ValidationError("'--per-trial' cannot be combined with '--shard' or '--resume'") }
     if html != nil, shard != nil { throw ValidationError("'--html' cannot be combined with '--shard': merge the shards, then run cposim report") }
-    try HTMLOutput.validate(html, inputs: [scenario], outputs: [output, perTrial])
+    let files = outputs
+    try checkOutputNames([files.report, files.html, files.perTrial, files.trace, files.checkpoint], inputs: [scenario])
+  }
+
+  /// Every file this run writes, named by its option. The checkpoint is OUTPUT.checkpoint when
+  /// -o names a regular file (or a new one) and there is no --per-trial (whose lines of earlier
+  /// blocks could not be resumed).
+  var outputs: (report: OutputFile?, html: OutputFile?, perTrial: OutputFile?, trace: OutputFile?, checkpoint: OutputFile?) {
+    let report = output.map { OutputFile($0, option: shard == nil ? "-o" : "-o (shard part)") }
+    let checkpoint = perTrial == nil ? report.flatMap { $0.isSpecial || $0.isStandardOutput ? nil : OutputFile($0.path + ".checkpoint", option: "checkpoint") } : nil
+    return (report, html.map { OutputFile($0, option: "--html") }, perTrial.map { OutputFile($0, option: "--per-trial") },
+            trace == nil ? nil : OutputFile(traceOutput, option: "--trace-output"), checkpoint)
   }
 
   func run() throws {
     let loaded = try ScenarioLoader.load(path: scenario)
+    let files = outputs
+    // The checkpoint of an interrupted run exists, and is read by --resume: it is an output,
+    // but not one that must be absent.
+    try OutputFile.check([files.report, files.html, files.perTrial, files.trace, files.checkpoint].compactMap { $0 },
+                         inputs: loaded.inputFiles)
+    if resume, files.checkpoint == nil {
+      throw CLIError("--resume needs -o to name a regular file: \(output ?? "-") has no checkpoint")
+    }
     let simulation = try Simulation(scenario: loaded)
     let seed = self.simulation.seed ?? loaded.seed
     let count = self.simulation.trials ?? loaded.trials
+    if let trace, trace >= count {
+      throw CLIError("'--trace \(trace)' is beyond the run: trials are numbered 0 to \(count - 1)")
+    }
     let threads = self.simulation.threads, quiet = self.simulation.quiet
-    if let trace { try writeTrace(simulation: simulation, trial: trace, seed: seed) }
+    if let trace, let traceFile = files.trace { try writeTrace(simulation: simulation, trial: trace, seed: seed, to: traceFile) }
     let metrics = TrialMetrics(simulation: simulation)
     let shard = shardSpec ?? (0, 1)
     let blocks = TrialBlocks(trials: count)
     let mine = blocks.blocks(ofShard: shard.index, of: shard.count)
-    // A --per-trial run cannot be resumed (the lines of earlier blocks are gone): no checkpoint.
-    let checkpoint = perTrial == nil ? output.map { URL(fileURLWithPath: $0 + ".checkpoint") } : nil
+    let checkpoint = files.checkpoint
     let run = BlockRun(trials: count, empty: RunStatistics(metrics: metrics, simulation: simulation))
     let scenarioPath = scenario
     @Sendable func partial() -> PartialReport {
@@ -94,6 +115,10 @@ struct Run: ParsableCommand {
     if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
       let saved = try PartialReport.read(checkpoint.path)
       try partial().checkResumable(saved, path: checkpoint.path)
+      try saved.checkInvariants(path: checkpoint.path, expected: RunStatistics(metrics: metrics, simulation: simulation))
+      guard saved.completedBlocks.ranges.allSatisfy({ mine.contains($0.lowerBound) && $0.upperBound <= mine.upperBound }) else {
+        throw MergeError.inconsistent(path: checkpoint.path, reason: "it lists blocks outside this shard's \(mine)")
+      }
       run.restore(saved.statistics, completed: saved.completedBlocks)
       printError("resuming: \(saved.statistics.trials) trials already done")
     }
@@ -101,36 +126,51 @@ struct Run: ParsableCommand {
     let already = run.statistics.trials
     let progress = ProgressBar(total: myTrials, label: loaded.name, quiet: quiet)
     let stop = StopFlag.installed()
-    let lineFile = try perTrial.map { try LineFile(path: $0) }
+    let lineFile = try files.perTrial.map { try $0.openLines() }
     let timer = CheckpointTimer()
+    let checkpointFailure = CheckpointFailure()
     var lineSink: (@Sendable (Data) -> Void)?
     if let lineFile { lineSink = { data in lineFile.append(data) } }
     let perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = perTrial == nil ? nil : Self.perTrialLine(metrics)
     let blockDone: @Sendable (Int) -> Void = { done in
       progress.update(already + done)
-      if let checkpoint, timer.due() { try? partial().write(to: checkpoint) }
+      if let checkpoint, timer.due() {
+        do { try partial().write(to: checkpoint) } catch { checkpointFailure.report(error) }
+      }
     }
-    run.run(mine, threads: threads, makeWorker: simulation.blockWorker(seed: seed, metrics: metrics, perTrialLine: perTrialLine),
+    run.run(mine, threads: threads, makeWorker: simulation.blockWorker(seed: seed, metrics: metrics, perTrialLine: perTrialLine,
+                                                                      shouldStop: { stop.isSet }),
             lines: lineSink, shouldStop: { stop.isSet }, blockDone: blockDone)
     if stop.isSet {
       lineFile?.discard()
-      if let checkpoint { try partial().write(to: checkpoint) }
+      var saved = false
+      if let checkpoint {
+        do { try partial().write(to: checkpoint); saved = true } catch { checkpointFailure.report(error) }
+      }
       let trials = run.statistics.trials
-      printError("\ninterrupted after \(trials) of \(myTrials) trials"
-        + (checkpoint.map { "; completed blocks are saved in \($0.path): run the same command with --resume to continue" }
-           ?? (perTrial != nil ? "; a --per-trial run cannot be resumed: run it again" : "")))
+      let advice: String
+      if let checkpoint, saved {
+        advice = "; completed blocks are saved in \(checkpoint.path): run the same command with --resume to continue"
+      } else if perTrial != nil {
+        advice = "; a --per-trial run cannot be resumed: run it again"
+      } else if checkpoint != nil {
+        advice = "; the checkpoint could not be written, so the run cannot be resumed: run it again"
+      } else {
+        advice = ""
+      }
+      printError("\ninterrupted after \(trials) of \(myTrials) trials" + advice)
       throw ExitCode(130)
     }
-    if shardSpec != nil, let output {
-      try partial().write(to: URL(fileURLWithPath: output))
-      if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
-      printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(output)")
+    if shardSpec != nil, let report = files.report {
+      try partial().write(to: report)
+      checkpoint?.removeIfRegular()
+      printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(report.path)")
       return
     }
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: run.statistics, seed: seed)
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let file = files.report { try file.writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    if let checkpoint { try? FileManager.default.removeItem(at: checkpoint) }
+    checkpoint?.removeIfRegular()
     try lineFile?.commit()
     print(ReportTable.render(report))
     if let output { printError("report written to \(output)") }
@@ -151,7 +191,7 @@ struct Run: ParsableCommand {
   }
 
   /// Writes the trace in one go, atomically, so a failed run never leaves half a trace.
-  private func writeTrace(simulation: Simulation, trial: Int, seed: UInt64) throws {
+  private func writeTrace(simulation: Simulation, trial: Int, seed: UInt64, to file: OutputFile) throws {
     let encoder = JSONOutput.lineEncoder()
     var lines = Data()
     var encodingError: (any Error)?
@@ -164,19 +204,15 @@ struct Run: ParsableCommand {
       }
     }
     if let encodingError { throw encodingError }
-    if traceOutput == "-" {
-      FileHandle.standardOutput.write(lines)
-    } else {
-      try lines.write(to: URL(fileURLWithPath: traceOutput), options: .atomic)
-      printError("trace of trial \(trial) written to \(traceOutput)")
-    }
+    try file.write(lines)
+    if !file.isStandardOutput { printError("trace of trial \(trial) written to \(traceOutput)") }
   }
 }
 
 /// The terminal summary of a report.
 enum ReportTable {
   static let keyMetrics = [
-    "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability",
+    "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability", "system_outages",
     "failures", "flaps", "repairs", "drains", "spare_stockouts", "technician_utilisation",
     "job_interruptions", "job_network_interruptions", "job_ettr", "lost_gpu_hours",
     "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd", "spares_capital_cost_usd",
@@ -196,11 +232,30 @@ enum ReportTable {
     var lines = ["\(report.scenario.name): \(report.provenance.trials) trials, seed \(report.provenance.seed), "
       + "horizon \(String(format: "%g", report.scenario.horizonHours)) h", ""]
     lines.append(row("metric (per trial)", "mean", "95% CI", "p50", "p95"))
+    var clipped = false
     for name in keyMetrics {
       guard let e = report.metrics[name] else { continue }
-      lines.append(row(name, number(e.mean), "\(number(e.ci95Low)) .. \(number(e.ci95High))", number(e.p50), number(e.p95)))
+      let (interval, wasClipped) = self.interval(e)
+      clipped = clipped || wasClipped
+      lines.append(row(name, number(e.mean), interval, number(e.p50), number(e.p95)))
+    }
+    if clipped {
+      lines.append("")
+      lines.append("* the Student t interval crosses a bound the metric cannot pass (a count or cost below 0, a ratio above 1): "
+        + "shown clipped to it; with this few trials the interval is rough (the JSON keeps the unclipped bounds)")
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// The 95% interval as printed: clipped (and starred) at 0 for a metric no trial took below
+  /// 0, and at 1 for a ratio no trial took above 1.
+  static func interval(_ e: Estimate) -> (text: String, clipped: Bool) {
+    var low = e.ci95Low.value, high = e.ci95High.value
+    var clipped = false
+    if low.isFinite, e.min.value >= 0, low < 0 { low = 0; clipped = true }
+    if high.isFinite, e.unit == "ratio", e.max.value <= 1, high > 1 { high = 1; clipped = true }
+    let text = "\(number(FiniteOrNull(low))) .. \(number(FiniteOrNull(high)))"
+    return (clipped ? text + "*" : text, clipped)
   }
 
   static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
@@ -223,38 +278,22 @@ final class CheckpointTimer: @unchecked Sendable {
   }
 }
 
-/// An output file written line by line as a run goes, into a temporary file that replaces the
-/// target only when the run completes (`commit`): memory stays flat, and a failed or
-/// interrupted run leaves no half-written file.
-final class LineFile: @unchecked Sendable {
-  private let target: URL
-  private let temporary: URL
-  private let handle: FileHandle
+/// Reports the first failing checkpoint write (later ones would say the same): the run goes
+/// on, but the user learns that it could not be resumed.
+final class CheckpointFailure: @unchecked Sendable {
+  private let lock = NSLock()
+  private var reported = false
 
-  init(path: String) throws {
-    target = URL(fileURLWithPath: path)
-    temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-      throw CLIError("cannot write \(path): cannot create a file in \(target.deletingLastPathComponent().path)")
-    }
-    handle = try FileHandle(forWritingTo: temporary)
-  }
-
-  func append(_ data: Data) { handle.write(data) }
-
-  func commit() throws {
-    try handle.close()
-    if FileManager.default.fileExists(atPath: target.path) { _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary) }
-    else { try FileManager.default.moveItem(at: temporary, to: target) }
-  }
-
-  func discard() {
-    try? handle.close()
-    try? FileManager.default.removeItem(at: temporary)
+  func report(_ error: any Error) {
+    lock.lock(); defer { lock.unlock() }
+    guard !reported else { return }
+    reported = true
+    printError("\nwarning: \(error); the run goes on, but an interruption could not be resumed")
   }
 }
 
-/// Set by SIGINT or SIGTERM: workers finish their current block and start no new one.
+/// Set by SIGINT or SIGTERM: workers stop inside the trial they run (within a few thousand
+/// events), discard their block and start no new one.
 final class StopFlag: @unchecked Sendable {
   private let lock = NSLock()
   private var set = false

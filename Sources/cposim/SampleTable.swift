@@ -16,7 +16,7 @@ enum SampleTable {
     let showTheory = truncation == nil
     lines.append(row("", "draws (h)", showTheory ? "theory (h)" : ""))
     lines.append(row("mean", number(summary.mean), showTheory ? number(distribution.mean) : ""))
-    lines.append(row("  95% CI", "\(number(summary.meanCI95.lowerBound)) .. \(number(summary.meanCI95.upperBound))", ""))
+    lines.append(row("  95% CI", summary.meanCI95.map { "\(number($0.lowerBound)) .. \(number($0.upperBound))" } ?? "n/a (one draw)", ""))
     lines.append(row("sd", number(summary.standardDeviation), showTheory ? number(distribution.standardDeviation) : ""))
     for (p, q) in zip(SampleSummary.quantileLevels, summary.quantiles) {
       lines.append(row("p\(number(p * 100))", number(q), showTheory ? number(distribution.quantile(p)) : ""))

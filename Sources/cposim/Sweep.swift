@@ -45,13 +45,18 @@ struct SweepCommand: ParsableCommand {
 
   func validate() throws {
     guard (1...2).contains(settings.count) else { throw ValidationError("give one or two --set KEY.PATH=V1,V2,... options") }
-    try HTMLOutput.validate(html, inputs: [scenario], outputs: [output])
+    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: [scenario])
     for setting in settings {
       guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex,
             !setting[setting.index(after: equals)...].split(separator: ",").isEmpty else {
         throw ValidationError("'--set' must look like KEY.PATH=V1,V2,... (got '\(setting)')")
       }
     }
+    let keys = grid.map(\.keyPath)
+    if keys.count == 2, keys[0] == keys[1] {
+      throw ValidationError("'--set \(keys[0])' is given twice: give each key once, with all its values (KEY.PATH=V1,V2,...)")
+    }
+    for key in keys { try checkVariedKey(key, option: "--set") }
   }
 
   func run() throws {
@@ -64,11 +69,13 @@ struct SweepCommand: ParsableCommand {
       Sweep.Point(settings: point, scenario: try ScenarioLoader.load(
         path: scenario, overrides: point.map { ScenarioLoader.Override(keyPath: $0.keyPath, value: $0.value) }))
     }
+    try OutputFile.check([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
+                         inputs: Array(Set(points.flatMap(\.scenario.inputFiles))).sorted())
     let progress = ProgressBar(total: points.count, label: "sweep", quiet: simulation.quiet)
     let results = try Sweep.run(points: points, trials: simulation.trials, seed: simulation.seed,
                                 threads: simulation.threads) { done, _ in progress.update(done) }
     let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
     let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
     for row in report.rows where shown.contains(row.metric) {
@@ -77,6 +84,15 @@ struct SweepCommand: ParsableCommand {
     }
     if let output { printError("sweep written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+  }
+}
+
+/// Keys that name files, not values: a sweep over them would load other scenarios (and `extends`
+/// is read before any override applies, so it would be ignored).
+func checkVariedKey(_ key: String, option: String) throws {
+  let top = key.split(separator: ".").first.map(String.init) ?? key
+  if ["extends", "catalog"].contains(top.trimmingWhitespace()) {
+    throw ValidationError("'\(option) \(key)' names a file, not a value: sweep or vary values of one scenario, or run each file")
   }
 }
 
@@ -116,10 +132,10 @@ struct BreakevenCommand: ParsableCommand {
   @Option(help: "The metric compared (default total_cost_usd).")
   var metric: String = "total_cost_usd"
 
-  @Option(help: "Points spread over the range before refining.")
+  @Option(parsing: .unconditional, help: "Points spread over the range before refining.")
   var points: Int = 5
 
-  @Option(help: "Bisection steps inside the bracket of the crossing.")
+  @Option(parsing: .unconditional, help: "Bisection steps inside the bracket of the crossing.")
   var refinements: Int = 3
 
   @Option(name: .shortAndLong, help: "Write the break-even JSON here.")
@@ -138,25 +154,36 @@ struct BreakevenCommand: ParsableCommand {
   }
 
   func validate() throws {
+    try checkVariedKey(vary, option: "--vary")
     guard bounds != nil else { throw ValidationError("'--range' must be LOW..HIGH with LOW < HIGH in the same unit, such as 100000h..2000000h (got '\(range)')") }
     guard points >= 2 else { throw ValidationError("'--points' must be at least 2 (got \(points))") }
     guard refinements >= 0 else { throw ValidationError("'--refinements' must be 0 or more (got \(refinements))") }
-    try HTMLOutput.validate(html, inputs: [baseline, alternative], outputs: [output])
+    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: [baseline, alternative])
   }
 
   func run() throws {
     let (low, high) = bounds!
+    if OutputFile.identity(of: baseline) == OutputFile.identity(of: alternative) {
+      throw CLIError("\(baseline) and \(alternative) are the same file: a scenario breaks even with itself everywhere; give two scenarios")
+    }
+    if ScenarioLoader.takesWholeNumber(vary), low.value != low.value.rounded() || high.value != high.value.rounded() {
+      throw CLIError("'--range \(range)': \(vary) takes whole numbers; give whole-number bounds")
+    }
+    // Both scenarios load (and are checked) before anything runs; no output may name their files.
+    let inputs = try [baseline, alternative].flatMap { try ScenarioLoader.load(path: $0).inputFiles }
+    try OutputFile.check([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
+                         inputs: inputs)
     let text = { (x: Double) in WrittenNumber(value: x, suffix: low.suffix).text }
     let result = try Breakeven.run(
       range: low.value...high.value, text: text, metric: metric, points: points, refinements: refinements, trials: simulation.trials,
-      seed: simulation.seed, threads: simulation.threads,
+      seed: simulation.seed, threads: simulation.threads, wholeNumbers: ScenarioLoader.takesWholeNumber(vary),
       scenarios: { value in
-        let override = [ScenarioLoader.Override(keyPath: vary, value: value)]
+        let override = [ScenarioLoader.Override(keyPath: vary, value: value, option: "--vary")]
         return (try ScenarioLoader.load(path: baseline, overrides: override), try ScenarioLoader.load(path: alternative, overrides: override))
       },
       progress: { value in if !simulation.quiet { printError("evaluated \(vary)=\(value)") } })
     let report = BreakevenReport(result, keyPath: vary, range: low.value...high.value, text: text)
-    if let output { try JSONOutput.write(report, to: URL(fileURLWithPath: output)) }
+    if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
     for point in report.points {
       print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")

@@ -28,10 +28,16 @@ struct Validate: ParsableCommand {
     for file in files {
       do {
         let scenario = try ScenarioLoader.load(path: file)
+        let simulation = try Simulation(scenario: scenario)
         print("\(file): ok (\(scenario.name))")
+        let events = simulation.expectedEventsPerTrial
+        if events > Simulation.eventWarning {
+          printError("\(file): warning: about \(String(format: "%.3g", events)) events per trial expected, far beyond a real fabric's; "
+            + "a run will be slow (cposim refuses more than \(String(format: "%.3g", Simulation.eventLimit)))")
+        }
       } catch {
         failed += 1
-        printError(error.description)
+        printError("\(error)")
       }
     }
     if failed > 0 {

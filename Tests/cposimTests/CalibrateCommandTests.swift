@@ -55,6 +55,18 @@ struct CalibrateCommandTests {
     #expect((report["evaluations"] as! [Any]).count >= 9)
   }
 
+  @Test("--write-scenario naming the scenario it fits is refused before anything runs, and the file is untouched")
+  func refusesOverwritingInput() throws {
+    let (dir, scenario) = try Self.workspace()
+    let before = try String(contentsOfFile: scenario, encoding: .utf8)
+    let message = withExtendedLifetime(dir) {
+      self.message(["calibrate", scenario, "--quiet", "--trials", "1", "--target", "job_interruptions_host=3",
+                    "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d", "--write-scenario", scenario])
+    }
+    #expect(message?.contains("is an input of this command") == true, "\(message ?? "no error")")
+    #expect(try String(contentsOfFile: scenario, encoding: .utf8) == before)
+  }
+
   @Test("bad targets and ranges get one line naming the option", arguments: [
     (["--target", "job_interruptions_hots=3", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d"], "did you mean 'job_interruptions_host'"),
     (["--target", "job_interruptions_host=many", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d"], "'--target job_interruptions_host=...' needs a number"),

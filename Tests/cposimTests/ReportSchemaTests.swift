@@ -66,3 +66,27 @@ struct ReportSchemaTests {
     #expect(report.verdicts.contains { $0.contains("total cost per year") })
   }
 }
+
+extension ReportSchemaTests {
+  @Test("issue 17: a plain system's report (structure as JSON, system_outages, k-of-n downtime) validates against the schema")
+  func systemReportValidates() throws {
+    let path = workspace.path("system.yaml")
+    try """
+      catalog: \(repositoryRoot.path)/FailureData/parts.yaml
+      horizon: 1y
+      parts:
+        p: {fru: f, source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: 500h}}}}
+      system: {units: {u: {part: p, count: 3}, v: {part: p, count: 2}}, structure: {series: [{k_of_n: {k: 2, of: [u]}}, {parallel: [v]}]}}
+      repair:
+        workflows: {f: {action: hot-swap, clean_first: false, hands_on: 40h}}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let simulation = try Simulation(scenario: try ScenarioLoader.load(path: path))
+    let metrics = TrialMetrics(simulation: simulation)
+    let statistics = simulation.statistics(trials: 0..<16, seed: 3, metrics: metrics)
+    let object = try Self.json(RunReport(simulation: simulation, metrics: metrics, statistics: statistics, seed: 3))
+    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/report.schema.json"))
+    #expect(validator.validate(object) == [])
+    let reported = ((object as! [String: Any])["metrics"] as! [String: Any]).keys
+    #expect(reported.contains("system_outages") && reported.contains("k_of_n_0_downtime_hours"))
+  }
+}

@@ -83,8 +83,33 @@ public struct BlockSet: Sendable, Equatable, Codable {
   }
 
   public mutating func formUnion(_ other: BlockSet) {
-    for range in other.ranges { for b in range { insert(b) } }
+    for range in other.ranges { insert(range) }
   }
+
+  /// Inserts the blocks of `range` (in time proportional to the number of ranges, not blocks).
+  public mutating func insert(_ range: Range<Int>) {
+    guard !range.isEmpty else { return }
+    var lower = range.lowerBound, upper = range.upperBound
+    var kept: [Range<Int>] = []
+    kept.reserveCapacity(ranges.count + 1)
+    var placed = false
+    for r in ranges {
+      if r.upperBound < lower {
+        kept.append(r)
+      } else if r.lowerBound > upper {
+        if !placed { kept.append(lower..<upper); placed = true }
+        kept.append(r)
+      } else {
+        lower = min(lower, r.lowerBound)
+        upper = max(upper, r.upperBound)
+      }
+    }
+    if !placed { kept.append(lower..<upper) }
+    ranges = kept
+  }
+
+  /// The largest block index plus one (0 when empty).
+  public var end: Int { ranges.last?.upperBound ?? 0 }
 
   /// The blocks of `range` that are not in the set, as ranges.
   public func missing(from range: Range<Int>) -> [Range<Int>] {
@@ -105,7 +130,7 @@ public struct BlockSet: Sendable, Equatable, Codable {
       guard pair.count == 2, pair[0] >= 0, pair[0] < pair[1] else {
         throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a block range must be [first, end) with 0 <= first < end (got \(pair))"))
       }
-      for b in pair[0]..<pair[1] { insert(b) }
+      insert(pair[0]..<pair[1])
     }
   }
 
@@ -164,7 +189,9 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
   ///   - makeWorker: called once per worker thread (so each can hold its own copies).
   ///   - lines: when given, receives the output lines of the blocks of `range`, in block order,
   ///     one call at a time (lines of blocks completed before a restore are not delivered).
-  ///   - shouldStop: checked before each block; when true no new block starts.
+  ///   - shouldStop: checked before and after each block; when true no new block starts, and a
+  ///     block that finishes after it became true is discarded (its worker may have stopped
+  ///     inside a trial).
   ///   - blockDone: called after each block, one call at a time, with the trials finished so far
   ///     in this call.
   public func run(_ range: Range<Int>, threads: Int, makeWorker: @escaping @Sendable () -> Worker,
@@ -183,6 +210,9 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
       while shouldStop?() != true, let b = queue.next() {
         let trials = blocks.trials(ofBlock: b)
         let (statistics, output) = work(trials)
+        // A stop during the block may have cut a trial short: the block is not kept (it is
+        // computed again on --resume).
+        if shouldStop?() == true { break }
         finish(block: b, trials: trials.count, statistics: statistics, output: output, todo: todo, lines: lines,
                blockDone: blockDone)
       }

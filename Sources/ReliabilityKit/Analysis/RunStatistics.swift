@@ -87,12 +87,90 @@ public struct RunStatistics: Sendable, Equatable, Codable {
 
 extension RunStatistics: BlockStatistics {}
 
+extension RunStatistics {
+  /// The lengths of every array, by name: two statistics of one run have the same shape.
+  var shape: [(String, Int)] {
+    [("metrics", metrics.count), ("failuresByMode", failuresByMode.count), ("modeKeys", modeKeys.count),
+     ("repairsByAction", repairsByAction.count), ("sparesByFRU", sparesByFRU.count), ("jobs", jobs.count)]
+      + jobs.enumerated().map { ("jobs[\($0.offset)]", $0.element.count) }
+      + [("monthlyFailures", monthlyFailures.count), ("inputs", inputs.count), ("beyond", beyond.count),
+         ("thresholdMetric", thresholdMetric.count), ("modeIndex", modeIndex.count)]
+      + modeIndex.enumerated().map { ("modeIndex[\($0.offset)]", $0.element.count) }
+  }
+
+  /// Why these statistics cannot come from a run (read back from a file that was edited or
+  /// truncated), or nil. With `expected` (the empty statistics of the run they claim to
+  /// belong to), every array must have its length.
+  public func problem(expected: RunStatistics? = nil) -> String? {
+    if let expected {
+      for ((name, have), (_, want)) in zip(shape, expected.shape) where have != want {
+        return "'\(name)' has \(have) entries where the scenario has \(want)"
+      }
+      if shape.count != expected.shape.count { return "'jobs' or 'modeIndex' do not match the scenario" }
+      if modeKeys != expected.modeKeys { return "'modeKeys' do not match the scenario's failure modes" }
+    } else if jobs.contains(where: { $0.count != jobs.first?.count }) {
+      return "the jobs' metric lists differ in length"
+    }
+    guard trials >= 0 else { return "'trials' is negative (\(trials))" }
+    func check(_ name: String, _ list: [MetricAccumulator], exact: Bool) -> String? {
+      for (i, a) in list.enumerated() {
+        if let why = a.problem(trials: trials, exact: exact) { return "\(name)[\(i)] \(why)" }
+      }
+      return nil
+    }
+    if let why = check("metrics", metrics, exact: true) ?? check("failuresByMode", failuresByMode, exact: true)
+      ?? check("repairsByAction", repairsByAction, exact: true) ?? check("sparesByFRU", sparesByFRU, exact: false)
+      ?? check("monthlyFailures", monthlyFailures, exact: false) ?? check("inputs", inputs, exact: false) {
+      return why
+    }
+    for (j, job) in jobs.enumerated() { if let why = check("jobs[\(j)]", job, exact: true) { return why } }
+    if let t = beyond.firstIndex(where: { $0 < 0 || $0 > trials }) { return "beyond[\(t)] is \(beyond[t]), outside 0...\(trials)" }
+    if beyond.count != thresholdMetric.count { return "'beyond' and 'thresholdMetric' differ in length" }
+    if thresholdMetric.contains(where: { $0 < -1 || $0 >= metrics.count }) { return "'thresholdMetric' names a metric that is not there" }
+    if modeIndex.contains(where: { $0.contains { $0 < 0 || $0 >= modeKeys.count } }) { return "'modeIndex' names a mode that is not there" }
+    return nil
+  }
+}
+
+extension MetricAccumulator {
+  /// Why this accumulator cannot hold `trials` trials, or nil.
+  /// - Parameter exact: every trial adds one value (else at most one).
+  func problem(trials: Int, exact: Bool) -> String? {
+    if count < 0 { return "has a negative count (\(count))" }
+    if exact ? count != trials : count > trials { return "holds \(count) values for \(trials) trials" }
+    if let why = sketch.problem(values: count) { return why }
+    guard count > 0 else { return nil }
+    guard minimum <= maximum else { return "has its minimum (\(minimum)) above its maximum (\(maximum))" }
+    let m = mean
+    if minimum.isFinite, maximum.isFinite {
+      let slack = 1e-9 * max(1, abs(minimum), abs(maximum))
+      guard m.isFinite, m >= minimum - slack, m <= maximum + slack else {
+        return "has a mean (\(m)) outside its minimum and maximum (\(minimum) ... \(maximum))"
+      }
+    }
+    return nil
+  }
+}
+
+extension QuantileSketch {
+  /// Why this sketch cannot summarise at most `values` values, or nil.
+  func problem(values: Int) -> String? {
+    let buckets = Array(positive.values) + Array(negative.values) + [zeros]
+    if buckets.contains(where: { $0 < 0 }) { return "has a negative count in its quantile sketch" }
+    if buckets.reduce(0, { $0 &+ $1 }) != count || count > values || count < 0 { return "has a quantile sketch whose counts do not add up" }
+    return nil
+  }
+}
+
 extension Simulation {
   /// A block worker for `BlockRun`: runs each trial of a block, adds it to the block's
   /// statistics and, with `perTrialLine`, turns it into a line of output. Each worker thread
   /// gets its own copy of the plant layout.
+  /// With `shouldStop`, a trial checks it as it runs (SIGINT at any event rate); the block a
+  /// stop cuts short is incomplete, and `BlockRun` discards it.
   public func blockWorker(seed: UInt64, metrics: TrialMetrics, clampedTo range: Range<Int>? = nil,
-                          perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil) -> @Sendable () -> BlockRun<RunStatistics>.Worker {
+                          perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
+                          shouldStop: (@Sendable () -> Bool)? = nil) -> @Sendable () -> BlockRun<RunStatistics>.Worker {
     let shared = self
     let first = FirstCaller()
     return {
@@ -101,7 +179,8 @@ extension Simulation {
         var block = RunStatistics(metrics: metrics, simulation: simulation)
         var lines = Data()
         for trial in range.map({ trials.clamped(to: $0) }) ?? trials {
-          let outcome = simulation.runTrial(trial, seed: seed)
+          if let shouldStop, shouldStop() { break }
+          let outcome = simulation.runTrial(trial, seed: seed, shouldStop: shouldStop)
           block.add(outcome, metrics: metrics)
           if let perTrialLine { lines.append(perTrialLine(trial, outcome)) }
         }

@@ -7,10 +7,11 @@ public struct SampleSummary: Sendable, Equatable {
 
   public let count: Int
   public let mean: Double
-  /// Sample standard deviation (divides by n − 1).
+  /// Sample standard deviation (divides by n − 1); NaN for one draw (no spread can be measured).
   public let standardDeviation: Double
-  /// 95 % confidence interval of the mean, Student t with n − 1 degrees of freedom.
-  public let meanCI95: ClosedRange<Double>
+  /// 95 % confidence interval of the mean, Student t with n − 1 degrees of freedom; nil for one
+  /// draw (there is no interval, and printing a zero-width one would claim certainty).
+  public let meanCI95: ClosedRange<Double>?
   public let minimum: Double
   public let maximum: Double
   /// Empirical quantiles at `quantileLevels` (inverse empirical CDF: the ⌈pn⌉-th smallest).
@@ -31,13 +32,14 @@ public struct SampleSummary: Sendable, Equatable {
       m2 += delta * (value - runningMean)
     }
     mean = runningMean
-    standardDeviation = count > 1 ? (m2 / Double(count - 1)).squareRoot() : 0
+    standardDeviation = count > 1 ? (m2 / Double(count - 1)).squareRoot() : .nan
     if count > 1 {
       let t = GSL.studentTPinv(0.975, degreesOfFreedom: Double(count - 1))
       let half = t * standardDeviation / Double(count).squareRoot()
-      meanCI95 = (mean - half)...(mean + half)
+      // An infinite draw (a heavy tail overflowing a Double) leaves no finite interval.
+      meanCI95 = mean.isFinite && half.isFinite ? (mean - half)...(mean + half) : nil
     } else {
-      meanCI95 = mean...mean
+      meanCI95 = nil
     }
     minimum = sorted.first!
     maximum = sorted.last!

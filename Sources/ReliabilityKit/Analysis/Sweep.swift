@@ -71,8 +71,11 @@ public enum Breakeven {
   ///   - text: writes a value of the parameter as the scenario takes it (with its unit).
   ///   - scenarios: the baseline and alternative scenarios with the parameter set to a value
   ///     written by `text`.
+  ///   - wholeNumbers: the parameter takes whole numbers: points are rounded (and not repeated)
+  ///     and bisection stops when the bracket holds no whole number inside it.
   public static func run(range: ClosedRange<Double>, text: (Double) -> String, metric: String, points: Int, refinements: Int,
-                         trials: Int?, seed: UInt64?, threads: Int, scenarios: (String) throws -> (Scenario, Scenario),
+                         trials: Int?, seed: UInt64?, threads: Int, wholeNumbers: Bool = false,
+                         scenarios: (String) throws -> (Scenario, Scenario),
                          progress: ((String) -> Void)? = nil) throws -> Result {
     var evaluated: [Point] = []
     var names = ("", "")
@@ -92,18 +95,31 @@ public enum Breakeven {
       return Point(value: x, text: text, difference: Estimate(statistics.differences[0][index], unit: comparison.sharedMetrics[index].unit))
     }
     let lo = range.lowerBound, hi = range.upperBound
-    for i in 0..<points { evaluated.append(try evaluate(lo + (hi - lo) * Double(i) / Double(max(points - 1, 1)))) }
+    var values: [Double] = []
+    for i in 0..<points {
+      var x = lo + (hi - lo) * Double(i) / Double(max(points - 1, 1))
+      if wholeNumbers { x = x.rounded() }
+      if !values.contains(x) { values.append(x) }
+    }
+    for x in values { evaluated.append(try evaluate(x)) }
     func mean(_ p: Point) -> Double { p.difference.mean.value }
-    if var bracket = zip(evaluated, evaluated.dropFirst()).first(where: { mean($0) * mean($1) <= 0 }) {
+    /// A sign change between two points (two exact zeros are no change: B equals A there).
+    func changes(_ a: Double, _ b: Double) -> Bool { a * b <= 0 && !(a == 0 && b == 0) }
+    if var bracket = zip(evaluated, evaluated.dropFirst()).first(where: { changes(mean($0), mean($1)) }) {
       for _ in 0..<refinements {
-        let middle = try evaluate((bracket.0.value + bracket.1.value) / 2)
+        var x = (bracket.0.value + bracket.1.value) / 2
+        if wholeNumbers {
+          x = x.rounded(.down)
+          if x <= bracket.0.value || x >= bracket.1.value { break }
+        }
+        let middle = try evaluate(x)
         evaluated.append(middle)
-        bracket = mean(bracket.0) * mean(middle) <= 0 ? (bracket.0, middle) : (middle, bracket.1)
+        bracket = changes(mean(bracket.0), mean(middle)) ? (bracket.0, middle) : (middle, bracket.1)
       }
     }
     evaluated.sort { $0.value < $1.value }
     func crossing(_ y: (Point) -> Double) -> Double? {
-      for (p, q) in zip(evaluated, evaluated.dropFirst()) where y(p).isFinite && y(q).isFinite && y(p) * y(q) <= 0 {
+      for (p, q) in zip(evaluated, evaluated.dropFirst()) where y(p).isFinite && y(q).isFinite && changes(y(p), y(q)) {
         if y(p) == y(q) { return p.value }
         return p.value + (q.value - p.value) * (0 - y(p)) / (y(q) - y(p))
       }

@@ -24,6 +24,9 @@ public struct TrialMetrics: Sendable {
     /// Nodes unusable (host down or a NIC cut off), averaged over the horizon.
     var meanUnusableNodes = 0.0
     var systemAvailability = 0.0
+    /// Plain systems: times the system went down, and each k-of-n group's downtime.
+    var systemOutages = 0.0
+    var groupDownHours: [Double] = []
     var failures = 0.0
     var flaps = 0.0
     var commonCauseEvents = 0.0
@@ -139,7 +142,13 @@ public struct TrialMetrics: Sendable {
     row("mean_unusable_nodes", "nodes", { $0.meanUnusableNodes }),
   ]
 
-  static let systemRows: [Row] = [row("system_availability", "ratio", { $0.systemAvailability })]
+  static let systemRows: [Row] = [
+    row("system_availability", "ratio", { $0.systemAvailability }),
+    row("system_outages", "count", { $0.systemOutages }),
+  ]
+
+  /// The name of the downtime metric of k-of-n group `g` (depth-first order in the structure).
+  public static func groupDowntimeMetric(_ g: Int) -> String { "k_of_n_\(g)_downtime_hours" }
 
   static let commonRows: [Row] = [
     row("failures", "count", { $0.failures }),
@@ -193,6 +202,9 @@ public struct TrialMetrics: Sendable {
   public init(simulation: Simulation) {
     self.simulation = simulation
     var rows = simulation.isFabric ? Self.fabricRows : Self.systemRows
+    for g in 0..<simulation.kOfNGroupCount {
+      rows.append(Self.row(Self.groupDowntimeMetric(g), "hours", { g < $0.groupDownHours.count ? $0.groupDownHours[g] : 0 }))
+    }
     rows += Self.commonRows
     jobRowsUsed = Self.jobRows(fabric: simulation.isFabric)
     if !simulation.scenario.jobs.isEmpty {
@@ -238,6 +250,8 @@ public struct TrialMetrics: Sendable {
       v.meanUnusableNodes = o.unusableNodeHours / h
     } else {
       v.systemAvailability = 1 - o.systemDownHours / h
+      v.systemOutages = Double(o.systemFailures)
+      v.groupDownHours = o.groupDownHours
     }
     let e = o.economics ?? economics
     let costs = e.costs

@@ -50,11 +50,16 @@ struct Plant {
   private(set) var switchDownHours: Hours = 0
   private(set) var systemDownHours: Hours = 0
   private(set) var systemFailures = 0
+  /// Per k-of-n group of a plain system: whether it is down, since when, and its downtime.
+  private var groupDownSince: [Hours?] = []
+  private(set) var groupDownHours: [Hours] = []
 
   init(layout: PlantLayout) {
     fabric = layout.fabric
     if case let .system(s) = layout.kind { structure = s } else { structure = nil }
     unitDown = Array(repeating: 0, count: layout.populations.count)
+    groupDownSince = Array(repeating: nil, count: structure?.groups.count ?? 0)
+    groupDownHours = Array(repeating: 0, count: structure?.groups.count ?? 0)
     if let f = fabric {
       links = [LinkState](repeating: LinkState(), count: f.linkCount)
       switches = [SwitchState](repeating: SwitchState(), count: f.switchCount)
@@ -146,6 +151,15 @@ struct Plant {
 
   private mutating func updateSystem(at now: Hours) -> Change {
     guard let structure else { return .none }
+    for g in groupDownSince.indices {
+      let groupUp = structure.isGroupUp(g, down: unitDown)
+      if let since = groupDownSince[g], groupUp {
+        groupDownHours[g] += now - since
+        groupDownSince[g] = nil
+      } else if groupDownSince[g] == nil, !groupUp {
+        groupDownSince[g] = now
+      }
+    }
     let up = structure.isUp(down: unitDown)
     guard up != systemUp else { return .none }
     if up {
@@ -168,5 +182,6 @@ struct Plant {
     }
     for s in switches.indices where switches[s].down > 0 { switchDownHours += horizon - switches[s].since }
     if !systemUp { systemDownHours += horizon - systemDownSince }
+    for g in groupDownSince.indices { if let since = groupDownSince[g] { groupDownHours[g] += horizon - since } }
   }
 }

@@ -289,6 +289,9 @@ struct SystemStructure: Sendable {
   }
 
   let root: Block
+  /// The k-of-n blocks, in the order they appear in the structure (depth first): each one's
+  /// downtime is reported as `k_of_n_<i>_downtime_hours`.
+  let groups: [Block]
 
   init(_ system: SystemSpec) {
     func resolve(_ topology: Topology) -> Block {
@@ -302,7 +305,22 @@ struct SystemStructure: Sendable {
       }
     }
     root = resolve(system.structure)
+    var groups: [Block] = []
+    func collect(_ block: Block) {
+      switch block {
+      case .unit, .unknown: break
+      case let .series(blocks), let .parallel(blocks): blocks.forEach(collect)
+      case let .kOutOfN(_, blocks):
+        groups.append(block)
+        blocks.forEach(collect)
+      }
+    }
+    collect(root)
+    self.groups = groups
   }
+
+  /// Whether k-of-n group `g` is up, given how many copies of each unit are down.
+  func isGroupUp(_ g: Int, down: [Int]) -> Bool { Self.isUp(groups[g], down: down) }
 
   /// Whether the structure is up, given how many copies of each unit are down.
   func isUp(down: [Int]) -> Bool { Self.isUp(root, down: down) }

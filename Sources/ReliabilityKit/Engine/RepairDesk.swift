@@ -53,6 +53,8 @@ struct RepairDesk {
     /// whether to wait for the next window.
     var forced: Forced? = nil
     var atWindow = false
+    /// Verified and back in service (a ticket still open at the horizon is not).
+    var restored = false
 
     /// The first outage the ticket covers (for a planned swap, the first failure after it opened).
     var firstImpact: Impact? { planned ? laterImpacts.first : impact }
@@ -78,6 +80,13 @@ struct RepairDesk {
 
   // Counts and time integrals for the outcome.
   private(set) var counts = Counts()
+  /// The trial's horizon. Every wait and repair is counted up to it and never beyond: one still
+  /// open at the horizon counts the hours from its start to the horizon (docs/hostile-input.md,
+  /// "Open at the horizon"), like the downtime behind the availabilities.
+  var horizon: Hours = .infinity
+
+  /// The hours of `start ..< end` that fall before the horizon.
+  private func untilHorizon(from start: Hours, to end: Hours) -> Hours { max(0, min(end, horizon) - start) }
 
   struct Counts {
     var repairsByAction = [Int](repeating: 0, count: Workflow.Action.allCases.count)
@@ -163,7 +172,7 @@ struct RepairDesk {
     ticket.atWindow = atWindow
     tickets.append(ticket)
     let delay = detection.sample(using: source)
-    counts.detectionHours += delay
+    counts.detectionHours += untilHorizon(from: now, to: now + delay)
     schedule(.detected(ticket: tickets.count - 1), after: delay, priority: .decision)
     return tickets.count - 1
   }
@@ -198,7 +207,7 @@ struct RepairDesk {
     trace(.detected, ticket)
     if t.forced != nil {
       if t.atWindow, let start = calendar.nextWindowStart(atOrAfter: now) {
-        counts.deferralHours += start - now
+        counts.deferralHours += untilHorizon(from: now, to: start)
         schedule(.dispatch(ticket: ticket), after: start - now, priority: .decision)
       } else {
         requestSpare(ticket, at: now, using: source)
@@ -215,7 +224,7 @@ struct RepairDesk {
       let start = calendar.nextWindowStart(atOrAfter: now) ?? now
       // Take the whole FRU out of service until the window (planned, so jobs checkpoint).
       if drainNow, !t.planned { drain(ticket, using: source) }
-      counts.deferralHours += start - now
+      counts.deferralHours += untilHorizon(from: now, to: start)
       schedule(.dispatch(ticket: ticket), after: start - now, priority: .decision)
     }
   }
@@ -259,7 +268,7 @@ struct RepairDesk {
       dispatchNow(ticket, at: now, using: source)
     } else if !tickets[ticket].dispatched, !tickets[ticket].windowScheduled, let start = calendar.nextWindowStart(atOrAfter: now) {
       tickets[ticket].windowScheduled = true
-      counts.deferralHours += start - now
+      counts.deferralHours += untilHorizon(from: now, to: start)
       schedule(.dispatch(ticket: ticket), after: start - now, priority: .decision)
     }
   }
@@ -432,6 +441,7 @@ struct RepairDesk {
     }
     counts.repairsByAction[Workflow.Action.allCases.firstIndex(of: plan(t).action)!] += 1
     counts.repairDowntimeHours += now - t.failedAt
+    tickets[ticket].restored = true
     trace(.restored, ticket)
     effects.append(.repaired(population: t.population, unit: t.unit, replaced: t.replaces))
   }
@@ -440,6 +450,11 @@ struct RepairDesk {
   mutating func close(at horizon: Hours) -> Hours {
     technicians.close(at: horizon)
     for i in spares.indices { spares[i].close(at: horizon) }
+    // Waits and repairs still open: counted up to the horizon, in ticket order (sums in a fixed
+    // order keep the report byte-identical).
+    for entry in technicians.waitingEntries { counts.technicianWaitHours += max(0, horizon - entry.since) }
+    for i in spares.indices { for entry in spares[i].waiting { counts.spareWaitHours += max(0, horizon - entry.since) } }
+    for t in tickets where !t.restored { counts.repairDowntimeHours += max(0, horizon - t.failedAt) }
     return technicians.busyHours
   }
 

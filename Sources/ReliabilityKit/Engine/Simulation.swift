@@ -8,6 +8,44 @@ public struct Simulation: Sendable {
   public init(scenario: Scenario) throws(ModelError) {
     self.scenario = scenario
     layout = try PlantLayout(scenario: scenario)
+    let expected = expectedEventsPerTrial
+    if expected > Self.eventLimit {
+      throw .eventVolume(file: scenario.files.last ?? scenario.name, expected: expected, limit: Self.eventLimit)
+    }
+  }
+
+  /// The k-of-n groups of a plain system's structure (0 for a fabric).
+  public var kOfNGroupCount: Int {
+    if case let .system(structure) = layout.kind { return structure.groups.count }
+    return 0
+  }
+
+  /// The most events a trial may be expected to hold: about ten minutes of one core. Beyond it
+  /// a scenario is refused (an input error), not left to run for hours.
+  public static let eventLimit = 1e8
+  /// The expected event volume above which `cposim validate` warns (far beyond any real
+  /// fabric's: a 128k-GPU fabric expects a few thousand failures a year).
+  public static let eventWarning = 1e6
+
+  /// The expected number of events a trial simulates: failures of every simulated mode
+  /// (horizon / mean per unit, a renewal estimate; flaps aggregated below a job's tolerance do
+  /// not count) and jobs' background interruptions.
+  public var expectedEventsPerTrial: Double {
+    let horizon = scenario.horizon
+    var total = 0.0
+    for population in layout.populations {
+      for mode in population.model.modes where !mode.never {
+        let mean = mode.distribution.mean
+        guard mean > 0, mean.isFinite else { continue }
+        total += Double(population.count) * Double(mode.multiplicity) * horizon / mean
+      }
+    }
+    if case let .fabric(fabric) = scenario.plant {
+      for job in scenario.jobs {
+        total += job.backgroundRatePerNodeHour * Double(job.nodes(gpusPerNode: fabric.gpusPerNode)) * horizon
+      }
+    }
+    return total
   }
 
   private init(scenario: Scenario, layout: PlantLayout) {
@@ -29,10 +67,14 @@ public struct Simulation: Sendable {
   /// With uncertain inputs the trial first draws them (each from a stream of its own, so a
   /// compared scenario with the same key and range draws the same value) and runs the scenario
   /// built with those values; its outcome records them and the prices they give.
-  public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil) -> TrialOutcome {
+  /// - Parameter shouldStop: asked every few thousand events; when it answers true the trial
+  ///   ends early and its outcome is incomplete (the caller discards it).
+  public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil,
+                       shouldStop: (@Sendable () -> Bool)? = nil) -> TrialOutcome {
     let seeds = SeedSequence(master: seed)
     guard !scenario.uncertainInputs.isEmpty, let template = scenario.template else {
       var trial = Trial(layout: layout, scenario: scenario, seeds: seeds, trial: index, trace: trace)
+      trial.shouldStop = shouldStop
       return trial.run()
     }
     let inputs = scenario.uncertainInputs
@@ -49,6 +91,7 @@ public struct Simulation: Sendable {
       preconditionFailure("a drawn input gave an invalid scenario: \(error)")
     }
     var trial = Trial(layout: drawnLayout, scenario: drawn, seeds: seeds, trial: index, trace: trace)
+    trial.shouldStop = shouldStop
     var outcome = trial.run()
     outcome.inputs = values
     outcome.economics = Self.economics(drawn, layout: drawnLayout)

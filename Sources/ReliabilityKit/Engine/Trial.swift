@@ -114,6 +114,10 @@ struct Trial {
   /// Failures by population and mode, flaps, absorbed failures, failures per month, events.
   var counts: FailureCounts
   let trace: ((TraceRecord) -> Void)?
+  /// Asked every `stopCheckInterval` events: when it answers true the trial ends at once (its
+  /// outcome is incomplete and must be discarded), so SIGINT is honoured at any event rate.
+  var shouldStop: (@Sendable () -> Bool)? = nil
+  static let stopCheckInterval = 4096
 
   struct FailureCounts {
     var failures: [[Int]]
@@ -142,6 +146,7 @@ struct Trial {
     lemonsAtStart = Array(repeating: 0, count: layout.populations.count)
     plant = Plant(layout: layout)
     desk = RepairDesk(layout: layout, repair: scenario.repair, tracing: trace != nil)
+    desk.horizon = scenario.horizon
     jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric, months: TimeUnits.months(in: scenario.horizon))
     self.trace = trace
     counts = FailureCounts(failures: layout.populations.map { [Int](repeating: 0, count: $0.model.modes.count) },
@@ -161,6 +166,7 @@ struct Trial {
     while let next = nextEventTime(), next.time <= horizon {
       now = max(now, next.time)
       counts.events += 1
+      if counts.events % Self.stopCheckInterval == 0, let shouldStop, shouldStop() { break }
       if next.isFailure {
         handleFailure(failureQueue.pop()!.payload)
       } else {
@@ -362,6 +368,9 @@ struct Trial {
     o.switchDownHours = plant.switchDownHours
     o.systemDownHours = plant.systemDownHours
     o.systemFailures = plant.systemFailures
+    o.groupDownHours = plant.groupDownHours
+    // Closing the desk books the waits and repairs still open (up to the horizon) first.
+    o.technicianBusyHours = desk.close(at: horizon)
     let d = desk.counts
     o.repairsByAction = d.repairsByAction
     o.cleaned = d.cleaned
@@ -383,7 +392,6 @@ struct Trial {
     o.handsOnHours = d.handsOnHours
     o.dispatches = d.dispatches
     o.repairDowntimeHours = d.repairDowntimeHours
-    o.technicianBusyHours = desk.close(at: horizon)
     o.spareStockHours = desk.spareStockHours
     o.jobs = jobs.close(at: horizon)
     o.unusableNodeHours = jobs.unusableNodeHours

@@ -66,6 +66,8 @@ public struct TrialOutcome: Sendable, Equatable {
   /// Plain systems: hours the system was down.
   public var systemDownHours: Hours = 0
   public var systemFailures = 0
+  /// Plain systems: the downtime of each k-of-n group, in structure order (depth first).
+  public var groupDownHours: [Hours] = []
   public var jobs: [JobOutcome] = []
   /// Events processed (a measure of work for benchmarks).
   public var events = 0

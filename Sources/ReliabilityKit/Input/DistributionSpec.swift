@@ -99,6 +99,16 @@ package struct DistributionSpec: Sendable, Hashable {
       do { return try Units.hours(from: text) } catch { throw .badUnit(kind: kind, name: name, error) }
     }
 
+    /// Parameters the samplers hold without overflow or a non-finite draw: beyond these a
+    /// shape or sigma describes no physical failure process, and GSL returns 0, inf or nan.
+    func limited(_ name: String, _ value: Double, _ range: ClosedRange<Double>) throws(DistributionError) -> Double {
+      guard value.isFinite, value > 0 else { throw .nonPositiveParameter(name: name, value: value) }
+      guard range.contains(value) else {
+        throw .invalidParameter(name: name, value: value, reason: "must be between \(formatted(range.lowerBound)) and \(formatted(range.upperBound)) (the range cposim samples reliably)")
+      }
+      return value
+    }
+
     switch kind {
     case "exponential":
       let given = ["mtbf", "afr", "fit", "rate"].filter { values[$0] != nil }
@@ -117,9 +127,9 @@ package struct DistributionSpec: Sendable, Hashable {
         }
       }
     case "weibull":
-      return .weibull(try Weibull(shape: try number("shape"), scale: try duration("scale")))
+      return .weibull(try Weibull(shape: try limited("shape", try number("shape"), Self.shapeLimits), scale: try duration("scale")))
     case "gamma":
-      return .gamma(try Gamma(shape: try number("shape"), scale: try duration("scale")))
+      return .gamma(try Gamma(shape: try limited("shape", try number("shape"), Self.shapeLimits), scale: try duration("scale")))
     case "lognormal":
       let byMedian = values["median"] != nil || values["sigma"] != nil
       let byMean = values["mean"] != nil || values["sd"] != nil
@@ -129,7 +139,7 @@ package struct DistributionSpec: Sendable, Hashable {
       if byMean {
         return .logNormal(try LogNormal(mean: try duration("mean"), standardDeviation: try duration("sd")))
       }
-      return .logNormal(try LogNormal(median: try duration("median"), sigma: try number("sigma")))
+      return .logNormal(try LogNormal(median: try duration("median"), sigma: try limited("sigma", try number("sigma"), Self.sigmaLimits)))
     case "deterministic":
       return .deterministic(try Deterministic(value: try duration("value")))
     case "empirical":
@@ -154,6 +164,12 @@ package struct DistributionSpec: Sendable, Hashable {
       return .mixture(try Mixture(components: built))
     }
   }
+
+  /// Weibull and gamma shapes cposim accepts (a Weibull mean overflows below about 0.006; a
+  /// fitted shape may be very large, which samples fine).
+  package static let shapeLimits = 0.01...1_000_000.0
+  /// Lognormal sigmas cposim accepts (e^10 is a spread of 22,000 between the median and one sigma).
+  package static let sigmaLimits = 1e-9...10.0
 
   /// Reads an annualised failure rate in percent: `1`, `1%` or `1%/yr` all mean 1 %/yr.
   private func percent(_ name: String, _ text: String) throws(SpecError) -> Double {

@@ -6,6 +6,9 @@
 /// wrong case has already been logged with file, line, column, key path and value.
 final class InputReader {
   private(set) var errors: [InputError] = []
+  /// The part catalog could not be read (reported once at `catalog`): every reference to a part
+  /// would fail too, and those errors say nothing more.
+  var catalogMissing = false
 
   func fail(_ node: SourceNode, _ keyPath: String, _ message: String) {
     errors.append(InputError(file: node.file, line: node.line, column: node.column, keyPath: keyPath, message: message))
@@ -14,7 +17,8 @@ final class InputReader {
   /// Throws everything logged so far, sorted by file and position.
   func throwIfFailed() throws(InputErrors) {
     guard !errors.isEmpty else { return }
-    throw InputErrors(errors.sorted {
+    let shown = catalogMissing ? errors.filter { $0.keyPath == "catalog" || !$0.message.contains(" in the catalog") } : errors
+    throw InputErrors(shown.sorted {
       ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0)
     })
   }
@@ -55,14 +59,25 @@ final class InputReader {
     return text
   }
 
-  func integer(_ node: SourceNode, at keyPath: String, minimum: Int = 0) -> Int? {
+  /// A whole number in `minimum...maximum`. The default maximum (`InputLimits.integer`) keeps
+  /// every count, size and radix within what the engine can hold in memory; keys that may be
+  /// larger (trials) pass their own.
+  func integer(_ node: SourceNode, at keyPath: String, minimum: Int = 0, maximum: Int = InputLimits.integer) -> Int? {
     guard let text = text(node, at: keyPath) else { return nil }
     guard let value = Int(text.replacingAll("_", with: "")) else {
-      fail(node, keyPath, "must be a whole number (got '\(text)')")
+      if let number = Double(text.replacingAll("_", with: "")), number.isFinite, number == number.rounded() {
+        fail(node, keyPath, "must be a whole number written without an exponent, at most \(maximum) (got '\(text)')")
+      } else {
+        fail(node, keyPath, "must be a whole number (got '\(text)')")
+      }
       return nil
     }
     guard value >= minimum else {
       fail(node, keyPath, "must be at least \(minimum) (got \(value))")
+      return nil
+    }
+    guard value <= maximum else {
+      fail(node, keyPath, "must be at most \(maximum), the limit cposim can simulate (got \(value))")
       return nil
     }
     return value
@@ -105,12 +120,16 @@ final class InputReader {
     }
   }
 
-  func duration(_ node: SourceNode, at keyPath: String, positive: Bool = false) -> Hours? {
+  func duration(_ node: SourceNode, at keyPath: String, positive: Bool = false, maximum: Hours = .infinity, maximumText: String? = nil) -> Hours? {
     guard let text = text(node, at: keyPath) else { return nil }
     do {
       let hours = try Units.hours(from: text)
       guard hours >= 0, !positive || hours > 0 else {
         fail(node, keyPath, "must be a \(positive ? "positive" : "non-negative") duration (got '\(text)')")
+        return nil
+      }
+      guard hours <= maximum else {
+        fail(node, keyPath, "must be at most \(maximumText ?? "\(formatted(maximum))h"), the limit cposim can simulate (got '\(text)')")
         return nil
       }
       return hours
@@ -225,13 +244,17 @@ struct MappingReader {
   }
 
   func text(_ key: String) -> String? { self[key].flatMap { reader.text($0, at: path(key)) } }
-  func integer(_ key: String, minimum: Int = 0) -> Int? { self[key].flatMap { reader.integer($0, at: path(key), minimum: minimum) } }
+  func integer(_ key: String, minimum: Int = 0, maximum: Int = InputLimits.integer) -> Int? {
+    self[key].flatMap { reader.integer($0, at: path(key), minimum: minimum, maximum: maximum) }
+  }
   func number(_ key: String, range: ClosedRange<Double>, rangeText: String? = nil) -> Double? {
     self[key].flatMap { reader.number($0, at: path(key), range: range, rangeText: rangeText) }
   }
   func probability(_ key: String) -> Double? { self[key].flatMap { reader.probability($0, at: path(key)) } }
   func boolean(_ key: String) -> Bool? { self[key].flatMap { reader.boolean($0, at: path(key)) } }
-  func duration(_ key: String, positive: Bool = false) -> Hours? { self[key].flatMap { reader.duration($0, at: path(key), positive: positive) } }
+  func duration(_ key: String, positive: Bool = false, maximum: Hours = .infinity, maximumText: String? = nil) -> Hours? {
+    self[key].flatMap { reader.duration($0, at: path(key), positive: positive, maximum: maximum, maximumText: maximumText) }
+  }
   func rate(_ key: String) -> Double? { self[key].flatMap { reader.rate($0, at: path(key)) } }
   func choice<T>(_ key: String, _ options: [(String, T)]) -> T? { self[key].flatMap { reader.choice($0, at: path(key), options) } }
   func distribution(_ key: String, allowPlainDuration: Bool = true) -> Distribution? {
@@ -240,4 +263,22 @@ struct MappingReader {
   func mapping(_ key: String, allowed: [String]) -> MappingReader? {
     self[key].flatMap { reader.mapping($0, at: path(key), allowed: allowed) }
   }
+}
+
+/// The largest inputs cposim accepts: beyond them a scenario describes no real study and the
+/// engine could not hold it (memory, integer ranges of GSL's samplers, event volume). Each is
+/// an input error naming the key, the value and the limit (docs/hostile-input.md).
+public enum InputLimits {
+  /// Any count, size or index in a scenario (units, ports, technicians, spares, ...).
+  public static let integer = 1_000_000
+  /// Trials of one run.
+  public static let trials = 1_000_000_000
+  /// GPUs of a fabric.
+  public static let gpus = 1_000_000
+  /// Ports of a switch.
+  public static let switchRadix = 4096
+  /// Units of one population of a plain system.
+  public static let unitCount = 10_000_000
+  /// The simulated horizon: 100 years.
+  public static let horizonHours: Hours = 100 * 8766
 }

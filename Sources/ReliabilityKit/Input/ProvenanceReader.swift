@@ -141,7 +141,7 @@ enum ProvenanceReader {
           : "'\(w.keyPath)' is a mapping; give the range on one of its values: " + keys.map { "\(w.part?.relative ?? w.keyPath).\($0)" }.joined(separator: ", "))
         continue
       }
-      let fromSet = valueNode.file.hasPrefix("--set ")
+      let fromSet = valueNode.file.hasPrefix("--set ") || valueNode.file.hasPrefix("--vary ")
       // A range bounds the value as its file saw it: when a later file (a scenario over the
       // catalog, a derived scenario over its base) overrides the value, the range no longer
       // applies; that file gives its own range if it has one.

@@ -16,19 +16,28 @@ public enum ScenarioLoader {
   public struct Override: Sendable, Hashable {
     public let keyPath: String
     public let value: String
-    public init(keyPath: String, value: String) {
+    /// The option that gave it (`--set`, `--vary`): messages about the value name it.
+    public let option: String
+    public init(keyPath: String, value: String, option: String = "--set") {
       self.keyPath = keyPath
       self.value = value
+      self.option = option
     }
   }
 
   /// Loads the scenario at `path` (relative paths are taken from the current directory), with
   /// `overrides` applied on top of everything it extends, as if written in the file itself.
+  /// Whether the last step of `keyPath` takes a whole number (`repair.technicians.count`).
+  public static func takesWholeNumber(_ keyPath: String) -> Bool {
+    let last = keyPath.split(separator: ".").last.map(String.init) ?? keyPath
+    return UncertaintyReader.integerKeys.contains(last)
+  }
+
   public static func load(path: String, overrides: [Override] = []) throws(InputErrors) -> Scenario {
     let url = URL(fileURLWithPath: path)
     var chain: [String] = []
     var (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
-    for override in overrides { node = node.setting(override.keyPath.split(separator: ".").map(String.init), to: override.value) }
+    for override in overrides { node = node.setting(override.keyPath.split(separator: ".").map(String.init), to: override.value, option: override.option) }
     let reader = InputReader()
     let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader)
     try reader.throwIfFailed()
@@ -125,8 +134,8 @@ public enum ScenarioLoader {
     let catalog = PartCatalog(parts: CatalogReader.parts(partsNode, at: "parts", reader: reader))
 
     let name = top.text("name") ?? scenarioURL.deletingPathExtension().lastPathComponent
-    let horizon = top.duration("horizon", positive: true) ?? 5 * 8760
-    let trials = top.integer("trials", minimum: 1) ?? 1000
+    let horizon = top.duration("horizon", positive: true, maximum: InputLimits.horizonHours, maximumText: "100y") ?? 5 * 8760
+    let trials = top.integer("trials", minimum: 1, maximum: InputLimits.trials) ?? 1000
     let seed = top["seed"].flatMap { node -> UInt64? in
       guard let text = reader.text(node, at: "seed") else { return nil }
       guard let value = UInt64(text) else {
@@ -281,6 +290,7 @@ public enum ScenarioLoader {
       name = relativeDisplayName(url)
       guard FileManager.default.fileExists(atPath: url.path) else {
         reader.fail(node, "catalog", "no such file '\(path)' (looked for \(name))")
+        reader.catalogMissing = true
         return nil
       }
     } else {
@@ -295,6 +305,7 @@ public enum ScenarioLoader {
       }
       guard let found else {
         reader.fail(top.node, "catalog", "no part catalog found: add 'catalog: path/to/FailureData/parts.yaml'")
+        reader.catalogMissing = true
         return nil
       }
       url = found
@@ -309,6 +320,7 @@ public enum ScenarioLoader {
       return fields.required("parts")
     } catch {
       for problem in error.errors { reader.fail(SourceNode(value: .null, file: problem.file, line: problem.line, column: problem.column), problem.keyPath, problem.message) }
+      reader.catalogMissing = true
       return nil
     }
   }

@@ -16,11 +16,11 @@ enum FabricReader {
     let topology = f.required("topology").flatMap {
       reader.choice($0, at: f.path("topology"), FabricSpec.TopologyPreset.allCases.map { ($0.rawValue, $0) })
     }
-    let gpus = f.required("gpus").flatMap { reader.integer($0, at: f.path("gpus"), minimum: 1) }
+    let gpus = f.required("gpus").flatMap { reader.integer($0, at: f.path("gpus"), minimum: 1, maximum: InputLimits.gpus) }
     let optics = f.required("optics").flatMap {
       reader.choice($0, at: f.path("optics"), FabricSpec.Optics.allCases.map { ($0.rawValue, $0) })
     }
-    let radix = f.integer("switch_radix", minimum: 2) ?? 64
+    let radix = f.integer("switch_radix", minimum: 2, maximum: InputLimits.switchRadix) ?? 64
     var portSpeed = 800
     if let speedNode = f["port_speed"], let text = reader.text(speedNode, at: f.path("port_speed")) {
       var body = text.trimmingWhitespace()
@@ -94,17 +94,19 @@ enum SystemReader {
         if catalog[part] == nil {
           reader.fail(partNode, u.path("part"), "no part '\(part)' in the catalog\(Suggestion.hint(for: part, in: catalog.ids))")
         }
-        units.append(.init(name: name, part: part, count: u.integer("count", minimum: 1) ?? 1))
+        units.append(.init(name: name, part: part, count: u.integer("count", minimum: 1, maximum: InputLimits.unitCount) ?? 1))
       }
     }
     let names = units.map(\.name)
-    let structure = s["structure"].flatMap { topology($0, at: s.path("structure"), names: names, reader: reader) }
+    let counts = Dictionary(units.map { ($0.name, $0.count) }, uniquingKeysWith: { a, _ in a })
+    let structure = s["structure"].flatMap { topology($0, at: s.path("structure"), names: names, counts: counts, reader: reader) }
       ?? .series(names.map(Topology.unit))
     return SystemSpec(units: units, structure: structure)
   }
 
   /// `unit-name`, `{series: [...]}`, `{parallel: [...]}` or `{k_of_n: {k: 2, of: [...]}}`.
-  static func topology(_ node: SourceNode, at path: String, names: [String], reader: InputReader) -> Topology? {
+  /// - Parameter counts: copies of each unit (a counted unit in a k-of-n block is that many blocks).
+  static func topology(_ node: SourceNode, at path: String, names: [String], counts: [String: Int] = [:], reader: InputReader) -> Topology? {
     if case let .scalar(name) = node.value {
       guard names.contains(name) else {
         reader.fail(node, path, "no unit '\(name)' in system.units\(Suggestion.hint(for: name, in: names))")
@@ -113,12 +115,19 @@ enum SystemReader {
       return .unit(name)
     }
     guard let m = reader.mapping(node, at: path, allowed: ["series", "parallel", "k_of_n"]) else { return nil }
+    let kinds = ["series", "parallel", "k_of_n"].filter { m[$0] != nil }
+    if kinds.count > 1 {
+      // After `extends`, a derived file's block merges into the base's: both keys are there.
+      reader.fail(node, path, "a block is one of series, parallel or k_of_n, not several (got \(kinds.joined(separator: " and "))); "
+        + "in a file that extends another, write the whole block as a list item or name the key the base uses")
+      return nil
+    }
     func blocks(_ node: SourceNode, _ path: String) -> [Topology]? {
       guard case let .sequence(items) = node.value, !items.isEmpty else {
         reader.fail(node, path, "must be a non-empty list of units or blocks")
         return nil
       }
-      let parsed = items.enumerated().map { topology($1, at: "\(path)[\($0)]", names: names, reader: reader) }
+      let parsed = items.enumerated().map { topology($1, at: "\(path)[\($0)]", names: names, counts: counts, reader: reader) }
       return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
     }
     if let series = m["series"] { return blocks(series, m.path("series")).map(Topology.series) }
@@ -126,6 +135,14 @@ enum SystemReader {
     if let kOfN = m.mapping("k_of_n", allowed: ["k", "of"]) {
       guard let k = kOfN.required("k").flatMap({ reader.integer($0, at: kOfN.path("k"), minimum: 1) }),
             let of = kOfN.required("of").flatMap({ blocks($0, kOfN.path("of")) }) else { return nil }
+      let n = of.reduce(0) { total, block in
+        if case let .unit(name) = block { return total + (counts[name] ?? 1) }
+        return total + 1
+      }
+      if k > n, let kNode = kOfN["k"] {
+        reader.fail(kNode, kOfN.path("k"), "cannot exceed the \(n) block\(n == 1 ? "" : "s") of 'of' (a unit with a count is that many blocks): such a system is never up (got \(k))")
+        return nil
+      }
       return .kOutOfN(k: k, of: of)
     }
     reader.fail(node, path, "a block needs one of series, parallel or k_of_n")

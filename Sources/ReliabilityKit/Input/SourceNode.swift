@@ -42,6 +42,16 @@ struct SourceNode: Sendable, Equatable {
   /// - Parameter displayName: how the file is named in messages (the path as the user gave it).
   /// - Throws: `InputErrors` for a missing or unreadable file, malformed YAML or duplicate keys.
   static func load(contentsOf url: URL, displayName: String) throws(InputErrors) -> SourceNode {
+    func refuse(_ message: String) -> InputErrors {
+      InputErrors([InputError(file: displayName, line: nil, column: nil, keyPath: "", message: message)])
+    }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw refuse("is a directory; give a scenario (YAML) file")
+    }
+    if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > maximumBytes {
+      throw refuse("the file is \(size) bytes; cposim reads YAML files of at most \(maximumBytes) bytes")
+    }
     let text: String
     do {
       text = try String(contentsOf: url, encoding: .utf8)
@@ -66,13 +76,22 @@ struct SourceNode: Sendable, Equatable {
     }
     guard let node else { return SourceNode(value: .null, file: file, line: 1, column: 1) }
     var problems: [InputError] = []
-    let result = convert(node, file: file, path: "", problems: &problems)
+    var budget = maximumNodes
+    let result = convert(node, file: file, path: "", problems: &problems, budget: &budget)
+    if budget < 0 {
+      throw InputErrors([InputError(file: file, line: nil, column: nil, keyPath: "",
+                                    message: "the YAML expands to more than \(maximumNodes) values (aliases such as *name repeat what they refer to); cposim reads at most that many: write the values out or use fewer aliases")])
+    }
     if !problems.isEmpty { throw InputErrors(problems) }
     return result
   }
 
   private static func yamlError(_ error: YamlError, file: String) -> InputError {
     switch error {
+    case let .duplicatedKeysInMapping(duplicates, context):
+      let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+      return InputError(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
+                        message: "key \(keys) appears twice in the same mapping")
     case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
       let detail = context.map { "\(problem) \($0.text)" } ?? problem
       return InputError(file: file, line: mark.line, column: mark.column, keyPath: "", message: "malformed YAML: \(detail)")
@@ -83,15 +102,25 @@ struct SourceNode: Sendable, Equatable {
     }
   }
 
-  private static func convert(_ node: Node, file: String, path: String, problems: inout [InputError]) -> SourceNode {
+  /// The largest YAML file cposim reads (the shipped catalog is about 60 kB).
+  static let maximumBytes = 16 << 20
+
+  /// The most values (scalars, mappings, sequences) a file may expand to once aliases are
+  /// followed: far above any real scenario or catalog, far below what a "billion laughs" alias
+  /// bomb asks for (each level of aliases multiplies the size).
+  static let maximumNodes = 200_000
+
+  private static func convert(_ node: Node, file: String, path: String, problems: inout [InputError], budget: inout Int) -> SourceNode {
     let mark = node.mark
+    budget -= 1
+    guard budget >= 0 else { return SourceNode(value: .null, file: file, line: mark?.line, column: mark?.column) }
     func make(_ value: Value) -> SourceNode { SourceNode(value: value, file: file, line: mark?.line, column: mark?.column) }
     switch node {
     case let .scalar(scalar):
       if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return make(.null) }
       return make(.scalar(scalar.string))
     case let .sequence(sequence):
-      return make(.sequence(sequence.enumerated().map { convert($1, file: file, path: "\(path)[\($0)]", problems: &problems) }))
+      return make(.sequence(sequence.enumerated().map { convert($1, file: file, path: "\(path)[\($0)]", problems: &problems, budget: &budget) }))
     case let .mapping(mapping):
       var entries: [(key: String, keyNode: SourceNode, value: SourceNode)] = []
       var seen = Set<String>()
@@ -104,7 +133,8 @@ struct SourceNode: Sendable, Equatable {
                                      message: "key '\(key)' appears twice in the same mapping"))
           continue
         }
-        entries.append((key, keySource, convert(valueNode, file: file, path: keyPath, problems: &problems)))
+        entries.append((key, keySource, convert(valueNode, file: file, path: keyPath, problems: &problems, budget: &budget)))
+        if budget < 0 { break }
       }
       return make(.mapping(entries))
     case .alias:
@@ -139,8 +169,9 @@ struct SourceNode: Sendable, Equatable {
   ///
   /// A step may index a list that exists (`jobs[0].checkpoint_interval`, also written
   /// `jobs.0.checkpoint_interval`): the value is set inside that element.
-  func setting(_ path: [String], to value: String) -> SourceNode {
-    setting(path[...], to: value, origin: (file: "--set \(path.joined(separator: "."))=\(value)", line: nil, column: nil))
+  /// - Parameter option: the command-line option that set it (`--set`, `--vary`), for messages.
+  func setting(_ path: [String], to value: String, option: String = "--set") -> SourceNode {
+    setting(path[...], to: value, origin: (file: "\(option) \(path.joined(separator: "."))=\(value)", line: nil, column: nil))
   }
 
   /// This tree with the scalar at `path` set to `value`, the new nodes located at `origin` (a

@@ -22,6 +22,9 @@ public struct Scenario: Sendable, Hashable {
   public var files: [String]
   /// The part catalog file, when one was read.
   public var catalogFile: String? = nil
+  /// Every file the scenario was read from: its own files (base first) and the catalog. No
+  /// output may name one of them.
+  public var inputFiles: [String] { files + (catalogFile.map { [$0] } ?? []) }
   /// Inputs given as ranges, drawn per trial (two-level Monte Carlo); the scenario holds their
   /// central values.
   public var uncertainInputs: [UncertainInput] = []

@@ -53,6 +53,8 @@ struct TechnicianPool {
   init(size: Int) { self.size = size }
 
   var waiting: Int { queue.count - queueHead }
+  /// The tickets still waiting, in arrival order.
+  var waitingEntries: ArraySlice<(ticket: Int, since: Hours)> { queue[queueHead...] }
 
   private mutating func account(_ now: Hours) {
     busyHours += Double(busy) * (now - lastChange)

@@ -16,9 +16,10 @@ public enum JSONOutput {
     String(decoding: try encoder().encode(value), as: UTF8.self) + "\n"
   }
 
-  /// Writes `value` as JSON to `url` atomically: a reader never sees a half-written file.
+  /// Writes `value` as JSON to `url` as an `OutputFile`: atomically over a regular file (a reader
+  /// never sees a half-written file), through a symbolic link, device or FIFO.
   public static func write(_ value: some Encodable, to url: URL) throws {
-    try Data(string(value).utf8).write(to: url, options: .atomic)
+    try OutputFile(url.path, option: "-o").writeJSON(value)
   }
 }
 

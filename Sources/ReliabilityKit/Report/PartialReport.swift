@@ -68,23 +68,57 @@ public struct PartialReport: Codable, Sendable {
   }
 
   public func write(to url: URL) throws {
-    try Self.encoder().encode(self).write(to: url, options: .atomic)
+    try write(to: OutputFile(url.path, option: "-o"))
+  }
+
+  /// Writes the partial report to `file` (atomically over a regular file).
+  public func write(to file: OutputFile) throws {
+    let data: Data
+    do { data = try Self.encoder().encode(self) } catch { throw OutputFile.Problem("cannot write \(file.path) (\(file.option)): \(error)") }
+    try file.write(data)
   }
 
   /// Reads a partial report, or throws a `MergeError` naming the file.
   public static func read(_ path: String) throws(MergeError) -> PartialReport {
-    guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw .unreadable(path: path, reason: "is a directory, not a partial report (JSON) file")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
+    }
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     do {
       let part = try decoder.decode(PartialReport.self, from: data)
       guard part.kind == kind else { throw MergeError.unreadable(path: path, reason: "not a cposim partial report") }
+      try part.checkInvariants(path: path)
       return part
     } catch let error as MergeError {
       throw error
     } catch {
       throw .unreadable(path: path, reason: "not a cposim partial report (\(error))")
     }
+  }
+
+  /// Checks what can be checked of a partial report read back (it may have been edited or
+  /// truncated): the shard, the completed blocks within the run, the trial count they make,
+  /// and the statistics' own invariants; with `expected` (the empty statistics of the scenario),
+  /// the length of every array.
+  /// - Throws: `MergeError.inconsistent` naming the file and what is wrong.
+  public func checkInvariants(path: String, expected: RunStatistics? = nil) throws(MergeError) {
+    func fail(_ reason: String) -> MergeError { .inconsistent(path: path, reason: reason) }
+    guard trials >= 1 else { throw fail("'trials' is \(trials)") }
+    guard shardCount >= 1, shardIndex >= 0, shardIndex < shardCount else { throw fail("shard \(shardIndex) of \(shardCount) is not a shard") }
+    let blocks = TrialBlocks(trials: trials)
+    guard completedBlocks.end <= blocks.count else {
+      throw fail("'completedBlocks' lists block \(completedBlocks.end - 1) but a run of \(trials) trials has \(blocks.count) blocks")
+    }
+    let done = completedBlocks.ranges.reduce(0) { $0 + blocks.trialCount(of: $1) }
+    guard statistics.trials == done else {
+      throw fail("its statistics hold \(statistics.trials) trials but its completed blocks hold \(done)")
+    }
+    if let why = statistics.problem(expected: expected) { throw fail(why) }
   }
 
   /// Checks that `parts` are the complete set of shards of one run and merges their statistics.
@@ -103,6 +137,7 @@ public struct PartialReport: Codable, Sendable {
       try check("shard_count", "\(first.shardCount)", "\(part.shardCount)")
       try check("scenario_files", first.scenarioFiles.map(\.sha256).joined(separator: ","),
                 part.scenarioFiles.map(\.sha256).joined(separator: ","))
+      try part.checkInvariants(path: path, expected: first.statistics)
     }
     var seen: [Int: String] = [:]
     for (path, part) in parts {
@@ -134,6 +169,7 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
   case missingShards([Int], count: Int)
   case scenarioChanged(path: String)
   case notResumable(path: String, differences: [String])
+  case inconsistent(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -145,6 +181,8 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .incompleteShard(path, index): "\(path): shard \(index) did not finish all its trials (rerun it, with --resume to continue)"
     case let .missingShards(missing, count): "incomplete set: shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of 0..<\(count) missing"
     case let .scenarioChanged(path): "\(path) changed since the parts were computed (its SHA-256 differs)"
+    case let .inconsistent(path, reason):
+      "\(path): not a consistent partial report (edited or truncated?): \(reason)"
     case let .notResumable(path, differences):
       "\(path) belongs to another run (\(differences.joined(separator: ", ")) differ); remove it or drop --resume"
     }

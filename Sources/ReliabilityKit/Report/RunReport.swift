@@ -220,7 +220,50 @@ public struct ScenarioDescription: Encodable, Sendable {
   public struct SystemDescription: Encodable, Sendable {
     public let units: [String: Int]
     public let unitParts: [String: String]
-    public let structure: String
+    public let structure: StructureDescription
+  }
+
+  /// A plain system's structure as JSON, written as in the scenario file: a unit name, or
+  /// `{"series": [...]}`, `{"parallel": [...]}`, `{"k_of_n": {"k": 2, "of": [...], "downtime_metric": ...}}`.
+  /// Each k-of-n block names the metric that reports its downtime.
+  public indirect enum StructureDescription: Encodable, Sendable {
+    case unit(String)
+    case series([StructureDescription])
+    case parallel([StructureDescription])
+    case kOfN(k: Int, of: [StructureDescription], downtimeMetric: String)
+
+    public init(_ topology: Topology) {
+      var next = 0
+      func describe(_ t: Topology) -> StructureDescription {
+        switch t {
+        case let .unit(name): return .unit(name)
+        case let .series(blocks): return .series(blocks.map(describe))
+        case let .parallel(blocks): return .parallel(blocks.map(describe))
+        case let .kOutOfN(k, blocks):
+          // Depth first, the group before the groups inside it (as the engine numbers them).
+          let metric = TrialMetrics.groupDowntimeMetric(next)
+          next += 1
+          return .kOfN(k: k, of: blocks.map(describe), downtimeMetric: metric)
+        }
+      }
+      self = describe(topology)
+    }
+
+    private struct KOfN: Encodable {
+      let k: Int
+      let of: [StructureDescription]
+      let downtimeMetric: String
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.singleValueContainer()
+      switch self {
+      case let .unit(name): try container.encode(name)
+      case let .series(blocks): try container.encode(["series": blocks])
+      case let .parallel(blocks): try container.encode(["parallel": blocks])
+      case let .kOfN(k, of, metric): try container.encode(["k_of_n": KOfN(k: k, of: of, downtimeMetric: metric)])
+      }
+    }
   }
 
   public struct WorkflowDescription: Encodable, Sendable {
@@ -326,7 +369,7 @@ public struct ScenarioDescription: Encodable, Sendable {
       system = Nullable(SystemDescription(
         units: Dictionary(uniqueKeysWithValues: sys.units.map { ($0.name, $0.count) }),
         unitParts: Dictionary(uniqueKeysWithValues: sys.units.map { ($0.name, $0.part) }),
-        structure: "\(sys.structure)"))
+        structure: StructureDescription(sys.structure)))
     }
     parts = s.catalog.parts.map { part in
       PartDescription(id: part.id, fru: part.fru, powerW: part.powerWatts, unitCostUsd: part.unitCostUSD,

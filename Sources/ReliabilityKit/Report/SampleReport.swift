@@ -11,13 +11,14 @@ public struct SampleReport: Encodable, Sendable {
 
   public struct Summary: Encodable, Sendable {
     public let n: Int
-    public let meanHours: Double
-    public let sdHours: Double
-    public let ci95LowHours: Double
-    public let ci95HighHours: Double
-    public let minHours: Double
-    public let maxHours: Double
-    public let quantilesHours: [String: Double]
+    /// Non-finite values (an overflowing draw, no spread of one draw) are written as null.
+    public let meanHours: FiniteOrNull
+    public let sdHours: FiniteOrNull
+    public let ci95LowHours: FiniteOrNull
+    public let ci95HighHours: FiniteOrNull
+    public let minHours: FiniteOrNull
+    public let maxHours: FiniteOrNull
+    public let quantilesHours: [String: FiniteOrNull]
   }
 
   public let schemaVersion = SampleReport.schemaVersion
@@ -45,10 +46,10 @@ public struct SampleReport: Encodable, Sendable {
       theory = Theory(meanHours: FiniteOrNull(.nan), sdHours: FiniteOrNull(.nan), quantilesHours: [:])
     }
     self.summary = Summary(
-      n: summary.count, meanHours: summary.mean, sdHours: summary.standardDeviation,
-      ci95LowHours: summary.meanCI95.lowerBound, ci95HighHours: summary.meanCI95.upperBound,
-      minHours: summary.minimum, maxHours: summary.maximum,
-      quantilesHours: Dictionary(uniqueKeysWithValues: zip(levels, summary.quantiles).map { (Self.label($0), $1) }))
+      n: summary.count, meanHours: FiniteOrNull(summary.mean), sdHours: FiniteOrNull(summary.standardDeviation),
+      ci95LowHours: FiniteOrNull(summary.meanCI95?.lowerBound ?? .nan), ci95HighHours: FiniteOrNull(summary.meanCI95?.upperBound ?? .nan),
+      minHours: FiniteOrNull(summary.minimum), maxHours: FiniteOrNull(summary.maximum),
+      quantilesHours: Dictionary(uniqueKeysWithValues: zip(levels, summary.quantiles).map { (Self.label($0), FiniteOrNull($1)) }))
   }
 
   private enum CodingKeys: String, CodingKey {

@@ -12,16 +12,17 @@ struct SampleSummaryTests {
     #expect(close(s.standardDeviation, (32.0 / 7).squareRoot(), 1e-14))
     // t(0.975, 7) = 2.364624251592785
     let half = 2.364624251592785 * s.standardDeviation / 8.0.squareRoot()
-    #expect(close(s.meanCI95.lowerBound, 5 - half, 1e-12))
-    #expect(close(s.meanCI95.upperBound, 5 + half, 1e-12))
+    #expect(close(s.meanCI95!.lowerBound, 5 - half, 1e-12))
+    #expect(close(s.meanCI95!.upperBound, 5 + half, 1e-12))
     #expect(s.minimum == 2 && s.maximum == 9)
     #expect(s.quantiles[SampleSummary.quantileLevels.firstIndex(of: 0.5)!] == 4)
   }
 
-  @Test("one value gives a zero-width interval, not a NaN")
+  @Test("one value gives no interval and no spread (issue 17: a zero-width interval claimed certainty)")
   func single() {
     let s = SampleSummary(values: [3])
-    #expect(s.standardDeviation == 0 && s.meanCI95 == 3...3)
+    #expect(s.standardDeviation.isNaN && s.meanCI95 == nil)
+    #expect(s.mean == 3)
   }
 
   @Test("the 95% interval of the mean covers the true mean at about the stated rate", .tags(.statistical))
@@ -35,7 +36,7 @@ struct SampleSummaryTests {
     var covered = 0
     for trial in 0..<2000 {
       let values = draws(d, n: 50, seed: sequence.seed(forTrial: trial))
-      if SampleSummary(values: values).meanCI95.contains(10) { covered += 1 }
+      if SampleSummary(values: values).meanCI95!.contains(10) { covered += 1 }
     }
     let rate = Double(covered) / 2000
     let band = Stats.z999 * (0.94 * 0.06 / 2000).squareRoot()

@@ -1,0 +1,309 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#else
+private let systemWrite = Darwin.write
+#endif
+
+/// A file a command writes (`-o`, `--per-trial`, `--trace-output`, `--html`, a checkpoint, a
+/// shard part, a merged report), with the guarantees cposim gives about it:
+///
+/// - `check(_:inputs:)` refuses, before anything runs, an output that names an input (compared
+///   by device and inode, or by resolved path when the file does not exist yet), two outputs
+///   that name the same file, and an output that cannot be written (missing folder, a folder,
+///   no permission, a file system that creates nothing such as `/proc`).
+/// - `write(_:)` replaces a regular file atomically (a temporary file in the same folder, then
+///   `rename`), so a reader never sees half a file; through a symbolic link it writes the file
+///   the link points to and keeps the link; a device or FIFO (`/dev/null`, `/dev/stdout`, a pipe)
+///   is written through, never replaced.
+public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
+  /// The path as given.
+  public let path: String
+  /// The option that named it, for messages (`-o`, `--per-trial`, ...).
+  public let option: String
+
+  public init(_ path: String, option: String) {
+    self.path = path
+    self.option = option
+  }
+
+  public var description: String { "\(option) \(path)" }
+
+  /// Why an output is refused or could not be written: one line.
+  public struct Problem: Error, CustomStringConvertible, Equatable, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+  }
+
+  // MARK: Identity
+
+  /// What a path names: an existing file (device and inode), or a path not there yet, resolved.
+  public enum Identity: Hashable, Sendable {
+    case inode(device: UInt64, inode: UInt64)
+    case path(String)
+  }
+
+  public static func identity(of path: String) -> Identity {
+    var info = stat()
+    if stat(path, &info) == 0 { return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) }
+    return .path(resolved(path))
+  }
+
+  /// `path` with every symbolic link followed (also a dangling last one) and made absolute.
+  static func resolved(_ path: String) -> String {
+    var current = URL(fileURLWithPath: path).standardizedFileURL.path
+    for _ in 0..<40 {
+      var info = stat()
+      guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK,
+            let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { break }
+      let folder = URL(fileURLWithPath: current).deletingLastPathComponent()
+      current = target.hasPrefix("/") ? target : folder.appendingPathComponent(target).standardizedFileURL.path
+    }
+    // Resolve the links of the folder too (the file itself may not exist).
+    let url = URL(fileURLWithPath: current)
+    let folder = url.deletingLastPathComponent()
+    if let real = realpath(folder.path, nil) {
+      defer { free(real) }
+      return URL(fileURLWithPath: String(cString: real)).appendingPathComponent(url.lastPathComponent).path
+    }
+    return current
+  }
+
+  /// The file that is written: the path with its symbolic links followed.
+  public var target: String { Self.resolved(path) }
+
+  /// Whether the target exists and is not a regular file (a device, FIFO or socket): written
+  /// through, never replaced.
+  public var isSpecial: Bool {
+    var info = stat()
+    guard stat(target, &info) == 0 else { return false }
+    let kind = info.st_mode & S_IFMT
+    return kind != S_IFREG && kind != S_IFDIR
+  }
+
+  /// Whether the path is standard output (`-`).
+  public var isStandardOutput: Bool { path == "-" }
+
+  // MARK: Checks before a run
+
+  /// Refuses outputs that name an input or each other, or that cannot be written.
+  /// - Parameter inputs: every file the command reads (scenario, the files it extends, the
+  ///   catalog, field logs, parts).
+  public static func check(_ outputs: [OutputFile], inputs: [String]) throws(Problem) {
+    try checkDistinct(outputs, inputs: inputs)
+    for output in outputs { try output.checkWritable() }
+  }
+
+  /// Refuses outputs that name an input or each other (the cheap half of `check`, which a
+  /// command can run on the paths of its command line before it reads anything).
+  public static func checkDistinct(_ outputs: [OutputFile], inputs: [String]) throws(Problem) {
+    let files = outputs.filter { !$0.isStandardOutput }
+    let inputIdentities = inputs.map { ($0, identity(of: $0)) }
+    var seen: [Identity: OutputFile] = [:]
+    for output in files {
+      let id = identity(of: output.path)
+      if let (input, _) = inputIdentities.first(where: { $0.1 == id }) {
+        throw Problem("\(output.option) \(output.path) is an input of this command (\(input)); it would be overwritten: give another file")
+      }
+      if let other = seen[id] {
+        throw Problem("\(output.option) \(output.path) and \(other.option) \(other.path) name the same file; give each output its own file")
+      }
+      seen[id] = output
+    }
+  }
+
+  /// Checks that the file can be written, without changing it: its folder exists and accepts a
+  /// new file (for the atomic replace), and it is not a folder.
+  public func checkWritable() throws(Problem) {
+    guard !isStandardOutput else { return }
+    guard !path.isEmpty else { throw Problem("\(option): the file name is empty") }
+    let target = self.target
+    var info = stat()
+    if stat(target, &info) == 0 {
+      let kind = info.st_mode & S_IFMT
+      if kind == S_IFDIR { throw Problem("cannot write \(path) (\(option)): it is a directory; give a file name") }
+      if kind != S_IFREG {
+        guard access(target, W_OK) == 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+        return
+      }
+      if access(target, W_OK) != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+    }
+    let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
+    var folderInfo = stat()
+    guard stat(folder, &folderInfo) == 0 else {
+      throw Problem("cannot write \(path) (\(option)): the directory \(folder) does not exist")
+    }
+    guard folderInfo.st_mode & S_IFMT == S_IFDIR else {
+      throw Problem("cannot write \(path) (\(option)): \(folder) is not a directory")
+    }
+    // Creating (and removing) a scratch file is the only reliable test: access() says yes to
+    // root everywhere, and file systems such as /proc refuse new files whatever the mode.
+    let probe = Self.temporaryPath(for: target, tag: "probe")
+    let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    guard fd >= 0 else { throw Problem("cannot write \(path) (\(option)): cannot create a file in \(folder) (\(Self.reason(errno)))") }
+    close(fd)
+    unlink(probe)
+  }
+
+  // MARK: Writing
+
+  /// Writes `data` as the whole file: atomically over a regular file (or a new one), through a
+  /// device or FIFO. Standard output (`-`) is written directly.
+  public func write(_ data: Data) throws(Problem) {
+    if isStandardOutput {
+      FileHandle.standardOutput.write(data)
+      return
+    }
+    let target = self.target
+    if isSpecial {
+      try writeThrough(data, to: target)
+      return
+    }
+    let temporary = Self.temporaryPath(for: target, tag: "\(getpid())")
+    do throws(Problem) {
+      try writeThrough(data, to: temporary, create: true, mode: Self.mode(of: target))
+      guard rename(temporary, target) == 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+  }
+
+  /// Writes `value` as cposim JSON (see `JSONOutput`).
+  public func writeJSON(_ value: some Encodable) throws {
+    try write(Data(JSONOutput.string(value).utf8))
+  }
+
+  private func writeThrough(_ data: Data, to file: String, create: Bool = false, mode: mode_t = 0o644) throws(Problem) {
+    let flags = create ? (O_WRONLY | O_CREAT | O_EXCL) : (O_WRONLY | O_TRUNC)
+    let fd = open(file, flags, mode)
+    guard fd >= 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+    defer { close(fd) }
+    var failure: Int32 = 0
+    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+      var offset = 0
+      while offset < buffer.count {
+        let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          failure = errno
+          return
+        }
+        offset += written
+      }
+    }
+    if failure != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(failure))") }
+    if create, fsync(fd) != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+  }
+
+  /// The permissions of an existing regular file (kept when it is replaced), else rw-r--r--.
+  static func mode(of file: String) -> mode_t {
+    var info = stat()
+    guard stat(file, &info) == 0 else { return 0o644 }
+    return info.st_mode & 0o7777
+  }
+
+  static func temporaryPath(for target: String, tag: String) -> String {
+    let url = URL(fileURLWithPath: target)
+    return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(tag).tmp").path
+  }
+
+  static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+  /// Removes the file if it is a regular file (a checkpoint after the run completed).
+  public func removeIfRegular() {
+    guard !isStandardOutput, !isSpecial else { return }
+    unlink(target)
+  }
+
+  // MARK: Streaming
+
+  /// Opens a stream of lines for this file: a regular file is written to a temporary file that
+  /// replaces it at `commit()`; a device or FIFO is written as the lines come.
+  public func openLines() throws(Problem) -> LineStream { try LineStream(self) }
+
+  /// Lines appended as a run goes; memory stays flat, and a failed or interrupted run leaves the
+  /// previous regular file as it was.
+  public final class LineStream: @unchecked Sendable {
+    private let file: OutputFile
+    private let target: String
+    private let temporary: String?
+    private let fd: Int32
+    private let lock = NSLock()
+    private var failure: String?
+
+    init(_ file: OutputFile) throws(Problem) {
+      self.file = file
+      target = file.target
+      if file.isStandardOutput {
+        temporary = nil
+        fd = dup(STDOUT_FILENO)
+      } else if file.isSpecial {
+        temporary = nil
+        fd = open(target, O_WRONLY)
+      } else {
+        let temporary = OutputFile.temporaryPath(for: target, tag: "\(getpid())")
+        self.temporary = temporary
+        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, OutputFile.mode(of: target))
+      }
+      guard fd >= 0 else { throw Problem("cannot write \(file.path) (\(file.option)): \(OutputFile.reason(errno))") }
+    }
+
+    public func append(_ data: Data) {
+      lock.lock(); defer { lock.unlock() }
+      guard failure == nil else { return }
+      data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+        var offset = 0
+        while offset < buffer.count {
+          let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+          if written < 0 {
+            if errno == EINTR { continue }
+            failure = OutputFile.reason(errno)
+            return
+          }
+          offset += written
+        }
+      }
+    }
+
+    /// Finishes the file; throws if any write failed.
+    public func commit() throws(Problem) {
+      lock.lock(); defer { lock.unlock() }
+      if let failure {
+        discardLocked()
+        throw Problem("cannot write \(file.path) (\(file.option)): \(failure)")
+      }
+      if let temporary {
+        guard fsync(fd) == 0, close(fd) == 0 else {
+          let reason = OutputFile.reason(errno)
+          unlink(temporary)
+          throw Problem("cannot write \(file.path) (\(file.option)): \(reason)")
+        }
+        guard rename(temporary, target) == 0 else {
+          let reason = OutputFile.reason(errno)
+          unlink(temporary)
+          throw Problem("cannot write \(file.path) (\(file.option)): \(reason)")
+        }
+      } else {
+        close(fd)
+      }
+    }
+
+    /// Drops what was written (to a regular file: the previous file stays as it was).
+    public func discard() {
+      lock.lock(); defer { lock.unlock() }
+      discardLocked()
+    }
+
+    private func discardLocked() {
+      close(fd)
+      if let temporary { unlink(temporary) }
+    }
+  }
+}
