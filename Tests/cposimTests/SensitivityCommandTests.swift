@@ -62,9 +62,21 @@ struct SensitivityCommandTests {
 
     let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("s.json")))) as? [String: Any])
     #expect(json["kind"] as? String == "sensitivity" && (json["inputs"] as? [Any])?.count == 3)
+    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/sensitivity.schema.json"))
+    #expect(validator.validate(json) == [])
+    var broken = json
+    broken["inputs"] = [["key_path": "x"]]
+    #expect(!validator.validate(broken).isEmpty, "the schema checks the inputs")
     let page = try String(contentsOfFile: workspace.path("s.html"), encoding: .utf8)
     #expect(page == (try HTMLReport.render(file: workspace.path("s.json"))))
     #expect(page.contains("data-kind=\"sensitivity\"") && page.contains("unit cost usd moves b − a most"))
+  }
+
+  @Test("the HTML report's fixture is in the shape the command writes")
+  func fixtureShape() throws {
+    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/sensitivity.schema.json"))
+    let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/report/fixtures/sensitivity.json")))
+    #expect(validator.validate(fixture) == [])
   }
 
   @Test("--top keeps the largest swings; the result does not depend on it")

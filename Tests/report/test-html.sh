@@ -32,15 +32,16 @@ mkdir -p "$OUT"
 SMALL=Notebooks-export/scenarios
 MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
 
-# One report of each kind: four computed now from the 512-GPU pair, two from fixtures in the
-# shapes docs/report.md proposes, and a comparison carrying the fields the lead will add.
+# One report of each kind: five computed now from the 512-GPU pair, one (calibration) from a
+# fixture in the shape docs/report.md proposes, and a comparison carrying the fields the lead will add.
 "$CPOSIM" run "$SMALL/small-cpo.yaml" --trials 16 --quiet -o "$OUT/run.json" --html "$OUT/run-direct.html" >/dev/null
 "$CPOSIM" compare "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 16 --quiet -o "$OUT/comparison.json" >/dev/null
 "$CPOSIM" sweep "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sweep.json" \
   --set "$MTBF=80000h,162500h,325000h,650000h,1300000h" >/dev/null
 "$CPOSIM" breakeven "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 12 --quiet \
   --vary "$MTBF" --range 100000h..20000000h -o "$OUT/breakeven.json" >/dev/null
-cp Tests/report/fixtures/sensitivity.json Tests/report/fixtures/calibration.json "$OUT/"
+"$CPOSIM" sensitivity "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sensitivity.json" >/dev/null
+cp Tests/report/fixtures/calibration.json "$OUT/"
 "$PY" - "$OUT/comparison.json" "$OUT/comparison-extended.json" <<'EOF'
 import json, sys
 report = json.load(open(sys.argv[1]))
