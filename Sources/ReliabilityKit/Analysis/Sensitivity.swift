@@ -208,11 +208,11 @@ public enum Sensitivity {
     let unit = TrialMetrics(simulation: centralSimulations[0]).definitions[indices[0]].unit
 
     let total = (1 + 2 * inputs.count) * usedTrials
-    let done = Counter()
+    var finished = 0  // trials of the points run so far
     func point(_ simulations: [Simulation?], cached: [[Double]]?, keep: Bool) throws -> PointStatistics {
       let positions = try simulations.map { s in try s.map { try Self.metricIndices([$0], metric: metric)[0] } }
       let run = BlockRun(trials: usedTrials, empty: PointStatistics())
-      let offset = done.value
+      let offset = finished
       let first = FirstCaller()
       run.run(0..<run.blocks.count, threads: threads, makeWorker: {
         // Each worker thread gets its own copies of the plant layouts (as `Comparison` does).
@@ -235,7 +235,7 @@ public enum Sensitivity {
           return (local, Data())
         }
       }, blockDone: { progress?(offset + $0, total) })
-      done.value = offset + usedTrials
+      finished += usedTrials
       return run.statistics
     }
 
@@ -282,11 +282,6 @@ public enum Sensitivity {
       difference.merge(other.difference)
       values.merge(other.values) { a, _ in a }
     }
-  }
-
-  /// Trials finished in earlier points (written between points only).
-  private final class Counter: @unchecked Sendable {
-    var value = 0
   }
 }
 
