@@ -123,6 +123,8 @@ struct SensitivityCommandTests {
         CPOSim.message(for: error).hasPrefix(prefix) && !CPOSim.message(for: error).contains("\n") && CPOSim.exitCode(for: error) != .success
       }
     }
+    let twice = try #require(try CPOSim.parseAsRoot(["sensitivity", a, a, "--quiet"]) as? SensitivityCommand)
+    #expect { try twice.run() } throws: { CPOSim.message(for: $0) == "scenario names must differ to be compared (got a twice)" }
     let bare = Workspace()
     let plain = try bare.write("p.yaml", "\(Workspace.catalogLine)\nname: p\nparts: {pa: {fru: pa, power_w: 5, source: estimate}}\nsystem: {units: {u: {part: pa}}}\n")
     let other = try bare.write("q.yaml", "\(Workspace.catalogLine)\nname: q\nparts: {pa: {fru: pa, power_w: 7, source: estimate}}\nsystem: {units: {u: {part: pa}}}\n")
