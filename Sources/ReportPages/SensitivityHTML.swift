@@ -27,9 +27,18 @@ public enum SensitivityHTML: HTMLReportKind {
     let a = json["baseline"]?.string ?? "A", b = json["alternative"]?.string ?? "B"
     let metric = json["metric"]?.string ?? "total_cost_usd_per_year"
     let central = EstimateView(json["central"])
+    // Labels from key paths that two inputs share (two parts' `flap_duration.median`) name the part.
+    let keys = (json["inputs"]?.array ?? []).compactMap { $0["key_path"]?.string }
+    let shared = Dictionary(keys.map { (ReportSections.keyLabel($0), 1) }, uniquingKeysWith: +).filter { $0.value > 1 }
+    func label(_ key: String) -> String {
+      let short = ReportSections.keyLabel(key)
+      guard shared[short] != nil else { return short }
+      let steps = key.split(separator: ".")
+      return steps.count > 2 && steps[0] == "parts" && !short.hasPrefix(steps[1]) ? "\(steps[1]) \(short)" : key
+    }
     let inputs = (json["inputs"]?.array ?? []).compactMap { i -> Input? in
       guard let key = i["key_path"]?.string, let lo = EstimateView(i["low", "difference"]), let hi = EstimateView(i["high", "difference"]) else { return nil }
-      return Input(key: key, label: i["label"]?.string ?? ReportSections.keyLabel(key), provenance: i["provenance"]?.string,
+      return Input(key: key, label: i["label"]?.string ?? label(key), provenance: i["provenance"]?.string,
                    centralText: i["central", "text"]?.string.map(ReportSections.written),
                    lowText: (i["low", "text"]?.string).map(ReportSections.written) ?? i["low", "value"]?.text ?? "low",
                    highText: (i["high", "text"]?.string).map(ReportSections.written) ?? i["high", "value"]?.text ?? "high", atLow: lo, atHigh: hi)

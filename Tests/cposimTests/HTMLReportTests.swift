@@ -279,6 +279,24 @@ struct HTMLReportTests {
     #expect(order.count == 4 && order == order.sorted())
   }
 
+  @Test("tornado labels that two inputs would share name their part; others keep the short label")
+  func tornadoLabels() throws {
+    var object = try Self.object(try Self.fixture("sensitivity.json"))
+    var inputs = object["inputs"] as! [[String: Any]]
+    for (i, part) in ["pluggable-800g", "cpo-optical-engine"].enumerated() {
+      inputs[i].removeValue(forKey: "label")
+      inputs[i]["key_path"] = "parts.\(part).modes.link-flap.flap_duration.median"
+    }
+    inputs[2].removeValue(forKey: "label")
+    inputs[2]["key_path"] = "costs.pue"
+    object["inputs"] = inputs
+    let html = try HTMLReport.render(data: try Self.data(object), file: "s.json")
+    for label in ["pluggable-800g flap duration median", "cpo-optical-engine flap duration median", "costs pue"] {
+      #expect(html.contains(">\(label)<"), "\(label)")  // in the table (the chart may shorten it)
+    }
+    #expect(!html.contains(">flap duration median<"))
+  }
+
   @Test("the calibration page draws the target band and the fitted input with its interval")
   func calibration() throws {
     let html = try HTMLReport.render(data: try Self.fixture("calibration.json"), file: "k.json")

@@ -34,12 +34,27 @@ public enum ScenarioLoader {
   }
 
   public static func load(path: String, overrides: [Override] = []) throws(InputErrors) -> Scenario {
+    try load(path: path, overrides: overrides, keepingTemplate: false)
+  }
+
+  /// Loads the scenario at `path` (ranges checked, as `load`) and a template of its resolved
+  /// source, to build it again with other values for some keys without reading or checking the
+  /// files again (`ScenarioTemplate.scenario(overrides:)` applies them as `--set` does). Uncertain
+  /// inputs are at their central values in the template. For studies of many variants
+  /// (`cposim sensitivity`).
+  public static func loadWithTemplate(path: String) throws(InputErrors) -> (scenario: Scenario, template: ScenarioTemplate) {
+    let scenario = try load(path: path, overrides: [], keepingTemplate: true)
+    guard let template = scenario.template else { preconditionFailure("a scenario read without errors keeps its template") }
+    return (scenario, template)
+  }
+
+  static func load(path: String, overrides: [Override], keepingTemplate: Bool) throws(InputErrors) -> Scenario {
     let url = URL(fileURLWithPath: path)
     var chain: [String] = []
     var (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
     for override in overrides { node = node.setting(override.keyPath.split(separator: ".").map(String.init), to: override.value, option: override.option) }
     let reader = InputReader()
-    let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader)
+    let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader, keepingTemplate: keepingTemplate)
     try reader.throwIfFailed()
     guard let scenario else { throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "invalid scenario")]) }
     return scenario
@@ -119,8 +134,11 @@ public enum ScenarioLoader {
   ///   - preloaded: the catalog's `parts` already in memory (a template read again with drawn
   ///     values, or a range's bound tried), and its file; nil reads it from its file.
   ///   - checkingRanges: whether to read `provenance` and `ranges` (and try each range's bounds).
+  ///   - keepingTemplate: whether to keep the template (`Scenario.template`) even when the
+  ///     scenario has no uncertain input.
   static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader,
-                   preloaded: (catalog: SourceNode, file: String?)? = nil, checkingRanges: Bool = true) -> Scenario? {
+                   preloaded: (catalog: SourceNode, file: String?)? = nil, checkingRanges: Bool = true,
+                   keepingTemplate: Bool = false) -> Scenario? {
     // Ranges ({uncertain: ...}) are found and replaced by their central values first.
     let (node, topInputs) = UncertaintyReader.extract(node, prefix: "", skipping: ["parts", "catalog", "extends"], reader: reader)
     guard let top = reader.mapping(node, at: "", allowed: topKeys) else { return nil }
@@ -218,7 +236,7 @@ public enum ScenarioLoader {
     scenario.ranges = provenance.ranges
     scenario.inputs = provenance.inputs
     let inputs = topInputs + partInputs
-    guard !inputs.isEmpty, reader.errors.isEmpty else { return scenario }
+    guard !inputs.isEmpty || keepingTemplate, reader.errors.isEmpty else { return scenario }
     let template = ScenarioTemplate(node: node.replacing("parts", with: partsNode),
                                     files: files, catalogFile: catalogFile, scenarioURL: scenarioURL, displayName: displayName)
     // Every value a draw can take must be a valid input: check both ends of each range.

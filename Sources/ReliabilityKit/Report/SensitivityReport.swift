@@ -1,0 +1,122 @@
+import Foundation
+
+/// The JSON of `cposim sensitivity` (`"kind": "sensitivity"`, docs/report.md and
+/// docs/sensitivity.md): B − A at central inputs and, per input, at its low and its high.
+public struct SensitivityReport: Encodable, Sendable {
+  public static let schemaVersion = 1
+
+  /// An input's value as written and as a number in base units.
+  public struct Value: Encodable, Sendable {
+    /// Durations in hours, rates per hour, percentages as fractions, other numbers as written;
+    /// null when the text is not a number.
+    public let value: FiniteOrNull
+    public let text: String
+  }
+
+  /// One end of an input's range.
+  public struct EndResult: Encodable, Sendable {
+    public let value: FiniteOrNull
+    public let text: String
+    /// B − A with the input at this end, paired over trials.
+    public let difference: Estimate
+  }
+
+  public struct InputEntry: Encodable, Sendable {
+    public let keyPath: String
+    /// `catalog`, `scenario` (a scenario's `ranges`) or `uncertain`.
+    public let origin: String
+    public let provenance: String?
+    /// Where the range is written.
+    public let file: String
+    public let line: Int?
+    /// The scenarios the input moves (a key only one scenario has moves only that one).
+    public let moves: [String]
+    public let central: Value
+    public let low: EndResult
+    public let high: EndResult
+    /// |mean B − A at high − mean B − A at low|.
+    public let swing: FiniteOrNull
+    /// Whether B − A at the low or the high has the opposite sign of the central B − A.
+    public let flips: Bool
+  }
+
+  public let kind = "sensitivity"
+  public let schemaVersion = SensitivityReport.schemaVersion
+  public let baseline: String
+  public let alternative: String
+  public let metric: String
+  /// B − A with every input at its central value.
+  public let central: Estimate
+  /// The inputs reported, largest swing first.
+  public let inputs: [InputEntry]
+  /// How many inputs were moved (`inputs` holds the `--top` largest of them).
+  public let inputsMoved: Int
+  /// How many of the inputs moved can flip the verdict.
+  public let inputsFlipping: Int
+  public let verdict: String
+  public let provenance: ComparisonReport.ComparisonProvenance
+
+  /// - Parameter top: how many inputs to keep, largest swing first (nil: all).
+  public init(_ r: Sensitivity.Result, top: Int? = nil) {
+    baseline = r.baseline.name
+    alternative = r.alternative.name
+    metric = r.metric
+    central = r.central
+    let names = [r.baseline.name, r.alternative.name]
+    inputs = r.inputs.prefix(top ?? r.inputs.count).map { i in
+      let shown = i.input.shown
+      func text(_ pick: (Sensitivity.Bounds) -> String) -> String {
+        // Bounds that differ between the scenarios are shown as both, baseline first.
+        var texts: [String] = []
+        for text in i.input.bounds.compactMap({ $0.map(pick) }) where !texts.contains(text) { texts.append(text) }
+        return texts.joined(separator: " | ")
+      }
+      return InputEntry(
+        keyPath: i.input.keyPath, origin: i.input.origin.rawValue, provenance: i.input.provenance, file: i.input.file, line: i.input.line,
+        moves: zip(names, i.input.bounds).filter { $0.1 != nil }.map(\.0),
+        central: Value(value: FiniteOrNull(Self.number(shown.central)), text: text(\.central)),
+        low: EndResult(value: FiniteOrNull(Self.number(shown.low)), text: text(\.low), difference: i.low),
+        high: EndResult(value: FiniteOrNull(Self.number(shown.high)), text: text(\.high), difference: i.high),
+        swing: FiniteOrNull(i.swing), flips: i.flips)
+    }
+    inputsMoved = r.inputs.count
+    inputsFlipping = r.inputs.filter(\.flips).count
+    verdict = Self.verdict(r)
+    provenance = ComparisonReport.ComparisonProvenance(
+      toolVersion: ToolVersion.current, gslVersion: ToolVersion.gsl, generator: RandomSource.generatorName, seed: r.seed,
+      trials: r.trials, blockSize: TrialBlocks.size, commonRandomNumbers: true,
+      scenarioFiles: Dictionary([r.baseline, r.alternative].map {
+        ($0.name, RunReport.hashes($0.files + ($0.catalogFile.map { [$0] } ?? [])))
+      }, uniquingKeysWith: { a, _ in a }))
+  }
+
+  /// A value as written, as a number in base units: durations in hours, rates per hour,
+  /// percentages as fractions, plain numbers as they are; NaN when it is none of these.
+  static func number(_ text: String) -> Double {
+    if let hours = try? Units.hours(from: text) { return hours }
+    if let rate = try? Units.ratePerHour(from: text) { return rate }
+    let (number, unit) = Units.splitNumber(text.trimmingWhitespace())
+    guard let value = number.flatMap(Double.init) else { return .nan }
+    switch unit {
+    case "": return value
+    case "%": return value / 100
+    default: return .nan
+    }
+  }
+
+  /// One sentence: B − A at central inputs, the input that moves it most, how many can flip it.
+  static func verdict(_ r: Sensitivity.Result) -> String {
+    let money = r.metric.contains("usd")
+    let f = { (x: Double) in money ? ComparisonReport.money(x) : String(format: "%+.4g", x) }
+    let c = r.central
+    var s = "\(r.alternative.name) vs \(r.baseline.name): \(r.metric) B − A \(f(c.mean.value)) at central inputs"
+    if c.ci95Low.value.isFinite, c.ci95High.value.isFinite { s += " (95% CI \(f(c.ci95Low.value)) .. \(f(c.ci95High.value)))" }
+    if let top = r.inputs.first {
+      s += "; \(top.input.keyPath) moves it most (\(f(top.low.mean.value)) at \(top.input.shown.low), "
+        + "\(f(top.high.mean.value)) at \(top.input.shown.high))"
+    }
+    let flipping = r.inputs.filter(\.flips).count
+    s += flipping == 0 ? "; no input flips its sign" : "; \(flipping) of \(r.inputs.count) inputs can flip its sign"
+    return s
+  }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import ReliabilityKit
+
+/// `cposim sensitivity`: which inputs decide B − A (a tornado).
+struct SensitivityCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sensitivity",
+    abstract: "Rank the inputs with a low/high range by how far they swing B − A (a tornado).",
+    discussion: """
+      Takes every input with a range in either scenario (the catalog's part ranges, the \
+      scenario's top-level ranges, and uncertain inputs, held at their median), moves each to its \
+      low and to its high with all others at their central values, runs A and B paired per trial \
+      (common random numbers) at every point, and ranks the inputs by the swing \
+      |(B − A) at high − (B − A) at low|. A key both scenarios have is moved in both. \
+      Prints a table; -o writes the JSON (docs/sensitivity.md), --html the tornado page.
+
+      Examples:
+        cposim sensitivity Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml --trials 50 -o sens.json
+        cposim sensitivity Scenarios/cluster-1k-pluggable.yaml Scenarios/cluster-1k-cpo-els.yaml --top 10 --html sens.html
+        cposim sensitivity a.yaml b.yaml --metric job_ettr --trials 100 --seed 3
+      """
+  )
+
+  @Argument(help: "The baseline scenario (A).")
+  var baseline: String
+  @Argument(help: "The alternative scenario (B).")
+  var alternative: String
+
+  @Option(help: "The metric compared (default total_cost_usd_per_year).")
+  var metric: String = "total_cost_usd_per_year"
+
+  @Option(help: "Report only the K inputs with the largest swing (default: all).")
+  var top: Int?
+
+  @Option(name: .shortAndLong, help: "Write the sensitivity JSON here.")
+  var output: String?
+
+  @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
+  var html: String?
+
+  @OptionGroup var simulation: SimulationOptions
+
+  func validate() throws {
+    if let top, top < 1 { throw ValidationError("'--top' must be at least 1 (got \(top))") }
+    try checkOutputNames(outputFiles, inputs: [baseline, alternative])
+  }
+
+  var outputFiles: [OutputFile?] { [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }] }
+
+  func run() throws {
+    var problems: [String] = []
+    var loaded: [(scenario: Scenario, template: ScenarioTemplate)] = []
+    for path in [baseline, alternative] {
+      do { loaded.append(try ScenarioLoader.loadWithTemplate(path: path)) } catch { problems.append(error.description) }
+    }
+    guard problems.isEmpty else { throw CLIError(problems.joined(separator: "\n")) }
+    // The files the scenarios read (extends, catalog) are inputs too: no output may replace one.
+    try OutputFile.check(outputFiles.compactMap { $0 }, inputs: Array(Set(loaded.flatMap(\.scenario.inputFiles))).sorted())
+    guard loaded[0].scenario.name != loaded[1].scenario.name else {
+      throw CLIError("scenario names must differ to be compared (got \(loaded[0].scenario.name) twice)")
+    }
+    let inputs = Sensitivity.inputs(of: loaded.map(\.scenario))
+    let trials = simulation.trials ?? loaded[0].scenario.trials
+    if !simulation.quiet, !inputs.isEmpty {
+      printError("moving \(inputs.count) inputs: \(1 + 2 * inputs.count) points of \(trials) paired trials")
+    }
+    let progress = ProgressBar(total: (1 + 2 * inputs.count) * trials, label: "sensitivity", quiet: simulation.quiet)
+    let result = try Sensitivity.run(baseline: loaded[0], alternative: loaded[1], inputs: inputs, metric: metric, trials: trials,
+                                     seed: simulation.seed, threads: simulation.threads) { done, _ in progress.update(done) }
+    let report = SensitivityReport(result, top: top)
+    if let output { try OutputFile(output, option: "-o").writeJSON(report) }
+    if let html { try HTMLOutput.write(report, to: html) }
+    print(SensitivityTable.render(report))
+    if let output { printError("sensitivity written to \(output)") }
+    if let html { printError("HTML report written to \(html)") }
+  }
+}
+
+enum SensitivityTable {
+  static func render(_ report: SensitivityReport) -> String {
+    let c = report.central
+    var lines = [
+      "\(report.provenance.trials) paired trials per point, seed \(report.provenance.seed), common random numbers; "
+        + "\(report.inputs.count) of \(report.inputsMoved) inputs shown, largest swing first",
+      "\(report.metric), \(report.alternative) − \(report.baseline) at central inputs: \(ReportTable.number(c.mean)) "
+        + "(95% CI \(ReportTable.number(c.ci95Low)) .. \(ReportTable.number(c.ci95High)))",
+      "",
+      "rank  swing       flips  input (low → B − A [95% CI]; high → B − A [95% CI])",
+    ]
+    func end(_ e: SensitivityReport.EndResult) -> String {
+      "\(e.text) → \(ReportTable.number(e.difference.mean)) [\(ReportTable.number(e.difference.ci95Low)) .. \(ReportTable.number(e.difference.ci95High))]"
+    }
+    for (rank, input) in report.inputs.enumerated() {
+      let only = input.moves.count == 1 ? " (\(input.moves[0]) only)" : ""
+      lines.append(String(rank + 1).padding(toLength: 6, withPad: " ", startingAt: 0)
+        + ReportTable.number(input.swing).padding(toLength: 12, withPad: " ", startingAt: 0)
+        + (input.flips ? "yes" : "").padding(toLength: 7, withPad: " ", startingAt: 0)
+        + input.keyPath + only)
+      lines.append(String(repeating: " ", count: 25) + "low " + end(input.low) + ";  high " + end(input.high))
+    }
+    lines.append("")
+    lines.append(report.verdict)
+    return lines.joined(separator: "\n")
+  }
+}
