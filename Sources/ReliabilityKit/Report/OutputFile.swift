@@ -180,24 +180,28 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     try write(Data(JSONOutput.string(value).utf8))
   }
 
-  private func writeThrough(_ data: Data, to file: String, create: Bool = false, mode: mode_t = 0o644) throws(Problem) {
-    let flags = create ? (O_WRONLY | O_CREAT | O_EXCL) : (O_WRONLY | O_TRUNC)
-    let fd = open(file, flags, mode)
-    guard fd >= 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
-    defer { close(fd) }
-    var failure: Int32 = 0
-    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+  /// Writes all of `data` to `fd`, retrying interrupted writes; returns 0 or the errno that stopped it.
+  static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
+    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32 in
       var offset = 0
       while offset < buffer.count {
         let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          failure = errno
-          return
+          return errno
         }
         offset += written
       }
+      return 0
     }
+  }
+
+  private func writeThrough(_ data: Data, to file: String, create: Bool = false, mode: mode_t = 0o644) throws(Problem) {
+    let flags = create ? (O_WRONLY | O_CREAT | O_EXCL) : (O_WRONLY | O_TRUNC)
+    let fd = open(file, flags, mode)
+    guard fd >= 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+    defer { close(fd) }
+    let failure = Self.writeAll(data, to: fd)
     if failure != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(failure))") }
     if create, fsync(fd) != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
   }
@@ -258,18 +262,8 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     public func append(_ data: Data) {
       lock.lock(); defer { lock.unlock() }
       guard failure == nil else { return }
-      data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-        var offset = 0
-        while offset < buffer.count {
-          let written = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-          if written < 0 {
-            if errno == EINTR { continue }
-            failure = OutputFile.reason(errno)
-            return
-          }
-          offset += written
-        }
-      }
+      let error = OutputFile.writeAll(data, to: fd)
+      if error != 0 { failure = OutputFile.reason(error) }
     }
 
     /// Finishes the file; throws if any write failed.

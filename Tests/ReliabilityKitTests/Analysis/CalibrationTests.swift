@@ -12,13 +12,9 @@ struct CalibrationTests {
     """
     horizon: 20000h
     fabric: {topology: leaf-spine, gpus: 128, switch_radix: 16, optics: pluggable}
-    parts:
-      pluggable-800g: {modes: {laser: {distribution: {kind: exponential, mtbf: 1e15h}}, contamination: {distribution: {kind: exponential, mtbf: 1e15h}}, flap: {distribution: {kind: exponential, mtbf: 1e15h}}}}
-      fibre-patch-cord: {modes: {damage: {distribution: {kind: exponential, mtbf: 1e15h}}}}
-      switch-board: {modes: {hardware: {distribution: {kind: exponential, mtbf: 1e15h}}}}
-      psu: {modes: {fail: {distribution: {kind: exponential, mtbf: 1e15h}}}}
-      fan: {modes: {fail: {distribution: {kind: exponential, mtbf: 1e15h}}}}
-      nic: {modes: {fail: {distribution: {kind: exponential, afr: \(nicAFR)}}}}
+    \(NodePoolTests.immortal.replacingOccurrences(
+        of: "nic: {modes: {fail: {distribution: {kind: exponential, mtbf: 1e15h}}}}",
+        with: "nic: {modes: {fail: {distribution: {kind: exponential, afr: \(nicAFR)}}}}"))
     node_pool: {spare_nodes: 8, spare_swap_time: 0, host_repair: 1h}
     jobs: [{name: train, gpus: 64, checkpoint_interval: 1h, restart_overhead: 0, background_rate: \(rate)}]
     """
