@@ -238,7 +238,6 @@ public struct TrialMetrics: Sendable {
 
   /// The trial's metrics by name.
   func namedValues(_ o: TrialOutcome) -> Values {
-    let scenario = simulation.scenario
     let h = o.horizon
     var v = Values()
     if simulation.isFabric {
