@@ -99,7 +99,7 @@ notebooks: build
 	$(CPOSIM) sweep Notebooks-export/scenarios/small-cpo.yaml --quiet -o $(NB_DATA)/sweep.json \
 	  --set parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=80000h,162500h,325000h,650000h,1300000h > /dev/null
 	$(CPOSIM) breakeven Notebooks-export/scenarios/small-pluggable.yaml Notebooks-export/scenarios/small-cpo.yaml --quiet \
-	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 100000h..20000000h -o $(NB_DATA)/breakeven.json > /dev/null
+	  --vary parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf --range 10000h..1000000h -o $(NB_DATA)/breakeven.json > /dev/null
 	$(CPOSIM) sensitivity Notebooks-export/scenarios/small-pluggable.yaml Notebooks-export/scenarios/small-cpo.yaml --trials 16 --quiet \
 	  -o $(NB_DATA)/sensitivity.json > /dev/null
 	$(CPOSIM) fit FailureData/field/synthetic-inspections.csv --json > $(NB_DATA)/fit.json

@@ -39,7 +39,7 @@ MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
 "$CPOSIM" sweep "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sweep.json" \
   --set "$MTBF=80000h,162500h,325000h,650000h,1300000h" >/dev/null
 "$CPOSIM" breakeven "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 12 --quiet \
-  --vary "$MTBF" --range 100000h..20000000h -o "$OUT/breakeven.json" >/dev/null
+  --vary "$MTBF" --range 10000h..1000000h -o "$OUT/breakeven.json" >/dev/null
 "$CPOSIM" calibrate "$SMALL/small-pluggable.yaml" --trials 8 --quiet -o "$OUT/calibration.json" \
   --target job_interruptions_switch_and_cable=40 --target job_interruptions_uplink=12 \
   --vary 'jobs[0].uplink_interrupt_probability=0..1' >/dev/null
