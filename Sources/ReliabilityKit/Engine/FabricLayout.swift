@@ -361,6 +361,15 @@ final class FabricLayout: Sendable {
     return result
   }
 
+  /// Calls `body` with each leaf node `n`'s NIC links end on (with repeats), in the order of
+  /// `leaves(ofNode:)`, without building the array.
+  @inline(__always)
+  func forEachLeaf(ofNode n: Int, _ body: (Int) -> Void) {
+    for nic in 0..<gpusPerNode where n * gpusPerNode + nic < gpus {
+      for copy in 0..<homing { body(Int(leafOfNICLink[copy * gpus + n * gpusPerNode + nic])) }
+    }
+  }
+
   func plane(ofNIC nic: Int) -> Int { nic % planes }
 
   /// The NIC links on leaf `leaf`'s ports.

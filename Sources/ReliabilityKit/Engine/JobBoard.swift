@@ -63,6 +63,8 @@ struct JobBoard {
   /// Spare nodes in the pool, and how many of them are usable.
   private var spares: [Int] = []
   private var spareIndex: [Int32] = []
+  /// Per node in a job: its index in its job's `Placement.nodes` (so leaving is O(1)), else -1.
+  private var jobIndex: [Int32] = []
   private var usableSpares = 0
   /// Per leaf: uplinks down.
   private var uplinksDown: [Int32] = []
@@ -116,6 +118,7 @@ struct JobBoard {
     hostDown = [Bool](repeating: false, count: f.nodes)
     degradedNode = [Bool](repeating: false, count: f.nodes)
     spareIndex = [Int32](repeating: -1, count: f.nodes)
+    jobIndex = [Int32](repeating: -1, count: f.nodes)
     uplinksDown = [Int32](repeating: 0, count: f.leaves)
     placements = specs.map { _ in Placement(onLeaf: [Int32](repeating: 0, count: f.leaves), inPod: [Int32](repeating: 0, count: f.pods)) }
     let placed = Self.place(specs: specs, nodesPerJob: terms.map(\.nodes), pool: pool, fabric: f)
@@ -165,9 +168,10 @@ struct JobBoard {
 
   private mutating func join(_ n: Int, job j: Int) {
     owner[n] = Int32(j)
+    if n < jobIndex.count { jobIndex[n] = Int32(placements[j].nodes.count) }
     placements[j].nodes.append(n)
     guard let f = fabric else { return }
-    for leaf in f.leaves(ofNode: n) {
+    f.forEachLeaf(ofNode: n) { leaf in
       if placements[j].onLeaf[leaf] == 0 { placements[j].leaves += 1 }
       placements[j].onLeaf[leaf] += 1
       let pod = f.pod(ofLeaf: leaf)
@@ -177,10 +181,15 @@ struct JobBoard {
   }
 
   private mutating func leave(_ n: Int, job j: Int) {
-    guard let f = fabric, let i = placements[j].nodes.firstIndex(of: n) else { return }
-    placements[j].nodes.swapAt(i, placements[j].nodes.count - 1)
+    guard let f = fabric, jobIndex[n] >= 0 else { return }
+    let i = Int(jobIndex[n])
+    let last = placements[j].nodes.count - 1
+    let moved = placements[j].nodes[last]
+    placements[j].nodes.swapAt(i, last)
     placements[j].nodes.removeLast()
-    for leaf in f.leaves(ofNode: n) {
+    jobIndex[moved] = Int32(i)
+    jobIndex[n] = -1
+    f.forEachLeaf(ofNode: n) { leaf in
       placements[j].onLeaf[leaf] -= 1
       if placements[j].onLeaf[leaf] == 0 { placements[j].leaves -= 1 }
       let pod = f.pod(ofLeaf: leaf)
@@ -389,12 +398,13 @@ struct JobBoard {
       restartAtOnce(j, at: now)
       return
     }
-    let nodes = placements[j].nodes
-    guard !nodes.isEmpty else { return }
+    // (No local copy of the node list: leaving below would then copy all of it.)
+    let count = placements[j].nodes.count
+    guard count > 0 else { return }
     // Failures arrive at the full size's rate; an elastic job on fewer nodes keeps each with
     // probability (its nodes)/(full size) (thinning: exact for a Poisson process).
-    if nodes.count < terms[j].nodes, source.uniform() * Double(terms[j].nodes) >= Double(nodes.count) { return }
-    let n = nodes[source.uniformInt(below: nodes.count)]
+    if count < terms[j].nodes, source.uniform() * Double(terms[j].nodes) >= Double(count) { return }
+    let n = placements[j].nodes[source.uniformInt(below: count)]
     hostDown[n] = true
     usabilityChanged(n, usable: false, at: now)
     hostRepairs.append((n, now + pool.hostRepair.sample(using: source)))
