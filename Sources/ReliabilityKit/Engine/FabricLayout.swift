@@ -347,6 +347,7 @@ final class FabricLayout: Sendable {
   var podsPerPlane: Int { threeTier ? (leavesPerPlane + radix / 2 - 1) / (radix / 2) : 1 }
   var pods: Int { podsPerPlane * planes }
 
+  @inline(__always)
   func pod(ofLeaf leaf: Int) -> Int {
     let plane = leaf / leavesPerPlane
     return plane * podsPerPlane + (threeTier ? (leaf % leavesPerPlane) / (radix / 2) : 0)

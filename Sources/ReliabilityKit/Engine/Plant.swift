@@ -84,11 +84,12 @@ struct Plant {
       return updateSystem(at: now)
     case let .link(l):
       changedLinks.removeAll(keepingCapacity: true)
-      change(link: l, down: down, at: now, nicLinks: fabric!.nicLinks)
+      change(link: l, down: down, at: now, in: fabric!)
       return changedLinks.isEmpty ? .none : .links
     case let .linkSet(first, stride, count):
       changedLinks.removeAll(keepingCapacity: true)
-      for k in 0..<count { change(link: first + k * stride, down: down, at: now, nicLinks: fabric!.nicLinks) }
+      let f = fabric!
+      for k in 0..<count { change(link: first + k * stride, down: down, at: now, in: f) }
       return changedLinks.isEmpty ? .none : .links
     case let .ports(s, range):
       return changeLinks(fabric!.links(ofSwitch: s)[range], down: down, at: now)
@@ -117,17 +118,20 @@ struct Plant {
 
   private mutating func changeLinks(_ changing: ArraySlice<Int>, down: Bool, at now: Hours) -> Change {
     changedLinks.removeAll(keepingCapacity: true)
-    let nicLinks = fabric!.nicLinks
-    for link in changing { change(link: link, down: down, at: now, nicLinks: nicLinks) }
+    let f = fabric!
+    for link in changing { change(link: link, down: down, at: now, in: f) }
     return changedLinks.isEmpty ? .none : .links
   }
 
   @inline(__always)
-  private mutating func change(link: Int, down: Bool, at now: Hours, nicLinks: Int) {
+  private mutating func change(link: Int, down: Bool, at now: Hours, in f: FabricLayout) {
+    // The layout comes in as an argument: reading the optional `fabric` for every link retained
+    // and released it each time.
+    let nicLinks = f.nicLinks
     let before = links[link].down
     let after = max(0, before + (down ? 1 : -1))
     links[link].down = after
-    if let f = fabric, link >= nicLinks, link < f.spineCoreOffset, (before == 0) != (after == 0) {
+    if link >= nicLinks, link < f.spineCoreOffset, (before == 0) != (after == 0) {
       // A leaf-spine link went down or came back: isolate or rejoin its leaf when it was the last.
       let leaf = (link - nicLinks) / f.up
       let was = leafUplinksDown[leaf]
@@ -135,7 +139,7 @@ struct Plant {
       let up = Int32(f.up)
       if (down && was + 1 == up) || (!down && was == up) {
         isolationChanged = true
-        for nic in f.nicLinks(onLeaf: leaf) { change(link: nic, down: down, at: now, nicLinks: nicLinks) }
+        for nic in f.nicLinks(onLeaf: leaf) { change(link: nic, down: down, at: now, in: f) }
       }
     }
     if down, before == 0 {
