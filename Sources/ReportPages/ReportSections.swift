@@ -42,8 +42,18 @@ enum ReportSections {
     if let explicit = breakdown?.estimates, !explicit.isEmpty {
       return explicit.keys.sorted().map { ($0.replacingOccurrences(of: "_", with: " "), explicit[$0]!) }
     }
+    // A fabric report's root causes, disjoint, in the shape of Llama 3's Table 5: they add up to
+    // job_interruptions (subtotals such as switch_and_cable, network, unexpected are left out).
+    let disjoint: [(String, String)] = [
+      ("host/GPU", "job_interruptions_host"), ("NIC", "job_interruptions_nic"), ("NIC link", "job_interruptions_nic_link"),
+      ("leaf switch", "job_interruptions_leaf"), ("uplink", "job_interruptions_uplink"), ("planned", "job_planned_interruptions"),
+    ]
+    if metrics["job_interruptions_host"] != nil {
+      return disjoint.compactMap { label, name in metrics[name].map { (label, $0) } }
+    }
+    let notCauses: Set<String> = ["job_worst_month_interruptions", "job_unexpected_interruptions"]
     return metrics.keys.sorted().compactMap { name in
-      guard name.hasPrefix("job_"), name.hasSuffix("_interruptions"), name != "job_interruptions" else { return nil }
+      guard name.hasPrefix("job_"), name.hasSuffix("_interruptions"), name != "job_interruptions", !notCauses.contains(name) else { return nil }
       let cause = name.dropFirst(4).dropLast("_interruptions".count)
       guard !cause.isEmpty else { return nil }
       return (cause.replacingOccurrences(of: "_", with: " "), metrics[name]!)

@@ -255,6 +255,17 @@ struct HTMLReportTests {
     #expect(PageCheck.problems(html) == [])
   }
 
+  @Test("a fabric comparison draws its disjoint root causes (they add up to the total), not subtotals or the worst month")
+  func disjointRootCauses() throws {
+    let html = try HTMLReport.render(data: try Self.comparisonJSON(), file: "c.json")
+    for cause in ["host/GPU", "NIC", "NIC link", "leaf switch", "uplink", "planned"] {
+      #expect(html.contains(">\(cause)</text>"), "\(cause) missing")
+    }
+    for subtotal in ["worst month", "unexpected", "network", "switch and cable"] {
+      #expect(!html.contains(">\(subtotal)</text>"), "\(subtotal) drawn as a cause")
+    }
+  }
+
   @Test("a sweep of a value that is not a number in one unit draws it by name, one line per value of a second parameter")
   func sweepOfNames() throws {
     let report = try Self.withSmallScenarios { _, cpo in
