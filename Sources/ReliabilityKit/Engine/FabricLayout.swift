@@ -371,6 +371,24 @@ final class FabricLayout: Sendable {
     }
   }
 
+  /// Calls `body` once per run of consecutive NIC links of node `n` that end on the same leaf,
+  /// with the leaf and the run's length (a node's 8 NICs usually share one leaf: one call).
+  @inline(__always)
+  func forEachLeafRun(ofNode n: Int, _ body: (_ leaf: Int, _ links: Int32) -> Void) {
+    var current = -1
+    var run: Int32 = 0
+    forEachLeaf(ofNode: n) { leaf in
+      if leaf == current {
+        run += 1
+      } else {
+        if run > 0 { body(current, run) }
+        current = leaf
+        run = 1
+      }
+    }
+    if run > 0 { body(current, run) }
+  }
+
   func plane(ofNIC nic: Int) -> Int { nic % planes }
 
   /// The NIC links on leaf `leaf`'s ports.

@@ -171,12 +171,12 @@ struct JobBoard {
     if n < jobIndex.count { jobIndex[n] = Int32(placements[j].nodes.count) }
     placements[j].nodes.append(n)
     guard let f = fabric else { return }
-    f.forEachLeaf(ofNode: n) { leaf in
+    f.forEachLeafRun(ofNode: n) { leaf, links in
       if placements[j].onLeaf[leaf] == 0 { placements[j].leaves += 1 }
-      placements[j].onLeaf[leaf] += 1
+      placements[j].onLeaf[leaf] += links
       let pod = f.pod(ofLeaf: leaf)
       if placements[j].inPod[pod] == 0 { placements[j].pods += 1 }
-      placements[j].inPod[pod] += 1
+      placements[j].inPod[pod] += links
     }
   }
 
@@ -189,11 +189,11 @@ struct JobBoard {
     placements[j].nodes.removeLast()
     jobIndex[moved] = Int32(i)
     jobIndex[n] = -1
-    f.forEachLeaf(ofNode: n) { leaf in
-      placements[j].onLeaf[leaf] -= 1
+    f.forEachLeafRun(ofNode: n) { leaf, links in
+      placements[j].onLeaf[leaf] -= links
       if placements[j].onLeaf[leaf] == 0 { placements[j].leaves -= 1 }
       let pod = f.pod(ofLeaf: leaf)
-      placements[j].inPod[pod] -= 1
+      placements[j].inPod[pod] -= links
       if placements[j].inPod[pod] == 0 { placements[j].pods -= 1 }
     }
     if degradedNode[n] {
