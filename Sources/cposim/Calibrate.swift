@@ -79,8 +79,7 @@ struct CalibrateCommand: ParsableCommand {
       throw ValidationError("'--vary' must look like KEY.PATH=LOW..HIGH, such as jobs[0].uplink_interrupt_probability=0..1 (got '\(text)')")
     }
     let key = String(text[..<equals]).trimmingWhitespace()
-    let bounds = text[text.index(after: equals)...].components(separatedBy: "..")
-    guard bounds.count == 2, let low = WrittenNumber(bounds[0]), let high = WrittenNumber(bounds[1]) else {
+    guard let (low, high) = WrittenNumber.pair(String(text[text.index(after: equals)...])) else {
       throw ValidationError("'--vary \(key)=...' needs LOW..HIGH, such as 0..1 or 100000h..2000000h (got '\(text[text.index(after: equals)...])')")
     }
     guard low.suffix == high.suffix else {
@@ -104,7 +103,7 @@ struct CalibrateCommand: ParsableCommand {
     if let twice = metrics.first(where: { m in metrics.filter { $0 == m }.count > 1 }) {
       throw ValidationError("'--target' names \(twice) twice: give each metric once")
     }
-    if let date, !(date.count == 10 && date.split(separator: "-").map(\.count) == [4, 2, 2]) {
+    if let date, !ProvenanceReader.isDate(date) {
       throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')")
     }
     try checkOutputNames(outputFiles, inputs: [scenario])
@@ -118,8 +117,7 @@ struct CalibrateCommand: ParsableCommand {
 
   /// `jobs[0].x` and `jobs.0.x` name the same key.
   static func sameKey(_ a: String, _ b: String) -> Bool {
-    func normal(_ k: String) -> String { k.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "") }
-    return normal(a) == normal(b)
+    ScenarioLoader.normalisedKeyPath(a) == ScenarioLoader.normalisedKeyPath(b)
   }
 
   func run() throws {

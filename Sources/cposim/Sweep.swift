@@ -147,9 +147,7 @@ struct BreakevenCommand: ParsableCommand {
   @OptionGroup var simulation: SimulationOptions
 
   var bounds: (WrittenNumber, WrittenNumber)? {
-    let parts = range.components(separatedBy: "..")
-    guard parts.count == 2, let lo = WrittenNumber(parts[0]), let hi = WrittenNumber(parts[1]),
-          lo.suffix == hi.suffix, lo.value < hi.value else { return nil }
+    guard let (lo, hi) = WrittenNumber.pair(range), lo.suffix == hi.suffix, lo.value < hi.value else { return nil }
     return (lo, hi)
   }
 

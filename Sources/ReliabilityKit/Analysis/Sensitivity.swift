@@ -73,9 +73,7 @@ public enum Sensitivity {
   }
 
   /// A key path with list steps written one way (`jobs[0].x` and `jobs.0.x` are the same key).
-  static func normalised(_ keyPath: String) -> String {
-    keyPath.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "")
-  }
+  static func normalised(_ keyPath: String) -> String { ScenarioLoader.normalisedKeyPath(keyPath) }
 
   /// Every input with a range in `scenarios`, united by key path, in the order they are written
   /// (the first scenario's first). A key with both a `ranges` entry and an uncertain range is

@@ -6,7 +6,7 @@
 /// (after `extends` and the catalog), both bounds are written in the value's unit kind, low is
 /// below high, the value lies inside, and each bound is a valid value for that key (read as an
 /// override, the way `cposim sweep --set` and a sensitivity study apply it).
-enum ProvenanceReader {
+package enum ProvenanceReader {
   struct Result {
     var ranges: [InputRange] = []
     var inputs: [InputValue] = []
@@ -364,7 +364,8 @@ enum ProvenanceReader {
     }
   }
 
-  private static func isDate(_ text: String) -> Bool {
+  /// Whether `text` is a date written YYYY-MM-DD (as a `calibrated` provenance takes it).
+  package static func isDate(_ text: String) -> Bool {
     let parts = text.split(separator: "-")
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
           let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }

@@ -12,6 +12,12 @@ public enum ScenarioLoader {
     "ranges",
   ]
 
+  /// A key path with list steps written one way: `jobs[0].x` and `jobs.0.x` are the same key
+  /// (`SourceNode.setting` takes both).
+  public static func normalisedKeyPath(_ keyPath: String) -> String {
+    keyPath.replacingOccurrences(of: "[", with: ".").replacingOccurrences(of: "]", with: "")
+  }
+
   /// One value set from the command line: a dotted key path and the value as text.
   public struct Override: Sendable, Hashable {
     public let keyPath: String

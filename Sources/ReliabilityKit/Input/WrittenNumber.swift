@@ -17,4 +17,12 @@ package struct WrittenNumber: Sendable, Equatable {
   }
 
   package var text: String { String(format: "%.6g", value) + suffix }
+
+  /// The two numbers of `LOW..HIGH` as written (units unchecked), or nil when it is not two
+  /// numbers joined by `..`.
+  package static func pair(_ text: String) -> (low: WrittenNumber, high: WrittenNumber)? {
+    let parts = text.components(separatedBy: "..")
+    guard parts.count == 2, let low = WrittenNumber(parts[0]), let high = WrittenNumber(parts[1]) else { return nil }
+    return (low, high)
+  }
 }
