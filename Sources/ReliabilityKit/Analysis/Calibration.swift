@@ -267,18 +267,17 @@ public enum Calibration {
       let minimum = linear(best)
       for i in 0..<2 {
         let j = 1 - i
+        // The least deviance over the other input with this one at x: a 21-point grid, then
+        // Brent's method around the grid's best point.
         func profile(_ x: Double) -> Double {
           var u = best
           u[i] = x
-          var lowest = Double.infinity
-          for k in 0...20 { u[j] = Double(k) / 20; lowest = min(lowest, linear(u)) }
-          let start = (0...20).map { Double($0) / 20 }.min { a, b in
-            var ua = u, ub = u
-            ua[j] = a; ub[j] = b
-            return linear(ua) < linear(ub)
-          }!
+          let fixed = u
+          let along = { (y: Double) -> Double in var v = fixed; v[j] = y; return linear(v) }
+          let start = (0...20).map { Double($0) / 20 }.min { along($0) < along($1) }!
+          var lowest = along(start)
           if let refined = GSL.minimize1D(lower: max(0, start - 0.05), guess: start, upper: min(1, start + 0.05),
-                                          tolerance: 1e-6, f: { y in var v = u; v[j] = y; return linear(v) }) {
+                                          tolerance: 1e-6, f: along) {
             lowest = min(lowest, refined.value)
           }
           return lowest - minimum - intervalRise

@@ -356,9 +356,7 @@ final class FabricLayout: Sendable {
   /// The leaves node `n`'s NIC links end on (with repeats), and the plane of each of its NICs.
   func leaves(ofNode n: Int) -> [Int] {
     var result: [Int] = []
-    for nic in 0..<gpusPerNode where n * gpusPerNode + nic < gpus {
-      for copy in 0..<homing { result.append(Int(leafOfNICLink[copy * gpus + n * gpusPerNode + nic])) }
-    }
+    forEachLeaf(ofNode: n) { result.append($0) }
     return result
   }
 
