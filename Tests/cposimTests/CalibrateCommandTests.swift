@@ -25,15 +25,7 @@ struct CalibrateCommandTests {
   }
 
   /// The message a bad command line gives, as the user sees it.
-  func message(_ arguments: [String]) -> String? {
-    do {
-      var command = try CPOSim.parseAsRoot(arguments)
-      try command.run()
-      return nil
-    } catch {
-      return CPOSim.message(for: error)
-    }
-  }
+  func message(_ arguments: [String]) -> String? { failureMessage(arguments) }
 
   @Test("a fit writes a scenario that extends the input, loads, carries the fitted value and says it is calibrated")
   func writesScenario() throws {

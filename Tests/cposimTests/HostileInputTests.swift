@@ -131,13 +131,8 @@ struct LimitTests {
 
   /// The message `arguments` fail with (records an issue when they succeed).
   func failure(_ arguments: [String]) -> String {
-    do {
-      try run(arguments)
-      Issue.record("\(arguments) succeeded")
-      return ""
-    } catch {
-      return CPOSim.message(for: error)
-    }
+    guard let message = failureMessage(arguments) else { Issue.record("\(arguments) succeeded"); return "" }
+    return message
   }
 
   static let system = """
@@ -342,14 +337,8 @@ struct RunawayTests {
 @Suite("Hostile input: structure, break-even, sample")
 struct StructureAndEdgeTests {
   func failure(_ arguments: [String]) -> String {
-    do {
-      var command = try CPOSim.parseAsRoot(arguments)
-      try command.run()
-      Issue.record("\(arguments) succeeded")
-      return ""
-    } catch {
-      return CPOSim.message(for: error)
-    }
+    guard let message = failureMessage(arguments) else { Issue.record("\(arguments) succeeded"); return "" }
+    return message
   }
 
   static let base = """
@@ -498,15 +487,7 @@ struct DirectoryAsFileTests {
   @Test("merge, report, fit and run say 'is a directory' when given one")
   func directories() {
     let dir = Workspace()
-    func message(_ arguments: [String]) -> String {
-      do {
-        var command = try CPOSim.parseAsRoot(arguments)
-        try command.run()
-        return ""
-      } catch {
-        return CPOSim.message(for: error)
-      }
-    }
+    func message(_ arguments: [String]) -> String { failureMessage(arguments) ?? "" }
     let folder = dir.url.path
     #expect(message(["merge", folder, "-o", dir.path("m.json")]).contains("is a directory, not a partial report"))
     #expect(message(["report", folder, "-o", dir.path("r.html")]).contains("is a directory, not a report"))

@@ -1,4 +1,5 @@
 import Foundation
+@testable import cposim
 
 /// A fresh folder for one test's files, removed when the value is released.
 final class Workspace: @unchecked Sendable {
@@ -23,4 +24,16 @@ final class Workspace: @unchecked Sendable {
 
   /// The `catalog:` line that points scenarios written here at the repository's catalog.
   static var catalogLine: String { "catalog: \(repositoryRoot.path)/FailureData/parts.yaml" }
+}
+
+/// Parses and runs a cposim command line: the message it fails with, as the user sees it, or nil
+/// when it succeeds.
+func failureMessage(_ arguments: [String]) -> String? {
+  do {
+    var command = try CPOSim.parseAsRoot(arguments)
+    try command.run()
+    return nil
+  } catch {
+    return CPOSim.message(for: error)
+  }
 }
