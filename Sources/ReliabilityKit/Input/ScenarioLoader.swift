@@ -240,8 +240,16 @@ public enum ScenarioLoader {
     scenario.thresholds = ThresholdReader.read(top["thresholds"], units: TrialMetrics.units(fabric: isFabric, jobs: !jobs.isEmpty),
                                                reader: reader)
     scenario.ranges = provenance.ranges
-    scenario.inputs = provenance.inputs
     let inputs = topInputs + partInputs
+    // An uncertain input's low and high are its range (what `describe` lists for it).
+    let uncertain = Dictionary(inputs.map { (normalisedKeyPath($0.keyPath), $0) }, uniquingKeysWith: { a, _ in a })
+    scenario.inputs = provenance.inputs.map { value in
+      guard value.range == nil, let u = uncertain[normalisedKeyPath(value.keyPath)] else { return value }
+      var value = value
+      value.range = InputRange(keyPath: value.keyPath, low: u.text(u.low), high: u.text(u.high), central: u.text(u.central),
+                               origin: value.part == nil ? .scenario : .catalog, file: u.file, line: u.line)
+      return value
+    }
     guard !inputs.isEmpty || keepingTemplate, reader.errors.isEmpty else { return scenario }
     let template = ScenarioTemplate(node: node.replacing("parts", with: partsNode),
                                     files: files, catalogFile: catalogFile, scenarioURL: scenarioURL, displayName: displayName)
