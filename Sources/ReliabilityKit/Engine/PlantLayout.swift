@@ -278,66 +278,109 @@ struct PlantLayout: Sendable {
 
 /// A plain system's structure with units named by their population index, resolved once so the
 /// engine does not look names up.
+///
+/// The blocks are held flat (an array of nodes whose children are index ranges into another
+/// array), not as an indirect enum: the structure is evaluated after every failure and repair of
+/// a plain system, and walking an indirect enum retains and releases each box it visits.
 struct SystemStructure: Sendable {
-  indirect enum Block: Sendable {
-    /// A unit (population index and its count), or a name that matches no unit (always up).
-    case unit(Int, count: Int)
-    case unknown
-    case series([Block])
-    case parallel([Block])
-    case kOutOfN(Int, [Block])
+  struct Node: Sendable {
+    enum Kind: UInt8, Sendable {
+      /// A unit (`unit`, with `count` copies), or a name that matches no unit (always up).
+      case unit, unknown, series, parallel, kOutOfN
+    }
+    let kind: Kind
+    /// The population index (units), or `k` (k-of-n blocks).
+    let value: Int
+    /// The unit's copies (units).
+    let count: Int
+    /// The node's children: a range of `SystemStructure.children`.
+    let children: Range<Int>
   }
 
-  let root: Block
-  /// The k-of-n blocks, in the order they appear in the structure (depth first): each one's
-  /// downtime is reported as `k_of_n_<i>_downtime_hours`.
-  let groups: [Block]
+  /// Every block; the root is the last one.
+  let nodes: [Node]
+  /// Child node indices, each block's children consecutive.
+  let children: [Int]
+  let root: Int
+  /// The k-of-n blocks (node indices), in the order they appear in the structure (depth first):
+  /// each one's downtime is reported as `k_of_n_<i>_downtime_hours`.
+  let groups: [Int]
+  /// The units of a structure that is a unit or a series of units (the usual case), else nil:
+  /// it is up when none of their copies is down.
+  private let seriesUnits: [Int]?
 
   init(_ system: SystemSpec) {
-    func resolve(_ topology: Topology) -> Block {
+    var nodes: [Node] = []
+    var children: [Int] = []
+    var groups: [(order: Int, node: Int)] = []
+    var visit = 0
+    func resolve(_ topology: Topology) -> Int {
+      let order = visit
+      visit += 1
+      let node: Node
+      func block(_ kind: Node.Kind, _ value: Int, _ blocks: [Topology]) -> Node {
+        let resolved = blocks.map(resolve)
+        let start = children.count
+        children.append(contentsOf: resolved)
+        return Node(kind: kind, value: value, count: 0, children: start..<children.count)
+      }
       switch topology {
       case let .unit(name):
-        guard let u = system.units.firstIndex(where: { $0.name == name }) else { return .unknown }
-        return .unit(u, count: system.units[u].count)
-      case let .series(blocks): return .series(blocks.map(resolve))
-      case let .parallel(blocks): return .parallel(blocks.map(resolve))
-      case let .kOutOfN(k, blocks): return .kOutOfN(k, blocks.map(resolve))
+        if let u = system.units.firstIndex(where: { $0.name == name }) {
+          node = Node(kind: .unit, value: u, count: system.units[u].count, children: 0..<0)
+        } else {
+          node = Node(kind: .unknown, value: 0, count: 0, children: 0..<0)
+        }
+      case let .series(blocks): node = block(.series, 0, blocks)
+      case let .parallel(blocks): node = block(.parallel, 0, blocks)
+      case let .kOutOfN(k, blocks): node = block(.kOutOfN, k, blocks)
       }
+      nodes.append(node)
+      if node.kind == .kOutOfN { groups.append((order, nodes.count - 1)) }
+      return nodes.count - 1
     }
     root = resolve(system.structure)
-    var groups: [Block] = []
-    func collect(_ block: Block) {
-      switch block {
-      case .unit, .unknown: break
-      case let .series(blocks), let .parallel(blocks): blocks.forEach(collect)
-      case let .kOutOfN(_, blocks):
-        groups.append(block)
-        blocks.forEach(collect)
-      }
+    self.nodes = nodes
+    self.children = children
+    // Depth-first preorder, as the groups are numbered in reports.
+    self.groups = groups.sorted { $0.order < $1.order }.map(\.node)
+    let top = nodes[root]
+    switch top.kind {
+    case .unit: seriesUnits = [top.value]
+    case .series where children[top.children].allSatisfy({ nodes[$0].kind == .unit || nodes[$0].kind == .unknown }):
+      seriesUnits = children[top.children].compactMap { nodes[$0].kind == .unit ? nodes[$0].value : nil }
+    default: seriesUnits = nil
     }
-    collect(root)
-    self.groups = groups
   }
 
   /// Whether k-of-n group `g` is up, given how many copies of each unit are down.
-  func isGroupUp(_ g: Int, down: [Int]) -> Bool { Self.isUp(groups[g], down: down) }
+  func isGroupUp(_ g: Int, down: [Int]) -> Bool { isUp(node: groups[g], down: down) }
 
   /// Whether the structure is up, given how many copies of each unit are down.
-  func isUp(down: [Int]) -> Bool { Self.isUp(root, down: down) }
-
-  private static func isUp(_ block: Block, down: [Int]) -> Bool {
-    func upBlocks(_ blocks: [Block]) -> Int {
-      blocks.reduce(0) { total, block in
-        if case let .unit(u, count) = block { return total + count - down[u] }
-        return total + (isUp(block, down: down) ? 1 : 0)
-      }
+  func isUp(down: [Int]) -> Bool {
+    if let seriesUnits {
+      for u in seriesUnits where down[u] > 0 { return false }
+      return true
     }
-    switch block {
-    case let .unit(u, _): return down[u] == 0
+    return isUp(node: root, down: down)
+  }
+
+  private func isUp(node i: Int, down: [Int]) -> Bool {
+    let node = nodes[i]
+    func upBlocks() -> Int {
+      var total = 0
+      for c in children[node.children] {
+        let child = nodes[c]
+        total += child.kind == .unit ? child.count - down[child.value] : (isUp(node: c, down: down) ? 1 : 0)
+      }
+      return total
+    }
+    switch node.kind {
+    case .unit: return down[node.value] == 0
     case .unknown: return true
-    case let .series(blocks): return blocks.allSatisfy { isUp($0, down: down) }
-    case let .parallel(blocks): return upBlocks(blocks) >= 1
-    case let .kOutOfN(k, blocks): return upBlocks(blocks) >= k
+    case .series: return children[node.children].allSatisfy { isUp(node: $0, down: down) }
+    case .parallel: return upBlocks() >= 1
+    case .kOutOfN: return upBlocks() >= node.value
     }
   }
 }
