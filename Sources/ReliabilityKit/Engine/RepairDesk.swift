@@ -35,10 +35,12 @@ struct RepairDesk {
     let age: Hours
     /// An absorbed failure: the unit is still in service; its swap is planned.
     let planned: Bool
-    /// What the failure took down, and what later failures of the unit took down while the
-    /// ticket was open (a planned swap on its way fixes them too).
+    /// What the failure took down. What later failures of the unit took down while the ticket
+    /// was open (a planned swap on its way fixes them too) is in `RepairDesk.laterImpacts`, at
+    /// `laterSlot` (-1: none), so that a ticket holds no array: copying one is then a plain copy,
+    /// without the retain and release an array would cost at every step.
     var impact: Impact
-    var laterImpacts: [Impact] = []
+    var laterSlot: Int32 = -1
     var drain: Impact = .none
     var replaces = false
     var cleanedOnly = false
@@ -55,9 +57,6 @@ struct RepairDesk {
     var atWindow = false
     /// Verified and back in service (a ticket still open at the horizon is not).
     var restored = false
-
-    /// The first outage the ticket covers (for a planned swap, the first failure after it opened).
-    var firstImpact: Impact? { planned ? laterImpacts.first : impact }
   }
 
   let layout: PlantLayout
@@ -67,6 +66,8 @@ struct RepairDesk {
   /// Whether to emit `.trace` effects (only when a trace was asked for).
   let tracing: Bool
   private(set) var tickets: [Ticket] = []
+  /// Later outages of tickets (`Ticket.laterSlot`), in the order they happened.
+  private var laterImpacts: [[Impact]] = []
   private var technicians: TechnicianPool
   private var spares: [SpareStock]
   /// Warranty of each spare pool's FRU, in hours.
@@ -181,11 +182,16 @@ struct RepairDesk {
   /// fixes it too. On a leave-dark ticket its ports go dark as well (and may cross the swap
   /// threshold); a failure whose own workflow does not leave it dark asks for the swap at once.
   mutating func add(_ impact: Impact, mode: Int, to ticket: Int, at now: Hours, using source: RandomSource) {
-    tickets[ticket].laterImpacts.append(impact)
+    if tickets[ticket].laterSlot < 0 {
+      tickets[ticket].laterSlot = Int32(laterImpacts.count)
+      laterImpacts.append([])
+    }
+    let slot = Int(tickets[ticket].laterSlot)
+    laterImpacts[slot].append(impact)
     let t = tickets[ticket]
     guard case .leaveDark = plan(t).decision, !t.planned else { return }
     if case .leaveDark = layout.populations[t.population].plans[mode].decision {
-      leaveDark(ticket, impact: tickets[ticket].laterImpacts.count, at: now, using: source)
+      leaveDark(ticket, impact: laterImpacts[slot].count, at: now, using: source)
     } else {
       dispatchNow(ticket, at: now, using: source)
     }
@@ -199,6 +205,12 @@ struct RepairDesk {
   // MARK: Steps
 
   private func plan(_ t: Ticket) -> WorkflowPlan { layout.populations[t.population].plans[t.mode] }
+
+  /// What later failures of the ticket's unit took down while it was open.
+  private func later(_ t: Ticket) -> [Impact] { t.laterSlot < 0 ? [] : laterImpacts[Int(t.laterSlot)] }
+
+  /// The first outage the ticket covers (for a planned swap, the first failure after it opened).
+  private func firstImpact(_ t: Ticket) -> Impact? { t.planned ? later(t).first : t.impact }
 
   /// The failure is known: dispatch now, defer to the next maintenance window, or leave it dark.
   mutating func detected(_ ticket: Int, at now: Hours, using source: RandomSource) {
@@ -248,7 +260,7 @@ struct RepairDesk {
       dispatchNow(ticket, at: now, using: source)
       return
     }
-    let impact = index == 0 ? tickets[ticket].impact : tickets[ticket].laterImpacts[index - 1]
+    let impact = index == 0 ? tickets[ticket].impact : laterImpacts[Int(tickets[ticket].laterSlot)][index - 1]
     let s: Int
     switch impact {
     case let .ports(sw, _), let .switchDown(sw): s = sw
@@ -275,10 +287,10 @@ struct RepairDesk {
 
   /// The links of outage `index` of a leave-dark ticket now run on spare ports.
   mutating func remapped(_ ticket: Int, impact index: Int) {
-    let impact = index == 0 ? tickets[ticket].impact : tickets[ticket].laterImpacts[index - 1]
+    let impact = index == 0 ? tickets[ticket].impact : laterImpacts[Int(tickets[ticket].laterSlot)][index - 1]
     guard !impact.isEmpty, let fabric = layout.fabric, let s = tickets[ticket].darkSwitch else { return }
     let ports = fabric.linkCounts(of: impact).links
-    if index == 0 { tickets[ticket].impact = .none } else { tickets[ticket].laterImpacts[index - 1] = .none }
+    if index == 0 { tickets[ticket].impact = .none } else { laterImpacts[Int(tickets[ticket].laterSlot)][index - 1] = .none }
     tickets[ticket].darkPorts -= ports
     darkPorts[s] -= ports
     counts.remappedLinks += ports
@@ -419,7 +431,7 @@ struct RepairDesk {
       if t.spareHeld { receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source) }
     }
     if plan.collateral > 0, source.uniform() < plan.collateral, let fabric = layout.fabric,
-       let first = t.firstImpact?.firstLink(in: fabric), let neighbour = fabric.neighbour(of: first) {
+       let first = firstImpact(t)?.firstLink(in: fabric), let neighbour = fabric.neighbour(of: first) {
       counts.collateral += 1
       effects.append(.outage(.link(neighbour), down: true, planned: false, population: t.population))
       schedule(.collateralEnd(link: neighbour, population: t.population), after: verification.sample(using: source), priority: .restoration)
@@ -432,7 +444,7 @@ struct RepairDesk {
   mutating func verified(_ ticket: Int, at now: Hours) {
     let t = tickets[ticket]
     effects.append(.outage(t.impact, down: false, planned: false, population: t.population))
-    for impact in t.laterImpacts { effects.append(.outage(impact, down: false, planned: false, population: t.population)) }
+    for impact in later(t) { effects.append(.outage(impact, down: false, planned: false, population: t.population)) }
     if !t.drain.isEmpty { effects.append(.outage(t.drain, down: false, planned: true, population: t.population)) }
     if let s = t.darkSwitch, let fabric = layout.fabric {
       // A new board: its ports are all lit and its spare ports free again.
