@@ -3,6 +3,11 @@ import ReliabilityKit
 
 @main
 struct CPOSim: ParsableCommand {
+  static func main() {
+    Allocator.keepFreedMemory()
+    main(nil)
+  }
+
   static let configuration = CommandConfiguration(
     commandName: "cposim",
     abstract: "Reliability and serviceability Monte Carlo for AI-cluster optics: pluggable vs co-packaged.",

@@ -1,3 +1,5 @@
+internal import CGSL
+
 /// The up/down state of what users care about in one trial: links, switches and a plain
 /// system's structure, with the time each spent down.
 ///
@@ -119,9 +121,21 @@ struct Plant {
   private mutating func changeLinks(_ changing: ArraySlice<Int>, down: Bool, at now: Hours) -> Change {
     changedLinks.removeAll(keepingCapacity: true)
     let f = fabric!
-    for link in changing { change(link: link, down: down, at: now, in: f) }
+    // A switch's links lie far apart in `links` (a spine's are one per leaf), so each is a cache
+    // miss: ask for the state of the link `prefetchDistance` ahead while changing this one.
+    let end = changing.endIndex
+    links.withUnsafeBufferPointer { state in
+      for i in changing.startIndex..<min(end, changing.startIndex + Self.prefetchDistance) { cposim_prefetch(state.baseAddress! + changing[i]) }
+    }
+    for i in changing.indices {
+      let ahead = i + Self.prefetchDistance
+      if ahead < end { links.withUnsafeBufferPointer { cposim_prefetch($0.baseAddress! + changing[ahead]) } }
+      change(link: changing[i], down: down, at: now, in: f)
+    }
     return changedLinks.isEmpty ? .none : .links
   }
+
+  private static let prefetchDistance = 8
 
   @inline(__always)
   private mutating func change(link: Int, down: Bool, at now: Hours, in f: FabricLayout) {
