@@ -27,6 +27,9 @@ struct RepairDesk {
   }
 
   struct Ticket {
+    /// The ticket's number in the order tickets were opened (its slot in `tickets` may be one a
+    /// restored ticket left).
+    let serial: Int
     let population: Int
     let unit: Int
     let mode: Int
@@ -66,6 +69,11 @@ struct RepairDesk {
   /// Whether to emit `.trace` effects (only when a trace was asked for).
   let tracing: Bool
   private(set) var tickets: [Ticket] = []
+  /// Slots of restored tickets that nothing refers to any more, for new tickets: the array then
+  /// holds the tickets open at once, not every ticket of the trial (a 128k-GPU trial opens
+  /// 150,000, 28 MB that each worker thread allocated anew).
+  private var freeSlots: [Int] = []
+  private var opened = 0
   /// Later outages of tickets (`Ticket.laterSlot`), in the order they happened.
   private var laterImpacts: [[Impact]] = []
   private var technicians: TechnicianPool
@@ -168,14 +176,23 @@ struct RepairDesk {
   /// - Parameter age: time since the unit was installed or last renewed (its warranty runs from then).
   mutating func open(population: Int, unit: Int, mode: Int, impact: Impact, planned: Bool, age: Hours, at now: Hours,
                      using source: RandomSource, forced: Forced? = nil, atWindow: Bool = false) -> Int {
-    var ticket = Ticket(population: population, unit: unit, mode: mode, failedAt: now, age: age, planned: planned, impact: impact)
+    var ticket = Ticket(serial: opened, population: population, unit: unit, mode: mode, failedAt: now, age: age,
+                        planned: planned, impact: impact)
+    opened += 1
     ticket.forced = forced
     ticket.atWindow = atWindow
-    tickets.append(ticket)
+    let slot: Int
+    if let free = freeSlots.popLast() {
+      slot = free
+      tickets[slot] = ticket
+    } else {
+      slot = tickets.count
+      tickets.append(ticket)
+    }
     let delay = detection.sample(using: source)
     counts.detectionHours += untilHorizon(from: now, to: now + delay)
-    schedule(.detected(ticket: tickets.count - 1), after: delay, priority: .decision)
-    return tickets.count - 1
+    schedule(.detected(ticket: slot), after: delay, priority: .decision)
+    return slot
   }
 
   /// Another failure (of mode `mode`) of a unit whose ticket is open: the repair on its way
@@ -456,6 +473,13 @@ struct RepairDesk {
     tickets[ticket].restored = true
     trace(.restored, ticket)
     effects.append(.repaired(population: t.population, unit: t.unit, replaced: t.replaces))
+    // Its slot is free for the next ticket once nothing can refer to it: a leave-dark ticket may
+    // still have a remap or a window's dispatch on the calendar, so its slot is never reused. (The
+    // effects above are carried out before any new ticket is opened.)
+    if !plan(t).decision.keepsServing {
+      if t.laterSlot >= 0 { laterImpacts[Int(t.laterSlot)] = [] }
+      freeSlots.append(ticket)
+    }
   }
 
   /// Closes the technicians' books at the horizon and returns their busy hours.
@@ -466,7 +490,9 @@ struct RepairDesk {
     // order keep the report byte-identical).
     for entry in technicians.waitingEntries { counts.technicianWaitHours += max(0, horizon - entry.since) }
     for i in spares.indices { for entry in spares[i].waiting { counts.spareWaitHours += max(0, horizon - entry.since) } }
-    for t in tickets where !t.restored { counts.repairDowntimeHours += max(0, horizon - t.failedAt) }
+    for t in tickets.filter({ !$0.restored }).sorted(by: { $0.serial < $1.serial }) {
+      counts.repairDowntimeHours += max(0, horizon - t.failedAt)
+    }
     return technicians.busyHours
   }
 
