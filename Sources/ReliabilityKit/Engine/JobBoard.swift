@@ -164,6 +164,7 @@ struct JobBoard {
 
   // MARK: Nodes
 
+  @inline(__always)
   private func isUsable(_ n: Int) -> Bool { !hostDown[n] && nicsCut[n] == 0 }
 
   private mutating func join(_ n: Int, job j: Int) {
@@ -235,6 +236,7 @@ struct JobBoard {
 
   /// The job's work rate: the share of its nodes it runs on, times the plane-loss throughput
   /// while any of its nodes has lost a plane's path.
+  @inline(__always)
   private func rate(_ j: Int) -> Double {
     let share = Double(placements[j].nodes.count) / Double(terms[j].nodes)
     return placements[j].degraded > 0 ? share * terms[j].planeLossThroughput : share

@@ -95,6 +95,7 @@ struct RepairDesk {
   var horizon: Hours = .infinity
 
   /// The hours of `start ..< end` that fall before the horizon.
+  @inline(__always)
   private func untilHorizon(from start: Hours, to end: Hours) -> Hours { max(0, min(end, horizon) - start) }
 
   struct Counts {
@@ -221,12 +222,14 @@ struct RepairDesk {
 
   // MARK: Steps
 
+  @inline(__always)
   private func plan(_ t: Ticket) -> WorkflowPlan { layout.populations[t.population].plans[t.mode] }
 
   /// What later failures of the ticket's unit took down while it was open.
   private func later(_ t: Ticket) -> [Impact] { t.laterSlot < 0 ? [] : laterImpacts[Int(t.laterSlot)] }
 
   /// The first outage the ticket covers (for a planned swap, the first failure after it opened).
+  @inline(__always)
   private func firstImpact(_ t: Ticket) -> Impact? { t.planned ? later(t).first : t.impact }
 
   /// The failure is known: dispatch now, defer to the next maintenance window, or leave it dark.

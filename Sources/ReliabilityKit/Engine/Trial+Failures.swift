@@ -59,7 +59,7 @@ extension Trial {
 
   /// The lead time of a failure's detectable degradation, when the FRU is monitored and the
   /// failure shows one (drawn from the population's stream).
-  private func precursorLead(population p: Int, mode: Int) -> Hours? {
+  private mutating func precursorLead(population p: Int, mode: Int) -> Hours? {
     let population = layout.populations[p]
     guard population.actOnDegradation, let precursor = population.precursors[mode] else { return nil }
     guard streams[p].uniform() < precursor.probability else { return nil }
