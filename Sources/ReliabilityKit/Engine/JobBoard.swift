@@ -157,9 +157,10 @@ struct JobBoard {
 
   /// Clears the output buffers before a call.
   private mutating func reset() {
-    restarts.removeAll(keepingCapacity: true)
-    hits.removeAll(keepingCapacity: true)
-    hostRepairs.removeAll(keepingCapacity: true)
+    // (Only when not empty: emptying an empty array still costs a call.)
+    if !restarts.isEmpty { restarts.removeAll(keepingCapacity: true) }
+    if !hits.isEmpty { hits.removeAll(keepingCapacity: true) }
+    if !hostRepairs.isEmpty { hostRepairs.removeAll(keepingCapacity: true) }
   }
 
   // MARK: Nodes

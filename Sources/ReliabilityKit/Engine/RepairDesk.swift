@@ -84,8 +84,10 @@ struct RepairDesk {
   /// Per switch: ports left dark by leave-dark tickets, and spare ports still free.
   private var darkPorts: [Int] = []
   private var freeSparePorts: [Int] = []
-  /// What the trial must do after the last call.
+  /// What the trial must do after the last call: the first `effectCount` slots. The slots are
+  /// overwritten rather than removed, so clearing them costs nothing.
   private(set) var effects: [Effect] = []
+  private(set) var effectCount = 0
 
   // Counts and time integrals for the outcome.
   private(set) var counts = Counts()
@@ -143,15 +145,20 @@ struct RepairDesk {
   }
 
   /// Clears `effects`; the trial calls it once it has carried them out.
-  mutating func clearEffects() { effects.removeAll(keepingCapacity: true) }
+  mutating func clearEffects() { effectCount = 0 }
+
+  private mutating func emit(_ effect: Effect) {
+    if effectCount < effects.count { effects[effectCount] = effect } else { effects.append(effect) }
+    effectCount += 1
+  }
 
   private mutating func schedule(_ event: Trial.Event, after delay: Hours, priority: EventPriority) {
-    effects.append(.schedule(event, after: delay, priority: priority))
+    emit(.schedule(event, after: delay, priority: priority))
   }
 
   private mutating func trace(_ note: TraceNote, _ ticket: Int) {
     guard tracing else { return }
-    effects.append(.trace(note, ticket: ticket))
+    emit(.trace(note, ticket: ticket))
   }
 
   /// The trace line of a note about a ticket: event, population, unit and detail.
@@ -315,7 +322,7 @@ struct RepairDesk {
     darkPorts[s] -= ports
     counts.remappedLinks += ports
     trace(.remapped, ticket)
-    effects.append(.outage(impact, down: false, planned: false, population: tickets[ticket].population))
+    emit(.outage(impact, down: false, planned: false, population: tickets[ticket].population))
   }
 
   /// Asks for the swap of a leave-dark ticket's FRU now (once).
@@ -335,7 +342,7 @@ struct RepairDesk {
     tickets[ticket].drain = impact
     counts.drains += 1
     trace(.drain, ticket)
-    effects.append(.outage(impact, down: true, planned: true, population: t.population))
+    emit(.outage(impact, down: true, planned: true, population: t.population))
   }
 
   private mutating func requestSpare(_ ticket: Int, at now: Hours, using source: RandomSource) {
@@ -453,7 +460,7 @@ struct RepairDesk {
     if plan.collateral > 0, source.uniform() < plan.collateral, let fabric = layout.fabric,
        let first = firstImpact(t)?.firstLink(in: fabric), let neighbour = fabric.neighbour(of: first) {
       counts.collateral += 1
-      effects.append(.outage(.link(neighbour), down: true, planned: false, population: t.population))
+      emit(.outage(.link(neighbour), down: true, planned: false, population: t.population))
       schedule(.collateralEnd(link: neighbour, population: t.population), after: verification.sample(using: source), priority: .restoration)
     }
     dispatchTechnicians(at: now, using: source)
@@ -463,9 +470,9 @@ struct RepairDesk {
   /// Verification passed: the unit's outages end and it goes back into service.
   mutating func verified(_ ticket: Int, at now: Hours) {
     let t = tickets[ticket]
-    effects.append(.outage(t.impact, down: false, planned: false, population: t.population))
-    for impact in later(t) { effects.append(.outage(impact, down: false, planned: false, population: t.population)) }
-    if !t.drain.isEmpty { effects.append(.outage(t.drain, down: false, planned: true, population: t.population)) }
+    emit(.outage(t.impact, down: false, planned: false, population: t.population))
+    for impact in later(t) { emit(.outage(impact, down: false, planned: false, population: t.population)) }
+    if !t.drain.isEmpty { emit(.outage(t.drain, down: false, planned: true, population: t.population)) }
     if let s = t.darkSwitch, let fabric = layout.fabric {
       // A new board: its ports are all lit and its spare ports free again.
       darkPorts[s] -= t.darkPorts
@@ -475,7 +482,7 @@ struct RepairDesk {
     counts.repairDowntimeHours += now - t.failedAt
     tickets[ticket].restored = true
     trace(.restored, ticket)
-    effects.append(.repaired(population: t.population, unit: t.unit, replaced: t.replaces))
+    emit(.repaired(population: t.population, unit: t.unit, replaced: t.replaces))
     // Its slot is free for the next ticket once nothing can refer to it: a leave-dark ticket may
     // still have a remap or a window's dispatch on the calendar, so its slot is never reused. (The
     // effects above are carried out before any new ticket is opened.)

@@ -261,10 +261,10 @@ struct Trial {
 
   /// Carries out what the repair desk asked for, in order.
   mutating func carryOutDeskEffects() {
-    guard !desk.effects.isEmpty else { return }
+    guard desk.effectCount > 0 else { return }
     // By index, not by copying the array: the copy would make the desk's clear reallocate.
     var i = 0
-    while i < desk.effects.count {
+    while i < desk.effectCount {
       let effect = desk.effects[i]
       i += 1
       switch effect {
