@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
 # Engine scaling: 1k, 16k and 128k-GPU fabrics over 5 years, pluggable and CPO with ELS, one
-# thread. Wall time per trial and events per second: the cost follows the events (failures,
-# repair steps, job events), not the number of units in the fleet.
+# thread. Wall and CPU time per trial and events per second: the cost follows the events
+# (failures, repair steps, job events), not the number of units in the fleet.
+# Target: memory flat in trials. Peak memory of the 128k CPO-ELS run with SCALING_TRIALS_128K
+# trials (default 8) within 10 % of the same run with 2 trials.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT
+start_targets "$out"
+trials_128k=${SCALING_TRIALS_128K:-8}
 echo "## Engine scaling: 5 years, one thread, median of 3 runs"
-printf '%-24s %9s %7s %12s %13s %12s %11s %8s\n' scenario FRUs trials "events/trial" "flaps/trial" "ms/trial" "events/s" "peak MB"
+printf '%-24s %9s %7s %12s %13s %10s %13s %11s %8s\n' scenario FRUs trials "events/trial" "flaps/trial" "ms/trial" "CPU ms/trial" "events/s" "peak MB"
 for size in 1k 16k 128k; do
-  case $size in 1k) trials=200 ;; 16k) trials=40 ;; 128k) trials=${SCALING_TRIALS_128K:-8} ;; esac
+  case $size in 1k) trials=200 ;; 16k) trials=40 ;; 128k) trials=$trials_128k ;; esac
   for arch in pluggable cpo-els; do
     s=Scenarios/cluster-$size-$arch.yaml
     frus=$(.build/release/cposim describe "$s" --json | python3 -c "import json,sys; print(sum(f['count'] for f in json.load(sys.stdin)['frus']))")
-    read -r seconds kb < <(measure 3 .build/release/cposim run "$s" --trials "$trials" --threads 1 --quiet -o "$out/r.json")
+    read -r seconds cpu kb < <(measure 3 .build/release/cposim run "$s" --trials "$trials" --threads 1 --quiet -o "$out/r.json")
     events=$(metric "$out/r.json" engine_events); flaps=$(metric "$out/r.json" flaps)
-    printf '%-24s %9d %7d %12.0f %13.0f %12.1f %11.3g %8.0f\n' "cluster-$size-$arch" "$frus" "$trials" "$events" "$flaps" \
-      "$(echo "$seconds * 1000 / $trials" | bc -l)" "$(echo "$events * $trials / $seconds" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+    printf '%-24s %9d %7d %12.0f %13.0f %10.1f %13.1f %11.3g %8.0f\n' "cluster-$size-$arch" "$frus" "$trials" "$events" "$flaps" \
+      "$(echo "$seconds * 1000 / $trials" | bc -l)" "$(echo "$cpu * 1000 / $trials" | bc -l)" \
+      "$(echo "$events * $trials / $seconds" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+    [ "$size-$arch" != 128k-cpo-els ] || kb_many=$kb
   done
 done
+
+# Memory flat in trials: the same 128k run with 2 trials, against the table's run above.
+read -r _ _ kb_two < <(measure 3 .build/release/cposim run Scenarios/cluster-128k-cpo-els.yaml --trials 2 --threads 1 --quiet -o "$out/r.json")
+growth=$(echo "($kb_many - $kb_two) * 100 / $kb_two" | bc -l)
+target "$TARGET_FLAT" "$(printf '%.0f MB with 2 trials, %.0f MB with %d (%+.1f %%)' "$(echo "$kb_two / 1024" | bc -l)" \
+  "$(echo "$kb_many / 1024" | bc -l)" "$trials_128k" "$growth")" "$(verdict "$kb_many <= 1.1 * $kb_two")"
+
+end_targets
