@@ -32,13 +32,14 @@ metric() {
 # and prints its targets at its end (end_targets).
 TARGET_SAMPLER="Sampler within 1.2x of C (callgrind instructions per draw, struct API, worst distribution)"
 TARGET_FLAT="Memory flat in trials: 128k CPO-ELS run, 1 thread, peak RSS with the larger trial count within 10 % of 2 trials"
+TARGET_INSTRUCTIONS="Engine instructions per event (callgrind)"  # tracked, one line per scaling scenario
 TARGET_PEER="Peer model within 1.3x of C, 1 thread (CPU seconds, medians)"
 TARGET_128K_TIME="128k comparison, 1,000 trials each, under 20 s wall on 2 cores"
 TARGET_128K_MEMORY="128k comparison peak memory under 150 MB"
 targets_of() {  # section: the targets it measures, one a line
   case $1 in
     sampler) echo "$TARGET_SAMPLER" ;;
-    scaling) echo "$TARGET_FLAT" ;;
+    scaling) printf '%s\n' "$TARGET_FLAT" "$TARGET_INSTRUCTIONS" ;;
     peer) echo "$TARGET_PEER" ;;
     threads) printf '%s\n' "$TARGET_128K_TIME" "$TARGET_128K_MEMORY" ;;
   esac

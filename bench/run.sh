@@ -2,12 +2,13 @@
 # `make bench`: every comparison in one go, with the machine it ran on, and at the end the speed
 # targets of the issue "Speed", each met or missed. Sections (default all):
 #   sampler  ns and instructions per draw against a C program on GSL (target: within 1.2x of C)
-#   scaling  1k/16k/128k fabrics, events per second, peak memory with 2 against 8 trials of the
-#            128k run (target: flat, within 10 %)
+#   scaling  1k/16k/128k fabrics, events per second, instructions per event under callgrind
+#            (tracked), peak memory with 2 against 8 trials of the 128k run (target: flat, within
+#            10 %) (about 5 min on 2 idle cores)
 #   peer     the 100-component peer model against C, numpy, SimPy and AvailSim4 (target: cposim
 #            with 1 thread within 1.3x of C in CPU seconds) (about 12 min)
 #   threads  1 vs 2 threads, and the 128k comparison with 1,000 trials each (targets: under 20 s
-#            wall on 2 cores, under 150 MB) (about 5 min)
+#            wall on 2 cores, under 150 MB) (about 9 min at the current speed)
 # Every table gives CPU seconds (user + system) next to wall seconds.
 # Environment, to shorten a run:
 #   SAMPLER_DRAWS, SAMPLER_ROUNDS  draws per repetition (2000000) and alternating rounds (5)

@@ -4,6 +4,12 @@
 # (failures, repair steps, job events), not the number of units in the fleet.
 # Target: memory flat in trials. Peak memory of the 128k CPO-ELS run with SCALING_TRIALS_128K
 # trials (default 8) within 10 % of the same run with 2 trials.
+# Tracked (no threshold): engine instructions per event under callgrind, exact and repeatable
+# whatever the machine is doing. Each scenario runs N and 2N trials (1k: 20, 16k: 2, 128k: 1) on
+# a stripped copy of the binary (valgrind 3.19 cannot read the Swift debug info); trials are
+# seeded by their index, so the extra instructions of the 2N run are those of its last N trials,
+# and their events are mean(2N) * 2N - mean(N) * N. The two runs of a scenario go side by side
+# (about 3 minutes on 2 cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -32,4 +38,34 @@ growth=$(echo "($kb_many - $kb_two) * 100 / $kb_two" | bc -l)
 target "$TARGET_FLAT" "$(printf '%.0f MB with 2 trials, %.0f MB with %d (%+.1f %%)' "$(echo "$kb_two / 1024" | bc -l)" \
   "$(echo "$kb_many / 1024" | bc -l)" "$trials_128k" "$growth")" "$(verdict "$kb_many <= 1.1 * $kb_two")"
 
+if command -v valgrind > /dev/null; then
+  echo
+  echo "## Engine instructions per event: callgrind, one thread, N and 2N trials"
+  printf '%-24s %7s %13s %16s %12s\n' scenario N "extra events" "extra instr" "instr/event"
+  strip -o "$out/cposim" .build/release/cposim
+  callgrind() {  # scenario trials dir: the run's report in dir/r.json, its instruction count in dir/ir
+    mkdir -p "$3"
+    SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+      "$out/cposim" run "$1" --trials "$2" --threads 1 --quiet -o "$3/r.json" > /dev/null 2> "$3/log" \
+      || { cat "$3/log" >&2; echo "benchmark command failed: valgrind cposim run $1 --trials $2" >&2; return 1; }
+    awk '/Collected/ {gsub(",", "", $4); print $4}' "$3/log" > "$3/ir"
+  }
+  for size in 1k 16k 128k; do
+    case $size in 1k) n=20 ;; 16k) n=2 ;; 128k) n=1 ;; esac
+    for arch in pluggable cpo-els; do
+      s=Scenarios/cluster-$size-$arch.yaml
+      callgrind "$s" "$n" "$out/n" & one=$!
+      callgrind "$s" $((2 * n)) "$out/2n" & two=$!
+      status=0; wait $one || status=1; wait $two || status=1; [ $status = 0 ] || exit 1
+      events=$(echo "$(metric "$out/2n/r.json" engine_events) * 2 * $n - $(metric "$out/n/r.json" engine_events) * $n" | bc -l)
+      events=$(printf '%.0f' "$events")
+      instructions=$(( $(cat "$out/2n/ir") - $(cat "$out/n/ir") ))
+      per_event=$(echo "$instructions / $events" | bc -l)
+      printf '%-24s %7d %13d %16d %12.0f\n' "cluster-$size-$arch" "$n" "$events" "$instructions" "$per_event"
+      target "$TARGET_INSTRUCTIONS, cluster-$size-$arch" "$(printf '%.0f instructions per event' "$per_event")" tracked
+    done
+  done
+else
+  target "$TARGET_INSTRUCTIONS" "valgrind not installed" "not run"
+fi
 end_targets
