@@ -30,15 +30,15 @@ echo "## 128k-GPU pluggable vs CPO-ELS comparison, 5 years, $trials trials each,
 read -r seconds cpu kb < <(measure 1 .build/release/cposim compare Scenarios/cluster-128k-pluggable.yaml \
   Scenarios/cluster-128k-cpo-els.yaml --trials "$trials" --quiet -o "$out/compare.json")
 mb=$(echo "$kb / 1024" | bc -l)
-printf 'wall %.1f s, CPU %.1f s, peak %.0f MB, %s trials of each scenario on %s cores\n' "$seconds" "$cpu" "$mb" "$trials" "$(nproc)"
+printf 'wall %.1f s, CPU %.1f s, peak %.1f MB, %s trials of each scenario on %s cores\n' "$seconds" "$cpu" "$mb" "$trials" "$(nproc)"
 if [ "$trials" = 1000 ]; then
   target "$TARGET_128K_TIME" "$(printf '%.1f s (CPU %.1f s, %s cores)' "$seconds" "$cpu" "$(nproc)")" "$(verdict "$seconds < 20")"
-  target "$TARGET_128K_MEMORY" "$(printf '%.0f MB' "$mb")" "$(verdict "$mb < 150")"
+  target "$TARGET_128K_MEMORY" "$(printf '%.1f MB' "$mb")" "$(verdict "$mb < 150")"
 else
   scaled=$(echo "$seconds * 1000 / $trials" | bc -l)
   printf 'scaled to 1,000 trials: wall %.1f s, CPU %.1f s\n' "$scaled" "$(echo "$cpu * 1000 / $trials" | bc -l)"
   target "$TARGET_128K_TIME" "$(printf '%.1f s, scaled from %.1f s for %s trials (%s cores)' "$scaled" "$seconds" "$trials" "$(nproc)")" \
     "$(verdict "$scaled < 20") (scaled)"
-  target "$TARGET_128K_MEMORY" "$(printf '%.0f MB with %s trials' "$mb" "$trials")" "$(verdict "$mb < 150")"
+  target "$TARGET_128K_MEMORY" "$(printf '%.1f MB with %s trials' "$mb" "$trials")" "$(verdict "$mb < 150")"
 fi
 end_targets
