@@ -37,6 +37,9 @@ struct FailureModel: Sendable {
     self.modes = modes
   }
 
+  /// A copy whose mode list has a buffer of its own (for another worker thread).
+  func copy() -> FailureModel { FailureModel(modes: modes.map { $0 }) }
+
   /// S(h)^m for one mode.
   @inline(__always)
   private func survival(_ mode: Mode, _ h: Hours) -> Double {

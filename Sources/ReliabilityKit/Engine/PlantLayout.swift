@@ -81,12 +81,16 @@ struct PlantLayout: Sendable {
       variants = [model, lemonModel, lotModel, both]
     }
 
+    /// Every array gets a buffer of its own and every plan an object of its own (`map` allocates;
+    /// assigning an array would share its buffer): the event loop retains and releases them, and
+    /// two workers doing that on the same objects contend for their reference counts' cache lines.
     private init(copying p: Population) {
-      name = p.name; fru = p.fru; count = p.count; parts = p.parts; model = p.model; failureRules = p.failureRules
-      drainRule = p.drainRule; plans = p.plans; origin = p.origin; spareIndex = p.spareIndex; absorbable = p.absorbable
-      streamKey = p.streamKey; flapDurations = p.flapDurations; fixes = p.fixes; variants = p.variants; lemon = p.lemon
-      badLot = p.badLot; precursors = p.precursors; proactive = p.proactive; actOnDegradation = p.actOnDegradation
-      cohortAges = p.cohortAges
+      name = p.name; fru = p.fru; count = p.count; parts = p.parts.map { $0 }; model = p.model.copy()
+      failureRules = p.failureRules.map { $0 }; drainRule = p.drainRule; plans = p.plans.map { $0.copy() }
+      origin = p.origin; spareIndex = p.spareIndex; absorbable = p.absorbable; streamKey = p.streamKey
+      flapDurations = p.flapDurations.map { $0 }; fixes = p.fixes.map { $0 }; variants = p.variants.map { $0.copy() }
+      lemon = p.lemon; badLot = p.badLot; precursors = p.precursors.map { $0 }; proactive = p.proactive
+      actOnDegradation = p.actOnDegradation; cohortAges = p.cohortAges.map { $0 }
     }
 
     /// A copy with its own storage (for another worker thread).
@@ -252,7 +256,7 @@ struct PlantLayout: Sendable {
     let kind: Kind
     var shared: SharedWiring?
     switch self.kind {
-    case let .system(structure): kind = .system(structure)
+    case let .system(structure): kind = .system(structure.copy())
     case let .fabric(f):
       let wiring = FabricLayout(fabric: f.fabric)
       kind = .fabric(wiring)
@@ -351,6 +355,16 @@ struct SystemStructure: Sendable {
       seriesUnits = children[top.children].compactMap { nodes[$0].kind == .unit ? nodes[$0].value : nil }
     default: seriesUnits = nil
     }
+  }
+
+  private init(nodes: [Node], children: [Int], root: Int, groups: [Int], seriesUnits: [Int]?) {
+    self.nodes = nodes; self.children = children; self.root = root; self.groups = groups; self.seriesUnits = seriesUnits
+  }
+
+  /// A copy with buffers of its own (for another worker thread: see `Population.copy()`).
+  func copy() -> SystemStructure {
+    SystemStructure(nodes: nodes.map { $0 }, children: children.map { $0 }, root: root, groups: groups.map { $0 },
+                    seriesUnits: seriesUnits?.map { $0 })
   }
 
   /// Whether k-of-n group `g` is up, given how many copies of each unit are down.

@@ -55,6 +55,16 @@ final class WorkflowPlan: Sendable {
   let collateral: Double
   let disposition: Disposition
 
+  private init(copying p: WorkflowPlan) {
+    action = p.action; decision = p.decision; drainsFirst = p.drainsFirst; drainTime = p.drainTime; handsOn = p.handsOn
+    cleanFirst = p.cleanFirst; cleanSuccess = p.cleanSuccess; noFaultFound = p.noFaultFound; collateral = p.collateral
+    disposition = p.disposition
+  }
+
+  /// A copy that is an object of its own (for another worker thread, whose reads must not touch
+  /// this one's reference count).
+  func copy() -> WorkflowPlan { WorkflowPlan(copying: self) }
+
   init(_ workflow: Workflow) {
     action = workflow.action
     switch workflow.when {
