@@ -20,7 +20,7 @@ help:
 	@echo "make fuzz    libFuzzer on the scenario and field-log readers, FUZZ_TIME seconds each (default 60)"
 	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
-	@echo "make bench   run the benchmarks side by side and print the tables (BENCH='sampler scaling peer threads')"
+	@echo "make bench   run the benchmarks side by side, print the tables and the speed targets met or missed (BENCH='sampler scaling peer threads')"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make test-html  render every kind of HTML report in headless chromium and check the pages"
 	@echo "make image   build the OCI image cposim:$(VERSION) with podman or buildah (FROM scratch, no registry)"
