@@ -53,8 +53,7 @@ struct EventQueue<Payload> {
   /// first failures, known at the start, are read in order instead of through the heap.
   private var sorted: [Key] = []
   private var sortedNext = 0
-  private var payloads: [Payload?] = []
-  private var freeSlots: [Int] = []
+  private var payloads = Slots<Payload?>()
   private var nextSequence: UInt64 = 0
 
   init() {}
@@ -97,8 +96,7 @@ struct EventQueue<Payload> {
     sortedNext = 0
     for (payload, time) in batch {
       precondition(time.isFinite, "cannot schedule an event at a non-finite time (\(time))")
-      sorted.append(Key(time: time, order: UInt64(priority.rawValue) << 56 | nextSequence, slot: payloads.count))
-      payloads.append(payload)
+      sorted.append(Key(time: time, order: UInt64(priority.rawValue) << 56 | nextSequence, slot: payloads.insert(payload)))
       nextSequence &+= 1
     }
     sorted.sort { $0.precedes($1) }
@@ -113,14 +111,7 @@ struct EventQueue<Payload> {
   /// - Precondition: `time` is finite (scheduling at a non-finite time is a programmer error).
   mutating func push(_ payload: Payload, at time: Hours, priority: EventPriority) {
     precondition(time.isFinite, "cannot schedule an event at a non-finite time (\(time))")
-    let slot: Int
-    if let free = freeSlots.popLast() {
-      slot = free
-      payloads[slot] = payload
-    } else {
-      slot = payloads.count
-      payloads.append(payload)
-    }
+    let slot = payloads.insert(payload)
     let key = Key(time: time, order: UInt64(priority.rawValue) << 56 | nextSequence, slot: slot)
     nextSequence &+= 1
     heap.append(key)
@@ -140,7 +131,7 @@ struct EventQueue<Payload> {
     if fromBatch {
       sortedNext += 1
       let payload = payloads[top.slot].take()!
-      freeSlots.append(top.slot)
+      payloads.release(top.slot)
       return entry(top, payload: payload)
     }
     let last = heap.removeLast()
@@ -160,7 +151,7 @@ struct EventQueue<Payload> {
       heap[parent] = last
     }
     let payload = payloads[top.slot].take()!
-    freeSlots.append(top.slot)
+    payloads.release(top.slot)
     return entry(top, payload: payload)
   }
 }

@@ -68,11 +68,10 @@ struct RepairDesk {
   let detection: Distribution
   /// Whether to emit `.trace` effects (only when a trace was asked for).
   let tracing: Bool
-  private(set) var tickets: [Ticket] = []
-  /// Slots of restored tickets that nothing refers to any more, for new tickets: the array then
-  /// holds the tickets open at once, not every ticket of the trial (a 128k-GPU trial opens
-  /// 150,000, 28 MB that each worker thread allocated anew).
-  private var freeSlots: [Int] = []
+  /// The tickets, by number. The slot of a restored ticket that nothing refers to any more takes
+  /// a new ticket, so the desk holds the tickets open at once, not every ticket of the trial (28
+  /// MB of a 128k-GPU trial, which each worker thread allocated anew).
+  private(set) var tickets = Slots<Ticket>()
   private var opened = 0
   /// Later outages of tickets (`Ticket.laterSlot`), in the order they happened.
   private var laterImpacts: [[Impact]] = []
@@ -189,14 +188,7 @@ struct RepairDesk {
     opened += 1
     ticket.forced = forced
     ticket.atWindow = atWindow
-    let slot: Int
-    if let free = freeSlots.popLast() {
-      slot = free
-      tickets[slot] = ticket
-    } else {
-      slot = tickets.count
-      tickets.append(ticket)
-    }
+    let slot = tickets.insert(ticket)
     let delay = detection.sample(using: source)
     counts.detectionHours += untilHorizon(from: now, to: now + delay)
     schedule(.detected(ticket: slot), after: delay, priority: .decision)
@@ -488,7 +480,7 @@ struct RepairDesk {
     // effects above are carried out before any new ticket is opened.)
     if !plan(t).decision.keepsServing {
       if t.laterSlot >= 0 { laterImpacts[Int(t.laterSlot)] = [] }
-      freeSlots.append(ticket)
+      tickets.release(ticket)
     }
   }
 
@@ -500,7 +492,7 @@ struct RepairDesk {
     // order keep the report byte-identical).
     for entry in technicians.waitingEntries { counts.technicianWaitHours += max(0, horizon - entry.since) }
     for i in spares.indices { for entry in spares[i].waiting { counts.spareWaitHours += max(0, horizon - entry.since) } }
-    for t in tickets.filter({ !$0.restored }).sorted(by: { $0.serial < $1.serial }) {
+    for t in tickets.storage.filter({ !$0.restored }).sorted(by: { $0.serial < $1.serial }) {
       counts.repairDowntimeHours += max(0, horizon - t.failedAt)
     }
     return technicians.busyHours

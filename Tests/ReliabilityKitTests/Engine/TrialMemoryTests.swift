@@ -25,40 +25,26 @@ struct TrialMemoryTests {
     let outcome = trial.run()
     let repairs = outcome.repairsByAction.reduce(0, +)
     #expect(repairs > 700)
-    #expect(trial.desk.tickets.count <= 12, "\(trial.desk.tickets.count) ticket slots for \(repairs) repairs")
+    #expect(trial.desk.tickets.storage.count <= 12, "\(trial.desk.tickets.storage.count) ticket slots for \(repairs) repairs")
     // The trial's outcome is the one the public entry point gives.
     #expect(simulation.runTrial(0, seed: 1) == outcome)
   }
 
   @Test("a leave-dark ticket keeps its slot: a remap or a window's dispatch may still be on the calendar")
   func leaveDarkTicketsAreKept() throws {
-    // Only optical engines fail, and every engine failure is left dark until the weekly window,
-    // so no ticket may give its slot away: the slots hold tickets 0, 1, 2, ... without a gap.
-    let never = "{distribution: {kind: exponential, mtbf: 1e15h}}"
-    let s = try scenario("""
-      horizon: 2y
-      fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo, spare_ports: 8}
-      parts:
-        pluggable-800g: {modes: {laser: \(never), contamination: \(never), flap: \(never)}}
-        fibre-patch-cord: {modes: {damage: \(never)}}
-        cpo-switch-board: {modes: {hardware: \(never)}}
-        cpo-optical-engine: {modes: {engine: {distribution: {kind: exponential, mtbf: 20000h}}}}
-        els-module: {modes: {laser: \(never)}}
-        psu: {modes: {fail: \(never)}}
-        fan: {modes: {fail: \(never)}}
-        nic: {modes: {fail: \(never)}}
-      repair:
-        detection: 6m
-        verification: 6m
-        technicians: {count: 50}
-        maintenance_window: {every: 1w, duration: 4h, offset: 0}
-        workflows:
-          cpo-switch-board: {action: board-replace, hands_on: 1h, drain: 30m, modes: {engine: {when: leave-dark}}}
-      """)
+    // Only optical engines fail (LeaveDarkTests' fabric), and every engine failure is left dark
+    // until the weekly window, so no ticket may give its slot away: the slots hold tickets 0, 1,
+    // 2, ... without a gap.
+    let s = try scenario(LeaveDarkTests.cpo(engineMTBF: "20000h", workflow: """
+            action: board-replace
+            hands_on: 1h
+            drain: 30m
+            modes: {engine: {when: leave-dark}}
+      """, spares: ", spare_ports: 8"))
     let simulation = try Simulation(scenario: s)
     var trial = Trial(layout: simulation.layout, scenario: s, seeds: SeedSequence(master: 3), trial: 0)
     let outcome = trial.run()
-    let serials = trial.desk.tickets.map(\.serial)
+    let serials = trial.desk.tickets.storage.map(\.serial)
     #expect(outcome.remappedLinks > 0 && outcome.repairsByAction.reduce(0, +) > 10)
     #expect(serials == Array(0..<serials.count), "a leave-dark ticket's slot was given to another ticket")
   }
