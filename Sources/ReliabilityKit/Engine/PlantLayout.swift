@@ -301,11 +301,12 @@ struct SystemStructure: Sendable {
     let children: Range<Int>
   }
 
-  /// Every block; the root is the last one.
+  /// Every block, children before their parent.
   let nodes: [Node]
   /// Child node indices, each block's children consecutive.
   let children: [Int]
-  let root: Int
+  /// The whole structure: the last node.
+  var root: Int { nodes.count - 1 }
   /// The k-of-n blocks (node indices), in the order they appear in the structure (depth first):
   /// each one's downtime is reported as `k_of_n_<i>_downtime_hours`.
   let groups: [Int]
@@ -318,6 +319,7 @@ struct SystemStructure: Sendable {
     var children: [Int] = []
     var groups: [(order: Int, node: Int)] = []
     var visit = 0
+    @discardableResult
     func resolve(_ topology: Topology) -> Int {
       let order = visit
       visit += 1
@@ -343,12 +345,12 @@ struct SystemStructure: Sendable {
       if node.kind == .kOutOfN { groups.append((order, nodes.count - 1)) }
       return nodes.count - 1
     }
-    root = resolve(system.structure)
+    resolve(system.structure)
     self.nodes = nodes
     self.children = children
     // Depth-first preorder, as the groups are numbered in reports.
     self.groups = groups.sorted { $0.order < $1.order }.map(\.node)
-    let top = nodes[root]
+    let top = nodes[nodes.count - 1]
     switch top.kind {
     case .unit: seriesUnits = [top.value]
     case .series where children[top.children].allSatisfy({ nodes[$0].kind == .unit || nodes[$0].kind == .unknown }):
@@ -357,13 +359,13 @@ struct SystemStructure: Sendable {
     }
   }
 
-  private init(nodes: [Node], children: [Int], root: Int, groups: [Int], seriesUnits: [Int]?) {
-    self.nodes = nodes; self.children = children; self.root = root; self.groups = groups; self.seriesUnits = seriesUnits
+  private init(nodes: [Node], children: [Int], groups: [Int], seriesUnits: [Int]?) {
+    self.nodes = nodes; self.children = children; self.groups = groups; self.seriesUnits = seriesUnits
   }
 
   /// A copy with buffers of its own (for another worker thread: see `Population.copy()`).
   func copy() -> SystemStructure {
-    SystemStructure(nodes: nodes.map { $0 }, children: children.map { $0 }, root: root, groups: groups.map { $0 },
+    SystemStructure(nodes: nodes.map { $0 }, children: children.map { $0 }, groups: groups.map { $0 },
                     seriesUnits: seriesUnits?.map { $0 })
   }
 

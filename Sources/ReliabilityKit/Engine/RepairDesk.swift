@@ -73,8 +73,9 @@ struct RepairDesk {
   /// MB of a 128k-GPU trial, which each worker thread allocated anew).
   private(set) var tickets = Slots<Ticket>()
   private var opened = 0
-  /// Later outages of tickets (`Ticket.laterSlot`), in the order they happened.
-  private var laterImpacts: [[Impact]] = []
+  /// Later outages of tickets (`Ticket.laterSlot`), in the order they happened; a slot goes back
+  /// with its ticket's.
+  private var laterImpacts = Slots<[Impact]>()
   private var technicians: TechnicianPool
   private var spares: [SpareStock]
   /// Warranty of each spare pool's FRU, in hours.
@@ -199,10 +200,7 @@ struct RepairDesk {
   /// fixes it too. On a leave-dark ticket its ports go dark as well (and may cross the swap
   /// threshold); a failure whose own workflow does not leave it dark asks for the swap at once.
   mutating func add(_ impact: Impact, mode: Int, to ticket: Int, at now: Hours, using source: RandomSource) {
-    if tickets[ticket].laterSlot < 0 {
-      tickets[ticket].laterSlot = Int32(laterImpacts.count)
-      laterImpacts.append([])
-    }
+    if tickets[ticket].laterSlot < 0 { tickets[ticket].laterSlot = Int32(laterImpacts.insert([])) }
     let slot = Int(tickets[ticket].laterSlot)
     laterImpacts[slot].append(impact)
     let t = tickets[ticket]
@@ -479,7 +477,10 @@ struct RepairDesk {
     // still have a remap or a window's dispatch on the calendar, so its slot is never reused. (The
     // effects above are carried out before any new ticket is opened.)
     if !plan(t).decision.keepsServing {
-      if t.laterSlot >= 0 { laterImpacts[Int(t.laterSlot)] = [] }
+      if t.laterSlot >= 0 {
+        laterImpacts[Int(t.laterSlot)] = []
+        laterImpacts.release(Int(t.laterSlot))
+      }
       tickets.release(ticket)
     }
   }

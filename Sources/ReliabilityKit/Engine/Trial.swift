@@ -262,7 +262,8 @@ struct Trial {
   /// Carries out what the repair desk asked for, in order.
   mutating func carryOutDeskEffects() {
     guard desk.effectCount > 0 else { return }
-    // By index, not by copying the array: the copy would make the desk's clear reallocate.
+    // By index up to the desk's count (the slots beyond it are stale), not by copying the array:
+    // the copy would make the desk's next write copy the whole buffer.
     var i = 0
     while i < desk.effectCount {
       let effect = desk.effects[i]
