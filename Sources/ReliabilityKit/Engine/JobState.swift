@@ -112,7 +112,12 @@ struct JobState {
   /// the job is not running.
   func nextCheckpoint(after t: Hours) -> Hours? {
     guard case let .running(since) = phase else { return nil }
-    return since + completion(ofCheckpoint: position(t - since).checkpoints + 1)
+    // Strictly after `t`: at a checkpoint's own completion time, rounding can place `t` just
+    // before it, and the same instant would come back (a swap retried at its own checkpoint
+    // would then loop without time advancing).
+    var k = position(t - since).checkpoints + 1
+    while since + completion(ofCheckpoint: k) <= t { k += 1 }
+    return since + completion(ofCheckpoint: k)
   }
 
   /// Books the running phase that began at `s` up to `t`: computing at the current rate, writes,

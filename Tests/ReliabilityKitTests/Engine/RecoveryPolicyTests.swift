@@ -229,4 +229,24 @@ struct RecoveryPolicyTests {
     let cohorts = (0..<8).map { n / 8 * p(R * (Double($0) + 0.5) / 8) }.reduce(0, +)
     #expect(abs(cohorts - exact) > 3.3 * Stats.moments(counts).seMean)
   }
+
+  @Test("the next checkpoint after a checkpoint is the one after it, never the same instant")
+  func nextCheckpointAdvances() throws {
+    // A swap retried when spares are short asks for the next checkpoint at a checkpoint's own
+    // completion; rounding put that instant just before it and the same time came back, a loop
+    // without time advancing (a 16k two-plane CPO trial with swap-at-checkpoint hung this way).
+    for (interval, durable, write, durableWrite) in [(1.0 / 60, 0.5, 1.0 / 3600, 0.0), (0.1, 0.7, 0.0, 0.01), (1.0 / 6, 1.0, 0, 0)] {
+      var spec = JobSpec(name: "j", gpus: 8, checkpointInterval: durable, checkpointWrite: durableWrite, restartOverhead: 0,
+                         usdPerGPUHour: 1, backgroundRatePerNodeHour: 0, uplinkInterruptProbability: 0)
+      spec.memoryCheckpoint = .init(interval: interval, write: write, restart: 0, survivesNodesLost: 0)
+      let job = JobState(spec: spec, months: 1)
+      var t = 0.0, stuck = 0
+      for _ in 0..<20_000 {
+        let next = try #require(job.nextCheckpoint(after: t))
+        if next <= t { stuck += 1; break }
+        t = next
+      }
+      #expect(stuck == 0, "interval \(interval): the next checkpoint after \(t) is \(t) again")
+    }
+  }
 }
