@@ -67,7 +67,7 @@ public enum RecurrentHTML: HTMLReportKind {
       page.keyNumbers.append(("replacement age (\(labels[bestModel] ?? bestModel))", "\(n(t)) h",
                               "cost ratio \(n(replacement?["cost_ratio"]?.double)); 95% LR \(range(age, low: "lr_ci95_low", high: "lr_ci95_high"))"))
     }
-    for t in json["trend_tests"]?.array ?? [] where t["direction"]?.string != "none" {
+    for t in json["trend_tests"]?.array ?? [] where t["direction"]?.string != "none" && t["caution"]?.string == nil {
       page.verdicts.append("\(testLabels[t["test"]?.string ?? ""] ?? "trend") test: events come \(t["direction"]?.string == "rising" ? "faster" : "slower") with age (p = \(p(t["p_value"]?.double))).")
     }
 
@@ -119,8 +119,9 @@ public enum RecurrentHTML: HTMLReportKind {
     page.table(HTMLTable(header: ["test", "statistic", "p", "reading"], rows: (json["trend_tests"]?.array ?? []).map { t in
       let df = t["degrees_of_freedom"]?.int.map { " (χ², \($0) df)" } ?? ""
       let direction = t["direction"]?.string ?? "none"
-      return [HTML.escape((testLabels[t["test"]?.string ?? ""] ?? "") + df), n(t["statistic"]?.double), p(t["p_value"]?.double),
-              direction == "none" ? "no trend at 5%" : (direction == "rising" ? "rising with age" : "falling with age")]
+      var reading = direction == "none" ? "no trend at 5%" : (direction == "rising" ? "rising with age" : "falling with age")
+      if let caution = t["caution"]?.string { reading += "; caution: " + caution }
+      return [HTML.escape((testLabels[t["test"]?.string ?? ""] ?? "") + df), n(t["statistic"]?.double), p(t["p_value"]?.double), HTML.escape(reading)]
     }))
 
     page.section("Fits", intro: "Maximum likelihood with every unit's observation window; 95% likelihood-ratio and Fisher intervals.")

@@ -166,6 +166,9 @@ enum RecurrentText {
 
   static func p(_ x: Double) -> String { x < 1e-16 ? "< 1e-16" : String(format: "%.3g", x) }
 
+  /// "p = 0.012" or "p < 1e-16".
+  static func pIs(_ x: Double) -> String { x < 1e-16 ? "p < 1e-16" : "p = " + p(x) }
+
   static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
   static func right(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
 
@@ -188,7 +191,7 @@ enum RecurrentText {
       default: lines.append(row(e.name, e))
       }
     }
-    for e in fit.intensity { lines.append(row("intensity at \(FitText.duration(e.ageHours ?? 0)) (/unit-yr)", e, scale: 8760)) }
+    for e in fit.intensity where fit.model != .hpp { lines.append(row("intensity at \(FitText.duration(e.ageHours ?? 0)) (/unit-yr)", e, scale: 8760)) }
     for e in fit.mcf { lines.append(row("MCF at \(FitText.duration(e.ageHours ?? 0))", e)) }
     if let unbiased = fit.betaUnbiased { lines.append("    beta with Crow's bias correction: \(number(unbiased))") }
     return lines
@@ -223,6 +226,7 @@ enum RecurrentText {
       let label = t.kind == .milHdbk189 ? "MIL-HDBK-189 (chi-square, \(t.degreesOfFreedom ?? 0) df)" : t.kind.label + (t.kind == .laplace ? " (normal)" : " (normal, any renewal process)")
       let verdict = t.direction == .none ? "no trend at 5%" : (t.direction == .rising ? "rising with age" : "falling with age")
       lines.append("    " + pad(label, 62) + right(number(t.statistic), 11) + right(p(t.pValue), 16) + "   " + verdict)
+      if let caution = t.caution { lines.append("      caution: \(caution)") }
     }
 
     lines += ["", "NHPP fits, best by AIC first (ages in hours; intensity per unit-year)"]
@@ -231,7 +235,7 @@ enum RecurrentText {
     for fit in a.notConverged { lines.append("\(pad(fit.model.label, 24))  did not converge: \(fit.problem ?? "")") }
     for (model, reason) in a.unfitted { lines.append("\(pad(model.label, 24))  not fitted: \(reason)") }
     for test in a.versusConstant {
-      lines.append(String(format: "%@ vs constant rate: likelihood ratio %.4g, p = %@ (chi-square, 1 df)", test.model.label, test.statistic, p(test.pValue)))
+      lines.append(String(format: "%@ vs constant rate: likelihood ratio %.4g, %@ (chi-square, 1 df)", test.model.label, test.statistic, pIs(test.pValue)))
     }
 
     lines += ["", "MCF: expected events per unit by age (Nelson-Aalen; 95% band from the Lawless-Nadeau variance)"]

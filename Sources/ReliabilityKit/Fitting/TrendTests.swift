@@ -39,6 +39,8 @@ public enum TrendTests {
     public let direction: Direction
     /// The number of event ages counted.
     public let events: Int
+    /// Why the p-value may mislead on this log, if it may.
+    public var caution: String? = nil
   }
 
   /// The counted events: per unit its window (a, b'] and its ages, with b' the last event's age
@@ -114,7 +116,12 @@ public enum TrendTests {
     let mean = gaps.reduce(0, +) / Double(gaps.count)
     let sd = (gaps.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(gaps.count - 1)).squareRoot()
     guard mean > 0, sd > 0 else { return nil }
-    return normalResult(.lewisRobinson, laplace.statistic * mean / sd, events: laplace.events, degreesOfFreedom: nil)
+    var result = normalResult(.lewisRobinson, laplace.statistic * mean / sd, events: laplace.events, degreesOfFreedom: nil)
+    let perUnit = Double(data.eventCount) / Double(max(1, data.units.count))
+    if perUnit < 10 {
+      result.caution = String(format: "%.2g events a unit: with fewer than about 10, the gaps that fit inside a window are the short ones, so the coefficient of variation reads low and the test rejects a constant rate too often (docs/fitting.md); trust Laplace and MIL-HDBK-189 here", perUnit)
+    }
+    return result
   }
 
   static func normalResult(_ kind: Kind, _ z: Double, events: Int, degreesOfFreedom: Int?) -> Result {

@@ -79,6 +79,7 @@ public struct RecurrentReport: Encodable, Sendable {
     public let pValue: Double
     public let direction: String
     public let events: Int
+    public let caution: Nullable<String>
   }
 
   public struct VersusConstant: Encodable, Sendable {
@@ -222,7 +223,7 @@ public struct RecurrentReport: Encodable, Sendable {
     }
     trendTests = a.trends.map {
       Trend(test: $0.kind.rawValue, statistic: $0.statistic, degreesOfFreedom: Nullable($0.degreesOfFreedom), pValue: $0.pValue,
-            direction: $0.direction.rawValue, events: $0.events)
+            direction: $0.direction.rawValue, events: $0.events, caution: Nullable($0.caution))
     }
     let bestAIC = a.best?.aic ?? 0
     fits = a.fits.map { Fit($0, bestAIC: bestAIC, range: data.ageRange) }

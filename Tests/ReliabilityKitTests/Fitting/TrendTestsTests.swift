@@ -74,6 +74,19 @@ struct TrendTestsTests {
     #expect(Stats.ksPValue(d: dLR, n: long.lewisRobinson.count) > 0.001, "Lewis-Robinson D = \(dLR)")
   }
 
+  @Test("Lewis-Robinson carries a caution with fewer than 10 events a unit, where it rejects a constant rate too often")
+  func lewisRobinsonCaution() throws {
+    let few = RecurrentDraws.fleet(units: 300, seed: 4103, window: { _ in (0, 200) }, events: { a, b, s in
+      RecurrentDraws.powerLaw(beta: 1, eta: 100, a: a, b: b, using: s)
+    })
+    #expect(try #require(TrendTests.lewisRobinson(few)).caution?.contains("events a unit: with fewer than about 10") == true)
+    let many = RecurrentDraws.fleet(units: 10, seed: 4104, window: { _ in (0, 3000) }, events: { a, b, s in
+      RecurrentDraws.powerLaw(beta: 1, eta: 100, a: a, b: b, using: s)
+    })
+    #expect(try #require(TrendTests.lewisRobinson(many)).caution == nil)
+    #expect(TrendTests.laplace(few)?.caution == nil)
+  }
+
   @Test("a rising power law is found rising by every test, a falling one falling")
   func power() throws {
     for (beta, direction) in [(2.0, TrendTests.Direction.rising), (0.5, .falling)] {
