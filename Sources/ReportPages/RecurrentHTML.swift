@@ -11,7 +11,8 @@ public enum RecurrentHTML: HTMLReportKind {
     json["mean_cumulative_function"]?.array != nil && json["trend_tests"] != nil
   }
 
-  static let labels = ["power_law": "power law (Crow-AMSAA)", "log_linear": "log-linear (Cox-Lewis)", "hpp": "constant rate (HPP)"]
+  static let labels = ["power_law": "power law (Crow-AMSAA)", "log_linear": "log-linear (Cox-Lewis)", "hpp": "constant rate (HPP)",
+                       "power_law_sum_of_modes": "sum of the modes' power laws"]
   static let colours = ["power_law": ReportPalette.crossing, "log_linear": ReportPalette.others[1], "hpp": ReportPalette.axis]
   static let testLabels = ["laplace": "Laplace", "mil_hdbk_189": "MIL-HDBK-189", "lewis_robinson": "Lewis-Robinson"]
 
@@ -62,10 +63,14 @@ public enum RecurrentHTML: HTMLReportKind {
     }
     let replacement = json["replacement"]
     let replacementModels = replacement?["models"]?.array ?? []
-    if let bestModel = best?["model"]?.string, let r = replacementModels.first(where: { $0["model"]?.string == bestModel }),
-       let age = r["age_hours"], let t = age["estimate"]?.double {
-      page.keyNumbers.append(("replacement age (\(labels[bestModel] ?? bestModel))", "\(n(t)) h",
-                              "cost ratio \(n(replacement?["cost_ratio"]?.double)); 95% LR \(range(age, low: "lr_ci95_low", high: "lr_ci95_high"))"))
+    // The sum of the modes when there is one, else the best model of every event.
+    let headline = replacementModels.first { $0["model"]?.string == "power_law_sum_of_modes" && !($0["age_hours"]?.isNull ?? true) }
+      ?? best.flatMap { b in replacementModels.first { $0["model"]?.string == b["model"]?.string } }
+    if let r = headline, let model = r["model"]?.string, let age = r["age_hours"], let t = age["estimate"]?.double {
+      let lr = age["lr_ci95_low"]?.double != nil
+      page.keyNumbers.append(("replacement age (\(labels[model] ?? model))", "\(n(t)) h",
+                              "cost ratio \(n(replacement?["cost_ratio"]?.double)); 95% \(lr ? "LR" : "Fisher") "
+                                + range(age, low: lr ? "lr_ci95_low" : "fisher_ci95_low", high: lr ? "lr_ci95_high" : "fisher_ci95_high")))
     }
     for t in json["trend_tests"]?.array ?? [] where t["direction"]?.string != "none" && t["caution"]?.string == nil {
       page.verdicts.append("\(testLabels[t["test"]?.string ?? ""] ?? "trend") test: events come \(t["direction"]?.string == "rising" ? "faster" : "slower") with age (p = \(p(t["p_value"]?.double))).")

@@ -275,12 +275,14 @@ enum RecurrentText {
     if let r = a.options.costRatio {
       lines += ["", "optimal replacement age (corrective/preventive cost ratio \(number(r)); minimal repair between replacements, Barlow-Hunter)"]
       for item in a.replacement {
+        let label = item.sumOfModes ? "sum of the modes' power laws" : item.model.label
         if let age = item.age {
-          lines.append("    " + pad(item.model.label, 24) + right(number(age.estimate), 11) + " h   LR 95% " + interval(age.lr) + ", Fisher " + interval(age.fisher)
+          let bounds = age.lr.map { "LR 95% " + interval($0) + ", " } ?? ""
+          lines.append("    " + pad(label, 30) + right(number(age.estimate), 11) + " h   " + bounds + "Fisher " + interval(age.fisher)
             + String(format: "; cost %@ preventive replacements per unit-year", number((item.costPerUnitHour ?? .nan) * 8760)))
-        } else {
-          lines.append("    " + pad(item.model.label, 24) + " " + (item.reason ?? ""))
+          continue
         }
+        lines.append("    " + pad(label, 30) + " " + (item.reason ?? ""))
       }
     } else if a.fits.contains(where: { ($0.parameter("beta") ?? 0) > 1 || ($0.parameter("gamma_per_hour") ?? 0) > 0 }) {
       lines += ["", "the intensity rises: --cost-ratio R (corrective over preventive cost) gives the optimal replacement age"]

@@ -10,6 +10,10 @@ struct RecurrentCommandTests {
   static let ports = repositoryRoot.appendingPathComponent("FailureData/field/recurrent/synthetic-ports.csv").path
   static let lemons = repositoryRoot.appendingPathComponent("FailureData/field/recurrent/synthetic-ports-lemons.csv").path
 
+  /// The shipped logs' reports (cost ratio 10, with evidence), computed once for the suite.
+  static let portsReport = Result { try report(ports, evidence: true) }
+  static let lemonsReport = Result { try report(lemons, evidence: true) }
+
   static func report(_ path: String, costRatio: Double? = 10, evidence: Bool = false) throws -> (RecurrentReport, RecurrentAnalysis) {
     let log = try RecurrentLog.read(path: path)
     let analysis = RecurrentAnalysis(log: log, options: .init(ages: [8760, 26_280], costRatio: costRatio))
@@ -21,11 +25,11 @@ struct RecurrentCommandTests {
   @Test("the JSON of the shipped logs validates against schemas/recurrent.schema.json, and a broken one does not")
   func schema() throws {
     let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/recurrent.schema.json"))
-    for (path, ratio) in [(Self.ports, 10.0), (Self.lemons, 0.5)] {
-      let object = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(try Self.report(path, costRatio: ratio, evidence: true).0).utf8))
-      #expect(validator.validate(object) == [], "\(path)")
+    for (name, report) in [("ports", Self.portsReport), ("lemons", Self.lemonsReport)] {
+      let object = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(try report.get().0).utf8))
+      #expect(validator.validate(object) == [], "\(name)")
     }
-    var broken = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(try Self.report(Self.ports).0).utf8)) as! [String: Any]
+    var broken = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(try Self.portsReport.get().0).utf8)) as! [String: Any]
     broken["kind"] = "fit"
     broken.removeValue(forKey: "fits")
     broken["lemons"] = ["model": "weibull"]
@@ -34,11 +38,11 @@ struct RecurrentCommandTests {
 
   @Test("the shipped fleets: a rising rate by every test and the power law best by AIC; no lemon in the fleet without, and the flagged units of the fleet with lemons nearly all planted ones")
   func shippedFleets() throws {
-    let (_, analysis) = try Self.report(Self.ports)
+    let (_, analysis) = try Self.portsReport.get()
     #expect(analysis.trends.count == 3 && analysis.trends.allSatisfy { $0.direction == .rising })
     #expect(analysis.best?.model == .powerLaw && analysis.byMode.allSatisfy { $0.best?.model == .powerLaw })
     #expect(analysis.lemons?.flagged.isEmpty == true && analysis.badLot == nil)
-    let (_, withLemons) = try Self.report(Self.lemons)
+    let (_, withLemons) = try Self.lemonsReport.get()
     let header = try String(contentsOfFile: Self.lemons, encoding: .utf8).split(separator: "\n").first { $0.contains("lemons (2 %") }!
     let planted = Set(header.split(separator: ":").last!.split(separator: " ").map { String($0.trimmingCharacters(in: .punctuationCharacters)) })
     let flagged = Set(try #require(withLemons.lemons).flagged.map(\.id))
@@ -54,7 +58,7 @@ struct RecurrentCommandTests {
     #expect(PageCheck.problems(html) == [])
     #expect(PageCheck.chartIDs(html) == ["recurrent-mcf", "recurrent-rocof"])
     #expect(html.contains("Failures come faster with age") && html.contains("Lemon candidates"))
-    let (report, _) = try Self.report(Self.lemons)
+    let (report, _) = try Self.lemonsReport.get()
     try JSONOutput.string(report).write(toFile: json, atomically: true, encoding: .utf8)
     let again = try HTMLReport.render(file: json)
     #expect(PageCheck.chartIDs(again) == ["recurrent-mcf", "recurrent-rocof"])
@@ -62,7 +66,7 @@ struct RecurrentCommandTests {
 
   @Test("the catalog block it prints runs with cposim run, pasted under parts: with the workflow its header names")
   func blockRuns() throws {
-    let (report, _) = try Self.report(Self.lemons)
+    let (report, _) = try Self.lemonsReport.get()
     let block = report.partYaml
     #expect(block.contains("bad_lot: {fraction: ") && block.contains("fix: clean"))
     let workspace = Workspace()

@@ -453,6 +453,48 @@ extension IntensityFit {
   }
 }
 
+extension IntensityFit {
+  /// The optimal replacement age of a unit whose modes are independent power laws (the sum of
+  /// their intensities): T* solves R Σ_m (β_m − 1)(T/η_m)^β_m = 1, with a Fisher 95 % interval by
+  /// the delta method over the modes' independent fits (no likelihood-ratio interval: it would
+  /// need a profile over every mode's parameters at once). Nil when the modes' intensity does not
+  /// rise at any age, or a fit is not a converged power law.
+  public static func replacementAge(sumOf fits: [IntensityFit], costRatio r: Double) -> (age: Estimate, costPerUnitHour: Double)? {
+    guard !fits.isEmpty, r > 0, r.isFinite, fits.allSatisfy({ $0.converged && $0.model == .powerLaw }) else { return nil }
+    // ψ = ln T* from every mode's (u, v) = (ln η_scaled, ln β).
+    func psi(_ x: [[Double]]) -> Double {
+      let modes = zip(fits, x).map { fit, x in (eta: exp(x[0]) * fit.scaled.c, beta: exp(x[1])) }
+      let guess = log(modes.map(\.eta).min() ?? 1)
+      guard let root = Optimiser.solveMonotone({ lt in
+        let t = exp(lt)
+        return r * modes.reduce(0) { $0 + ($1.beta - 1) * pow(t / $1.eta, $1.beta) } - 1
+      }, guess: guess, step: 1, limit: 200) else { return .nan }
+      return root
+    }
+    let x = fits.map(\.x)
+    let psiHat = psi(x)
+    guard psiHat.isFinite else { return nil }
+    let t = exp(psiHat)
+    // Rising at T*: the left side increases through 1 there.
+    let slope = fits.reduce(0.0) { sum, fit in
+      let beta = fit.parameter("beta") ?? 1, eta = fit.parameter("eta_hours") ?? 1
+      return sum + (beta - 1) * beta * pow(t / eta, beta)
+    }
+    guard slope > 0 else { return nil }
+    var variance = 0.0
+    var fisherOK = true
+    for (m, fit) in fits.enumerated() {
+      guard let covariance = fit.covariance else { fisherOK = false; break }
+      let g = Optimiser.numericalGradient({ xm in var all = x; all[m] = xm; return psi(all) }, at: x[m])
+      for i in g.indices { for j in g.indices { variance += g[i] * covariance[i][j] * g[j] } }
+    }
+    let fisher: MaximumLikelihood.Interval? = fisherOK && variance.isFinite && variance >= 0
+      ? .init(exp(psiHat - ProfileLikelihood.z95 * variance.squareRoot()), exp(psiHat + ProfileLikelihood.z95 * variance.squareRoot())) : nil
+    let cumulative = fits.reduce(0.0) { $0 + $1.cumulative(at: t) }
+    return (Estimate(name: "replacement_age_hours", estimate: t, fisher: fisher, lr: nil, ageHours: nil), (1 + r * cumulative) / t)
+  }
+}
+
 /// Likelihood-ratio 95 % intervals for a quantity of a fit: {ψ : 2[ℓ̂ − max_{ψ(x)=ψ} ℓ(x)] ≤ χ²₁(0.95)},
 /// the nuisance parameter re-fitted by Brent's method (GSL) at each ψ, each end bracketed outwards
 /// from the Wald interval (doubling, up to 2¹⁵ widths) and found by Brent's root finder (GSL),

@@ -32,6 +32,9 @@ public struct RecurrentAnalysis: Sendable {
 
   public struct Replacement: Sendable {
     public let model: IntensityModel
+    /// The sum of each mode's power law (fitted without the lemon candidates), not one model of
+    /// every event.
+    public var sumOfModes = false
     /// The age and its intervals; nil when the model's intensity does not rise.
     public let age: IntensityFit.Estimate?
     /// Long-run cost per unit-hour at that age, in preventive replacements.
@@ -70,7 +73,7 @@ public struct RecurrentAnalysis: Sendable {
   public let versusConstant: [VersusConstant]
   public let rocof: [RateByAge.Band]
   public let lemons: LemonScreen?
-  public let replacement: [Replacement]
+  public private(set) var replacement: [Replacement]
   public let byMode: [ModeFits]
   public let badLot: BadLot?
 
@@ -133,6 +136,17 @@ public struct RecurrentAnalysis: Sendable {
                                      units: flagged.count) : nil
     } else {
       badLot = nil
+    }
+    // With several modes, the unit's intensity is the sum of the modes' power laws: its
+    // replacement age comes first.
+    if let r = options.costRatio, byMode.count > 1 {
+      let fits = byMode.compactMap(\.powerLaw)
+      if fits.count == byMode.count, let result = IntensityFit.replacementAge(sumOf: fits, costRatio: r) {
+        self.replacement.insert(Replacement(model: .powerLaw, sumOfModes: true, age: result.age, costPerUnitHour: result.costPerUnitHour, reason: nil), at: 0)
+      } else {
+        self.replacement.insert(Replacement(model: .powerLaw, sumOfModes: true, age: nil, costPerUnitHour: nil,
+                                       reason: "the modes' power laws do not give a rising intensity (or one did not fit)"), at: 0)
+      }
     }
   }
 

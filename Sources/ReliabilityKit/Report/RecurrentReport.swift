@@ -251,7 +251,7 @@ public struct RecurrentReport: Encodable, Sendable {
     })
     replacement = Nullable(a.options.costRatio.map { r in
       Replacement(costRatio: r, models: a.replacement.map {
-        ReplacementModel(model: $0.model.rawValue, ageHours: Nullable($0.age.map(Value.init)),
+        ReplacementModel(model: $0.sumOfModes ? "power_law_sum_of_modes" : $0.model.rawValue, ageHours: Nullable($0.age.map(Value.init)),
                          costPerUnitHour: FiniteOrNull($0.costPerUnitHour ?? .nan), reason: Nullable($0.reason))
       })
     })

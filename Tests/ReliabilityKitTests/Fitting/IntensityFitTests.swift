@@ -107,6 +107,28 @@ struct IntensityFitTests {
     #expect(try IntensityFit.fit(.powerLaw, data: falling).replacementAge(costRatio: r) == nil)
   }
 
+  @Test("the replacement age of a sum of modes: one mode gives that mode's age; two give the root of R Σ(β−1)(T/η)^β = 1, a minimum of the cost rate")
+  func replacementOfModes() throws {
+    let window: (RandomSource) -> (Hours, Hours) = { s in (0, 2000 + 2000 * s.uniform()) }
+    let a = try IntensityFit.fit(.powerLaw, data: RecurrentDraws.fleet(units: 60, seed: 5206, window: window, events: { a, b, s in
+      RecurrentDraws.powerLaw(beta: 1.6, eta: 2500, a: a, b: b, using: s)
+    }))
+    let b = try IntensityFit.fit(.powerLaw, data: RecurrentDraws.fleet(units: 60, seed: 5207, window: window, events: { a, b, s in
+      RecurrentDraws.powerLaw(beta: 3, eta: 3000, a: a, b: b, using: s)
+    }))
+    let r = 10.0
+    let single = try #require(IntensityFit.replacementAge(sumOf: [a], costRatio: r))
+    #expect(close(single.age.estimate, try #require(a.replacementAge(costRatio: r)).age.estimate, 1e-8))
+    #expect(close(single.age.fisher!.lower, try #require(a.replacementAge(costRatio: r)).age.fisher!.lower, 1e-4))
+    let both = try #require(IntensityFit.replacementAge(sumOf: [a, b], costRatio: r))
+    let t = both.age.estimate
+    let g = [a, b].reduce(0.0) { $0 + ($1.parameter("beta")! - 1) * pow(t / $1.parameter("eta_hours")!, $1.parameter("beta")!) }
+    #expect(abs(r * g - 1) < 1e-9)
+    let cost = { (x: Double) in (1 + r * (a.cumulative(at: x) + b.cumulative(at: x))) / x }
+    #expect(close(both.costPerUnitHour, cost(t), 1e-12) && cost(t) < cost(0.99 * t) && cost(t) < cost(1.01 * t))
+    #expect(both.age.fisher!.contains(t) && both.age.lr == nil)
+  }
+
   @Test("fewer events than parameters: a named error, not a fit")
   func tooFew() {
     let one = RecurrentData(units: [.init(id: "a", entry: 0, exit: 100, events: [50])])
@@ -151,21 +173,23 @@ struct IntensityFitTests {
       events += data.eventCount
       if fit.parameters.first(where: { $0.name == "beta" })!.lr!.contains(beta) { hits.0 += 1 }
       if fit.parameters.first(where: { $0.name == "eta_hours" })!.lr!.contains(eta) { hits.1 += 1 }
-      // A fit whose intensity does not rise gives no age: a miss (rare here: about 50 events a fleet).
+      // A fit whose intensity does not rise gives no age: counted as a miss.
       if let t = fit.replacementAge(costRatio: r), t.age.lr!.contains(age) { hits.2 += 1 }
     }
     let n = Double(fitted)
     return (Double(hits.0) / n, Double(hits.1) / n, Double(hits.2) / n, Double(events) / n)
   }
 
-  @Test("coverage: the 95 % LR intervals of β, η and the replacement age hold the truth 95 % of the time over 400 small fleets (binomial 99.9 % band)",
+  @Test("coverage: the 95 % LR intervals of β, η and the replacement age hold the truth 95 % of the time over 400 fleets of 8 units (about 70 events) and of 2 (about 18) (binomial 99.9 % band)",
         .tags(.statistical))
   func coverage() {
     let fleets = 400
-    let c = Self.coverage(fleets: fleets, units: 8, seed: 90_001)
     let band = Stats.z999 * (0.95 * 0.05 / Double(fleets)).squareRoot()
-    for (name, share) in [("beta", c.beta), ("eta", c.eta), ("replacement age", c.age)] {
-      #expect(abs(share - 0.95) <= band, "\(name): \(share) outside 0.95 ± \(band) (\(c.events) events a fleet)")
+    for (units, seed) in [(8, UInt32(90_001)), (2, 91_001)] {
+      let c = Self.coverage(fleets: fleets, units: units, seed: seed)
+      for (name, share) in [("beta", c.beta), ("eta", c.eta), ("replacement age", c.age)] {
+        #expect(abs(share - 0.95) <= band, "\(units) units, \(name): \(share) outside 0.95 ± \(band) (\(c.events) events a fleet)")
+      }
     }
   }
 }
