@@ -161,7 +161,7 @@ public struct RecurrentLog: Sendable, Equatable {
             seen[name] = position
           }
         }
-        for name in Set(names) where !Self.columns.contains(name) {
+        for (position, name) in names.enumerated() where !Self.columns.contains(name) && names.firstIndex(of: name) == position {
           var hint = Suggestion.hint(for: name, in: Self.columns)
           if hint.isEmpty, ["id", "hours", "failed", "removed"].contains(name) {
             hint = " (this looks like a lifetime log for cposim fit, one row per unit; cposim recurrent reads one row per event)"

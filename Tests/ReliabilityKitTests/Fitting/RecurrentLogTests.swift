@@ -100,6 +100,11 @@ struct RecurrentLogTests {
     ])
     let lifetime = errors("id,hours,failed\na,10,true\n")
     #expect(lifetime.contains { $0.contains("unknown column 'failed'") && $0.contains("a lifetime log for cposim fit") })
+    let recurrent = (try? FieldLog.parse("unit,entered,exited,time\na,0,10,5\n", file: "f.csv")) == nil
+    #expect(recurrent)
+    do { _ = try FieldLog.parse("unit,entered,exited,time\n", file: "f.csv") } catch {
+      #expect(error.errors.contains { $0.message.contains("cposim recurrent reads it") })
+    }
     #expect(errors("unit,entered,exited,time,time\n").first == "log.csv:1: time: column 'time' appears twice (fields 4 and 5); each column must appear once")
     #expect(errors("") == ["log.csv:1: the file is empty: expected a header row such as unit,entered,exited,time,mode"])
   }
