@@ -201,7 +201,7 @@ enum RecurrentText {
   static func render(report: RecurrentReport, analysis a: RecurrentAnalysis, log: RecurrentLog, name: String, partID: String) -> String {
     let data = a.data
     var heading = "\(name)\(report.mode.value.map { ", mode \(ModeCatalog.printable($0))" } ?? "")\(report.unitClass.value.map { ", class \(ModeCatalog.printable($0))" } ?? ""): "
-    heading += "\(data.units.count) units, \(data.eventCount) events"
+    heading += "\(data.units.count) unit\(data.units.count == 1 ? "" : "s"), \(data.eventCount) event\(data.eventCount == 1 ? "" : "s")"
     if report.mode.value == nil, !report.modes.isEmpty {
       heading += " (" + report.modes.map { "\(ModeCatalog.printable($0.mode)) \($0.events)" }.joined(separator: ", ") + ")"
     }
@@ -306,7 +306,12 @@ enum RecurrentText {
     if log.classes.count > 1, report.unitClass.value == nil {
       lines += ["", "note: the log has \(log.classes.count) unit classes (\(log.classes.map(ModeCatalog.printable).joined(separator: ", "))), pooled here; --class NAME analyses one"]
     }
-    lines += ["", "for the part catalog (FailureData/parts.yaml format, under parts:); it runs with cposim run:", "", report.partYaml]
+    if a.byMode.contains(where: { $0.powerLaw != nil }) {
+      lines += ["", "for the part catalog (FailureData/parts.yaml format, under parts:); it runs with cposim run:", ""]
+    } else {
+      lines.append("")
+    }
+    lines.append(report.partYaml)
     return lines.joined(separator: "\n")
   }
 }

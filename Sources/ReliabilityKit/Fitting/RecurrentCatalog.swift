@@ -19,6 +19,13 @@ public enum RecurrentCatalog {
   ///   - source: the log, as the user named it.
   public static func partYAML(partID: String, analysis: RecurrentAnalysis, source: String) -> String {
     let sig = MaximumLikelihood.sig
+    guard analysis.byMode.contains(where: { $0.powerLaw != nil }) else {
+      let reasons = analysis.byMode.map { mode in
+        (mode.mode.map { "\(ModeCatalog.printable($0)): " } ?? "")
+          + (mode.notConverged.first { $0.model == .powerLaw }?.problem ?? mode.unfitted.first { $0.model == .powerLaw }?.reason ?? "no fit")
+      }
+      return "# no mode's power law fitted (\(reasons.joined(separator: "; "))): nothing for the part catalog\n"
+    }
     let units = analysis.data.units.count, events = analysis.data.eventCount
     let modes = analysis.byMode
     var lines = [

@@ -84,6 +84,13 @@ struct RecurrentCatalogTests {
     }
   }
 
+  @Test("a log whose modes cannot be fitted gives no part, and says why")
+  func nothingToWrite() throws {
+    let log = try RecurrentLog.parse("unit,entered,exited,time\na,0,100,50\nb,0,200,\n", file: "one.csv")
+    let block = RecurrentCatalog.partYAML(partID: "x", analysis: RecurrentAnalysis(log: log), source: "one.csv")
+    #expect(block == "# no mode's power law fitted (the power law (Crow-AMSAA) needs at least 2 events to fit (got 1)): nothing for the part catalog\n")
+  }
+
   @Test("lemon candidates become a bad lot the engine runs: the simulated count matches fraction × multiplier")
   func badLot() throws {
     let analysis = RecurrentAnalysis(log: try Self.log(units: 300, window: 30_000, seed: 7002, lemons: 12))
