@@ -55,7 +55,7 @@ struct Recurrent: ParsableCommand {
   @Option(help: "Also write an HTML page with the MCF chart. Example: --html ports.html")
   var html: String?
 
-  @Option(help: "Write the log as evidence items (YAML, per unit class and mode: counts with their exposure). Example: --evidence ports-evidence.yaml")
+  @Option(help: "Write the log as evidence items (YAML, per unit class and mode, only those of --class and --mode when given: counts with their exposure). Example: --evidence ports-evidence.yaml")
   var evidence: String?
 
   @Option(help: "The fleet the evidence comes from (default: the log's file name without extension). Example: --fleet dc-west")
@@ -120,7 +120,7 @@ struct Recurrent: ParsableCommand {
     if evidence != nil {
       do {
         evidenceFile = try RecurrentEvidence(log: log, fleet: fleet ?? stem, source: source ?? "operator-telemetry", part: part,
-                                             defaultPart: defaultPart(nil))
+                                             defaultPart: defaultPart(nil), mode: mode, unitClass: unitClass)
       } catch {
         throw CLIError(error.description)
       }

@@ -99,6 +99,13 @@ struct RecurrentCommandTests {
     #expect(text.contains("fleet: dc-west\nsource: dc-west-telemetry\n"))
     #expect(text.contains("  - name: pluggable-800g-dr8-contamination\n    counted: failures\n    part: pluggable-800g-dr8\n    mode: contamination\n"))
     #expect(text.contains("window: {from: 2024-01-01, to: 2026-01-01}"))
+    // --mode writes only that kind of event: 145 laser events in the ports' 17,787,453.79 unit-hours.
+    let laser = workspace.path("laser.yaml")
+    #expect(failureMessage(["recurrent", Self.ports, "--mode", "laser", "--evidence", laser, "--json"]) == nil)
+    let laserText = try String(contentsOfFile: laser, encoding: .utf8)
+    #expect(laserText.components(separatedBy: "  - name: ").count == 2)
+    #expect(laserText.contains("  - name: pluggable-800g-dr8-laser\n    counted: failures\n    part: pluggable-800g-dr8\n    mode: laser\n"
+      + "    count: 145\n    exposure: {unit_hours: 17787453.79}\n"))
   }
 
   @Test("refuses bad options and inputs with one line naming them", arguments: [

@@ -48,15 +48,25 @@ public struct RecurrentEvidence: Sendable, Equatable {
   /// The items of `log`: one per unit class (or `part` for every unit when given; the log's own
   /// classes otherwise, and `defaultPart` for units without one) and mode, classes and modes in
   /// sorted order, every mode of the log for every class (a count of 0 is evidence too).
-  /// - Throws: `EvidenceError` when some events have a mode and others do not.
-  public init(log: RecurrentLog, fleet: String, source: String, part: String?, defaultPart: String) throws(EvidenceError) {
-    let missing = log.eventsWithoutMode
-    if !missing.isEmpty { throw .eventsWithoutMode(file: log.file, lines: missing.map(\.line).sorted()) }
+  /// - Parameters:
+  ///   - mode: only this kind of event (`--mode`); nil for every kind of the log.
+  ///   - unitClass: only the units of this class (`--class`); nil for every unit.
+  /// - Throws: `EvidenceError` when some events have a mode and others do not (and no `mode` is
+  ///   chosen, which would leave them out anyway).
+  public init(log: RecurrentLog, fleet: String, source: String, part: String?, defaultPart: String,
+              mode: String? = nil, unitClass: String? = nil) throws(EvidenceError) {
+    if mode == nil {
+      let missing = log.modes.isEmpty ? [] : log.units.filter { unitClass == nil || $0.unitClass == unitClass }
+        .flatMap { $0.events.filter { $0.mode == nil } }
+      if !missing.isEmpty { throw .eventsWithoutMode(file: log.file, lines: missing.map(\.line).sorted()) }
+    }
     self.fleet = fleet
     self.source = source
     var groups: [String: [RecurrentLog.Unit]] = [:]
-    for unit in log.units { groups[part ?? unit.unitClass ?? defaultPart, default: []].append(unit) }
-    let modes: [String?] = log.modes.isEmpty ? [nil] : log.modes
+    for unit in log.units where unitClass == nil || unit.unitClass == unitClass {
+      groups[part ?? unit.unitClass ?? defaultPart, default: []].append(unit)
+    }
+    let modes: [String?] = mode.map { [$0] } ?? (log.modes.isEmpty ? [nil] : log.modes.map { $0 })
     var names: Set<String> = []
     var items: [Item] = []
     for (name, units) in groups.sorted(by: { $0.key < $1.key }) {
@@ -87,11 +97,14 @@ public struct RecurrentEvidence: Sendable, Equatable {
       lines.append("  - name: \(Self.scalar(item.name))")
       lines.append("    counted: failures")
       lines.append("    part: \(Self.scalar(item.part))")
-      if let mode = item.mode { lines.append("    mode: \(Self.scalar(mode))") }
+      // Every item has every key: `null` says "every event of the part" (mode) or "no calendar" (window).
+      lines.append("    mode: \(item.mode.map(Self.scalar) ?? "null")")
       lines.append("    count: \(item.count)")
       lines.append("    exposure: {unit_hours: \(Self.number(item.unitHours))}")
       if let from = item.from, let to = item.to {
         lines.append("    window: {from: \(Self.moment(from)), to: \(Self.moment(to))}")
+      } else {
+        lines.append("    window: null")
       }
     }
     return lines.joined(separator: "\n") + "\n"

@@ -43,7 +43,30 @@ struct RecurrentEvidenceTests {
     let items = try RecurrentEvidence(log: plain, fleet: "f", source: "s", part: nil, defaultPart: "x").items
     #expect(items.count == 1 && items[0].mode == nil && items[0].part == "x" && items[0].count == 1 && items[0].unitHours == 400)
     #expect(items[0].from == nil)
-    #expect(try !RecurrentEvidence(log: plain, fleet: "f", source: "s", part: nil, defaultPart: "x").yaml.contains("mode:"))
+    // Every item has every key of the format: null mode (every event), null window (ages, no calendar).
+    let yaml = try RecurrentEvidence(log: plain, fleet: "f", source: "s", part: nil, defaultPart: "x").yaml
+    let item = try #require((try Yams.load(yaml: yaml) as? [String: Any])?["items"] as? [[String: Any]]).first
+    #expect(Set(try #require(item).keys) == ["name", "counted", "part", "mode", "count", "exposure", "window"])
+    #expect(yaml.contains("    mode: null\n") && yaml.contains("    window: null\n"))
+  }
+
+  @Test("--class and --mode keep only their units and kind of event, with that class's exposure")
+  func classAndMode() throws {
+    let log = try RecurrentLog.parse(Self.log, file: "ops.csv")
+    let evidence = try RecurrentEvidence(log: log, fleet: "f", source: "s", part: nil, defaultPart: "ops",
+                                         mode: "contamination", unitClass: "port-a")
+    #expect(evidence.items.map(\.name) == ["port-a-contamination"])
+    #expect(evidence.items.map(\.count) == [1])
+    let portHours: Double = 24 * (31 + 28 + 31 + 31)  // p1 January to March, p2 January
+    #expect(evidence.items[0].unitHours == portHours)
+    let laser = try RecurrentEvidence(log: log, fleet: "f", source: "s", part: nil, defaultPart: "ops", mode: "laser")
+    let laserNames: [String] = laser.items.map(\.name), laserCounts: [Int] = laser.items.map(\.count)
+    #expect(laserNames == ["odd-class-laser", "port-a-laser"])
+    #expect(laserCounts == [0, 1])
+    // A chosen mode leaves events without one out instead of refusing the log.
+    let partial = try RecurrentLog.parse("unit,entered,exited,time,mode\na,0,100,50,dirt\na,,,60,\n", file: "x.csv")
+    let dirt = try RecurrentEvidence(log: partial, fleet: "f", source: "s", part: nil, defaultPart: "x", mode: "dirt")
+    #expect(dirt.items.map(\.count) == [1])
   }
 
   @Test("events without a mode in a log that names modes: refused, naming their lines")
