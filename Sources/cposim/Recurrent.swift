@@ -191,8 +191,8 @@ enum RecurrentText {
       default: lines.append(row(e.name, e))
       }
     }
-    for e in fit.intensity where fit.model != .hpp { lines.append(row("intensity at \(FitText.duration(e.ageHours ?? 0)) (/unit-yr)", e, scale: 8760)) }
-    for e in fit.mcf { lines.append(row("MCF at \(FitText.duration(e.ageHours ?? 0))", e)) }
+    for e in fit.intensity where fit.model != .hpp { lines.append(row("intensity at \(number(e.ageHours ?? 0))h (/unit-yr)", e, scale: 8760)) }
+    for e in fit.mcf { lines.append(row("MCF at \(number(e.ageHours ?? 0))h", e)) }
     if let unbiased = fit.betaUnbiased { lines.append("    beta with Crow's bias correction: \(number(unbiased))") }
     return lines
   }
@@ -208,7 +208,7 @@ enum RecurrentText {
     heading += String(format: "; %@ unit-hours observed, ages %@ .. %@ h", number(data.exposure), number(data.ageRange.lowerBound), number(data.ageRange.upperBound))
     var lines = [heading]
     var notes: [String] = []
-    if data.delayedEntries > 0 { notes.append("\(data.delayedEntries) units entered observation after age 0") }
+    if data.delayedEntries > 0 { notes.append("\(data.delayedEntries) unit\(data.delayedEntries == 1 ? "" : "s") entered observation after age 0") }
     if data.failureTruncatedUnits > 0 { notes.append("\(data.failureTruncatedUnits) observed until an event (failure-truncated)") }
     switch log.clock {
     case .entered: notes.append("no 'installed' column: ages count from each unit's entry")
@@ -290,9 +290,9 @@ enum RecurrentText {
 
     if a.byMode.count > 1 || a.badLot != nil {
       let left = a.byMode.first?.unitsLeftOut ?? 0
-      lines += ["", "per mode" + (left > 0 ? " (the \(left) lemon candidates left out)" : "") + ": power law and log-linear"]
+      lines += ["", "per mode" + (left > 0 ? " (the \(left) lemon candidate\(left == 1 ? "" : "s") left out)" : "") + ": power law and log-linear"]
       for m in a.byMode {
-        lines.append("mode \(m.mode.map(ModeCatalog.printable) ?? "(all)"): \(m.events) events")
+        lines.append("mode \(m.mode.map(ModeCatalog.printable) ?? "(all)"): \(m.events) event\(m.events == 1 ? "" : "s")")
         let best = m.best?.aic ?? 0
         for (index, fit) in m.fits.enumerated() where fit.model != .hpp { lines += fitLines(fit, deltaAIC: fit.aic - best, header: index == 0).map { "  " + $0 } }
         for fit in m.notConverged { lines.append("  \(pad(fit.model.label, 24))  did not converge: \(fit.problem ?? "")") }
