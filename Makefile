@@ -8,7 +8,7 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test fuzz test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
+.PHONY: all deps build build-debug test equivalence equivalence-selftest fuzz test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
 
 all: build
 
@@ -17,6 +17,8 @@ help:
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
 	@echo "make test    install what is missing and run the test suite"
+	@echo "make equivalence  this engine against a reference built from git: every scenario, every metric (EQUIV_MODE=ci|full, EQUIV_REF=commit)"
+	@echo "make equivalence-selftest  the harness passes an unchanged engine and fails a 5 % rate shift"
 	@echo "make fuzz    libFuzzer on the scenario and field-log readers, FUZZ_TIME seconds each (default 60)"
 	@echo "make crosscheck  compare cposim fit and recurrent with Python's reliability, lifelines, surpyval and scipy; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
@@ -57,6 +59,17 @@ build-debug: deps
 
 test: deps
 	$(SWIFT) test
+
+# The equivalence harness (docs/performance.md, "Equivalence"): every shipped scenario run by a
+# reference engine built from git (EQUIV_REF, default the last tag or the merge base with main)
+# and by this tree, independent seeds, Welch |z| < 3.5 and two-sample KS on every metric.
+# EQUIV_MODE=ci (default, budgeted for .ci/run) or full (before an engine change lands).
+equivalence: deps
+	bash Tests/equivalence/equivalence.sh
+
+# The harness's own test: an unchanged engine passes, a 5 % shift of one rate fails.
+equivalence-selftest: deps
+	bash Tests/equivalence/selftest.sh
 
 # libFuzzer on the readers (Fuzz/, a package of its own built with -sanitize=fuzzer), seeded with
 # the shipped scenarios, field logs and the malformed corpus, FUZZ_TIME seconds per target. A
