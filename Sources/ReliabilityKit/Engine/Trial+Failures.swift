@@ -39,10 +39,14 @@ extension Trial {
         guard probability > 0, count > 0 else { continue }
         let source = streams[p]
         let failing = source.binomial(trials: count, probability: min(probability, 1))
+        // Without a ramp every unit starts at the same age: the modes' probabilities of firing
+        // are the same for all of them, computed once here rather than per failing unit.
+        let table = ages == nil && failing > 0 ? model.firstFailureTable(by: horizon, age: population.installedAge) : nil
         for position in Self.distinctIndices(count: failing, from: count, using: source) {
           let unit = members?[position] ?? Self.free(position, from: 0, excluding: special[...])
           let age = ages?.sampleAge(using: source) ?? population.installedAge
-          let (time, mode) = model.sampleFirstFailure(by: horizon, age: age, using: source)
+          let (time, mode) = table.map { model.sampleFirstFailure(table: $0, using: source) }
+            ?? model.sampleFirstFailure(by: horizon, age: age, using: source)
           if variant != 0 || age != 0 { units[p][unit] = UnitState(renewedAt: -age, variant: UInt8(variant)) }
           first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0), time))
           if let lead = precursorLead(population: p, mode: mode) , time - lead >= 0 {

@@ -68,4 +68,28 @@ struct FailureModelTests {
     let chi2 = counts.reduce(0.0) { $0 + pow(Double($1) - expected, 2) / expected }
     #expect(GSL.chiSquaredQ(chi2, degreesOfFreedom: 9) > 0.001)
   }
+
+  @Test("first failures from a per-population table are the same draws as computed per unit")
+  func firstFailureTable() throws {
+    let weibull = try Weibull(shape: 2.5, scale: 60_000)
+    let infant = try Weibull(shape: 0.6, scale: 400_000)
+    var never = FailureModel.Mode(part: 2, mode: 0, distribution: .exponential(try Exponential(rate: 1e-3)), multiplicity: 1)
+    never.never = true
+    let model = FailureModel(modes: [
+      .init(part: 0, mode: 0, distribution: .exponential(try Exponential(annualisedFailureRatePercent: 5)), multiplicity: 1),
+      .init(part: 1, mode: 0, distribution: .weibull(weibull), multiplicity: 8),
+      never,
+      .init(part: 3, mode: 0, distribution: .weibull(infant), multiplicity: 1),
+      .init(part: 4, mode: 0, distribution: .exponential(try Exponential(rate: 2e-6)), multiplicity: 4),
+    ])
+    for (h, age) in [(43_800.0, 0.0), (43_800.0, 20_000.0), (1296.0, 0.0), (8760.0, 35_040.0)] {
+      let table = model.firstFailureTable(by: h, age: age)
+      let a = RandomSource(seed: 17), b = RandomSource(seed: 17)
+      for _ in 0..<5_000 {
+        let perUnit = model.sampleFirstFailure(by: h, age: age, using: a)
+        let tabulated = model.sampleFirstFailure(table: table, using: b)
+        #expect(perUnit.time.bitPattern == tabulated.time.bitPattern && perUnit.mode == tabulated.mode)
+      }
+    }
+  }
 }
