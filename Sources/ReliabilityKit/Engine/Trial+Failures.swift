@@ -85,8 +85,35 @@ extension Trial {
   }
 
   /// `k` distinct indices of `0..<n`, uniformly, in ascending order (Floyd's algorithm).
-  /// - Complexity: O(k log k), independent of n.
-  static func distinctIndices(count k: Int, from n: Int, using source: RandomSource) -> [Int] {
+  ///
+  /// When k is a sizeable share of n (the failing units of a large population over years) the
+  /// chosen indices are bits of an n-bit set read back in order: no hashing and no sort, the same
+  /// indices from the same draws.
+  /// - Complexity: O(k log k) for sparse draws, independent of n; O(k + n/64) for dense ones.
+  /// - Parameter dense: which of the two ways (tests); by default the bit set when n/64 <= 4k.
+  static func distinctIndices(count k: Int, from n: Int, using source: RandomSource, dense: Bool? = nil) -> [Int] {
+    if k > 0, dense ?? (n / 64 <= 4 * k) {
+      var bits = [UInt64](repeating: 0, count: (n + 63) / 64)
+      for j in (n - k)..<n {
+        let t = source.uniformInt(below: j + 1)
+        let bit = UInt64(1) << UInt64(t & 63)
+        if bits[t >> 6] & bit == 0 {
+          bits[t >> 6] |= bit
+        } else {
+          bits[j >> 6] |= UInt64(1) << UInt64(j & 63)  // j is larger than every index chosen so far
+        }
+      }
+      var chosen: [Int] = []
+      chosen.reserveCapacity(k)
+      for w in bits.indices {
+        var word = bits[w]
+        while word != 0 {
+          chosen.append(w << 6 + word.trailingZeroBitCount)
+          word &= word &- 1
+        }
+      }
+      return chosen
+    }
     var chosen = Set<Int>(minimumCapacity: k)
     for j in (n - k)..<n {
       let t = source.uniformInt(below: j + 1)

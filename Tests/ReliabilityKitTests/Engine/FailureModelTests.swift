@@ -69,6 +69,18 @@ struct FailureModelTests {
     #expect(GSL.chiSquaredQ(chi2, degreesOfFreedom: 9) > 0.001)
   }
 
+  @Test("Floyd's sampling gives the same indices from the same draws with a bit set as with a hash set",
+        arguments: [(0, 10), (1, 1), (3, 10), (10, 10), (5, 1000), (700, 1000), (40, 786_432), (5000, 786_432)])
+  func distinctIndicesBothWays(k: Int, n: Int) {
+    for seed in 1...5 {
+      let sparse = Trial.distinctIndices(count: k, from: n, using: RandomSource(seed: UInt32(seed)), dense: false)
+      let dense = Trial.distinctIndices(count: k, from: n, using: RandomSource(seed: UInt32(seed)), dense: true)
+      #expect(sparse == dense)
+      #expect(sparse.count == k && Set(sparse).count == k && sparse == sparse.sorted())
+      #expect(sparse.allSatisfy { (0..<n).contains($0) })
+    }
+  }
+
   @Test("first failures from a per-population table are the same draws as computed per unit")
   func firstFailureTable() throws {
     let weibull = try Weibull(shape: 2.5, scale: 60_000)
