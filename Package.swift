@@ -52,7 +52,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ReportPagesTests",
-      dependencies: ["ReportPages"]
+      dependencies: ["ReportPages", "ReliabilityKit"]
     ),
   ],
   swiftLanguageModes: [.v6]
