@@ -29,6 +29,9 @@ struct Compare: ParsableCommand {
 
   @OptionGroup var simulation: SimulationOptions
 
+  @Flag(help: "Also list metrics that are 0 in every trial of every scenario in the table.")
+  var showZero = false
+
   func validate() throws {
     guard scenarios.count >= 2 else { throw ValidationError("give at least two scenario files to compare") }
     try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: scenarios)
@@ -55,7 +58,7 @@ struct Compare: ParsableCommand {
     let comparisonReport = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
     try report?.writeJSON(comparisonReport)
     if let html { try HTMLOutput.write(comparisonReport, to: html) }
-    print(ComparisonTable.render(comparisonReport))
+    print(ComparisonTable.render(comparisonReport, showZero: showZero))
     if let output { printError("comparison written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
   }
@@ -65,23 +68,4 @@ struct Compare: ParsableCommand {
 struct CLIError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
-}
-
-enum ComparisonTable {
-  static func render(_ report: ComparisonReport) -> String {
-    let names = [report.baseline] + report.scenarios.keys.filter { $0 != report.baseline }.sorted()
-    var lines = ["\(report.provenance.trials) paired trials, seed \(report.provenance.seed), common random numbers", ""]
-    var header = "metric (mean per trial)".padding(toLength: 30, withPad: " ", startingAt: 0)
-    for name in names { header += ReportTable.pad(String(name.suffix(22)), 24) }
-    lines.append(header)
-    for metric in ReportTable.keyMetrics {
-      guard report.scenarios[report.baseline]?[metric] != nil else { continue }
-      var row = metric.padding(toLength: 30, withPad: " ", startingAt: 0)
-      for name in names { row += ReportTable.pad(report.scenarios[name]?[metric].map { ReportTable.number($0.mean) } ?? "-", 24) }
-      lines.append(row)
-    }
-    lines.append("")
-    lines += report.verdicts
-    return lines.joined(separator: "\n")
-  }
 }

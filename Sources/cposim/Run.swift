@@ -54,6 +54,9 @@ struct Run: ParsableCommand {
   @Flag(help: "Continue an interrupted run from OUTPUT.checkpoint.")
   var resume = false
 
+  @Flag(help: "Also list metrics that are 0 in every trial in the table.")
+  var showZero = false
+
   /// `i/n` parsed.
   var shardSpec: (index: Int, count: Int)? {
     guard let shard else { return nil }
@@ -172,7 +175,7 @@ struct Run: ParsableCommand {
     if let html { try HTMLOutput.write(report, to: html) }
     checkpoint?.removeIfRegular()
     try lineFile?.commit()
-    print(ReportTable.render(report))
+    print(ReportTable.render(report, showZero: showZero))
     if let output { printError("report written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
   }
@@ -207,62 +210,6 @@ struct Run: ParsableCommand {
     try file.write(lines)
     if !file.isStandardOutput { printError("trace of trial \(trial) written to \(traceOutput)") }
   }
-}
-
-/// The terminal summary of a report.
-enum ReportTable {
-  static let keyMetrics = [
-    "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability", "system_outages",
-    "failures", "flaps", "repairs", "drains", "spare_stockouts", "technician_utilisation",
-    "job_interruptions", "job_network_interruptions", "job_ettr", "lost_gpu_hours",
-    "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd", "spares_capital_cost_usd",
-    "energy_cost_usd", "total_cost_usd", "total_cost_usd_per_year",
-  ]
-
-  static func number(_ value: FiniteOrNull) -> String {
-    guard value.value.isFinite else { return "n/a" }
-    let v = value.value
-    if abs(v) >= 1e6 { return String(format: "%.4g", v) }
-    if abs(v) >= 100 { return String(format: "%.0f", v) }
-    if abs(v) >= 1 { return String(format: "%.3g", v) }
-    return String(format: "%.5g", v)
-  }
-
-  static func render(_ report: RunReport) -> String {
-    var lines = ["\(report.scenario.name): \(report.provenance.trials) trials, seed \(report.provenance.seed), "
-      + "horizon \(String(format: "%g", report.scenario.horizonHours)) h", ""]
-    lines.append(row("metric (per trial)", "mean", "95% CI", "p50", "p95"))
-    var clipped = false
-    for name in keyMetrics {
-      guard let e = report.metrics[name] else { continue }
-      let (interval, wasClipped) = self.interval(e)
-      clipped = clipped || wasClipped
-      lines.append(row(name, number(e.mean), interval, number(e.p50), number(e.p95)))
-    }
-    if clipped {
-      lines.append("")
-      lines.append("* the Student t interval crosses a bound the metric cannot pass (a count or cost below 0, a ratio above 1): "
-        + "shown clipped to it; with this few trials the interval is rough (the JSON keeps the unclipped bounds)")
-    }
-    return lines.joined(separator: "\n")
-  }
-
-  /// The 95% interval as printed: clipped (and starred) at 0 for a metric no trial took below
-  /// 0, and at 1 for a ratio no trial took above 1.
-  static func interval(_ e: Estimate) -> (text: String, clipped: Bool) {
-    var low = e.ci95Low.value, high = e.ci95High.value
-    var clipped = false
-    if low.isFinite, e.min.value >= 0, low < 0 { low = 0; clipped = true }
-    if high.isFinite, e.unit == "ratio", e.max.value <= 1, high > 1 { high = 1; clipped = true }
-    let text = "\(number(FiniteOrNull(low))) .. \(number(FiniteOrNull(high)))"
-    return (clipped ? text + "*" : text, clipped)
-  }
-
-  static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
-    a.padding(toLength: 32, withPad: " ", startingAt: 0) + pad(b, 12) + pad(c, 26) + pad(d, 12) + pad(e, 12)
-  }
-
-  static func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(1, n - s.count)) + s }
 }
 
 /// True at most once a second: how often a running job rewrites its checkpoint.

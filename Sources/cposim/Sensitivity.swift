@@ -76,31 +76,3 @@ struct SensitivityCommand: ParsableCommand {
     if let html { printError("HTML report written to \(html)") }
   }
 }
-
-enum SensitivityTable {
-  static func render(_ report: SensitivityReport) -> String {
-    let c = report.central
-    var lines = [
-      "\(report.provenance.trials) paired trials per point, seed \(report.provenance.seed), common random numbers; "
-        + "\(report.inputs.count) of \(report.inputsMoved) inputs shown, largest swing first",
-      "\(report.metric), \(report.alternative) − \(report.baseline) at central inputs: \(ReportTable.number(c.mean)) "
-        + "(95% CI \(ReportTable.number(c.ci95Low)) .. \(ReportTable.number(c.ci95High)))",
-      "",
-      "rank  swing       flips  input (low → B − A [95% CI]; high → B − A [95% CI])",
-    ]
-    func end(_ e: SensitivityReport.EndResult) -> String {
-      "\(e.text) → \(ReportTable.number(e.difference.mean)) [\(ReportTable.number(e.difference.ci95Low)) .. \(ReportTable.number(e.difference.ci95High))]"
-    }
-    for (rank, input) in report.inputs.enumerated() {
-      let only = input.moves.count == 1 ? " (\(input.moves[0]) only)" : ""
-      lines.append(String(rank + 1).padding(toLength: 6, withPad: " ", startingAt: 0)
-        + ReportTable.number(input.swing).padding(toLength: 12, withPad: " ", startingAt: 0)
-        + (input.flips ? "yes" : "").padding(toLength: 7, withPad: " ", startingAt: 0)
-        + input.keyPath + only)
-      lines.append(String(repeating: " ", count: 25) + "low " + end(input.low) + ";  high " + end(input.high))
-    }
-    lines.append("")
-    lines.append(report.verdict)
-    return lines.joined(separator: "\n")
-  }
-}

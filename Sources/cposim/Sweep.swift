@@ -77,11 +77,7 @@ struct SweepCommand: ParsableCommand {
     let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
-    for row in report.rows where shown.contains(row.metric) {
-      let point = report.parameters.map { "\($0)=\(row.parameters[$0] ?? "")" }.joined(separator: " ")
-      print("\(point)  \(row.metric) \(ReportTable.number(row.estimate.mean)) (95% CI \(ReportTable.number(row.estimate.ci95Low)) .. \(ReportTable.number(row.estimate.ci95High)))")
-    }
+    print(SweepTable.render(report))
     if let output { printError("sweep written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
   }
@@ -183,10 +179,7 @@ struct BreakevenCommand: ParsableCommand {
     let report = BreakevenReport(result, keyPath: vary, range: low.value...high.value, text: text)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    for point in report.points {
-      print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")
-    }
-    print("\n\(report.verdict)")
+    print(BreakevenTable.render(report))
     if let output { printError("break-even written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
   }
