@@ -37,6 +37,9 @@ struct Run: ParsableCommand {
   @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
   var html: String?
 
+  @Option(help: ArgumentHelp("Also write the report as a tidy CSV table (scenario, metric, statistic, value, unit) here.", valueName: "file"))
+  var csv: String?
+
   @OptionGroup var simulation: SimulationOptions
 
   @Option(help: "Write each trial's metrics as NDJSON here.")
@@ -71,18 +74,19 @@ struct Run: ParsableCommand {
     if (shard != nil || resume), output == nil { throw ValidationError("'--shard' and '--resume' need -o OUTPUT") }
     if (shard != nil || resume), perTrial != nil { throw ValidationError("'--per-trial' cannot be combined with '--shard' or '--resume'") }
     if html != nil, shard != nil { throw ValidationError("'--html' cannot be combined with '--shard': merge the shards, then run cposim report") }
+    if csv != nil, shard != nil { throw ValidationError("'--csv' cannot be combined with '--shard': merge the shards into a report first") }
     let files = outputs
-    try checkOutputNames([files.report, files.html, files.perTrial, files.trace, files.checkpoint], inputs: [scenario])
+    try checkOutputNames([files.report, files.html, files.perTrial, files.trace, files.checkpoint, files.csv], inputs: [scenario])
   }
 
   /// Every file this run writes, named by its option. The checkpoint is OUTPUT.checkpoint when
   /// -o names a regular file (or a new one) and there is no --per-trial (whose lines of earlier
   /// blocks could not be resumed).
-  var outputs: (report: OutputFile?, html: OutputFile?, perTrial: OutputFile?, trace: OutputFile?, checkpoint: OutputFile?) {
+  var outputs: (report: OutputFile?, html: OutputFile?, perTrial: OutputFile?, trace: OutputFile?, checkpoint: OutputFile?, csv: OutputFile?) {
     let report = output.map { OutputFile($0, option: shard == nil ? "-o" : "-o (shard part)") }
     let checkpoint = perTrial == nil ? report.flatMap { $0.isSpecial || $0.isStandardOutput ? nil : OutputFile($0.path + ".checkpoint", option: "checkpoint") } : nil
     return (report, html.map { OutputFile($0, option: "--html") }, perTrial.map { OutputFile($0, option: "--per-trial") },
-            trace == nil ? nil : OutputFile(traceOutput, option: "--trace-output"), checkpoint)
+            trace == nil ? nil : OutputFile(traceOutput, option: "--trace-output"), checkpoint, csv.map { OutputFile($0, option: "--csv") })
   }
 
   func run() throws {
@@ -90,7 +94,7 @@ struct Run: ParsableCommand {
     let files = outputs
     // The checkpoint of an interrupted run exists, and is read by --resume: it is an output,
     // but not one that must be absent.
-    try OutputFile.check([files.report, files.html, files.perTrial, files.trace, files.checkpoint].compactMap { $0 },
+    try OutputFile.check([files.report, files.html, files.perTrial, files.trace, files.checkpoint, files.csv].compactMap { $0 },
                          inputs: loaded.inputFiles)
     if resume, files.checkpoint == nil {
       throw CLIError("--resume needs -o to name a regular file: \(output ?? "-") has no checkpoint")
@@ -173,11 +177,13 @@ struct Run: ParsableCommand {
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: run.statistics, seed: seed)
     if let file = files.report { try file.writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
+    if let file = files.csv { try file.write(Data(TidyTable(report).csv.utf8)) }
     checkpoint?.removeIfRegular()
     try lineFile?.commit()
     print(ReportTable.render(report, showZero: showZero))
     if let output { printError("report written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+    if let csv { printError("CSV table written to \(csv)") }
   }
 
   /// One NDJSON line of a trial's metrics.

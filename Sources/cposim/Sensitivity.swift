@@ -39,6 +39,10 @@ struct SensitivityCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
   var html: String?
 
+  @Option(help: ArgumentHelp("Also write the analysis as a tidy CSV table (scenario, input, end, input_value, input_text, metric, statistic, value, unit) here.",
+                             valueName: "file"))
+  var csv: String?
+
   @OptionGroup var simulation: SimulationOptions
 
   func validate() throws {
@@ -46,7 +50,9 @@ struct SensitivityCommand: ParsableCommand {
     try checkOutputNames(outputFiles, inputs: [baseline, alternative])
   }
 
-  var outputFiles: [OutputFile?] { [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }] }
+  var outputFiles: [OutputFile?] {
+    [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }, csv.map { OutputFile($0, option: "--csv") }]
+  }
 
   func run() throws {
     var problems: [String] = []
@@ -71,8 +77,10 @@ struct SensitivityCommand: ParsableCommand {
     let report = SensitivityReport(result, top: top)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
+    if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(report).csv.utf8)) }
     print(SensitivityTable.render(report))
     if let output { printError("sensitivity written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+    if let csv { printError("CSV table written to \(csv)") }
   }
 }
