@@ -49,8 +49,11 @@ deps:
 	  exit 1; \
 	fi
 
+# The release binary, stamped with the commit it was built from (cposim --version, every report's
+# build_commit): git's, or in a `git archive` tarball the COMMIT file (deploy/stamp-commit.sh).
 build: deps
 	$(SWIFT) build -c release --product cposim
+	@sh deploy/stamp-commit.sh $(CPOSIM)
 
 build-debug: deps
 	$(SWIFT) build

@@ -50,7 +50,8 @@ struct Merge: ParsableCommand {
     try OutputFile.check([file], inputs: parts + scenario.inputFiles)
     let metrics = TrialMetrics(simulation: simulation)
     for (path, part) in loaded { try part.checkInvariants(path: path, expected: RunStatistics(metrics: metrics, simulation: simulation)) }
-    let report = RunReport(simulation: simulation, metrics: metrics, statistics: merged.statistics, seed: merged.seed)
+    let report = RunReport(simulation: simulation, metrics: metrics, statistics: merged.statistics, seed: merged.seed,
+                           buildCommit: merged.buildCommit)
     try file.writeJSON(report)
     if !quiet { print(ReportTable.render(report, showZero: showZero)) }
     printError("\(parts.count) parts (\(merged.statistics.trials) trials) merged into \(output)")

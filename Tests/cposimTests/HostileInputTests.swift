@@ -249,7 +249,7 @@ struct LimitTests {
         s["metrics"] = metrics
       }
     }
-    let beyond = try tampered("b.json") { $0["completedBlocks"] = [[0, 100_000_000_000_000]] }
+    let beyond = try tampered("b.json") { $0["completed_blocks"] = [[0, 100_000_000_000_000]] }
     let cases: [(String, String)] = [
       (truncated, "'metrics' has 5 entries where the scenario has"), (negative, "negative count"),
       (beyond, "a run of 45 trials has 6 blocks"),

@@ -6,6 +6,7 @@ public struct ComparisonReport: Encodable, Sendable {
 
   public struct ComparisonProvenance: Encodable, Sendable {
     public let toolVersion: String
+    public var buildCommit = ToolVersion.commit
     public let gslVersion: String
     public let generator: String
     public let seed: UInt64

@@ -15,6 +15,7 @@ public struct SweepReport: Encodable, Sendable {
   public static let schemaVersion = 1
   public let schemaVersion = SweepReport.schemaVersion
   public let toolVersion = ToolVersion.current
+  public let buildCommit = ToolVersion.commit
   public let gslVersion = ToolVersion.gsl
   public let scenario: String
   public let seed: UInt64
@@ -58,6 +59,7 @@ public struct BreakevenReport: Encodable, Sendable {
   public static let schemaVersion = 1
   public let schemaVersion = BreakevenReport.schemaVersion
   public let toolVersion = ToolVersion.current
+  public let buildCommit = ToolVersion.commit
   public let baseline: String
   public let alternative: String
   public let keyPath: String
