@@ -8,7 +8,7 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test fuzz test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
+.PHONY: all deps build build-debug test test-deps fuzz test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
 
 all: build
 
@@ -16,7 +16,7 @@ help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
-	@echo "make test    install what is missing and run the test suite"
+	@echo "make test    install what is missing (GSL, a venv with jsonschema) and run the test suite"
 	@echo "make fuzz    libFuzzer on the scenario and field-log readers, FUZZ_TIME seconds each (default 60)"
 	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
@@ -58,8 +58,25 @@ build: deps
 build-debug: deps
 	$(SWIFT) build
 
-test: deps
-	$(SWIFT) test
+# The tests validate every JSON cposim writes against schemas/ with Python's jsonschema
+# (Tests/schemas/validate.py), installed in a venv of its own; python3 and python3-venv come from
+# apt-get when missing. Without a validator the schema tests fail, saying how to install one.
+TEST_VENV := .venv-test
+test-deps:
+	@if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "deps: installing python3-venv with apt-get"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3 python3-venv >/dev/null; \
+	  else \
+	    echo "error: the tests need python3 with venv (for jsonschema); install them, then run make test again" >&2; exit 1; \
+	  fi; \
+	fi
+	@[ -x $(TEST_VENV)/bin/python ] || python3 -m venv $(TEST_VENV)
+	@$(TEST_VENV)/bin/python -c 'import jsonschema' 2>/dev/null || $(TEST_VENV)/bin/pip install -q -r Tests/schemas/requirements.txt
+	@echo "deps: jsonschema $$($(TEST_VENV)/bin/python -c 'import importlib.metadata as m; print(m.version("jsonschema"))') in $(TEST_VENV)"
+
+test: deps test-deps
+	CPOSIM_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python $(SWIFT) test
 
 # libFuzzer on the readers (Fuzz/, a package of its own built with -sanitize=fuzzer), seeded with
 # the shipped scenarios, field logs and the malformed corpus, FUZZ_TIME seconds per target. A

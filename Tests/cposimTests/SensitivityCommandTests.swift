@@ -62,7 +62,7 @@ struct SensitivityCommandTests {
 
     let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("s.json")))) as? [String: Any])
     #expect(json["kind"] as? String == "sensitivity" && (json["inputs"] as? [Any])?.count == 3)
-    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/sensitivity.schema.json"))
+    let validator = try JSONSchemaValidator("sensitivity")
     #expect(validator.validate(json) == [])
     var broken = json
     broken["inputs"] = [["key_path": "x"]]
@@ -74,7 +74,7 @@ struct SensitivityCommandTests {
 
   @Test("the HTML report's fixture is in the shape the command writes")
   func fixtureShape() throws {
-    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/sensitivity.schema.json"))
+    let validator = try JSONSchemaValidator("sensitivity")
     let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/report/fixtures/sensitivity.json")))
     #expect(validator.validate(fixture) == [])
   }
