@@ -183,13 +183,14 @@ DEMO_TRIALS ?= 200
 demo: build
 	@mkdir -p $(OUT)
 	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml \
-	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json --html $(OUT)/compare-16k.html
+	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k.json --html $(OUT)/compare-16k.html --csv $(OUT)/compare-16k.csv
 	@echo
 	@echo "The same comparison with the estimates that decide it drawn per trial (input uncertainty):"
 	$(CPOSIM) compare Scenarios/cluster-16k-uncertain-pluggable.yaml Scenarios/cluster-16k-uncertain-cpo-els.yaml \
-	  --trials $(DEMO_TRIALS) --quiet -o $(OUT)/compare-16k-uncertain.json | grep -E 'total cost per year|cheaper'
+	  --trials $(DEMO_TRIALS) --quiet -o $(OUT)/compare-16k-uncertain.json | grep -E ' vs .*(total cost per year|cheaper)'
 	@echo
 	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
+	@echo "The same as a tidy table for spreadsheets and pandas: $(OUT)/compare-16k.csv (docs/report.md)"
 	@echo "The same as one HTML page: $(OUT)/compare-16k.html (or: cposim report $(OUT)/compare-16k.json)"
 
 # docs/verdict-tables.md: how the 16k verdict moves with spare nodes, fabric variant and a
