@@ -76,4 +76,70 @@ struct TerminalTableTests {
     }
     #expect(report.verdicts.contains { $0.contains("link availability") && $0.contains(" pp") && $0.contains("−") })
   }
+
+  /// The lines of the README's block that shows `cposim compare` of the 16k demo as it prints.
+  static func readmeComparison() throws -> [String] {
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let lines = readme.components(separatedBy: "\n")
+    let start = try #require(lines.firstIndex { $0.hasPrefix("$ cposim compare Scenarios/cluster-16k-pluggable.yaml") },
+                             "README.md shows the demo's comparison as it prints")
+    let end = try #require(lines[start...].firstIndex { $0.hasPrefix("```") })
+    return Array(lines[start..<end])
+  }
+
+  /// Cells of a table line: columns are at least three spaces apart.
+  static func cells(_ line: String) -> [String] {
+    line.components(separatedBy: "   ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+
+  @Test("the README shows the comparison table as compare now prints it: its header, labels, layout and verdicts")
+  func readmeShowsTheTable() throws {
+    let shown = try Self.readmeComparison()
+    // What the formatter prints for a comparison, with the small scenarios' names.
+    let printed = ComparisonTable.render(try Self.comparisonReport()).components(separatedBy: "\n")
+      .map { $0.replacingOccurrences(of: "small-pluggable", with: "cluster-16k-pluggable").replacingOccurrences(of: "small-cpo", with: "cluster-16k-cpo-els") }
+    func digitsOut(_ s: String) -> String { s.replacingOccurrences(of: "[0-9][0-9,]*", with: "#", options: .regularExpression) }
+
+    let top = try #require(shown.firstIndex { $0.hasPrefix("metric (mean per trial)") }, "\(shown)")
+    #expect(digitsOut(shown[top - 3]) == digitsOut(printed[0]))
+    #expect(shown[top - 2] == printed[1])
+    let end = try #require(shown[top...].firstIndex { $0.isEmpty })
+    let rows = shown[(top + 1)..<end].map(Self.cells)
+
+    // The header is the formatter's, and the rows are laid out as TextTable lays them out.
+    let header = Self.cells(try #require(printed.first { $0.hasPrefix("metric (mean per trial)") }))
+    #expect(Self.cells(shown[top]) == header)
+    #expect(rows.allSatisfy { $0.count == header.count }, "\(rows.filter { $0.count != header.count })")
+    let relaid = TextTable(header: header, rows: rows).text.components(separatedBy: "\n")
+    #expect(relaid == Array(shown[top..<end]), "the README's table is not laid out as TextTable lays it out")
+
+    // Metric labels, in the order the formatter lists them; values with their units.
+    let labels = TerminalFormat.keyMetrics.map(Quantity.label)
+    let shownLabels = rows.map { $0[0] }
+    #expect(shownLabels.count >= 20)
+    #expect(shownLabels == labels.filter(shownLabels.contains), "\(shownLabels)")
+    let table = shown[top..<end].joined(separator: "\n")
+    #expect(!Self.hasENotation(table) && !table.contains("_usd") && !table.contains(" -"), "\(table)")
+    for row in rows where row[0].hasSuffix("cost") || row[0].hasPrefix("total cost") {
+      #expect(row.dropFirst().allSatisfy { $0.contains("$") }, "\(row)")
+    }
+    let perYear = try #require(rows.first { $0[0] == "total cost per year" })
+    #expect(perYear.dropFirst().allSatisfy { $0.contains("/yr") }, "\(perYear)")
+
+    // Verdicts: the same sentences, in the same order.
+    func what(_ line: String) -> String {
+      String(line.prefix { !"+−=0123456789".contains($0) })
+    }
+    let shownVerdicts = shown[(end + 1)...].filter { $0.hasPrefix("cluster-16k-cpo-els vs cluster-16k-pluggable: ") }
+    let printedVerdicts = printed.filter { $0.hasPrefix("cluster-16k-cpo-els vs cluster-16k-pluggable: ") }
+    #expect(shownVerdicts.map(what) == printedVerdicts.map(what))
+
+    // The summary table at the top of the README states the same totals per year.
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let summary = try #require(readme.components(separatedBy: "\n").first { $0.hasPrefix("| **total cost** |") })
+    for cell in perYear.dropFirst() {
+      let amount = cell.components(separatedBy: "/yr").first!
+      #expect(summary.contains(amount), "README's summary does not state \(amount): \(summary)")
+    }
+  }
 }
