@@ -38,8 +38,16 @@ struct TerminalTableTests {
     #expect(cost.contains("$") && cost.contains("/yr"), "\(cost)")
     let availability = try #require(table.split(separator: "\n").first { $0.hasPrefix("link availability ") })
     #expect(availability.contains("%"))
-    let failures = try #require(table.split(separator: "\n").first { $0.hasPrefix("failures ") })
-    #expect(failures.contains(","), "thousands separated: \(failures)")
+    // Every count, hours or GPU-hours row of 1,000 or more is written with thousands separators.
+    let large = TerminalFormat.keyMetrics.filter { m in
+      guard let e = report.metrics[m], ["count", "hours", "gpu_hours"].contains(e.unit) else { return false }
+      return e.mean.value >= 1000 && !TerminalFormat.allZero(e)
+    }
+    try #require(!large.isEmpty, "the small scenario has a row of 1,000 or more (lost GPU-hours)")
+    for metric in large {
+      let row = try #require(table.split(separator: "\n").first { $0.hasPrefix(Quantity.label(metric) + " ") })
+      #expect(row.contains(","), "thousands separated: \(row)")
+    }
     #expect(table.contains(Quantity.format(report.metrics["total_cost_usd_per_year"]!.mean.value, unit: "usd_per_year")))
   }
 

@@ -101,7 +101,11 @@ public struct FieldLog: Sendable, Equatable {
           }
         }
         for name in Set(names) where !Self.columns.contains(name) {
-          fail(number, name, "unknown column '\(name)'\(Suggestion.hint(for: name, in: Self.columns)); columns: \(Self.columns.joined(separator: ", "))")
+          var hint = Suggestion.hint(for: name, in: Self.columns)
+          if hint.isEmpty, ["unit", "exited", "unit_class"].contains(name) {
+            hint = " (this looks like a log of recurrent events, one row per event: cposim recurrent reads it)"
+          }
+          fail(number, name, "unknown column '\(name)'\(hint); columns: \(Self.columns.joined(separator: ", "))")
         }
         for required in ["id", "failed"] where !names.contains(required) { fail(number, required, "missing column '\(required)'") }
         let stamps = names.contains("installed") && names.contains("removed")

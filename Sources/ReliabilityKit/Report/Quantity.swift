@@ -25,6 +25,7 @@ public enum Quantity {
     case "hours": return sign + compact(v) + " h"
     case "gpu_hours": return sign + compact(v) + " GPU-h"
     case "count_per_month": return sign + compact(v) + "/month"
+    case "count_per_1000_node_days": return sign + compact(v) + "/1k node-days"
     default: return sign + compact(v)
     }
   }
@@ -137,6 +138,7 @@ public enum Quantity {
     case "ratio": "ratio"
     case "count": "count"
     case "count_per_month": "per month"
+    case "count_per_1000_node_days": "per 1,000 node-days"
     case "hours": "hours"
     case "gpu_hours": "GPU-hours"
     default: unit.replacingOccurrences(of: "_", with: " ")
@@ -150,6 +152,7 @@ public enum Quantity {
     case "lost_gpu_hours": return "lost GPU-hours"
     case "job_ettr": return "ETTR (effective training time ratio)"
     case "total_cost_usd": return "total cost over the horizon"
+    case "job_hits_per_1000_node_days": return "job hits per 1,000 node-days"
     case "mean_unusable_nodes": return "unusable nodes (mean over the horizon)"
     default: break
     }
