@@ -135,7 +135,7 @@ public enum Charts {
                tip: "\(marker.label) interval: \(x.format(lo)) .. \(x.format(hi))")
       }
       if let p = xs_(marker.x) {
-        c.line(p, top, p, h - bottom, stroke: marker.colour, width: 1.8, dash: "5 3", mark: true, cls: "crossing",
+        c.line(p, top, p, h - bottom, stroke: marker.colour, width: 2.4, dash: "6 3", mark: true, cls: "crossing",
                tip: "\(marker.label): \(x.format(marker.x))")
       }
     }
