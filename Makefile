@@ -8,7 +8,7 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test fuzz test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 verdict-tables clean help
+.PHONY: all deps build build-debug test fuzz test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 infer-demo verdict-tables clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
+	@echo "make infer-demo  the posterior of Llama 3's two fitted inputs given every shipped evidence item, and the 16k preset checked against the part-level evidence (docs/inference.md)"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make fuzz    libFuzzer on the scenario and field-log readers, FUZZ_TIME seconds each (default 60)"
 	@echo "make crosscheck  compare cposim fit and recurrent with Python's reliability, lifelines, surpyval and scipy; check interval coverage (venv)"
@@ -173,6 +174,18 @@ calibrate-llama3: build
 	  --vary 'jobs[0].uplink_interrupt_probability=0..1' --vary 'jobs[0].background_rate=2.34e-3/d..6.5e-3/d' \
 	  --trials 200 --write-scenario $(OUT)/llama3-calibrated.yaml -o $(OUT)/llama3-calibration.json --html $(OUT)/llama3-calibration.html
 	@echo "The committed fit is Scenarios/llama3-calibrated.yaml; the values under 'set:' should match."
+
+# The joint posterior of the two inputs `calibrate-llama3` fits, given every shipped evidence item
+# (Evidence/), then the 16k pluggable preset checked as written against the part-level items
+# (no --vary: Alibaba's conflicts are named). Cost in docs/inference.md (Cost).
+infer-demo: build
+	@mkdir -p $(OUT)
+	$(CPOSIM) infer Scenarios/llama3-calibration.yaml --evidence Evidence/ \
+	  --vary 'jobs[0].uplink_interrupt_probability=0..1' --vary 'jobs[0].background_rate=2.34e-3/d..6.5e-3/d' \
+	  --population 200 --rounds 4 --trials 50 -o $(OUT)/llama3-posterior.json --write-scenario $(OUT)/llama3-posterior.yaml
+	$(CPOSIM) infer Scenarios/cluster-16k-pluggable.yaml --evidence Evidence/alibaba-hpn.yaml \
+	  --evidence Evidence/meta-pluggable-fleet.yaml --evidence Evidence/meta-cpo-study.yaml \
+	  --evidence Evidence/microsoft-switches.yaml --evidence Evidence/kokolis-rsc1.yaml --evidence Evidence/kokolis-rsc2.yaml
 
 clean:
 	rm -rf .build $(OUT)

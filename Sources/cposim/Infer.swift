@@ -171,8 +171,9 @@ struct InferCommand: ParsableCommand {
     lines.append("\(scenario): \(model.items.count) evidence items (\(model.items.count - simulated) analytic, \(simulated) simulated)"
       + (model.simulates ? ", \(model.trials) trials per evaluation at seed \(model.seed)" : ""))
     if !r.inputs.isEmpty {
-      lines.append(String(format: "effective sample size %.1f of %d (rounds: %@), %d evaluations", r.effectiveSampleSize, r.population,
-                          r.roundESS.map { String(format: "%.1f", $0) }.joined(separator: ", "), r.evaluations))
+      lines.append(String(format: "effective sample size %.1f: %d points pooled over %d rounds of %d (ESS after each round: %@)",
+                          r.effectiveSampleSize, r.values.count, r.roundESS.count, r.population,
+                          r.roundESS.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
       lines.append("")
       let width = max(44, r.inputs.map(\.keyPath.count).max() ?? 0)
       lines.append(pad("input", width) + "  " + pad("prior", 30) + "  " + pad("mean", 11) + pad("sd", 11) + pad("5%", 11) + pad("50%", 11) + "95%")
@@ -213,6 +214,14 @@ struct InferCommand: ParsableCommand {
     return lines.joined(separator: "\n")
   }
 
+  /// The names of the items whose prediction differs between the posterior's points.
+  static func informative(_ r: Inference.Result, items: [EvidenceItem]) -> [String] {
+    items.indices.filter { i in
+      let p = r.predictions.map { $0[i] }
+      return (p.max() ?? 0) > (p.min() ?? 0)
+    }.map { items[$0].name }
+  }
+
   /// A scenario that extends the input with the posterior: the medians as `set`, the 5-95 %
   /// ranges as `ranges`, provenance `calibrated` naming the evidence, and the method, ESS,
   /// correlations and conflicts in a comment.
@@ -231,7 +240,7 @@ struct InferCommand: ParsableCommand {
       lines.append("#   \(e.file) (fleet \(e.fleet), source \(e.source)): \(e.items.map(\.name).joined(separator: ", "))")
     }
     lines.append("# Method: \(report.method).")
-    lines.append(String(format: "# Effective sample size %.1f of %d.", r.effectiveSampleSize, r.population))
+    lines.append(String(format: "# Effective sample size %.1f (%d points pooled over %d rounds).", r.effectiveSampleSize, r.values.count, r.roundESS.count))
     lines.append("# Posterior: mean, sd, 5% .. 95% (the set value is the median):")
     for m in r.marginals {
       lines.append("#   \(m.input.keyPath) = \(written(m, m.mean)) (sd \(String(format: "%.3g", m.sd)), \(written(m, m.p5)) .. \(written(m, m.p95)))")
@@ -242,6 +251,8 @@ struct InferCommand: ParsableCommand {
         lines.append("#   \(r.inputs[a].keyPath): " + row.map { String(format: "%.3f", $0) }.joined(separator: " "))
       }
     }
+    let checkedOnly = evidence.flatMap(\.items).map(\.name).filter { !informative(r, items: evidence.flatMap(\.items)).contains($0) }
+    if !checkedOnly.isEmpty { lines.append("# Checked only (their predictions do not move with these inputs): \(checkedOnly.joined(separator: ", ")).") }
     lines.append(report.conflicts.isEmpty ? "# Conflicts: none." : "# Conflicts (p < 0.05): \(report.conflicts.joined(separator: ", ")).")
     lines += [
       "extends: \(extends)",
@@ -252,8 +263,11 @@ struct InferCommand: ParsableCommand {
     lines.append("ranges:")
     for m in r.marginals { lines.append("  \(m.input.keyPath): [\(written(m, m.p5)), \(written(m, m.p95))]") }
     lines.append("provenance:")
-    let names = evidence.flatMap { $0.items.map(\.name) }
-    let target = "posterior median given evidence \(names.joined(separator: ", ")) (\(evidence.map(\.file).joined(separator: ", "))), seed \(r.seed)"
+    // The items that inform the inputs: those whose prediction moves with them (the others are
+    // only checked).
+    let names = informative(r, items: evidence.flatMap(\.items))
+    let files = evidence.filter { $0.items.contains { names.contains($0.name) } }.map(\.file)
+    let target = "posterior median given evidence \(names.joined(separator: ", ")) (\(files.joined(separator: ", "))), seed \(r.seed)"
     for m in r.marginals {
       lines.append("  \(m.input.keyPath): {source: calibrated, calibrated: {target: \"\(target.replacingOccurrences(of: "\"", with: "'"))\", date: \(date)}}")
     }

@@ -38,6 +38,22 @@ struct EvidenceReaderTests {
     #expect(e.items[1].source == "operator-telemetry" && e.items[1].fleet == "synthetic-ports")
   }
 
+  @Test("what cposim recurrent --evidence writes for the shipped ports log reads back item for item")
+  func roundTrip() throws {
+    let path = Self.repository.appendingPathComponent("FailureData/field/recurrent/synthetic-ports.csv").path
+    let log = try RecurrentLog.read(path: path)
+    let written = try RecurrentEvidence(log: log, fleet: "synthetic-ports", source: "operator-telemetry", part: "pluggable-800g-dr8",
+                                        defaultPart: "synthetic-ports")
+    let read = try EvidenceReader.parse(written.yaml, file: "ports-evidence.yaml")
+    #expect(read.items.count == written.items.count && !read.items.isEmpty)
+    for (a, b) in zip(read.items, written.items) {
+      #expect(a.name == b.name && a.observed == .count(b.count))
+      #expect(a.measure == .failures(part: b.part, mode: b.mode, perUnit: 1))
+      guard case let .unitHours(h)? = a.exposure else { Issue.record("no exposure"); continue }
+      #expect(abs(h - b.unitHours) <= 1e-9 * b.unitHours)
+    }
+  }
+
   @Test("an operator's telemetry in units and a duration: 12 NIC-link failures in 13 weeks on 4,096 links")
   func unitsAndDuration() throws {
     let e = try EvidenceReader.parse("""
@@ -142,6 +158,11 @@ struct EvidenceReaderTests {
     #expect(items["meta-pluggable-550k-hours"]?.observed == mtbf)
     #expect(items["microsoft-switch-hardware"] != nil)
     #expect(Set(files.map(\.fleet)).count == files.count, "one fleet a file")
+    // Every source key has its section in FailureData/SOURCES.md.
+    let sources = try String(contentsOf: Self.repository.appendingPathComponent("FailureData/SOURCES.md"), encoding: .utf8)
+    for item in files.flatMap(\.items) {
+      #expect(sources.contains("### \(item.source)\n"), "\(item.name): no section for source '\(item.source)'")
+    }
   }
 
   @Test("a folder without evidence, a missing file and names used twice across files are refused")
