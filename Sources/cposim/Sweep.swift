@@ -33,7 +33,15 @@ struct SweepCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
   var html: String?
 
+  @Option(help: ArgumentHelp("Also write the grid as a tidy CSV table (scenario, each key path, metric, statistic, value, unit) here.",
+                             valueName: "file"))
+  var csv: String?
+
   @OptionGroup var simulation: SimulationOptions
+
+  var outputFiles: [OutputFile?] {
+    [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }, csv.map { OutputFile($0, option: "--csv") }]
+  }
 
   var grid: [(keyPath: String, values: [String])] {
     settings.compactMap { setting in
@@ -45,7 +53,7 @@ struct SweepCommand: ParsableCommand {
 
   func validate() throws {
     guard (1...2).contains(settings.count) else { throw ValidationError("give one or two --set KEY.PATH=V1,V2,... options") }
-    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: [scenario])
+    try checkOutputNames(outputFiles, inputs: [scenario])
     for setting in settings {
       guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex,
             !setting[setting.index(after: equals)...].split(separator: ",").isEmpty else {
@@ -69,21 +77,18 @@ struct SweepCommand: ParsableCommand {
       Sweep.Point(settings: point, scenario: try ScenarioLoader.load(
         path: scenario, overrides: point.map { ScenarioLoader.Override(keyPath: $0.keyPath, value: $0.value) }))
     }
-    try OutputFile.check([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
-                         inputs: Array(Set(points.flatMap(\.scenario.inputFiles))).sorted())
+    try OutputFile.check(outputFiles.compactMap { $0 }, inputs: Array(Set(points.flatMap(\.scenario.inputFiles))).sorted())
     let progress = ProgressBar(total: points.count, label: "sweep", quiet: simulation.quiet)
     let results = try Sweep.run(points: points, trials: simulation.trials, seed: simulation.seed,
                                 threads: simulation.threads) { done, _ in progress.update(done) }
     let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
-    for row in report.rows where shown.contains(row.metric) {
-      let point = report.parameters.map { "\($0)=\(row.parameters[$0] ?? "")" }.joined(separator: " ")
-      print("\(point)  \(row.metric) \(ReportTable.number(row.estimate.mean)) (95% CI \(ReportTable.number(row.estimate.ci95Low)) .. \(ReportTable.number(row.estimate.ci95High)))")
-    }
+    if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(report).csv.utf8)) }
+    print(SweepTable.render(report))
     if let output { printError("sweep written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+    if let csv { printError("CSV table written to \(csv)") }
   }
 }
 
@@ -183,10 +188,7 @@ struct BreakevenCommand: ParsableCommand {
     let report = BreakevenReport(result, keyPath: vary, range: low.value...high.value, text: text)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    for point in report.points {
-      print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")
-    }
-    print("\n\(report.verdict)")
+    print(BreakevenTable.render(report))
     if let output { printError("break-even written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
   }
