@@ -156,6 +156,9 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
       if kind == S_IFDIR { throw Problem("cannot write \(path) (\(option)): it is a directory; give a file name") }
       if kind != S_IFREG {
         guard access(target, W_OK) == 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+        // A FIFO is opened now, without blocking, and kept open until it is written: one with no
+        // reader is refused before the run instead of blocking open() after it.
+        if kind == S_IFIFO { try Self.special.keep(try Self.openSpecial(target, for: self), for: target) }
         return
       }
       if access(target, W_OK) != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
@@ -264,9 +267,40 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     return info.st_mode & 0o7777
   }
 
-  /// Opens a device, FIFO or socket to write through.
+  /// Opens a device, FIFO or socket to write through, never blocking: a FIFO opened by
+  /// `checkWritable()` is taken as it is, and one that no process reads is refused (open()
+  /// would wait for a reader, deaf to SIGINT and SIGTERM).
   static func openSpecial(_ file: String, for output: OutputFile) throws(Problem) -> Int32 {
-    open(file, O_WRONLY | O_TRUNC)
+    if let fd = special.take(file) { return fd }
+    let fd = open(file, O_WRONLY | O_NONBLOCK)
+    guard fd >= 0 else {
+      if errno == ENXIO {
+        throw Problem("cannot write \(output.path) (\(output.option)): it is a FIFO that no process reads; start its reader first, or give a regular file")
+      }
+      throw Problem("cannot write \(output.path) (\(output.option)): \(reason(errno))")
+    }
+    // Writes block as usual once it is open (a slow reader is waited for).
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    return fd
+  }
+
+  /// FIFOs opened before a run, by path, until they are written.
+  static let special = SpecialFiles()
+
+  final class SpecialFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open: [String: Int32] = [:]
+
+    /// Keeps `fd` for `file`, or closes it when one is already kept.
+    func keep(_ fd: Int32, for file: String) {
+      lock.lock(); defer { lock.unlock() }
+      if open[file] == nil { open[file] = fd } else { close(fd) }
+    }
+
+    func take(_ file: String) -> Int32? {
+      lock.lock(); defer { lock.unlock() }
+      return open.removeValue(forKey: file)
+    }
   }
 
   /// A temporary name beside `target` that nobody can predict (`.NAME.PID.RANDOM.tmp`): it is
