@@ -212,10 +212,8 @@ struct CalibrateCommand: ParsableCommand {
     return formatter.string(from: Date())
   }
 
-  static func commandLine() -> String {
-    (["cposim"] + CommandLine.arguments.dropFirst().map { arg in
-      arg.contains(where: { " '\"$[]*?".contains($0) }) ? "'\(arg)'" : arg
-    }).joined(separator: " ")
+  static func commandLine(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+    (["cposim"] + arguments.map(YAMLText.shellQuoted)).joined(separator: " ")
   }
 
   /// A scenario that extends the input with the fitted values (`set`), their provenance, and a
@@ -230,7 +228,8 @@ struct CalibrateCommand: ParsableCommand {
     }.joined(separator: ", ")
     var lines = [
       "# Calibrated by `cposim calibrate` on \(date) (cposim \(ToolVersion.current), GSL \(ToolVersion.gsl)).",
-      "# Command: \(command)",
+      // One comment line whatever the arguments hold (shellQuoted escapes every line break).
+      "# Command: \(YAMLText.commentSafe(command))",
       "# Targets, observed over the horizon (\(WrittenNumber(value: base.horizon, suffix: "h").text)):",
     ]
     for (t, e) in zip(r.targets, r.fit.estimates) {
@@ -247,8 +246,8 @@ struct CalibrateCommand: ParsableCommand {
       lines.append("#   \(f.input.keyPath) = \(f.input.text(f.value)) (\(f.input.text(f.interval.lowerBound))\(f.openAtLow ? " [bound]" : "") .. \(f.input.text(f.interval.upperBound))\(f.openAtHigh ? " [bound]" : ""))")
     }
     lines += [
-      "extends: \(extends)",
-      "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)",
+      "extends: \(YAMLText.scalar(extends))",
+      "name: \(YAMLText.scalar(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent))",
       "set:",
     ]
     for f in r.inputs { lines.append("  \(f.input.keyPath): \(f.input.text(f.value))") }
