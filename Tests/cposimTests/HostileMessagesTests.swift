@@ -33,4 +33,72 @@ struct HostileMessagesTests {
     #expect(throws: Never.self) { _ = try CPOSim.parseAsRoot(["sample", "weibull", "--shape", "-1.5", "--scale", "1h"]) }
     #expect(throws: Never.self) { _ = try CPOSim.parseAsRoot(["run", "./-child.yaml", "-o", "x.json"]) }
   }
+
+  /// The message of loading `path`, or nil when it loads.
+  static func loadMessage(_ path: String, overrides: [ScenarioLoader.Override] = []) -> String? {
+    do {
+      _ = try ScenarioLoader.load(path: path, overrides: overrides)
+      return nil
+    } catch {
+      return error.description
+    }
+  }
+
+  static let preset = repositoryRoot.appendingPathComponent("Scenarios/cluster-1k-pluggable.yaml").path
+
+  @Test("a bad lemon, common cause, fleet or uncertain value in a file extending a preset is one line naming that file (it was up to 84 lines at the preset's and the catalog's ranges)",
+        arguments: [
+          ("parts: {pluggable-800g: {lemon: {probability: 2x, flap_multiplier: 50, failure_multiplier: 5}}}", "c.yaml:2:47: parts.pluggable-800g.lemon.probability: must be a probability"),
+          ("common_causes: [{name: fw, switches: all, group_size: 16, rate: zz/y, duration: 1h}]", "c.yaml:2:65: common_causes[0].rate: expected a rate"),
+          ("fleet: {installed_age: -3}", "c.yaml:2:24: fleet.installed_age: '-3' has no unit"),
+          ("jobs: [{name: pretrain, gpus: 1000, usd_per_gpu_hour: {uncertain: triangular, low: 5, mode: 2.2, high: 1}}]", "c.yaml:2:84: jobs.0.usd_per_gpu_hour.low: must be below high"),
+          ("parts: {pluggable-800g: {modes: {laser-wearout: {distribution: {afr: {uncertain: lognormal, low: zz, high: 0.1%}}}}}}", "c.yaml:2:98: parts.pluggable-800g.modes.laser-wearout.distribution.afr.low: must be a number"),
+        ])
+  func badValueUnderExtends(_ line: String, _ expected: String) throws {
+    let dir = Workspace()
+    let path = try dir.write("c.yaml", "extends: \(Self.preset)\n\(line)\n")
+    let message = try #require(Self.loadMessage(path)).replacingOccurrences(of: dir.url.path + "/", with: "")
+    #expect(!message.contains("\n"), "\(message)")
+    #expect(message.hasPrefix(expected), "\(message)")
+  }
+
+  @Test("a derived file may write a job list anew, and replace a catalog distribution with another kind: the base's and the catalog's statements about the keys it dropped no longer apply")
+  func replacedKeys() throws {
+    let dir = Workspace()
+    let jobs = try dir.write("jobs.yaml", "extends: \(Self.preset)\njobs: [{name: pretrain, gpus: 1000}]\n")
+    #expect(Self.loadMessage(jobs) == nil)
+    let weibull = try dir.write("w.yaml", "extends: \(Self.preset)\nparts: {pluggable-800g: {modes: {laser-wearout: {distribution: {kind: weibull, shape: 2, scale: 1e6h}}}}}\n")
+    #expect(Self.loadMessage(weibull) == nil)
+    // The file given is still held to its own statements.
+    let own = try dir.write("own.yaml", "extends: \(Self.preset)\nranges:\n  jobs[0].nothere: [1, 2]\n")
+    #expect(Self.loadMessage(own)?.contains("own.yaml:3:3: ranges.jobs[0].nothere: no key") == true, "\(Self.loadMessage(own) ?? "")")
+  }
+
+  @Test("set: a value that breaks its mapping is reported at the set line, not the base's; an index beyond the list says so; catalog and extends are refused as --set refuses them")
+  func setEntries() throws {
+    let (dir, _, _) = try OutputSafetyTests.workspace()
+    let fabric = try dir.write("f.yaml", "extends: base.yaml\nset:\n  fabric.gpus: 100000\n")
+    #expect(Self.loadMessage(fabric)?.hasPrefix(dir.path("f.yaml") + ":3:16: fabric: fabric cannot be built") == true, "\(Self.loadMessage(fabric) ?? "")")
+    let index = try dir.write("i.yaml", "extends: base.yaml\nset:\n  jobs[5].gpus: 3\n")
+    #expect(Self.loadMessage(index) == dir.path("i.yaml") + ":3:3: set.jobs[5].gpus: index 5 is beyond the list: 'jobs' has no items after extends; a set value can change an item, not add one")
+    let catalog = try dir.write("k.yaml", "extends: base.yaml\nset: {catalog: \(repositoryRoot.path)/FailureData/parts.yaml}\n")
+    #expect(Self.loadMessage(catalog)?.contains("set.catalog: 'catalog' names a file, not a value") == true, "\(Self.loadMessage(catalog) ?? "")")
+    let extends = try dir.write("e.yaml", "extends: base.yaml\nset: {extends: base.yaml}\n")
+    #expect(Self.loadMessage(extends)?.contains("set.extends: 'extends' names a file, not a value") == true)
+    let scenario = dir.path("s.yaml")
+    #expect(Self.loadMessage(scenario, overrides: [.init(keyPath: "jobs.2.gpus", value: "8")])
+            == "--set jobs.2.gpus=8: jobs.2.gpus: index 2 is beyond the list: 'jobs' has one item (jobs[0]) after extends; a set value can change an item, not add one")
+  }
+
+  @Test("a missing catalog is the first and only line, not a part override's 'missing required key source'")
+  func missingCatalogFirst() throws {
+    let dir = Workspace()
+    let path = try dir.write("s.yaml", """
+      catalog: nothere.yaml
+      horizon: 1y
+      fabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo}
+      parts: {pluggable-800g: {lemon: {probability: 2%, flap_multiplier: 50, failure_multiplier: 5}}}
+      """)
+    #expect(Self.loadMessage(path) == dir.path("s.yaml") + ":1:10: catalog: no such file 'nothere.yaml' (looked for \(dir.path("nothere.yaml")))")
+  }
 }

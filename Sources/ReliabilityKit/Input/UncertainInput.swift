@@ -141,7 +141,11 @@ enum UncertaintyReader {
       switch node.value {
       case let .mapping(entries):
         if entries.contains(where: { $0.key == "uncertain" }) {
-          guard let input = parse(node, path, reader: reader) else { return node }
+          guard let input = parse(node, path, reader: reader) else {
+            // Reported: the value's own readers (and ranges over it) say nothing more about it.
+            reader.reported.insert(InputReader.location(node))
+            return node
+          }
           inputs.append(input)
           return SourceNode(value: .scalar(input.text(input.central)), file: node.file, line: node.line, column: node.column)
         }
