@@ -101,4 +101,20 @@ struct HostileMessagesTests {
       """)
     #expect(Self.loadMessage(path) == dir.path("s.yaml") + ":1:10: catalog: no such file 'nothere.yaml' (looked for \(dir.path("nothere.yaml")))")
   }
+
+  @Test("calibrate refuses a whole-number key (it died at a fractional point naming --set), a key written as a word, and a fractional count target")
+  func calibrateInputs() {
+    let preset = Self.preset
+    func message(_ target: String, _ vary: String) -> String {
+      failureMessage(["calibrate", preset, "--target", target, "--vary", vary, "--trials", "4", "--quiet"]) ?? ""
+    }
+    let whole = message("job_unexpected_interruptions=3", "repair.technicians.count=1..4")
+    #expect(whole == "'--vary repair.technicians.count' takes whole numbers, and calibrate fits an input that varies continuously: run cposim sweep --set repair.technicians.count=1,2,3,4 and compare the points with the targets")
+    for key in ["fabric.optics", "name", "jobs[0].name"] {
+      let word = message("job_unexpected_interruptions=3", "\(key)=1..4")
+      #expect(word.hasPrefix("'--vary \(key)' is not a number in \(preset) (it is '"), "\(word)")
+    }
+    let fraction = message("job_unexpected_interruptions=3.5", "jobs[0].background_rate=1e-3/d..5e-3/d")
+    #expect(fraction.hasPrefix("'--target job_unexpected_interruptions=3.5': a count observed once is a whole number"), "\(fraction)")
+  }
 }

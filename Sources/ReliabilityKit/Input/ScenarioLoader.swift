@@ -406,6 +406,13 @@ public final class ScenarioTemplate: Sendable, Hashable {
     self.displayName = displayName
   }
 
+  /// The value at `keyPath` as written (after extends, the catalog and `set`), or nil when the
+  /// key is absent or holds a mapping or list.
+  public func writtenValue(at keyPath: String) -> String? {
+    guard case let .scalar(text)? = node.node(at: keyPath)?.value else { return nil }
+    return text
+  }
+
   /// The scenario with the keys of `overrides` (key path, value as written) set.
   /// - Throws: `InputErrors` when a value is not valid for its key.
   public func scenario(overrides: [(keyPath: String, value: String)]) throws(InputErrors) -> Scenario {
