@@ -117,4 +117,17 @@ struct HostileMessagesTests {
     let fraction = message("job_unexpected_interruptions=3.5", "jobs[0].background_rate=1e-3/d..5e-3/d")
     #expect(fraction.hasPrefix("'--target job_unexpected_interruptions=3.5': a count observed once is a whole number"), "\(fraction)")
   }
+
+  @Test("a 5 MB scalar is quoted by its first 60 characters and its length, and read in about a second (parsing it as a duration tried every prefix: 20,000 characters took 29 s)",
+        arguments: ["horizon", "fabric.topology"])
+  func hugeScalar(_ key: String) throws {
+    let dir = Workspace()
+    let huge = String(repeating: "x", count: 5_000_000)
+    let value = key == "horizon" ? "horizon: \(huge)\nfabric: {topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo}"
+      : "horizon: 1y\nfabric: {topology: \(huge), gpus: 512, switch_radix: 64, optics: cpo}"
+    let path = try dir.write("s.yaml", "\(Workspace.catalogLine)\n\(value)\n")
+    let message = try #require(Self.loadMessage(path))
+    #expect(message.count < 400, "\(message.prefix(400))")
+    #expect(message.hasSuffix("(got '" + String(repeating: "x", count: 60) + "...' (5000000 characters))"), "\(message.prefix(400))")
+  }
 }
