@@ -130,4 +130,65 @@ struct HostileMessagesTests {
     #expect(message.count < 400, "\(message.prefix(400))")
     #expect(message.hasSuffix("(got '" + String(repeating: "x", count: 60) + "...' (5000000 characters))"), "\(message.prefix(400))")
   }
+
+  @Test("merge: a truncated part, schema version 99, a part naming /etc/passwd as its scenario, a scenario relative to another folder: one line each, never the decoder's dump or another file's content")
+  func mergeParts() throws {
+    let (dir, scenario) = try ShardTests.workspace()
+    let p0 = dir.path("p0.json"), p1 = dir.path("p1.json"), out = dir.path("out.json")
+    _ = failureMessage(["run", scenario, "--shard", "0/2", "-o", p0, "--quiet"])
+    _ = failureMessage(["run", scenario, "--shard", "1/2", "-o", p1, "--quiet"])
+    let data = try Data(contentsOf: URL(fileURLWithPath: p1))
+    func edited(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+      var json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+      edit(&json)
+      let path = dir.path(name)
+      try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+      return path
+    }
+    func merge(_ part: String) -> String { failureMessage(["merge", p0, part, "-o", out, "--quiet"]) ?? "" }
+
+    let truncated = dir.path("cut.json")
+    try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: truncated))
+    #expect(merge(truncated) == "\(truncated): not a cposim partial report (not valid JSON (cut short?))")
+    let v99 = try edited("v99.json") { $0["schemaVersion"] = 99 }
+    #expect(merge(v99) == "\(v99): a partial report of schema version 99; this cposim reads version 2: compute the shards again with this cposim")
+    let noMetrics = try edited("nometrics.json") {
+      var statistics = $0["statistics"] as! [String: Any]
+      statistics.removeValue(forKey: "metrics")
+      $0["statistics"] = statistics
+    }
+    #expect(merge(noMetrics) == "\(noMetrics): not a consistent partial report (edited or truncated?): 'statistics.metrics' is missing")
+
+    // A part naming another file as its scenario: refused before that file is read.
+    let passwd = try edited("passwd.json") { $0["scenario"] = "/etc/passwd" }
+    let named = failureMessage(["merge", passwd, p0, "-o", out, "--quiet"]) ?? ""
+    #expect(named == "\(passwd): not a consistent partial report (edited or truncated?): the scenario it names is not among the files whose SHA-256 it records", "\(named)")
+    // Both parts naming it among their files, with some hash: the hash is compared before reading.
+    func naming(_ name: String, _ source: String) throws -> String {
+      var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source))) as? [String: Any])
+      json["scenario"] = "/etc/passwd"
+      json["scenarioFiles"] = [["path": "/etc/passwd", "sha256": String(repeating: "0", count: 64)]]
+      let path = dir.path(name)
+      try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+      return path
+    }
+    if FileManager.default.fileExists(atPath: "/etc/passwd") {
+      let a = try naming("a.json", p0), b = try naming("b.json", p1)
+      let message = failureMessage(["merge", a, b, "-o", out, "--quiet"]) ?? ""
+      #expect(message == "/etc/passwd changed since the parts were computed (its SHA-256 differs)", "\(message)")
+    }
+    // Run from another folder: the relative scenario is named as such.
+    func relative(_ name: String, _ source: String) throws -> String {
+      var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source))) as? [String: Any])
+      json["scenario"] = "elsewhere/s.yaml"
+      json["scenarioFiles"] = [["path": "elsewhere/s.yaml", "sha256": String(repeating: "0", count: 64)]]
+      let path = dir.path(name)
+      try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+      return path
+    }
+    let r0 = try relative("r0.json", p0), r1 = try relative("r1.json", p1)
+    #expect(failureMessage(["merge", r0, r1, "-o", out, "--quiet"])
+            == "elsewhere/s.yaml: no such file; the parts name it relative to the folder the shards ran in: run merge there")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
 }
