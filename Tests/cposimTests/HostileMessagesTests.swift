@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import cposim
-import ReliabilityKit
+@testable import ReliabilityKit
 
 /// Issue 27, "Messages that mislead": what a careless user is told, checked line by line.
 @Suite("Hostile input: messages that mislead")
@@ -190,5 +190,44 @@ struct HostileMessagesTests {
     #expect(failureMessage(["merge", r0, r1, "-o", out, "--quiet"])
             == "elsewhere/s.yaml: no such file; the parts name it relative to the folder the shards ran in: run merge there")
     #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test("unknown CSV columns are one line in the header's order, capped at 8 (they were a line each, in another order on every run); a header of 2 million fields and more than 200,000 rows are refused")
+  func csvColumns() throws {
+    let dir = Workspace()
+    let path = try dir.write("u.csv", "id,hourz,failed,zeta,alpha,beta,gamma,delta,eps,phi,chi,psi,omega\n")
+    let message = "\(try #require(failureMessage(["fit", path])))"
+    #expect(message.hasPrefix("\(path):1: unknown columns 'hourz' (did you mean 'hours'?), 'zeta', 'alpha', 'beta', 'gamma', 'delta', 'eps', 'phi' and 3 more; columns: id, hours"), "\(message)")
+    let wide = try dir.write("w.csv", "id,hours,failed," + (0..<2_000_000).map { "c\($0)" }.joined(separator: ",") + "\n")
+    #expect(failureMessage(["fit", wide]) == "\(wide):1: the header has more than 64 fields; a field log has at most 11 columns: id, hours, time, installed, removed, failed, mode, entered, observed_from, failed_after, failed_before")
+    var rows = "id,hours,failed\n"
+    rows.reserveCapacity(3_000_000)
+    for i in 0...FieldLog.maximumRows { rows += "u\(i),10,false\n" }
+    let long = try dir.write("long.csv", rows)
+    #expect(failureMessage(["fit", long])?.hasPrefix("\(long):200002: more than 200000 rows; cposim fits logs of at most that many units") == true)
+  }
+
+  @Test("a FIFO with no writer and /dev/null are 'empty' (the FIFO blocked in open(), /dev/null was 'cannot read as UTF-8'), and a scenario is read from /dev/stdin with its relative paths taken from the current folder")
+  func streams() throws {
+    let dir = Workspace()
+    let fifo = dir.path("f.yaml")
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let empty = "is empty: nothing was written to it (a FIFO with no writer, /dev/null, an empty standard input)"
+    #expect(Self.loadMessage(fifo) == "\(fifo): \(empty)")
+    #expect(Self.loadMessage("/dev/null") == "/dev/null: \(empty)")
+    let csvFIFO = dir.path("f.csv")
+    #expect(mkfifo(csvFIFO, 0o600) == 0)
+    #expect(failureMessage(["fit", csvFIFO])?.contains("the file is empty") == true)
+    #expect(InputFile.isStream("/dev/stdin") && InputFile.isStream(fifo) && !InputFile.isStream(dir.url.path))
+    #expect(ScenarioLoader.folder(of: "/dev/stdin").path == FileManager.default.currentDirectoryPath)
+  }
+
+  @Test("a price above its limit names the limit", arguments: [
+    ("jobs[0].usd_per_gpu_hour", "2e6", "must be a price of 0 or more, at most 1000000 (got 2e6)"),
+    ("costs.pue", "20", "must be at least 1 (a PUE below 1 is impossible), at most 10 (got 20)"),
+  ])
+  func priceLimit(_ key: String, _ value: String, _ expected: String) throws {
+    let message = try #require(Self.loadMessage(Self.preset, overrides: [.init(keyPath: key, value: value)]))
+    #expect(message.hasSuffix("\(key): \(expected)"), "\(message)")
   }
 }

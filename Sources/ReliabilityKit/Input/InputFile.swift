@@ -32,17 +32,31 @@ public enum InputFile {
     public var description: String { reason }
   }
 
+  /// Whether `path` is something other than a regular file or a directory: a FIFO, a pipe, a
+  /// device such as `/dev/stdin`. Relative paths inside a stream are read from the current folder.
+  public static func isStream(_ path: String) -> Bool {
+    // /dev/stdin redirected from a file is a regular file, but its folder is not the file's.
+    if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return true }
+    var info = stat()
+    guard stat(path, &info) == 0 else { return false }
+    let kind = info.st_mode & S_IFMT
+    return kind != S_IFREG && kind != S_IFDIR
+  }
+
   /// The whole content of `path`.
   /// - Parameters:
   ///   - limit: the most bytes read.
   ///   - what: what the file should be, for messages ("scenario (YAML) file").
   public static func read(_ path: String, limit: Int, what: String) throws(Problem) -> Data {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // A FIFO with no writer blocked open() (deaf to SIGINT): open without blocking, then read
+    // blocking (a writer that is there, such as `<(cat s.yaml)`, is read to its end).
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else {
       let code = errno
       throw code == ENOENT || code == ENOTDIR ? .missing : .unreadable(String(cString: strerror(code)))
     }
     defer { close(fd) }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
     let kind = info.st_mode & S_IFMT

@@ -102,6 +102,11 @@ final class InputReader {
       return nil
     }
     guard range.contains(value) else {
+      // A value above the limit names the limit ("a price of 0 or more (got 2e6)" did not).
+      if let rangeText, value > range.upperBound {
+        fail(node, keyPath, "must be \(rangeText), at most \(formatted(range.upperBound)) (got \(text))")
+        return nil
+      }
       fail(node, keyPath, "must be \(rangeText ?? "in \(formatted(range.lowerBound))...\(formatted(range.upperBound))") (got \(text))")
       return nil
     }

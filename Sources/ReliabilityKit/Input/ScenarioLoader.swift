@@ -92,7 +92,7 @@ public enum ScenarioLoader {
       throw InputErrors([InputError(file: displayName, line: extendsNode.line, column: extendsNode.column, keyPath: "extends",
                                     message: "must be the path of another scenario file (got \(extendsNode.kindName))")])
     }
-    let baseURL = URL(fileURLWithPath: base, relativeTo: url.deletingLastPathComponent())
+    let baseURL = URL(fileURLWithPath: base, relativeTo: folder(of: url.path))
     let baseName = relativeDisplayName(baseURL)
     guard FileManager.default.fileExists(atPath: baseURL.path) else {
       throw InputErrors([InputError(file: displayName, line: extendsNode.line, column: extendsNode.column, keyPath: "extends",
@@ -143,6 +143,13 @@ public enum ScenarioLoader {
     }
     if !errors.isEmpty { throw InputErrors(errors) }
     return result
+  }
+
+  /// The folder relative paths in `path` are read from: its own, or the current folder for a
+  /// stream (`/dev/stdin`, a pipe such as `<(cat s.yaml)`).
+  static func folder(of path: String) -> URL {
+    InputFile.isStream(path) ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+      : URL(fileURLWithPath: path).deletingLastPathComponent()
   }
 
   /// The message for an index beyond its list, such as `jobs[5]` with one job.
@@ -348,7 +355,7 @@ public enum ScenarioLoader {
   static func loadCatalog(top: MappingReader, scenarioURL: URL, displayName: String, reader: InputReader) -> SourceNode? {
     let url: URL, name: String
     if let node = top["catalog"], let path = reader.text(node, at: "catalog") {
-      url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: node.file).deletingLastPathComponent())
+      url = URL(fileURLWithPath: path, relativeTo: folder(of: node.file))
       name = relativeDisplayName(url)
       guard FileManager.default.fileExists(atPath: url.path) else {
         reader.fail(node, "catalog", "no such file '\(path)' (looked for \(name))")
@@ -356,7 +363,7 @@ public enum ScenarioLoader {
         return nil
       }
     } else {
-      var directory = scenarioURL.standardizedFileURL.deletingLastPathComponent()
+      var directory = folder(of: scenarioURL.path).standardizedFileURL
       var found: URL?
       for _ in 0..<16 {
         let candidate = directory.appendingPathComponent("FailureData/parts.yaml")

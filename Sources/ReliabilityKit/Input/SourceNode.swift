@@ -45,22 +45,18 @@ struct SourceNode: Sendable, Equatable {
     func refuse(_ message: String) -> InputErrors {
       InputErrors([InputError(file: displayName, line: nil, column: nil, keyPath: "", message: message)])
     }
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw refuse("is a directory; give a scenario (YAML) file")
-    }
-    if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > maximumBytes {
-      throw refuse("the file is \(size) bytes; cposim reads YAML files of at most \(maximumBytes) bytes")
-    }
-    let text: String
+    let data: Data
     do {
-      text = try String(contentsOf: url, encoding: .utf8)
+      data = try InputFile.read(url.path, limit: maximumBytes, what: "scenario (YAML) file")
+    } catch .directory {
+      throw refuse("is a directory; give a scenario (YAML) file")
     } catch {
-      let exists = FileManager.default.fileExists(atPath: url.path)
-      throw InputErrors([InputError(
-        file: displayName, line: nil, column: nil, keyPath: "",
-        message: exists ? "cannot read the file as UTF-8 text" : "no such file")])
+      throw refuse(error.reason)
     }
+    guard !data.isEmpty || !InputFile.isStream(url.path) else {
+      throw refuse("is empty: nothing was written to it (a FIFO with no writer, /dev/null, an empty standard input)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else { throw refuse("cannot read the file as UTF-8 text") }
     return try parse(text, file: displayName)
   }
 
