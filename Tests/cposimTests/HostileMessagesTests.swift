@@ -230,4 +230,31 @@ struct HostileMessagesTests {
     let message = try #require(Self.loadMessage(Self.preset, overrides: [.init(keyPath: key, value: value)]))
     #expect(message.hasSuffix("\(key): \(expected)"), "\(message)")
   }
+
+  /// A plain system of `count` parts, each with an uncertain MTBF over `range`.
+  static func uncertainSystem(_ count: Int, range: (String, String) = ("1000h", "2000h"), bad: Int? = nil) -> String {
+    var lines = [Workspace.catalogLine, "horizon: 1y", "trials: 10", "parts:"]
+    for i in 0..<count {
+      let low = i == bad ? "-5h" : range.0
+      lines.append("  p\(i): {fru: f, source: estimate, modes: {m: {distribution: {kind: exponential, mtbf: {uncertain: uniform, low: \(low), high: \(range.1)}}, effect: hard, fix: replace}}}")
+    }
+    lines.append("system:")
+    lines.append("  units: {" + (0..<count).map { "u\($0): {part: p\($0)}" }.joined(separator: ", ") + "}")
+    lines.append("  structure: {series: [" + (0..<count).map { "u\($0)" }.joined(separator: ", ") + "]}")
+    lines.append("repair:\n  workflows: {f: {action: hot-swap, clean_first: false, hands_on: 4h}}")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  @Test("1000 uncertain inputs validate with two reads of the scenario for their ends, not two each (300 took 71 s in a debug build, 1000 would take about 13 min); a bad end is still named alone")
+  func manyUncertainInputs() throws {
+    let dir = Workspace()
+    let path = try dir.write("u.yaml", Self.uncertainSystem(1000))
+    let scenario = try ScenarioLoader.load(path: path)
+    #expect(scenario.uncertainInputs.count == 1000)
+    let bad = try dir.write("bad.yaml", Self.uncertainSystem(40, bad: 17))
+    let message = try #require(Self.loadMessage(bad))
+    #expect(message.contains("bad.yaml:22: "), "\(message)")
+    #expect(message.contains("parts.p17.modes.m.distribution.mtbf: the low end of the range (-5.0h) is not a valid value"), "\(message)")
+    #expect(!message.contains("\n"), "\(message)")
+  }
 }
