@@ -77,13 +77,29 @@ struct SweepCommand: ParsableCommand {
     let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
-    for row in report.rows where shown.contains(row.metric) {
-      let point = report.parameters.map { "\($0)=\(row.parameters[$0] ?? "")" }.joined(separator: " ")
-      print("\(point)  \(row.metric) \(ReportTable.number(row.estimate.mean)) (95% CI \(ReportTable.number(row.estimate.ci95Low)) .. \(ReportTable.number(row.estimate.ci95High)))")
-    }
+    for line in Self.table(report) { print(line) }
     if let output { printError("sweep written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+  }
+}
+
+extension SweepCommand {
+  /// The lines printed for a sweep. Intervals are clipped and starred as run and compare print
+  /// them (a negative bound for a count or cost that no trial took below 0 was printed as it came).
+  static func table(_ report: SweepReport) -> [String] {
+    let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
+    var lines: [String] = []
+    var clipped = false
+    for row in report.rows where shown.contains(row.metric) {
+      let point = report.parameters.map { "\($0)=\(row.parameters[$0] ?? "")" }.joined(separator: " ")
+      let (interval, wasClipped) = ReportTable.interval(row.estimate)
+      clipped = clipped || wasClipped
+      lines.append("\(point)  \(row.metric) \(ReportTable.number(row.estimate.mean)) (95% CI \(interval))")
+    }
+    if clipped {
+      lines.append("* the Student t interval crosses a bound the metric cannot pass (a count or cost below 0, a ratio above 1): shown clipped to it (the JSON keeps the unclipped bounds)")
+    }
+    return lines
   }
 }
 

@@ -257,4 +257,28 @@ struct HostileMessagesTests {
     #expect(message.contains("parts.p17.modes.m.distribution.mtbf: the low end of the range (-5.0h) is not a valid value"), "\(message)")
     #expect(!message.contains("\n"), "\(message)")
   }
+
+  @Test("sweep prints a cost's interval clipped at 0 and starred, as run does, never a negative bound for a metric no trial took below 0")
+  func sweepClipsIntervals() throws {
+    let dir = Workspace()
+    let scenario = try dir.write("sw.yaml", """
+      \(Workspace.catalogLine)
+      horizon: 1y
+      trials: 2
+      parts:
+        p: {fru: f, source: estimate, modes: {m: {distribution: {kind: exponential, mtbf: 3000h}, effect: hard, fix: replace}}}
+      system: {units: {u: {part: p, count: 1}}, structure: {series: [u]}}
+      repair:
+        workflows: {f: {action: hot-swap, clean_first: false, hands_on: 400h}}
+      """)
+    let settings = [(keyPath: "horizon", value: "1y")]
+    let points = [Sweep.Point(settings: settings, scenario: try ScenarioLoader.load(path: scenario, overrides: [.init(keyPath: "horizon", value: "1y")]))]
+    let report = SweepReport(scenario: scenario, parameters: ["horizon"], results: try Sweep.run(points: points, trials: nil, seed: 3, threads: 1))
+    let cost = try #require(report.rows.first { $0.metric == "total_cost_usd_per_year" }).estimate
+    #expect(cost.ci95Low.value < 0, "the case needs an unclipped negative bound")
+    let lines = SweepCommand.table(report)
+    let line = try #require(lines.first { $0.contains("total_cost_usd_per_year") })
+    #expect(line.contains("(95% CI 0 .. ") && line.hasSuffix("*)"), "\(line)")
+    #expect(!lines.joined().contains("CI -"), "\(lines)")
+  }
 }
