@@ -17,7 +17,7 @@ help:
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
 	@echo "make test    install what is missing and run the test suite"
-	@echo "make fuzz    libFuzzer on the scenario and field-log readers, FUZZ_TIME seconds each (default 60)"
+	@echo "make fuzz    libFuzzer on the scenario, field-log, report and partial-report readers, FUZZ_TIME seconds each (default 60)"
 	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side, print the tables and the speed targets met or missed (BENCH='sampler scaling peer threads')"
@@ -65,17 +65,26 @@ test: deps
 FUZZ_TIME ?= 60
 FUZZ_OUT  ?= .build/fuzz
 FUZZ_FLAGS := -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
-fuzz: deps
+fuzz: build
 	cd Fuzz && $(SWIFT) build -c release --product FuzzScenario $(FUZZ_FLAGS)
 	cd Fuzz && $(SWIFT) build -c release --product FuzzFieldLog $(FUZZ_FLAGS)
-	rm -rf $(FUZZ_OUT)/scenario $(FUZZ_OUT)/fieldlog
-	mkdir -p $(FUZZ_OUT)/scenario $(FUZZ_OUT)/fieldlog $(FUZZ_OUT)/crashes
+	cd Fuzz && $(SWIFT) build -c release --product FuzzReport $(FUZZ_FLAGS)
+	cd Fuzz && $(SWIFT) build -c release --product FuzzPartialReport $(FUZZ_FLAGS)
+	rm -rf $(FUZZ_OUT)/scenario $(FUZZ_OUT)/fieldlog $(FUZZ_OUT)/report $(FUZZ_OUT)/partial
+	mkdir -p $(FUZZ_OUT)/scenario $(FUZZ_OUT)/fieldlog $(FUZZ_OUT)/report $(FUZZ_OUT)/partial $(FUZZ_OUT)/crashes
 	cp Scenarios/*.yaml Tests/malformed/*.yaml $(FUZZ_OUT)/scenario/
 	cp FailureData/field/*.csv Tests/malformed/*.csv $(FUZZ_OUT)/fieldlog/
+	cp Tests/report/fixtures/*.json $(FUZZ_OUT)/report/
+	$(CPOSIM) run Scenarios/peer-series-100.yaml --trials 40 --quiet -o $(FUZZ_OUT)/report/run.json
+	$(CPOSIM) run Scenarios/peer-series-100.yaml --trials 40 --quiet --shard 0/2 -o $(FUZZ_OUT)/partial/part-0.json
 	CPOSIM_REPOSITORY=$(CURDIR) Fuzz/.build/release/FuzzScenario $(FUZZ_OUT)/scenario -max_total_time=$(FUZZ_TIME) \
 	  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes/scenario-
 	Fuzz/.build/release/FuzzFieldLog $(FUZZ_OUT)/fieldlog -max_total_time=$(FUZZ_TIME) \
 	  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes/fieldlog-
+	Fuzz/.build/release/FuzzReport $(FUZZ_OUT)/report -max_total_time=$(FUZZ_TIME) \
+	  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes/report-
+	Fuzz/.build/release/FuzzPartialReport $(FUZZ_OUT)/partial -max_total_time=$(FUZZ_TIME) \
+	  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes/partial-
 
 # cposim fit against Python's reliability, lifelines and surpyval on the field logs (1e-3 relative,
 # delayed entry and inspections included), then the coverage of its intervals on generated logs.

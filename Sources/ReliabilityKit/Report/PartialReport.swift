@@ -90,6 +90,12 @@ public struct PartialReport: Codable, Sendable {
     } catch {
       throw .unreadable(path: path, reason: error.reason)
     }
+    return try parse(data, path: path)
+  }
+
+  /// Reads a partial report from `data` (read from `path`, named in messages), checking it as
+  /// `read` does. The fuzz target FuzzPartialReport calls this.
+  public static func parse(_ data: Data, path: String) throws(MergeError) -> PartialReport {
     struct Header: Decodable {
       var kind: String?
       var schemaVersion: Int?
