@@ -18,7 +18,7 @@ help:
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
 	@echo "make test    install what is missing and run the test suite"
 	@echo "make fuzz    libFuzzer on the scenario, field-log, report and partial-report readers, FUZZ_TIME seconds each (default 60)"
-	@echo "make crosscheck  compare cposim fit with Python's reliability, lifelines and surpyval; check interval coverage (venv)"
+	@echo "make crosscheck  compare cposim fit and recurrent with Python's reliability, lifelines, surpyval and scipy; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side, print the tables and the speed targets met or missed (BENCH='sampler scaling peer threads')"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
@@ -87,12 +87,14 @@ fuzz: build
 	  -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix=$(FUZZ_OUT)/crashes/partial-
 
 # cposim fit against Python's reliability, lifelines and surpyval on the field logs (1e-3 relative,
-# delayed entry and inspections included), then the coverage of its intervals on generated logs.
+# delayed entry and inspections included), then the coverage of its intervals on generated logs;
+# cposim recurrent against reliability's Repairable_systems and scipy (1e-6 relative).
 CROSSCHECK_VENV := .venv-crosscheck
 crosscheck: build
 	@[ -x $(CROSSCHECK_VENV)/bin/python ] || python3 -m venv $(CROSSCHECK_VENV)
 	$(CROSSCHECK_VENV)/bin/pip install -q -r Tests/crosscheck/requirements.txt
 	$(CROSSCHECK_VENV)/bin/python Tests/crosscheck/fit_crosscheck.py $(CPOSIM) FailureData/field/*.csv
+	$(CROSSCHECK_VENV)/bin/python Tests/crosscheck/recurrent_crosscheck.py $(CPOSIM) FailureData/field/recurrent/*.csv
 
 # Produce the notebooks' inputs with cposim, execute every notebook headless and export HTML
 # next to it. The notebooks read only cposim's JSON.

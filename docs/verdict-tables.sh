@@ -30,14 +30,20 @@ compare variant-base "$S/cluster-16k-pluggable.yaml" "$S/cluster-16k-cpo-els.yam
 for variant in rails dual-homed 2planes; do
   compare "variant-$variant" "$S/cluster-16k-$variant-pluggable.yaml" "$S/cluster-16k-$variant-cpo-els.yaml"
 done
+# Two planes, the node swapped for a spare at the next checkpoint instead of running degraded.
+for side in pluggable cpo-els; do
+  printf 'extends: %s/cluster-16k-2planes-%s.yaml\nname: cluster-16k-2planes-%s\nset:\n  jobs[0].plane_loss: swap-at-checkpoint\n' \
+    "$S" "$side" "$side" > "$WORK/2planes-swap-$side.yaml"
+done
+compare variant-2planes-swap "$WORK/2planes-swap-pluggable.yaml" "$WORK/2planes-swap-cpo-els.yaml"
 
 # Misbehaviour, one feature at a time on the calibrated presets, then all (the field scenarios).
 # Each feature file holds exactly that feature's block of Scenarios/cluster-16k-field-*.yaml.
 feature() {  # NAME SIDE BLOCK
   printf 'extends: %s/cluster-16k-%s.yaml\nname: cluster-16k-%s\n%s\n' "$S" "$2" "$2" "$3" > "$WORK/field-$1-$2.yaml"
 }
-LEMON_P='  pluggable-800g: {lemon: {probability: 2%, flap_multiplier: 50, failure_multiplier: 5}}'
-LEMON_C='  cpo-optical-engine: {lemon: {probability: 2%, flap_multiplier: 50, failure_multiplier: 5}}'
+LEMON_P='  pluggable-800g: {lemon: {probability: 2%, flap_multiplier: 10000, failure_multiplier: 5}}'
+LEMON_C='  cpo-optical-engine: {lemon: {probability: 2%, flap_multiplier: 10000, failure_multiplier: 5}}'
 INFANT='{modes: {infant-mortality: {distribution: {kind: weibull, shape: 0.5, scale: 3.487e8h}, effect: hard, fix: replace, source: estimate, note: "as the field scenarios"}}}'
 feature lemons pluggable "parts:
 $LEMON_P"
@@ -92,12 +98,13 @@ for s in ["0", "8", "16", "41", "64"]:
     print(row(f"spares-{s}", f"{s} spare nodes" + (" (preset: 2 %)" if s == "41" else "")))
 print("\n## Fabric variant\n")
 print(header)
-for name, label in [("base", "three-tier Clos (preset)"), ("rails", "rail-optimised"), ("dual-homed", "dual-homed NICs"), ("2planes", "two planes, degrade on plane loss")]:
+for name, label in [("base", "three-tier Clos (preset)"), ("rails", "rail-optimised"), ("dual-homed", "dual-homed NICs"), ("2planes", "two planes, degrade on plane loss (communication share 0.3)"),
+                    ("2planes-swap", "two planes, swap the node at the next checkpoint")]:
     print(row(f"variant-{name}", label))
 print("\n## A young fleet that misbehaves (estimates; Scenarios/cluster-16k-field-*.yaml)\n")
 print(header)
 print(row("variant-base", "calibrated presets, none of these"))
-for name, label in [("lemons", "+ lemon units (2 % of modules and of CPO engines, 50x flaps, 5x failures)"),
+for name, label in [("lemons", "+ lemon units (2 % of modules and of CPO engines, 10,000x flaps: about 30 a year per port, 5x failures)"),
                     ("proactive", "+ lemons with proactive replace (pluggable) or clean (CPO) after 3 flaps in a week"),
                     ("infant", "+ infant mortality in a fleet installed at once"),
                     ("firmware", "+ a firmware bug taking 16 switches down about once a year"),

@@ -22,6 +22,7 @@ public enum Quantity {
     case "hours": return sign + compact(v) + " h"
     case "gpu_hours": return sign + compact(v) + " GPU-h"
     case "count_per_month": return sign + compact(v) + "/month"
+    case "count_per_1000_node_days": return sign + compact(v) + " per 1,000 node-days"
     default: return sign + compact(v)
     }
   }
@@ -134,6 +135,7 @@ public enum Quantity {
     case "ratio": "ratio"
     case "count": "count"
     case "count_per_month": "per month"
+    case "count_per_1000_node_days": "per 1,000 node-days"
     case "hours": "hours"
     case "gpu_hours": "GPU-hours"
     default: unit.replacingOccurrences(of: "_", with: " ")

@@ -82,12 +82,18 @@ public enum RunHTML: HTMLReportKind {
       }))
     }
     if let advice = json["checkpoint_advice"]?.object, !advice.isEmpty {
-      let rows = advice.keys.sorted().map { job -> [String] in
-        let a = advice[job]!
-        func h(_ key: String) -> String { a[key]?.double.map { Quantity.compact($0) + " h" } ?? "n/a" }
+      let rows = advice.keys.sorted().flatMap { job -> [[String]] in
+        let a = advice[job]!.object ?? [:]
+        func h(_ o: [String: ReportJSON], _ key: String) -> String { o[key]?.double.map { Quantity.compact($0) + " h" } ?? "n/a" }
         func r(_ key: String) -> String { a[key]?.double.map { Quantity.decimal($0, significant: 4) } ?? "n/a" }
-        return [HTML.escape(job), h("current_interval_hours"), h("mean_time_between_interruptions_hours"), h("young_interval_hours"),
-                h("daly_interval_hours"), r("simulated_ettr"), r("model_ettr_at_current_interval"), r("model_ettr_at_daly_interval")]
+        let durable = [HTML.escape(job), h(a, "current_interval_hours"), h(a, "mean_time_between_interruptions_hours"),
+                       h(a, "young_interval_hours"), h(a, "daly_interval_hours"), r("simulated_ettr"),
+                       r("model_ettr_at_current_interval"), r("model_ettr_at_daly_interval")]
+        // A job with an in-memory tier: one row per tier, each answering its own interruptions.
+        guard let m = a["memory_tier"]?.object else { return [durable] }
+        return [[HTML.escape(job) + " (in memory)", h(m, "current_interval_hours"), h(m, "mean_time_between_interruptions_hours"),
+                 h(m, "young_interval_hours"), h(m, "daly_interval_hours"), r("simulated_ettr"), "n/a", "n/a"],
+                [HTML.escape(job) + " (durable)"] + durable.dropFirst()]
       }
       page.table(HTMLTable(caption: "Checkpoint advice (Young/Daly for the simulated mean time between interruptions)",
                            header: ["job", "interval", "MTBI", "Young", "Daly", "ETTR simulated", "ETTR model now", "ETTR model at Daly"],

@@ -219,9 +219,9 @@ enum ReportTable {
   static let keyMetrics = [
     "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability", "system_outages",
     "failures", "flaps", "repairs", "drains", "spare_stockouts", "technician_utilisation",
-    "job_interruptions", "job_network_interruptions", "job_ettr", "lost_gpu_hours",
+    "job_interruptions", "job_network_interruptions", "job_hits_per_1000_node_days", "job_ettr", "lost_gpu_hours",
     "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd", "spares_capital_cost_usd",
-    "energy_cost_usd", "total_cost_usd", "total_cost_usd_per_year",
+    "energy_cost_usd", "spare_nodes_cost_usd", "total_cost_usd", "total_cost_usd_per_year",
   ]
 
   static func number(_ value: FiniteOrNull) -> String {

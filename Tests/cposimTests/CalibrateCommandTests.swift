@@ -83,21 +83,27 @@ struct CalibrateCommandTests {
 /// effective training time), with the trial count the issue names.
 @Suite("Llama 3 reproduced")
 struct Llama3Tests {
-  @Test("the calibrated Llama 3 scenario lands in the Poisson ranges of all four published figures with 200 trials")
+  @Test("the calibrated Llama 3 scenario lands in the Poisson ranges of all four published figures with 200 trials at a seed it was not fitted at")
   func publishedRanges() throws {
     let scenario = try ScenarioLoader.load(path: repositoryRoot.appendingPathComponent("Scenarios/llama3-calibrated.yaml").path)
     let simulation = try Simulation(scenario: scenario)
     let metrics = TrialMetrics(simulation: simulation)
-    let statistics = simulation.statistics(trials: 0..<200, seed: scenario.seed, metrics: metrics, threads: 2)
+    // The fit used seed 405 (common random numbers); these trials are fresh draws.
+    #expect(scenario.seed == 405)
+    let statistics = simulation.statistics(trials: 0..<200, seed: 2407, metrics: metrics, threads: 2)
     func mean(_ name: String) -> Double { statistics.metrics[metrics.definitions.firstIndex { $0.name == name }!].mean }
     // Exact (Garwood) 95% ranges of the published counts over the 54 days.
     for (metric, count) in [("job_interruptions_switch_and_cable", 35.0), ("job_interruptions_nic", 7), ("job_unexpected_interruptions", 419)] {
       let band = Calibration.Target(metric: metric, value: count).band
       #expect(band.contains(mean(metric)), "\(metric): \(mean(metric)) outside \(band)")
     }
-    // "More than 90 % effective training time": the mean, and no trial below 0.9.
+    // "More than 90 % effective training time" over the one published run: the model's mean is
+    // above 0.9 and a run above 0.9 is the likely outcome (fewer than half the trials below,
+    // counting the share's 95 % upper bound). With a detection time in every loss the calibrated
+    // job sits near the bound (derived-checkpoint-llama3), so some 54-day trials fall below.
     #expect(mean("job_ettr") > 0.9)
-    #expect(statistics.beyond == [0], "trials with ETTR below 0.9: \(statistics.beyond)")
+    let below = Double(statistics.beyond[0]) / 200
+    #expect(below + 1.96 * (below * (1 - below) / 200).squareRoot() < 0.5, "share of trials with ETTR below 0.9: \(below)")
   }
 
   @Test("every shipped cluster scenario uses the calibrated inputs (a new calibration must be carried into the presets)")

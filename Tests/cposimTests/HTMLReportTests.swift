@@ -139,7 +139,23 @@ struct HTMLReportTests {
       ("breakeven", try breakevenJSON(), ["breakeven-curve"]),
       ("sensitivity", try fixture("sensitivity.json"), ["tornado"]),
       ("calibration", try fixture("calibration.json"), ["calibration-job_network_interruptions-0", "calibration-job_ettr-0"]),
+      ("recurrent", try recurrentJSON(), ["recurrent-mcf", "recurrent-rocof"]),
     ]
+  }
+
+  /// `cposim recurrent --json` of a small generated fleet whose rate rises, with a cost ratio.
+  static func recurrentJSON() throws -> Data {
+    var lines = ["unit,entered,exited,time,mode"]
+    for i in 0..<30 {
+      let exit = 1000 + 60 * Double(i)
+      let events = stride(from: 1.0, through: 12, by: 1).map { exit * ($0 / 12).squareRoot() }.filter { $0 > Double(i % 4) * 100 }
+      for (k, t) in events.enumerated() where (i + k) % 3 != 0 { lines.append("p\(i),\(Double(i % 4) * 100),\(exit),\(t),\(k % 2 == 0 ? "dirt" : "laser")") }
+    }
+    let log = try RecurrentLog.parse(lines.joined(separator: "\n"), file: "ports.csv")
+    let analysis = RecurrentAnalysis(log: log, options: .init(ages: [1000], costRatio: 10))
+    let report = RecurrentReport(file: "ports.csv", log: log, mode: nil, unitClass: nil, analysis: analysis,
+                                 partYAML: RecurrentCatalog.partYAML(partID: "ports", analysis: analysis, source: "ports.csv"), evidence: nil)
+    return Data(try JSONOutput.string(report).utf8)
   }
 
   @Test("every kind renders one self-contained page whose charts all hold data marks")
@@ -335,7 +351,7 @@ struct HTMLReportTests {
 
   // MARK: Bad input
 
-  static let readable = "it reads run, comparison, sweep, breakeven, sensitivity and calibration reports of schema_version 1"
+  static let readable = "it reads run, comparison, sweep, breakeven, sensitivity, calibration and recurrent reports of schema_version 1"
 
   @Test("a report of another schema version or kind says which it reads, in one line",
         arguments: [

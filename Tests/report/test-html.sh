@@ -32,8 +32,8 @@ mkdir -p "$OUT"
 SMALL=Notebooks-export/scenarios
 MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
 
-# One report of each kind, all computed now from the 512-GPU pair, and a comparison carrying
-# fields the lead will add.
+# One report of each kind, all computed now from the 512-GPU pair (the recurrent one from the
+# shipped log of ports with lemons), and a comparison carrying fields the lead will add.
 "$CPOSIM" run "$SMALL/small-cpo.yaml" --trials 16 --quiet -o "$OUT/run.json" --html "$OUT/run-direct.html" >/dev/null
 "$CPOSIM" compare "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 16 --quiet -o "$OUT/comparison.json" >/dev/null
 "$CPOSIM" sweep "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sweep.json" \
@@ -44,6 +44,7 @@ MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
   --target job_interruptions_switch_and_cable=40 --target job_interruptions_uplink=12 \
   --vary 'jobs[0].uplink_interrupt_probability=0..1' >/dev/null
 "$CPOSIM" sensitivity "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sensitivity.json" >/dev/null
+"$CPOSIM" recurrent FailureData/field/recurrent/synthetic-ports-lemons.csv --cost-ratio 10 --json >"$OUT/recurrent.json"
 "$PY" - "$OUT/comparison.json" "$OUT/comparison-extended.json" <<'EOF'
 import json, sys
 report = json.load(open(sys.argv[1]))
@@ -64,6 +65,7 @@ PAGES=(
   "breakeven breakeven 1 $CROSSING"
   "sensitivity sensitivity 1 $CPO"
   "calibration calibration 2 $CROSSING"
+  "recurrent recurrent 2 $PLUGGABLE $CROSSING"
 )
 
 chrome() {

@@ -25,12 +25,31 @@ public enum Checkpointing {
     (1 - λ * (u0 + Δ / 2)) / (1 + w / Δ)
   }
 
-  /// The exact long-run ETTR of cposim's job model under Poisson interruptions at rate λ that
-  /// strike only while the job runs: each cycle restarts (u0), then computes in blocks of Δ each
-  /// followed by a write of w, until an interruption loses the unfinished block. By renewal-reward,
-  /// ETTR = E[saved work] / E[cycle] = Δ q/(1 − q) / (1/λ + u0), with q = e^(−λ(Δ + w)).
-  public static func exactETTR(interruptionRate λ: Double, restartOverhead u0: Hours, interval Δ: Hours, writeTime w: Hours) -> Double {
+  /// The exact long-run ETTR of cposim's job model under Poisson failures at rate λ on the
+  /// calendar (they strike whether the job runs or restarts): each cycle computes in blocks of
+  /// Δ each followed by a write of w until a failure loses the unfinished block, then hangs for
+  /// the detection time d and restarts (u0); a failure during the hang or the restart starts
+  /// them over, so the restart phase ends after the first failure-free stretch of d + u0 and
+  /// lasts (e^(λ(d+u0)) − 1)/λ on average. By renewal-reward,
+  /// ETTR = E[saved work] / E[cycle] = Δ q/(1 − q) / (1/λ + (e^(λ(d+u0)) − 1)/λ) = λΔ q/(1 − q) · e^(−λ(d+u0)),
+  /// with q = e^(−λ(Δ + w)). For λ(d + u0) ≪ 1 the restart phase is d + u0, and each failure
+  /// costs d + u0 + about Δ/2 of work.
+  public static func exactETTR(interruptionRate λ: Double, restartOverhead u0: Hours, interval Δ: Hours, writeTime w: Hours,
+                               detection d: Hours = 0) -> Double {
     let q = exp(-λ * (Δ + w))
-    return Δ * q / -expm1(-λ * (Δ + w)) / (1 / λ + u0)
+    return λ * Δ * q / -expm1(-λ * (Δ + w)) * exp(-λ * (d + u0))
+  }
+
+  /// The expected work lost at one failure of a Poisson process at rate λ that strikes a job
+  /// computing in blocks of Δ (no write time): E[T mod Δ] for T ~ Exp(λ), 1/λ − Δ e^(−λΔ)/(1 − e^(−λΔ)),
+  /// which is Δ/2 − λΔ²/12 + ... for λΔ ≪ 1.
+  public static func expectedLostWork(interruptionRate λ: Double, interval Δ: Hours) -> Hours {
+    1 / λ - Δ * exp(-λ * Δ) / -expm1(-λ * Δ)
+  }
+
+  /// The expected length of the restart phase after a failure (hang d and restart u0, started
+  /// over by each further failure at rate λ): (e^(λ(d+u0)) − 1)/λ.
+  public static func expectedRestartPhase(interruptionRate λ: Double, hangAndRestart: Hours) -> Hours {
+    expm1(λ * hangAndRestart) / λ
   }
 }

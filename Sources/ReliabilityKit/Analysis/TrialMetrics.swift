@@ -55,6 +55,7 @@ public struct TrialMetrics: Sendable {
     var rmaCostUSD = 0.0
     var logisticsCostUSD = 0.0
     var sparesCapitalCostUSD = 0.0
+    var spareNodesCostUSD = 0.0
     var energyCostUSD = 0.0
     var totalCostUSD = 0.0
     var totalCostUSDPerYear = 0.0
@@ -82,6 +83,17 @@ public struct TrialMetrics: Sendable {
     var degradedThroughput = 0.0
     var lostGPUHours = 0.0
     var interruptionCostUSD = 0.0
+    /// Unplanned failures that struck the job whatever it was doing, all and by cause.
+    var hits = 0.0
+    var hitsByCause = [Double](repeating: 0, count: InterruptionCause.allCases.count)
+    /// The job's node-days over the horizon (full size), the denominator of per-node-day rates.
+    var nodeDays = 0.0
+    var hangHours = 0.0
+    var restartsFromMemory = 0.0
+    var degradedSwaps = 0.0
+
+    /// Per 1,000 node-days of the job on the calendar (Kokolis et al.'s unit).
+    func perThousandNodeDays(_ count: Double) -> Double { nodeDays > 0 ? count / nodeDays * 1000 : 0 }
 
     func cause(_ c: InterruptionCause) -> Double { byCause[c.rawValue] }
     /// Llama 3's "network switch and cable": NIC links, leaves and the fabric above them.
@@ -108,7 +120,14 @@ public struct TrialMetrics: Sendable {
     jobRow("job_unexpected_interruptions", "count", { $0.interruptions - $0.plannedInterruptions }),
     jobRow("job_interruptions_per_month", "count_per_month", { $0.interruptionsPerMonth }),
     jobRow("job_worst_month_interruptions", "count", { $0.worstMonth }),
+    jobRow("job_hits", "count", { $0.hits }),
+    jobRow("job_hits_per_1000_node_days", "count_per_1000_node_days", { $0.perThousandNodeDays($0.hits) }),
+    jobRow("job_host_hits_per_1000_node_days", "count_per_1000_node_days", { $0.perThousandNodeDays($0.hitsByCause[InterruptionCause.host.rawValue]) }),
+    jobRow("job_interruptions_per_1000_node_days", "count_per_1000_node_days", { $0.perThousandNodeDays($0.interruptions - $0.plannedInterruptions) }),
     jobRow("job_ettr", "ratio", { $0.ettr }),
+    jobRow("job_detection_hours", "hours", { $0.hangHours }),
+    jobRow("job_restarts_from_memory", "count", { $0.restartsFromMemory }),
+    jobRow("job_degraded_swaps", "count", { $0.degradedSwaps }),
     jobRow("job_node_wait_hours", "hours", { $0.waitingHours }),
     jobRow("job_degraded_hours", "hours", { $0.degradedHours }),
     jobRow("job_degraded_throughput", "ratio", { $0.degradedThroughput }),
@@ -179,6 +198,7 @@ public struct TrialMetrics: Sendable {
     row("rma_cost_usd", "usd", { $0.rmaCostUSD }),
     row("logistics_cost_usd", "usd", { $0.logisticsCostUSD }),
     row("spares_capital_cost_usd", "usd", { $0.sparesCapitalCostUSD }),
+    row("spare_nodes_cost_usd", "usd", { $0.spareNodesCostUSD }),
     row("energy_cost_usd", "usd", { $0.energyCostUSD }),
     row("total_cost_usd", "usd", { $0.totalCostUSD }),
     row("total_cost_usd_per_year", "usd_per_year", { $0.totalCostUSDPerYear }),
@@ -216,7 +236,8 @@ public struct TrialMetrics: Sendable {
 
   /// One job's metrics.
   func jobValues(_ job: JobOutcome, gpus: Int, usdPerGPUHour: Double, horizon: Hours) -> JobValues {
-    let lost = Double(gpus) * (job.lostWorkHours + job.restartHours + job.waitingHours + job.degradedLossHours)
+    let lost = Double(gpus) * (job.lostWorkHours + job.hangHours + job.restartHours + job.waitingHours + job.degradedLossHours)
+    let nodes = simulation.isFabric ? Double((gpus + simulation.gpusPerNode - 1) / simulation.gpusPerNode) : 1
     return JobValues(
       interruptions: Double(job.totalInterruptions), networkInterruptions: Double(job.networkInterruptions),
       plannedInterruptions: Double(job.plannedInterruptions), backgroundInterruptions: Double(job.backgroundInterruptions),
@@ -226,7 +247,9 @@ public struct TrialMetrics: Sendable {
       spareSwaps: Double(job.spareSwaps), stockouts: Double(job.stockouts), waitingHours: job.waitingHours,
       degradedHours: job.degradedHours,
       degradedThroughput: job.degradedHours > 0 ? max(0, 1 - job.degradedLossHours / job.degradedHours) : 1,
-      lostGPUHours: lost, interruptionCostUSD: lost * usdPerGPUHour)
+      lostGPUHours: lost, interruptionCostUSD: lost * usdPerGPUHour,
+      hits: Double(job.totalHits), hitsByCause: job.hits.map(Double.init), nodeDays: nodes * horizon / 24,
+      hangHours: job.hangHours, restartsFromMemory: Double(job.restartsFromMemory), degradedSwaps: Double(job.degradedSwaps))
   }
 
   /// One job's metrics, in the order of `jobDefinitions`.
@@ -268,7 +291,9 @@ public struct TrialMetrics: Sendable {
     }
     let jobs = o.jobs.indices.map { jobValues(o.jobs[$0], gpus: e.jobGPUs[$0], usdPerGPUHour: e.usdPerGPUHour[$0], horizon: h) }
     let interruptionCost = jobs.reduce(0) { $0 + $1.interruptionCostUSD }
-    let total = interruptionCost + labour + spares + rma + logistics + capital + energyCostUSD
+    // The warm spare nodes stand idle all the horizon: their GPUs at the spare price.
+    let spareNodesCost = Double(e.spareGPUs) * e.spareUSDPerGPUHour * h
+    let total = interruptionCost + labour + spares + rma + logistics + capital + spareNodesCost + energyCostUSD
     v.failures = Double(o.failures.joined().reduce(0, +))
     v.flaps = Double(o.flaps)
     v.commonCauseEvents = Double(o.commonCauseEvents)
@@ -297,6 +322,7 @@ public struct TrialMetrics: Sendable {
     v.rmaCostUSD = rma
     v.logisticsCostUSD = logistics
     v.sparesCapitalCostUSD = capital
+    v.spareNodesCostUSD = spareNodesCost
     v.energyCostUSD = energyCostUSD
     v.totalCostUSD = total
     v.totalCostUSDPerYear = total / (h / TimeUnits.hoursPerYear)
@@ -316,7 +342,10 @@ public struct TrialMetrics: Sendable {
         ettr: zip(jobs, e.jobGPUs).reduce(0) { $0 + $1.0.ettr * Double($1.1) } / Double(gpus),
         spareSwaps: sum(\.spareSwaps), stockouts: sum(\.stockouts), waitingHours: sum(\.waitingHours), degradedHours: degraded,
         degradedThroughput: degraded > 0 ? jobs.reduce(0) { $0 + $1.degradedThroughput * $1.degradedHours } / degraded : 1,
-        lostGPUHours: sum(\.lostGPUHours), interruptionCostUSD: sum(\.interruptionCostUSD))
+        lostGPUHours: sum(\.lostGPUHours), interruptionCostUSD: sum(\.interruptionCostUSD),
+        hits: sum(\.hits), hitsByCause: InterruptionCause.allCases.map { c in jobs.reduce(0) { $0 + $1.hitsByCause[c.rawValue] } },
+        nodeDays: sum(\.nodeDays), hangHours: sum(\.hangHours), restartsFromMemory: sum(\.restartsFromMemory),
+        degradedSwaps: sum(\.degradedSwaps))
     }
     return v
   }

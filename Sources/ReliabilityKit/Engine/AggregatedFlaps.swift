@@ -118,11 +118,12 @@ struct AggregatedFlaps: Sendable {
   /// - Parameters:
   ///   - rules: what each mode of `model` takes down (the flaps of a mode are aggregated only
   ///     when its rule darkens a fixed set of links).
-  ///   - tolerance: the smallest `flap_tolerance` of the scenario's jobs (infinite when there
-  ///     are no jobs).
+  ///   - tolerance: the smallest flap tolerance of the scenario's jobs for NIC links and for
+  ///     links above the leaves (infinite when there are no jobs). A mode whose flaps darken
+  ///     links of both classes is split at the smaller.
   static func split(
     model: FailureModel, parts: [(part: Part, count: Int)], rules: [ImpactRule], population p: Int, name: String, count: Int,
-    fabric f: FabricLayout, tolerance: Hours, cache: SharedWiring? = nil
+    fabric f: FabricLayout, tolerance classes: (nicLinks: Hours, uplinks: Hours), cache: SharedWiring? = nil
   ) -> (model: FailureModel, aggregated: [AggregatedFlaps]) {
     var modes = model.modes
     var aggregated: [AggregatedFlaps] = []
@@ -137,7 +138,10 @@ struct AggregatedFlaps: Sendable {
         found = linkGroups(rule: rule, count: count, fabric: f)
       }
       guard let groups = found else { continue }
-      let q = min(1, max(0, duration.cdf(tolerance)))
+      var tolerance = Hours.infinity
+      if groups.contains(where: { $0.nicLinks > 0 }) { tolerance = min(tolerance, classes.nicLinks) }
+      if groups.contains(where: { $0.links > $0.nicLinks }) { tolerance = min(tolerance, classes.uplinks) }
+      let q = tolerance == .infinity ? 1 : min(1, max(0, duration.cdf(tolerance)))
       guard q > 0 else { continue }
       let rate = e.rate * Double(mode.multiplicity)
       let moments: (mean: Hours, sd: Hours)

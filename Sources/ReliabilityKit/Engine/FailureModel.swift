@@ -221,3 +221,40 @@ struct FailureModel: Sendable {
     return best
   }
 }
+
+/// The start ages of a population installed uniformly over a commissioning ramp: for each of
+/// `cells` equal slices of [youngest, youngest + ramp], the probability that a unit of that age
+/// fails within the horizon. A unit's age is uniform over the ramp, so the probability that it
+/// fails is their mean (the midpoint rule, error O(cells⁻²) for smooth hazards), and the age of
+/// a unit that fails is drawn from the slices weighted by it, uniformly within the slice.
+struct FleetAges: Sendable {
+  let youngest: Hours
+  let ramp: Hours
+  /// Cumulative failure probabilities of the slices (the last over `cells` is the mean).
+  let cumulative: [Double]
+  static let cells = 256
+
+  init(model: FailureModel, youngest: Hours, ramp: Hours, horizon: Hours) {
+    self.youngest = youngest
+    self.ramp = ramp
+    var sum = 0.0
+    cumulative = (0..<Self.cells).map { i in
+      sum += model.probabilityOfFailure(by: horizon, age: youngest + ramp * (Double(i) + 0.5) / Double(Self.cells))
+      return sum
+    }
+  }
+
+  /// P(a unit of the population fails within the horizon).
+  var probabilityOfFailure: Double { (cumulative.last ?? 0) / Double(Self.cells) }
+
+  /// The start age of a unit that fails within the horizon.
+  func sampleAge(using source: RandomSource) -> Hours {
+    let target = source.uniform() * (cumulative.last ?? 0)
+    var low = 0, high = cumulative.count - 1
+    while low < high {
+      let mid = (low + high) / 2
+      if cumulative[mid] <= target { low = mid + 1 } else { high = mid }
+    }
+    return youngest + ramp * (Double(low) + source.uniform()) / Double(Self.cells)
+  }
+}

@@ -4,16 +4,29 @@ import Foundation
 ///
 /// Every node is in one job, in the spare pool, or idle (neither: nodes beyond the reserved
 /// spares). Whatever makes a job's node unusable (a host or GPU failure, its NIC, a NIC link,
-/// its leaf going down or being drained) interrupts the job the same way: the node leaves the
+/// its leaf going down or being drained) strikes the job the same way: the node leaves the
 /// job, and the job restarts on spares from the pool if there are enough (adding the spare swap
-/// time), continues on fewer nodes if it is elastic, or waits. A node that is usable again
-/// joins the pool and serves waiting jobs first. Losing an uplink interrupts a job that spans
-/// more than one leaf (with its `uplink_interrupt_probability`) once the leaf has lost more
-/// uplinks than the fabric's overbuild; a job that tolerates a flap ignores it.
+/// time), continues on fewer nodes if it is elastic, or waits. Hardware fails on the calendar:
+/// a failure while the job restarts starts the restart over, one while it waits takes another
+/// node, and both are counted as hits (`JobOutcome.hits`), not as interruptions. A node that is
+/// usable again joins the pool and serves waiting jobs first.
 ///
-/// The board returns what to schedule (`restarts`, `hostRepairs`) and the jobs hit (`hits`,
-/// for the trace) instead of touching the event queue. Plain systems have no nodes: a job
-/// depends on the system structure and background failures restart it at once.
+/// A node that loses some of its NICs but not all (a NIC or its link on a single-plane fabric,
+/// one plane's path on a fabric with planes) is lost, or stays in the job at reduced bandwidth
+/// (the job's `nic_loss` / `plane_loss` policy: `degrade`, or `swap-at-checkpoint`, which swaps
+/// it for a spare at the job's next checkpoint). A degraded job runs at the speed of its
+/// slowest node (`JobSpec.throughput(bandwidthShare:)`).
+///
+/// Losing an uplink interrupts a job that spans more than one leaf (with its
+/// `uplink_interrupt_probability`) once the leaf has lost more uplinks than the fabric's
+/// overbuild, unless the leaf itself is down (its traffic is gone with its NIC links, and a
+/// dual-homed NIC's has moved to the other leaf of its pair). Flaps no longer than a job's
+/// tolerance for the link's class (NIC links, links above the leaves) are ridden out.
+///
+/// The board returns what to schedule (`restarts`, `hostRepairs`, `swaps`) and the jobs hit
+/// (`hits`, for the trace) instead of touching the event queue. Plain systems have no nodes: a
+/// job depends on the system structure, seen without the flaps it tolerates, and background
+/// failures restart it at once.
 struct JobBoard {
   /// A restart to schedule: job `job` finishes restarting at `at` unless `token` is superseded.
   struct Restart {
@@ -22,18 +35,28 @@ struct JobBoard {
     let at: Hours
   }
 
+  /// A swap of degraded nodes due at job `job`'s checkpoint `at`, in its run `run`.
+  struct Swap {
+    let job: Int
+    let run: Int
+    let at: Hours
+  }
+
   /// What the board reads of each job's spec on every change.
   private struct Terms {
     let nodes: Int
     let minNodes: Int
-    let flapTolerance: Hours
+    let nicTolerance: Hours
+    let uplinkTolerance: Hours
+    let detection: Hours
+    let flapHang: Hours
     let uplinkInterruptProbability: Double
     let backgroundRatePerNode: Double
-    let degradeOnPlaneLoss: Bool
-    let planeLossThroughput: Double
+    /// What a node that keeps some of its NICs does to the job (`interrupt` keeps it out).
+    let partialLoss: JobSpec.DegradedPolicy
   }
 
-  /// Per job: its nodes, where they sit, and how many are degraded by a lost plane path.
+  /// Per job: its nodes, where they sit, and its degraded nodes by NICs cut.
   private struct Placement {
     var nodes: [Int] = []
     /// NIC links of the job's nodes on each leaf, and the number of leaves with any.
@@ -42,7 +65,11 @@ struct JobBoard {
     /// NIC links of the job's nodes in each pod, and the number of pods with any.
     var inPod: [Int32] = []
     var pods = 0
+    /// Degraded nodes of the job by the number of their NICs cut (index 1 ..< NICs per node).
+    var degradedByCut: [Int32] = []
     var degraded = 0
+    /// A swap of degraded nodes is on the calendar for the current run.
+    var swapPending = false
   }
 
   private(set) var jobs: [JobState] = []
@@ -58,8 +85,8 @@ struct JobBoard {
   /// Per node: NICs cut off, and whether its host is down.
   private var nicsCut: [Int16] = []
   private var hostDown: [Bool] = []
-  /// Per node in a job: whether it counts as degraded (a plane's path lost).
-  private var degradedNode: [Bool] = []
+  /// Per node in a job: the NICs cut it counts as degraded with (0: not degraded).
+  private var degradedCut: [Int16] = []
   /// Spare nodes in the pool, and how many of them are usable.
   private var spares: [Int] = []
   private var spareIndex: [Int32] = []
@@ -73,6 +100,12 @@ struct JobBoard {
   private var unusable = 0
   private var unusableSince: Hours = 0
   private(set) var unusableNodeHours: Hours = 0
+
+  // Plain systems: the structure, and per job the copies of each unit it sees down (its
+  // tolerated flaps left out).
+  private let structure: SystemStructure?
+  private var seenDown: [[Int]] = []
+  private var seenUp: [Bool] = []
 
   private static let spare: Int32 = -1, idle: Int32 = -2
 
@@ -91,43 +124,58 @@ struct JobBoard {
   private(set) var hits: [(job: Int, planned: Bool)] = []
   /// Nodes whose host went down in the last call, with the time they come back.
   private(set) var hostRepairs: [(node: Int, at: Hours)] = []
+  private(set) var swaps: [Swap] = []
   /// Scratch buffers.
   private var lost: [[Int]] = []
   private var uplinkHit: [Bool] = []
   private var becameUsable: [Int] = []
 
-  init(specs: [JobSpec], pool: NodePoolSpec, fabric: FabricLayout?, months: Int) {
+  init(specs: [JobSpec], pool: NodePoolSpec, fabric: FabricLayout?, structure: SystemStructure? = nil, units: Int = 0,
+       months: Int) {
     self.fabric = fabric
     self.pool = pool
+    self.structure = fabric == nil ? structure : nil
     let gpusPerNode = fabric?.gpusPerNode ?? 8
+    let planes = fabric?.planes ?? 1
     terms = specs.map { spec in
       let nodes = fabric == nil ? 1 : spec.nodes(gpusPerNode: gpusPerNode)
-      return Terms(nodes: nodes, minNodes: spec.minNodes ?? nodes, flapTolerance: spec.flapTolerance,
+      return Terms(nodes: nodes, minNodes: spec.minNodes ?? nodes, nicTolerance: spec.flapTolerance,
+                   uplinkTolerance: spec.uplinkTolerance, detection: spec.detection, flapHang: spec.flapHang,
                    uplinkInterruptProbability: spec.uplinkInterruptProbability,
                    backgroundRatePerNode: spec.backgroundRatePerNodeHour,
-                   degradeOnPlaneLoss: spec.planeLoss == .degrade && (fabric?.planes ?? 1) > 1,
-                   planeLossThroughput: spec.planeLossThroughput)
+                   partialLoss: planes > 1 ? spec.planeLoss : spec.nicLoss)
     }
     jobs = specs.map { JobState(spec: $0, months: months) }
     lost = specs.map { _ in [] }
     uplinkHit = specs.map { _ in false }
+    if self.structure != nil {
+      seenDown = specs.map { _ in [Int](repeating: 0, count: units) }
+      seenUp = specs.map { _ in true }
+    }
     guard let f = fabric else { return }
     owner = [Int32](repeating: Self.idle, count: f.nodes)
     nicLinksDown = [UInt8](repeating: 0, count: f.nodes * f.gpusPerNode)
     nicsCut = [Int16](repeating: 0, count: f.nodes)
     hostDown = [Bool](repeating: false, count: f.nodes)
-    degradedNode = [Bool](repeating: false, count: f.nodes)
+    degradedCut = [Int16](repeating: 0, count: f.nodes)
     spareIndex = [Int32](repeating: -1, count: f.nodes)
     jobIndex = [Int32](repeating: -1, count: f.nodes)
     uplinksDown = [Int32](repeating: 0, count: f.leaves)
-    placements = specs.map { _ in Placement(onLeaf: [Int32](repeating: 0, count: f.leaves), inPod: [Int32](repeating: 0, count: f.pods)) }
+    placements = specs.map { _ in
+      Placement(onLeaf: [Int32](repeating: 0, count: f.leaves), inPod: [Int32](repeating: 0, count: f.pods),
+                degradedByCut: [Int32](repeating: 0, count: f.gpusPerNode + 1))
+    }
     let placed = Self.place(specs: specs, nodesPerJob: terms.map(\.nodes), pool: pool, fabric: f)
     for (j, nodes) in placed.jobs.enumerated() { for n in nodes { join(n, job: j) } }
     for n in placed.spares { addSpare(n) }
   }
 
-  /// Where jobs and spares start: jobs in order on the next free nodes (contiguous) or one node
-  /// per leaf block in turn (spread); reserved spares are the last nodes of the fabric.
+  /// The spare nodes the pool holds at the start (all nodes no job uses when none are reserved).
+  static func spareNodes(specs: [JobSpec], pool: NodePoolSpec, fabric f: FabricLayout) -> Int {
+    let inJobs = specs.reduce(0) { $0 + min($1.nodes(gpusPerNode: f.gpusPerNode), f.nodes) }
+    return pool.spareNodes == nil ? max(0, f.nodes - inJobs) : min(pool.spares(nodes: f.nodes, inJobs: inJobs), max(0, f.nodes - inJobs))
+  }
+
   static func place(specs: [JobSpec], nodesPerJob: [Int], pool: NodePoolSpec, fabric f: FabricLayout) -> (jobs: [[Int]], spares: [Int]) {
     let inJobs = nodesPerJob.reduce(0, +)
     let reserved = pool.spareNodes == nil ? 0 : min(pool.spares(nodes: f.nodes, inJobs: inJobs), max(0, f.nodes - inJobs))
@@ -161,6 +209,7 @@ struct JobBoard {
     if !restarts.isEmpty { restarts.removeAll(keepingCapacity: true) }
     if !hits.isEmpty { hits.removeAll(keepingCapacity: true) }
     if !hostRepairs.isEmpty { hostRepairs.removeAll(keepingCapacity: true) }
+    if !swaps.isEmpty { swaps.removeAll(keepingCapacity: true) }
   }
 
   // MARK: Nodes
@@ -198,10 +247,7 @@ struct JobBoard {
       placements[j].inPod[pod] -= links
       if placements[j].inPod[pod] == 0 { placements[j].pods -= 1 }
     }
-    if degradedNode[n] {
-      degradedNode[n] = false
-      placements[j].degraded -= 1
-    }
+    setDegraded(n, job: j, cut: 0)
     addSpare(n)
   }
 
@@ -235,12 +281,24 @@ struct JobBoard {
     if usable { becameUsable.append(n) }
   }
 
-  /// The job's work rate: the share of its nodes it runs on, times the plane-loss throughput
-  /// while any of its nodes has lost a plane's path.
+  /// Marks job `j`'s node `n` as degraded with `cut` NICs cut off (0: whole again).
+  private mutating func setDegraded(_ n: Int, job j: Int, cut: Int16) {
+    let before = degradedCut[n]
+    guard before != cut else { return }
+    if before > 0 { placements[j].degradedByCut[Int(before)] -= 1; placements[j].degraded -= 1 }
+    if cut > 0 { placements[j].degradedByCut[Int(cut)] += 1; placements[j].degraded += 1 }
+    degradedCut[n] = cut
+  }
+
+  /// The job's work rate: the share of its nodes it runs on, times the throughput its slowest
+  /// node's bandwidth allows.
   @inline(__always)
   private func rate(_ j: Int) -> Double {
     let share = Double(placements[j].nodes.count) / Double(terms[j].nodes)
-    return placements[j].degraded > 0 ? share * terms[j].planeLossThroughput : share
+    guard placements[j].degraded > 0, let f = fabric else { return share }
+    var worst = f.gpusPerNode - 1
+    while worst > 0, placements[j].degradedByCut[worst] == 0 { worst -= 1 }
+    return share * jobs[j].spec.throughput(bandwidthShare: Double(f.gpusPerNode - worst) / Double(f.gpusPerNode))
   }
 
   // MARK: Recovery
@@ -262,8 +320,11 @@ struct JobBoard {
       return
     }
     if swapped { jobs[j].outcome.spareSwaps += 1 }
-    let duration = jobs[j].spec.restartOverhead + (swapped ? pool.spareSwapTime : 0)
-    let restart = jobs[j].beginRestart(at: now, duration: duration, rate: rate(j))
+    begin(j, swapped: swapped, at: now)
+  }
+
+  private mutating func begin(_ j: Int, swapped: Bool, at now: Hours) {
+    let restart = jobs[j].beginRestart(at: now, swap: swapped ? pool.spareSwapTime : 0, rate: rate(j))
     restarts.append(Restart(job: j, token: restart.token, at: restart.at))
   }
 
@@ -279,26 +340,38 @@ struct JobBoard {
       && placements[j].nodes.count < terms[j].nodes {
       // An elastic job grows back with a planned restart (it checkpoints first).
       jobs[j].outcome.regrows += 1
+      jobs[j].checkpointAndStop(at: now)
       var swapped = false
       while placements[j].nodes.count < terms[j].nodes, let n = takeSpare() {
         join(n, job: j)
         swapped = true
       }
-      let duration = jobs[j].spec.restartOverhead + (swapped ? pool.spareSwapTime : 0)
-      let restart = jobs[j].beginRestart(at: now, duration: duration, rate: rate(j))
-      restarts.append(Restart(job: j, token: restart.token, at: restart.at))
+      begin(j, swapped: swapped, at: now)
     }
+  }
+
+  /// Job `j` is struck at `now` by a failure (or a planned stop) of `cause` that took
+  /// `nodesLost` of its nodes: it stops or starts its restart over, and recovers.
+  private mutating func strike(_ j: Int, cause: InterruptionCause, planned: Bool, nodesLost: Int, flap: Bool, at now: Hours) {
+    let active = jobs[j].isRunning || jobs[j].isRestarting
+    jobs[j].interrupt(cause: cause, planned: planned, nodesLost: nodesLost,
+                      hang: planned ? 0 : (flap ? terms[j].flapHang : terms[j].detection), at: now)
+    if active { recover(j, at: now) }
+    hits.append((j, planned))
   }
 
   // MARK: Changes of the plant
 
   /// Links `changed` went down (`down`) or came back at `now`, because of a unit of kind
-  /// `origin`. A flap of length `flap` is ignored by jobs that tolerate it; an uplink interrupts
-  /// with its probability, drawn from `source` (only for unplanned changes, jobs running).
-  /// - Parameter isolation: the change isolated or rejoined a leaf (all its uplinks): its NIC
-  ///   links in `changed` are cut by the fabric above, not by their own parts.
+  /// `origin`. A flap of length `flap` is ignored by jobs that tolerate it on that class of
+  /// link; an uplink interrupts with its probability, drawn from `source` (only for unplanned
+  /// changes, jobs running or restarting, leaves up).
+  /// - Parameters:
+  ///   - isolation: the change isolated or rejoined a leaf (all its uplinks): its NIC links in
+  ///     `changed` are cut by the fabric above, not by their own parts.
+  ///   - leafDown: whether a leaf switch is down itself (failed or drained).
   mutating func linksChanged(_ changed: [Int], down: Bool, planned: Bool, flap: Hours?, origin: OutageOrigin,
-                             isolation: Bool = false, at now: Hours, using source: RandomSource) {
+                             isolation: Bool = false, at now: Hours, using source: RandomSource, leafDown: (Int) -> Bool) {
     reset()
     guard let f = fabric else { return }
     for j in jobs.indices { lost[j].removeAll(keepingCapacity: true); uplinkHit[j] = false }
@@ -309,7 +382,8 @@ struct JobBoard {
       case let .leafUplink(leaf):
         let before = uplinksDown[leaf]
         uplinksDown[leaf] += down ? 1 : -1
-        guard down, !planned, before >= Int32(f.uplinkOverbuild) else { continue }
+        // A leaf that is down itself carries no traffic: its uplinks' loss strikes no one.
+        guard down, !planned, before >= Int32(f.uplinkOverbuild), !leafDown(leaf) else { continue }
         for j in jobs.indices where placements[j].leaves > 1 && placements[j].onLeaf[leaf] > 0 { uplinkHit[j] = true }
       case let .podUplink(pod):
         guard down, !planned else { continue }
@@ -319,23 +393,20 @@ struct JobBoard {
     let nodeCause: InterruptionCause = origin == .nic ? .nic : origin == .leafSwitch ? .leaf : isolation ? .uplink : .nicLink
     let uplinkCause: InterruptionCause = origin == .leafSwitch ? .leaf : .uplink
     for j in jobs.indices {
-      if let flap, flap <= terms[j].flapTolerance { continue }
-      var interrupted = false
-      if !lost[j].isEmpty {
-        for n in lost[j] where owner[n] == Int32(j) { leave(n, job: j) }
-        if jobs[j].isRunning || jobs[j].isRestarting {
-          jobs[j].interrupt(cause: nodeCause, planned: planned, at: now)
-          recover(j, at: now)
-          interrupted = true
-        }
+      var nodesLost = 0
+      for n in lost[j] where owner[n] == Int32(j) {
+        leave(n, job: j)
+        nodesLost += 1
+      }
+      if nodesLost > 0 {
+        strike(j, cause: nodeCause, planned: planned, nodesLost: nodesLost, flap: flap != nil, at: now)
+        continue
       }
       // Multipath absorbs an uplink failure with probability 1 − p.
-      if down, uplinkHit[j], !interrupted, jobs[j].isRunning, source.uniform() < terms[j].uplinkInterruptProbability {
-        jobs[j].interrupt(cause: uplinkCause, planned: false, at: now)
-        recover(j, at: now)
-        interrupted = true
+      if uplinkHit[j], flap.map({ $0 > terms[j].uplinkTolerance }) ?? true,
+         jobs[j].isRunning || jobs[j].isRestarting, source.uniform() < terms[j].uplinkInterruptProbability {
+        strike(j, cause: uplinkCause, planned: false, nodesLost: 0, flap: flap != nil, at: now)
       }
-      if interrupted { hits.append((j, planned)) }
     }
     serveWaiting(at: now)
   }
@@ -357,14 +428,14 @@ struct JobBoard {
     if usable != wasUsable { usabilityChanged(n, usable: usable, at: now) }
     guard owner[n] >= 0 else { return }
     let j = Int(owner[n])
-    if let flap, flap <= terms[j].flapTolerance { return }
-    if terms[j].degradeOnPlaneLoss && nicsCut[n] < Int16(f.gpusPerNode) && !hostDown[n] {
-      // The node keeps working on its other planes, at reduced throughput.
-      let degraded = nicsCut[n] > 0
-      if degraded != degradedNode[n] {
-        degradedNode[n] = degraded
-        placements[j].degraded += degraded ? 1 : -1
+    if let flap, flap <= terms[j].nicTolerance { return }
+    let cut = nicsCut[n]
+    if terms[j].partialLoss != .interrupt, cut < Int16(f.gpusPerNode), !hostDown[n] {
+      // The node keeps working on its other NICs, at reduced bandwidth.
+      if cut != degradedCut[n] {
+        setDegraded(n, job: j, cut: cut)
         jobs[j].setRate(rate(j), at: now)
+        if cut > 0, terms[j].partialLoss == .swapAtCheckpoint { scheduleSwap(j, at: now) }
       }
       return
     }
@@ -372,48 +443,82 @@ struct JobBoard {
     if down, !usable { lost[j].append(n) }
   }
 
-  /// A plain system went down or came back up at `now`: every job depends on it.
-  mutating func systemChanged(up: Bool, planned: Bool, flap: Hours?, at now: Hours) {
+  /// Puts a swap of job `j`'s degraded nodes on the calendar at its next checkpoint.
+  private mutating func scheduleSwap(_ j: Int, at now: Hours) {
+    guard !placements[j].swapPending, let at = jobs[j].nextCheckpoint(after: now) else { return }
+    placements[j].swapPending = true
+    swaps.append(Swap(job: j, run: jobs[j].run, at: at))
+  }
+
+  /// Job `j`'s checkpoint in run `run`, at which its degraded nodes were to be swapped, is done:
+  /// with enough usable spares, the job stops as planned and restarts on them.
+  mutating func swapDue(_ j: Int, run: Int, at now: Hours) {
     reset()
+    guard jobs[j].run == run, jobs[j].isRunning else { return }
+    placements[j].swapPending = false
+    let degraded = placements[j].nodes.filter { degradedCut[$0] > 0 }
+    guard !degraded.isEmpty else { return }
+    guard usableSpares >= degraded.count else {
+      scheduleSwap(j, at: now)  // not enough spares now: keep running degraded, try at the next checkpoint
+      return
+    }
+    for n in degraded { leave(n, job: j) }
+    jobs[j].outcome.degradedSwaps += degraded.count
+    strike(j, cause: .planned, planned: true, nodesLost: degraded.count, flap: false, at: now)
+    serveWaiting(at: now)
+  }
+
+  /// Unit copies of population `p` of a plain system went down or came back at `now`: each job
+  /// sees the structure without the flaps it tolerates, and stops when it goes down and
+  /// restarts when it comes back.
+  mutating func systemUnitChanged(_ p: Int, down: Bool, planned: Bool, flap: Hours?, at now: Hours) {
+    reset()
+    guard let structure else { return }
     for j in jobs.indices {
-      if let flap, flap <= terms[j].flapTolerance { continue }
+      if let flap, flap <= terms[j].nicTolerance { continue }
+      seenDown[j][p] += down ? 1 : -1
+      let up = structure.isUp(down: seenDown[j])
+      guard up != seenUp[j] else { continue }
+      seenUp[j] = up
       if up {
         if jobs[j].isWaiting { restartAtOnce(j, at: now) }
       } else if jobs[j].isRunning || jobs[j].isRestarting {
-        jobs[j].interrupt(cause: .system, planned: planned, at: now)
+        jobs[j].interrupt(cause: .system, planned: planned, hang: planned ? 0 : (flap != nil ? terms[j].flapHang : terms[j].detection),
+                          at: now)
+        hits.append((j, planned))
       }
     }
   }
 
   private mutating func restartAtOnce(_ j: Int, at now: Hours) {
-    let restart = jobs[j].beginRestart(at: now, duration: jobs[j].spec.restartOverhead, rate: 1)
+    let restart = jobs[j].beginRestart(at: now, swap: 0, rate: 1)
     restarts.append(Restart(job: j, token: restart.token, at: restart.at))
   }
 
-  /// A background (host or GPU) failure of job `j` at `now`: one of its nodes, drawn from
-  /// `source`, goes out until its repair (drawn from `source`). On a plain system the job
-  /// restarts at once.
+  /// A background (host or GPU) failure of job `j` at `now`, whatever the job is doing: one of
+  /// its nodes, drawn from `source`, goes out until its repair (drawn from `source`). On a plain
+  /// system the job restarts at once (unless the system is down).
   mutating func background(_ j: Int, at now: Hours, using source: RandomSource) {
     reset()
-    guard jobs[j].isRunning else { return }
     guard fabric != nil else {
-      jobs[j].interrupt(cause: .host, planned: false, at: now)
-      restartAtOnce(j, at: now)
+      let active = jobs[j].isRunning || jobs[j].isRestarting
+      jobs[j].interrupt(cause: .host, planned: false, hang: terms[j].detection, at: now)
+      if active { restartAtOnce(j, at: now) }
       return
     }
     // (No local copy of the node list: leaving below would then copy all of it.)
     let count = placements[j].nodes.count
     guard count > 0 else { return }
-    // Failures arrive at the full size's rate; an elastic job on fewer nodes keeps each with
-    // probability (its nodes)/(full size) (thinning: exact for a Poisson process).
+    // Failures arrive at the full size's rate; a job on fewer nodes keeps each with probability
+    // (its nodes)/(full size) (thinning: exact for a Poisson process).
     if count < terms[j].nodes, source.uniform() * Double(terms[j].nodes) >= Double(count) { return }
     let n = placements[j].nodes[source.uniformInt(below: count)]
+    let wasUsable = isUsable(n)  // (a degraded node is in the job but not usable)
     hostDown[n] = true
-    usabilityChanged(n, usable: false, at: now)
+    if wasUsable { usabilityChanged(n, usable: false, at: now) }
     hostRepairs.append((n, now + pool.hostRepair.sample(using: source)))
     leave(n, job: j)
-    jobs[j].interrupt(cause: .host, planned: false, at: now)
-    recover(j, at: now)
+    strike(j, cause: .host, planned: false, nodesLost: 1, flap: false, at: now)
     serveWaiting(at: now)
   }
 
@@ -426,9 +531,13 @@ struct JobBoard {
     serveWaiting(at: now)
   }
 
-  /// The restart of job `j` with `token` finished at `now`.
+  /// The restart of job `j` with `token` finished at `now`: the job runs, and a degraded node
+  /// waits for a swap at its first checkpoint.
   mutating func restarted(_ j: Int, token: Int, at now: Hours) {
-    jobs[j].restarted(token: token, at: now)
+    reset()
+    guard jobs[j].restarted(token: token, at: now), fabric != nil else { return }
+    placements[j].swapPending = false
+    if placements[j].degraded > 0, terms[j].partialLoss == .swapAtCheckpoint { scheduleSwap(j, at: now) }
   }
 
   /// The time of job `j`'s next background interruption after `t`, drawn from `source`, or nil

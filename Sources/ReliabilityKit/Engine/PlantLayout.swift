@@ -44,13 +44,15 @@ struct PlantLayout: Sendable {
     /// The FRU's lemon detection, and whether detected degradation is acted on.
     let proactive: Workflow.Proactive?
     let actOnDegradation: Bool
-    /// The ages of the population's cohorts at the start (one without a commissioning ramp).
-    let cohortAges: [Hours]
+    /// The units' ages at the start: every unit `installedAge` old, or (with a commissioning
+    /// ramp) ages spread uniformly, tabulated per variant.
+    let installedAge: Hours
+    let rampAges: [FleetAges]?
 
     init(name: String, fru: String, count: Int, parts: [(part: Part, count: Int)], model: FailureModel,
          failureRules: [ImpactRule], drainRule: ImpactRule, plans: [WorkflowPlan], origin: JobBoard.OutageOrigin,
          spareIndex: Int, absorbable: Int, streamKey: UInt64, full: FailureModel? = nil, workflow: Workflow? = nil,
-         cohortAges: [Hours] = [0]) {
+         fleet: FleetSpec = FleetSpec(), horizon: Hours = 0) {
       self.name = name
       self.fru = fru
       self.count = count
@@ -72,13 +74,15 @@ struct PlantLayout: Sendable {
       precursors = model.modes.map { parts[$0.part].part.modes[$0.mode].precursor }
       proactive = workflow?.proactive
       actOnDegradation = workflow?.actOnDegradation ?? false
-      self.cohortAges = cohortAges
+      installedAge = fleet.installedAge
       let isFlap = flapDurations.map { $0 != nil }
       let whole = full ?? model
       let lemonModel = lemon.map { model.scaled(flap: $0.flapMultiplier, hard: $0.failureMultiplier, isFlap: isFlap, full: whole, simulateAllFlaps: true) } ?? model
       let lotModel = badLot.map { model.scaled(flap: 1, hard: $0.multiplier, isFlap: isFlap, full: whole, simulateAllFlaps: false) } ?? model
       let both = badLot.map { lemonModel.scaled(flap: 1, hard: $0.multiplier, isFlap: isFlap, full: lemonModel, simulateAllFlaps: false) } ?? lemonModel
       variants = [model, lemonModel, lotModel, both]
+      rampAges = fleet.commissioningRamp > 0
+        ? variants.map { FleetAges(model: $0, youngest: fleet.installedAge, ramp: fleet.commissioningRamp, horizon: horizon) } : nil
     }
 
     /// Every array gets a buffer of its own and every plan an object of its own (`map` allocates;
@@ -90,7 +94,7 @@ struct PlantLayout: Sendable {
       origin = p.origin; spareIndex = p.spareIndex; absorbable = p.absorbable; streamKey = p.streamKey
       flapDurations = p.flapDurations.map { $0 }; fixes = p.fixes.map { $0 }; variants = p.variants.map { $0.copy() }
       lemon = p.lemon; badLot = p.badLot; precursors = p.precursors.map { $0 }; proactive = p.proactive
-      actOnDegradation = p.actOnDegradation; cohortAges = p.cohortAges.map { $0 }
+      actOnDegradation = p.actOnDegradation; installedAge = p.installedAge; rampAges = p.rampAges
     }
 
     /// A copy with its own storage (for another worker thread).
@@ -177,7 +181,7 @@ struct PlantLayout: Sendable {
           failureRules: failureModel.modes.map { _ in .systemUnit(u) }, drainRule: .none,
           plans: failureModel.modes.map { _ in plan }, origin: .other, spareIndex: spareIndex(part.fru), absorbable: 0,
           streamKey: SeedSequence.streamKey("\(part.fru)@\(unit.name)"), workflow: workflow(part.fru, role: nil),
-          cohortAges: scenario.fleet.cohortAges))
+          fleet: scenario.fleet, horizon: scenario.horizon))
       }
       kind = .system(SystemStructure(system))
       shared = nil
@@ -188,7 +192,8 @@ struct PlantLayout: Sendable {
       let sharing = reuse ?? SharedWiring(wiring: FabricLayout(fabric: fabric))
       let wiring = sharing.wiring
       // Flaps shorter than every job's tolerance are counted, not simulated (AggregatedFlaps).
-      let tolerance = scenario.jobs.map(\.flapTolerance).min() ?? .infinity
+      let tolerance = (nicLinks: scenario.jobs.map(\.flapTolerance).min() ?? .infinity,
+                       uplinks: scenario.jobs.map(\.uplinkTolerance).min() ?? .infinity)
       for p in fabric.populations {
         var parts: [(part: Part, count: Int)] = []
         for entry in p.parts {
@@ -215,7 +220,7 @@ struct PlantLayout: Sendable {
           origin: p.role == .nic ? .nic : ([.switchBoard, .els, .psu, .fan].contains(p.role) && p.location == "leaf" ? .leafSwitch : .other),
           spareIndex: spareIndex(p.fru), absorbable: p.role == .els ? spec.spareLaserLanes : 0,
           streamKey: SeedSequence.streamKey(name), full: full, workflow: workflow(p.fru, role: p.role),
-          cohortAges: scenario.fleet.cohortAges))
+          fleet: scenario.fleet, horizon: scenario.horizon))
       }
       kind = .fabric(wiring)
       powerWatts = fabric.opticsPowerWatts(catalog: scenario.catalog)

@@ -123,7 +123,9 @@ public struct Simulation: Sendable {
       reworkPrices: layout.spareFRUs.map { layout.fruPart($0)?.reworkCostUSD ?? 0 },
       logisticsCosts: layout.spareFRUs.map { layout.fruPart($0)?.rmaLogisticsUSD ?? 0 },
       powerWatts: layout.powerWatts, jobGPUs: scenario.jobs.map(\.gpus), usdPerGPUHour: scenario.jobs.map(\.usdPerGPUHour),
-      technicians: scenario.repair.technicians)
+      technicians: scenario.repair.technicians,
+      spareGPUs: layout.fabric.map { JobBoard.spareNodes(specs: scenario.jobs, pool: scenario.nodePool, fabric: $0) * $0.gpusPerNode } ?? 0,
+      spareUSDPerGPUHour: scenario.jobs.isEmpty ? 0 : scenario.nodePool.spareUSDPerGPUHour ?? scenario.jobs[0].usdPerGPUHour)
   }
 
   /// The prices and sizes of this scenario's cost lines (at the central values of uncertain inputs).
@@ -157,4 +159,6 @@ public struct Simulation: Sendable {
 
   /// Whether the plant is a fabric (link metrics apply) or a plain system.
   public var isFabric: Bool { if case .fabric = scenario.plant { true } else { false } }
+  /// GPUs per node of a fabric (1 for a plain system, whose job is one "node").
+  public var gpusPerNode: Int { layout.fabric?.gpusPerNode ?? 1 }
 }

@@ -3,9 +3,9 @@ import Foundation
 /// Drawing failures: the binomial count of each population's units that fail within the
 /// horizon, their first failures, the next failure after a repair, and what a failure does.
 extension Trial {
-  /// Each population's lemons and bad-lot units (from streams of their own), then, per age
-  /// cohort and variant, the binomial count of units failing within the horizon, which ones
-  /// (Floyd) and when.
+  /// Each population's lemons and bad-lot units (from streams of their own), then, per variant,
+  /// the binomial count of units failing within the horizon, which ones (Floyd), their start
+  /// ages (over a commissioning ramp) and when.
   mutating func seedFirstFailures() {
     var first: [(payload: FailureEvent, time: Hours)] = []
     for (p, population) in layout.populations.enumerated() {
@@ -23,33 +23,30 @@ extension Trial {
       lemonsAtStart[p] = lemons.count
       let lemonSet = Set(lemons), lotSet = Set(lot)
       let special = Array(lemonSet.union(lotSet)).sorted()
-      let cohorts = population.cohortAges
-      for (c, age) in cohorts.enumerated() {
-        let lo = c * n / cohorts.count, hi = (c + 1) * n / cohorts.count
-        let inCohort = special[Self.lowerBound(lo, in: special)..<Self.lowerBound(hi, in: special)]
-        for variant in 0..<4 {
-          let members: [Int]?  // nil: the units of [lo, hi) that are neither lemons nor from the bad lot
-          let count: Int
-          if variant == 0 {
-            members = nil
-            count = (hi - lo) - inCohort.count
-          } else {
-            members = inCohort.filter { (lemonSet.contains($0) ? 1 : 0) | (lotSet.contains($0) ? 2 : 0) == variant }
-            count = members!.count
-          }
-          let model = population.variants[variant]
-          let probability = model.probabilityOfFailure(by: horizon, age: age)
-          guard probability > 0, count > 0 else { continue }
-          let source = streams[p]
-          let failing = source.binomial(trials: count, probability: min(probability, 1))
-          for position in Self.distinctIndices(count: failing, from: count, using: source) {
-            let unit = members?[position] ?? Self.free(position, from: lo, excluding: inCohort)
-            let (time, mode) = model.sampleFirstFailure(by: horizon, age: age, using: source)
-            if variant != 0 || age != 0 { units[p][unit] = UnitState(renewedAt: -age, variant: UInt8(variant)) }
-            first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0), time))
-            if let lead = precursorLead(population: p, mode: mode) , time - lead >= 0 {
-              first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0, precursor: true), time - lead))
-            }
+      for variant in 0..<4 {
+        let members: [Int]?  // nil: the units that are neither lemons nor from the bad lot
+        let count: Int
+        if variant == 0 {
+          members = nil
+          count = n - special.count
+        } else {
+          members = special.filter { (lemonSet.contains($0) ? 1 : 0) | (lotSet.contains($0) ? 2 : 0) == variant }
+          count = members!.count
+        }
+        let model = population.variants[variant]
+        let ages = population.rampAges?[variant]
+        let probability = ages?.probabilityOfFailure ?? model.probabilityOfFailure(by: horizon, age: population.installedAge)
+        guard probability > 0, count > 0 else { continue }
+        let source = streams[p]
+        let failing = source.binomial(trials: count, probability: min(probability, 1))
+        for position in Self.distinctIndices(count: failing, from: count, using: source) {
+          let unit = members?[position] ?? Self.free(position, from: 0, excluding: special[...])
+          let age = ages?.sampleAge(using: source) ?? population.installedAge
+          let (time, mode) = model.sampleFirstFailure(by: horizon, age: age, using: source)
+          if variant != 0 || age != 0 { units[p][unit] = UnitState(renewedAt: -age, variant: UInt8(variant)) }
+          first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0), time))
+          if let lead = precursorLead(population: p, mode: mode) , time - lead >= 0 {
+            first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0, precursor: true), time - lead))
           }
         }
       }
@@ -64,16 +61,6 @@ extension Trial {
     guard population.actOnDegradation, let precursor = population.precursors[mode] else { return nil }
     guard streams[p].uniform() < precursor.probability else { return nil }
     return precursor.leadTime.sample(using: streams[p])
-  }
-
-  /// The index of the first element of `sorted` that is not below `x`.
-  static func lowerBound(_ x: Int, in sorted: [Int]) -> Int {
-    var low = 0, high = sorted.count
-    while low < high {
-      let mid = (low + high) / 2
-      if sorted[mid] < x { low = mid + 1 } else { high = mid }
-    }
-    return low
   }
 
   /// The `position`-th integer from `start` that is not in `excluded` (sorted).

@@ -56,6 +56,7 @@ struct Trial {
     case commonCauseEnd(cause: Int, group: Int)
     case jobRestarted(job: Int, token: Int)
     case background(job: Int)
+    case swapDue(job: Int, run: Int)
   }
 
   /// A unit's failure (or the degradation that precedes it), scheduled on the operating-time clock.
@@ -147,7 +148,10 @@ struct Trial {
     plant = Plant(layout: layout)
     desk = RepairDesk(layout: layout, repair: scenario.repair, tracing: trace != nil)
     desk.horizon = scenario.horizon
-    jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric, months: TimeUnits.months(in: scenario.horizon))
+    var structure: SystemStructure? = nil
+    if case let .system(s) = layout.kind { structure = s }
+    jobs = JobBoard(specs: scenario.jobs, pool: scenario.nodePool, fabric: layout.fabric, structure: structure,
+                    units: layout.populations.count, months: TimeUnits.months(in: scenario.horizon))
     self.trace = trace
     counts = FailureCounts(failures: layout.populations.map { [Int](repeating: 0, count: $0.model.modes.count) },
                            monthly: [Int](repeating: 0, count: TimeUnits.months(in: horizon)))
@@ -251,10 +255,16 @@ struct Trial {
       scheduleRestarts()
     case let .jobRestarted(job, token):
       jobs.restarted(job, token: token, at: now)
+      scheduleRestarts()
     case let .background(job):
       jobs.background(job, at: now, using: jobSource)
+      recordHits()
       scheduleRestarts()
       scheduleBackground(job, after: now)
+    case let .swapDue(job, run):
+      jobs.swapDue(job, run: run, at: now)
+      recordHits()
+      scheduleRestarts()
     }
     carryOutDeskEffects()
   }
@@ -308,16 +318,28 @@ struct Trial {
   mutating func apply(_ impact: Impact, down: Bool, planned: Bool, flap: Hours? = nil, origin: JobBoard.OutageOrigin) {
     switch plant.apply(impact, down: down, at: now) {
     case .none:
-      return
+      break
     case .links:
+      let switches = plant.switches
       jobs.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, origin: origin,
-                        isolation: plant.isolationChanged, at: now, using: jobSource)
+                        isolation: plant.isolationChanged, at: now, using: jobSource, leafDown: { switches[$0].down > 0 })
+      recordHits()
+      scheduleRestarts()
+      return
     case let .system(up):
       if up, frozen { frozenHours += now - plant.systemDownSince }
-      jobs.systemChanged(up: up, planned: planned, flap: flap, at: now)
     }
+    // Each job of a plain system sees the structure without the flaps it tolerates, so it is told
+    // of every unit's change, not only of the system's.
+    if case let .systemUnit(p) = impact, !jobs.isEmpty {
+      jobs.systemUnitChanged(p, down: down, planned: planned, flap: flap, at: now)
+      recordHits()
+      scheduleRestarts()
+    }
+  }
+
+  private mutating func recordHits() {
     for hit in jobs.hits { record("job-hit", population: nil, unit: hit.job, detail: hit.planned ? "planned" : "unplanned") }
-    scheduleRestarts()
   }
 
   private mutating func scheduleRestarts() {
@@ -326,6 +348,9 @@ struct Trial {
     }
     for repair in jobs.hostRepairs {
       queue.push(.hostRepaired(node: repair.node), at: repair.at, priority: .restoration)
+    }
+    for swap in jobs.swaps {
+      queue.push(.swapDue(job: swap.job, run: swap.run), at: swap.at, priority: .job)
     }
   }
 

@@ -94,13 +94,19 @@ public struct TrialEconomics: Sendable, Equatable {
   public var jobGPUs: [Int]
   public var usdPerGPUHour: [Double]
   public var technicians: Int
+  /// GPUs of the warm spare nodes, and what one costs per hour while it waits.
+  public var spareGPUs: Int = 0
+  public var spareUSDPerGPUHour: Double = 0
 }
 
-/// One job's time budget over the horizon: the six parts add up to the horizon.
+/// One job's time budget over the horizon: the seven parts add up to the horizon.
 public struct JobOutcome: Sendable, Equatable {
+  /// Work kept at the horizon (unsaved work at the horizon counts).
   public var productiveHours: Hours = 0
-  /// Work since the last checkpoint, lost at unplanned interruptions.
+  /// Work since the checkpoint the job restarted from, lost at unplanned interruptions.
   public var lostWorkHours: Hours = 0
+  /// Hung between an unplanned failure and the job noticing it (`detection`, `flap_detection`).
+  public var hangHours: Hours = 0
   /// Restarting: re-initialisation, checkpoint load and swapping in spare nodes.
   public var restartHours: Hours = 0
   /// Waiting for a repair or for spare nodes.
@@ -112,8 +118,17 @@ public struct JobOutcome: Sendable, Equatable {
   public var degradedLossHours: Hours = 0
   /// Wall-clock hours the job ran below full throughput (not part of the sum above).
   public var degradedHours: Hours = 0
-  /// Interruptions by cause, indexed by `InterruptionCause.rawValue`.
+  /// Interruptions by cause, indexed by `InterruptionCause.rawValue`: unplanned failures and
+  /// planned stops that struck the job while it ran.
   public var interruptions = [Int](repeating: 0, count: InterruptionCause.allCases.count)
+  /// Unplanned failures that struck the job whatever it was doing (running, restarting,
+  /// waiting), by cause: hardware fails on the calendar. A hit while restarting starts the
+  /// restart over; while waiting, it takes another node.
+  public var hits = [Int](repeating: 0, count: InterruptionCause.allCases.count)
+  /// Restarts that loaded the in-memory checkpoint tier.
+  public var restartsFromMemory = 0
+  /// Degraded nodes swapped for spares at a checkpoint (`swap-at-checkpoint`).
+  public var degradedSwaps = 0
   /// Restarts that replaced lost nodes with spares from the pool (interruptions the spares absorbed).
   public var spareSwaps = 0
   /// Times the job needed spare nodes and the pool had too few.
@@ -126,6 +141,7 @@ public struct JobOutcome: Sendable, Equatable {
   public init() {}
 
   public func interruptions(_ cause: InterruptionCause) -> Int { interruptions[cause.rawValue] }
+  public func hits(_ cause: InterruptionCause) -> Int { hits[cause.rawValue] }
 
   /// All interruptions.
   public var totalInterruptions: Int { interruptions.reduce(0, +) }
@@ -133,6 +149,8 @@ public struct JobOutcome: Sendable, Equatable {
   public var networkInterruptions: Int { totalInterruptions - interruptions(.host) - interruptions(.planned) }
   public var plannedInterruptions: Int { interruptions(.planned) }
   public var backgroundInterruptions: Int { interruptions(.host) }
+  /// All unplanned hits, whatever the job was doing.
+  public var totalHits: Int { hits.reduce(0, +) }
 
   /// Effective training time ratio: productive time over wall time.
   public func ettr(horizon: Hours) -> Double { productiveHours / horizon }

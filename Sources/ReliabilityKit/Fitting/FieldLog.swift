@@ -122,10 +122,17 @@ public struct FieldLog: Sendable, Equatable {
         // order on every run, one line each).
         var unknown: [String] = []
         for name in names where !Self.columns.contains(name) && !unknown.contains(name) { unknown.append(name) }
+        func hint(_ name: String) -> String {
+          let hint = Suggestion.hint(for: name, in: Self.columns)
+          if hint.isEmpty, ["unit", "exited", "unit_class"].contains(name) {
+            return " (this looks like a log of recurrent events, one row per event: cposim recurrent reads it)"
+          }
+          return hint
+        }
         if unknown.count == 1 {
-          fail(number, unknown[0], "unknown column '\(unknown[0])'\(Suggestion.hint(for: unknown[0], in: Self.columns)); columns: \(Self.columns.joined(separator: ", "))")
+          fail(number, unknown[0], "unknown column '\(unknown[0])'\(hint(unknown[0])); columns: \(Self.columns.joined(separator: ", "))")
         } else if !unknown.isEmpty {
-          let listed = unknown.prefix(8).map { name in "'\(name)'" + Suggestion.hint(for: name, in: Self.columns) }.joined(separator: ", ")
+          let listed = unknown.prefix(8).map { name in "'\(name)'" + hint(name) }.joined(separator: ", ")
           fail(number, "", "unknown columns \(listed)\(unknown.count > 8 ? " and \(unknown.count - 8) more" : ""); columns: \(Self.columns.joined(separator: ", "))")
         }
         for required in ["id", "failed"] where !names.contains(required) { fail(number, required, "missing column '\(required)'") }

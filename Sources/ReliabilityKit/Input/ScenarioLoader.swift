@@ -244,7 +244,7 @@ public enum ScenarioLoader {
       tiers = Dictionary(uniqueKeysWithValues: fabric.tiers.map { ($0.name, $0.switches) })
     }
     let fleet = FleetReader.read(top["fleet"], reader: reader)
-    if let oldest = fleet.cohortAges.max(), oldest > 0, let node = top["fleet"] {
+    if case let oldest = fleet.oldestAge, oldest > 0, let node = top["fleet"] {
       // A fleet older than a part can live has no conditional hazard to start from.
       for part in catalog.parts {
         for mode in part.modes where !(mode.distribution.survival(oldest) > 0) {

@@ -290,9 +290,10 @@ enum RepairReader {
 enum JobReader {
   static let keys = [
     "name", "gpus", "checkpoint_interval", "checkpoint_write", "restart_overhead", "usd_per_gpu_hour",
-    "background_rate", "uplink_interrupt_probability", "flap_tolerance", "placement", "min_nodes", "plane_loss",
-    "plane_loss_throughput",
+    "background_rate", "uplink_interrupt_probability", "flap_tolerance", "uplink_flap_tolerance", "detection",
+    "flap_detection", "memory_checkpoint", "placement", "min_nodes", "plane_loss", "nic_loss", "communication_share",
   ]
+  static let memoryKeys = ["interval", "write", "restart", "survives_nodes_lost"]
 
   static func read(_ node: SourceNode?, reader: InputReader) -> [JobSpec] {
     guard let node else { return [] }
@@ -303,26 +304,57 @@ enum JobReader {
     var jobs: [JobSpec] = []
     for (index, item) in items.enumerated() {
       let path = "jobs[\(index)]"
+      if let old = item["plane_loss_throughput"] {
+        // Replaced by a model of bandwidth, not a fixed factor (issue 24): say so instead of "unknown key".
+        reader.fail(old, "\(path).plane_loss_throughput",
+                    "was replaced by communication_share: a degraded job now runs at its slowest node's speed, "
+                    + "1 / ((1 - c) + c/s) for a node left with a share s of its bandwidth (docs/scenarios.md, Jobs)")
+        continue
+      }
       guard let j = reader.mapping(item, at: path, allowed: keys) else { continue }
       guard let gpus = j.required("gpus").flatMap({ reader.integer($0, at: j.path("gpus"), minimum: 1) }) else { continue }
       let name = j.text("name") ?? "job-\(index + 1)"
       if jobs.contains(where: { $0.name == name }) { reader.fail(item, j.path("name"), "job name '\(name)' is used twice") }
-      jobs.append(JobSpec(
+      var job = JobSpec(
         name: name, gpus: gpus,
         checkpointInterval: j.duration("checkpoint_interval", positive: true) ?? 1,
         checkpointWrite: j.duration("checkpoint_write") ?? 0,
         restartOverhead: j.duration("restart_overhead") ?? 10.0 / 60,
         usdPerGPUHour: j.number("usd_per_gpu_hour", range: 0...1e6, rangeText: "a price of 0 or more") ?? 2.0,
         backgroundRatePerNodeHour: j.rate("background_rate") ?? 0,
-        uplinkInterruptProbability: j.probability("uplink_interrupt_probability") ?? 1,
-        flapTolerance: j.duration("flap_tolerance") ?? 0,
-        placement: j.choice("placement", JobSpec.Placement.allCases.map { ($0.rawValue, $0) }) ?? .contiguous,
-        minNodes: j.integer("min_nodes", minimum: 1),
-        planeLoss: j.choice("plane_loss", JobSpec.PlaneLoss.allCases.map { ($0.rawValue, $0) }) ?? .interrupt,
-        planeLossThroughput: j.probability("plane_loss_throughput") ?? 0.75))
+        uplinkInterruptProbability: j.probability("uplink_interrupt_probability") ?? 1)
+      job.flapTolerance = j.duration("flap_tolerance") ?? 0
+      job.uplinkFlapTolerance = j.duration("uplink_flap_tolerance")
+      job.detection = j.duration("detection") ?? 0
+      job.flapDetection = j.duration("flap_detection")
+      job.placement = j.choice("placement", JobSpec.Placement.allCases.map { ($0.rawValue, $0) }) ?? .contiguous
+      job.minNodes = j.integer("min_nodes", minimum: 1)
+      let policies = JobSpec.DegradedPolicy.allCases.map { ($0.rawValue, $0) }
+      job.planeLoss = j.choice("plane_loss", policies) ?? .interrupt
+      job.nicLoss = j.choice("nic_loss", policies) ?? .interrupt
+      job.communicationShare = j.probability("communication_share") ?? 1
+      if let m = j.mapping("memory_checkpoint", allowed: memoryKeys) {
+        let interval = m.required("interval").flatMap { reader.duration($0, at: m.path("interval"), positive: true) }
+        let restart = m.required("restart").flatMap { reader.duration($0, at: m.path("restart")) }
+        let survives = m.required("survives_nodes_lost").flatMap { reader.integer($0, at: m.path("survives_nodes_lost")) }
+        if let interval, let restart, let survives {
+          job.memoryCheckpoint = JobSpec.MemoryCheckpoint(interval: interval, write: m.duration("write") ?? 0, restart: restart,
+                                                         survivesNodesLost: survives)
+          // Every k-th in-memory checkpoint is the durable one: the durable interval must be a whole multiple.
+          let k = job.checkpointInterval / interval
+          if k < 1 - 1e-9 || abs(k - k.rounded()) > 1e-6 * max(1, k) {
+            reader.fail(m["interval"] ?? item, m.path("interval"),
+                        "must divide checkpoint_interval (\(minutes(job.checkpointInterval))) a whole number of times: every k-th "
+                        + "in-memory checkpoint is the durable one (got \(minutes(interval)))")
+          }
+        }
+      }
+      jobs.append(job)
     }
     return jobs
   }
+
+  private static func minutes(_ h: Hours) -> String { String(format: "%gm", (h * 60 * 1e6).rounded() / 1e6) }
 }
 
 enum CostReader {
@@ -349,7 +381,7 @@ enum CostReader {
 }
 
 enum NodePoolReader {
-  static let keys = ["spare_nodes", "spare_swap_time", "host_repair"]
+  static let keys = ["spare_nodes", "spare_swap_time", "host_repair", "spare_usd_per_gpu_hour"]
 
   static func read(_ node: SourceNode?, reader: InputReader) -> NodePoolSpec {
     var pool = NodePoolSpec()
@@ -366,6 +398,7 @@ enum NodePoolReader {
     }
     pool.spareSwapTime = p.duration("spare_swap_time") ?? pool.spareSwapTime
     pool.hostRepair = p.distribution("host_repair") ?? pool.hostRepair
+    pool.spareUSDPerGPUHour = p.number("spare_usd_per_gpu_hour", range: 0...1e6, rangeText: "a price of 0 or more")
     return pool
   }
 }

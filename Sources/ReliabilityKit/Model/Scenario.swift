@@ -184,32 +184,85 @@ public struct Workflow: Sendable, Hashable {
   }
 }
 
-/// A training job that depends on the fabric.
+/// A training job that depends on the fabric, and how it fails and recovers (docs/scenarios.md,
+/// "Jobs"; the Engine article, "Jobs and the node pool").
 public struct JobSpec: Sendable, Hashable {
   public var name: String
   public var gpus: Int
+  /// Interval between durable checkpoints (computing time).
   public var checkpointInterval: Hours
-  /// Time a checkpoint write blocks training.
+  /// Time a durable checkpoint write blocks training.
   public var checkpointWrite: Hours
-  /// Re-initialisation plus checkpoint load after an interruption.
+  /// Re-initialisation plus loading the durable checkpoint after an interruption.
   public var restartOverhead: Hours
   public var usdPerGPUHour: Double
-  /// Interruptions from non-network causes, per node per hour.
+  /// Host and GPU failures of the job's nodes, per node per hour (on the calendar: they strike
+  /// whether the job runs, restarts or waits).
   public var backgroundRatePerNodeHour: Double
   /// Probability that a failed uplink (leaf–spine and above) interrupts the job; multipath
   /// absorbs the rest.
   public var uplinkInterruptProbability: Double
-  /// Link flaps no longer than this do not interrupt the job (transport retries ride them out).
+  /// Flaps of the job's NIC links (of every link, on a plain system) no longer than this do not
+  /// interrupt the job.
   public var flapTolerance: Hours = 0
+  /// Flaps of links above the leaves no longer than this do not interrupt the job (transport
+  /// retries and multipath ride them out); nil: `flapTolerance`.
+  public var uplinkFlapTolerance: Hours? = nil
+  /// Time from a hard failure (a host, a NIC, a link or switch down) to the job noticing it and
+  /// beginning its restart: a watchdog, health check or collective timeout. The job hangs
+  /// meanwhile.
+  public var detection: Hours = 0
+  /// The same for a flap longer than the tolerance (often the collective timeout); nil: `detection`.
+  public var flapDetection: Hours? = nil
+  /// A second, fast checkpoint tier (in host memory with peer copies); nil: durable only.
+  public var memoryCheckpoint: MemoryCheckpoint? = nil
   /// Where the job's nodes are on the fabric.
   public var placement: Placement = .contiguous
   /// Elastic restart: continue on this many nodes or more (at proportional throughput) while
   /// waiting for spares; nil: wait for the full set.
   public var minNodes: Int? = nil
-  /// What losing one plane's path on one of its nodes does to the job (fabrics with planes).
-  public var planeLoss: PlaneLoss = .interrupt
-  /// Throughput while degraded by a lost plane path (`plane_loss: degrade`).
-  public var planeLossThroughput: Double = 0.75
+  /// What a node that loses one plane's path (fabrics with planes) does to the job.
+  public var planeLoss: DegradedPolicy = .interrupt
+  /// What a node that loses one of its NICs (single-plane fabrics; the other NICs still work,
+  /// traffic fails over to them) does to the job.
+  public var nicLoss: DegradedPolicy = .interrupt
+  /// Share of a training step spent in communication that compute does not hide. A job runs at
+  /// the speed of its slowest node: a node left with a share s of its NIC bandwidth makes every
+  /// step take (1 − c) + c/s of its time, so the job's throughput is 1 / ((1 − c) + c/s).
+  public var communicationShare: Double = 1
+
+  public init(name: String, gpus: Int, checkpointInterval: Hours, checkpointWrite: Hours, restartOverhead: Hours,
+              usdPerGPUHour: Double, backgroundRatePerNodeHour: Double, uplinkInterruptProbability: Double) {
+    self.name = name
+    self.gpus = gpus
+    self.checkpointInterval = checkpointInterval
+    self.checkpointWrite = checkpointWrite
+    self.restartOverhead = restartOverhead
+    self.usdPerGPUHour = usdPerGPUHour
+    self.backgroundRatePerNodeHour = backgroundRatePerNodeHour
+    self.uplinkInterruptProbability = uplinkInterruptProbability
+  }
+
+  /// The in-memory (or peer-copy) checkpoint tier: every `interval` of computing the job saves
+  /// its state in host memory with a copy on a peer, and every k-th of these (k =
+  /// checkpoint interval / interval, a whole number) is the durable one. A restart loads from
+  /// memory when the outage lost at most `survivesNodesLost` nodes (their copies live on
+  /// peers), else from the durable tier.
+  public struct MemoryCheckpoint: Sendable, Hashable {
+    public var interval: Hours
+    /// Time an in-memory checkpoint blocks training.
+    public var write: Hours
+    /// Re-initialisation plus loading from memory.
+    public var restart: Hours
+    public var survivesNodesLost: Int
+
+    public init(interval: Hours, write: Hours, restart: Hours, survivesNodesLost: Int) {
+      self.interval = interval
+      self.write = write
+      self.restart = restart
+      self.survivesNodesLost = survivesNodesLost
+    }
+  }
 
   public enum Placement: String, Sendable, Hashable, CaseIterable {
     /// The next free nodes in order (jobs share leaves as little as possible).
@@ -218,8 +271,33 @@ public struct JobSpec: Sendable, Hashable {
     case spread
   }
 
-  public enum PlaneLoss: String, Sendable, Hashable, CaseIterable {
-    case interrupt, degrade
+  /// What the job does when one of its nodes loses part of its bandwidth (some NICs or one
+  /// plane's path cut, not all).
+  public enum DegradedPolicy: String, Sendable, Hashable, CaseIterable {
+    /// The node counts as lost: the job is interrupted and swaps it for a spare.
+    case interrupt
+    /// The job runs on at its slowest node's speed until the path comes back.
+    case degrade
+    /// The job runs on degraded until its next checkpoint, then swaps the node for a spare with
+    /// a planned restart (nothing lost but the restart).
+    case swapAtCheckpoint = "swap-at-checkpoint"
+  }
+
+  /// Flaps of links above the leaves no longer than this are ridden out.
+  public var uplinkTolerance: Hours { uplinkFlapTolerance ?? flapTolerance }
+  /// The hang before the restart after a flap longer than the tolerance.
+  public var flapHang: Hours { flapDetection ?? detection }
+  /// Durable checkpoints per in-memory one (1 without a memory tier).
+  public var memoryCheckpointsPerDurable: Int {
+    guard let m = memoryCheckpoint else { return 1 }
+    return max(1, Int((checkpointInterval / m.interval).rounded()))
+  }
+
+  /// The throughput of a job whose slowest node has a share `s` of its bandwidth left.
+  public func throughput(bandwidthShare s: Double) -> Double {
+    guard s < 1 else { return 1 }
+    guard s > 0 else { return 0 }
+    return 1 / ((1 - communicationShare) + communicationShare / s)
   }
 
   /// Nodes of the job: GPUs in groups of `gpusPerNode`.
@@ -235,6 +313,9 @@ public struct NodePoolSpec: Sendable, Hashable {
   public var spareSwapTime: Hours = 5.0 / 60
   /// How long a node taken out by a host or GPU failure stays out.
   public var hostRepair: Distribution = .deterministic(try! Deterministic(value: 24))
+  /// What an idle warm spare node costs, per GPU-hour (its capital or its rental price); nil:
+  /// the first job's `usd_per_gpu_hour`.
+  public var spareUSDPerGPUHour: Double? = nil
 
   public enum SpareNodes: Sendable, Hashable {
     case count(Int)
@@ -317,20 +398,13 @@ public struct CommonCause: Sendable, Hashable {
 }
 
 /// How old the units are when the horizon starts: `installedAge`, plus a commissioning ramp
-/// (units installed evenly over `commissioningRamp` before that). Hazards that change with age
-/// (Weibull, lognormal, mixtures) start where the fleet is.
+/// (each unit installed at a time drawn uniformly over `commissioningRamp` before that). Hazards
+/// that change with age (Weibull, lognormal, mixtures) start where the fleet is.
 public struct FleetSpec: Sendable, Hashable {
   public var installedAge: Hours = 0
   public var commissioningRamp: Hours = 0
   public init() {}
 
-  /// Age cohorts: the ramp is cut into this many groups of units of equal age.
-  public static let rampCohorts = 8
-
-  /// The ages of the cohorts (one without a ramp).
-  public var cohortAges: [Hours] {
-    guard commissioningRamp > 0 else { return [installedAge] }
-    let n = Self.rampCohorts
-    return (0..<n).map { installedAge + commissioningRamp * (Double($0) + 0.5) / Double(n) }
-  }
+  /// The age of the oldest units at the start.
+  public var oldestAge: Hours { installedAge + commissioningRamp }
 }

@@ -63,7 +63,25 @@ public struct RunReport: Encodable, Sendable {
     /// `Checkpointing.exactETTR` with interruptions as a Poisson process at the simulated rate.
     public let modelEttrAtCurrentInterval: FiniteOrNull
     public let modelEttrAtDalyInterval: FiniteOrNull
+    /// Time from a failure to the restart's beginning (the job hangs).
+    public let detectionHours: Double
+    /// The in-memory tier, for jobs that have one: the durable fields above then count only the
+    /// interruptions that needed the durable tier.
+    public let memoryTier: Nullable<MemoryTierAdvice>
     public let note: String
+  }
+
+  /// Young/Daly for the in-memory tier: its own write time and the interruptions it restarted.
+  public struct MemoryTierAdvice: Encodable, Sendable {
+    public let currentIntervalHours: Double
+    public let checkpointWriteHours: Double
+    public let restartHours: Double
+    /// Share of interruptions restarted from memory.
+    public let shareRestartedFromMemory: FiniteOrNull
+    /// Horizon over the mean number of interruptions restarted from memory.
+    public let meanTimeBetweenInterruptionsHours: FiniteOrNull
+    public let youngIntervalHours: FiniteOrNull
+    public let dalyIntervalHours: FiniteOrNull
   }
 
   public let schemaVersion = RunReport.schemaVersion
@@ -120,26 +138,55 @@ public struct RunReport: Encodable, Sendable {
       jobs: jobs)
     var advice: [String: CheckpointAdvice] = [:]
     let interruptionsIndex = definitions.jobDefinitions.firstIndex { $0.name == "job_interruptions" }!
+    let plannedIndex = definitions.jobDefinitions.firstIndex { $0.name == "job_planned_interruptions" }!
+    let memoryIndex = definitions.jobDefinitions.firstIndex { $0.name == "job_restarts_from_memory" }!
     let ettrIndex = definitions.jobDefinitions.firstIndex { $0.name == "job_ettr" }!
     for (spec, accumulators) in zip(scenario.jobs, s.jobs) {
-      let interruptions = accumulators[interruptionsIndex].mean
-      let m = interruptions > 0 ? scenario.horizon / interruptions : .infinity
-      let w = spec.checkpointWrite
-      let young = m.isFinite ? Checkpointing.youngOptimum(writeTime: w, meanTimeBetweenInterruptions: m) : .nan
-      let daly = m.isFinite ? Checkpointing.dalyOptimum(writeTime: w, meanTimeBetweenInterruptions: m) : .nan
-      let rate = 1 / m
-      func model(_ interval: Double) -> Double {
-        guard m.isFinite, interval > 0 else { return .nan }
-        return Checkpointing.exactETTR(interruptionRate: rate, restartOverhead: spec.restartOverhead, interval: interval, writeTime: w)
+      let horizon = scenario.horizon
+      func meanTime(_ count: Double) -> Double { count > 0 ? horizon / count : .infinity }
+      func optima(write w: Double, mtbi m: Double) -> (young: Double, daly: Double) {
+        m.isFinite ? (Checkpointing.youngOptimum(writeTime: w, meanTimeBetweenInterruptions: m),
+                      Checkpointing.dalyOptimum(writeTime: w, meanTimeBetweenInterruptions: m)) : (.nan, .nan)
       }
-      let note = w == 0
-        ? "checkpoint writes cost no time here, so shorter intervals always help; the optimum is limited by the real write time"
-        : "Daly's interval for the simulated mean time between interruptions; the model ETTR assumes Poisson interruptions"
+      // Unplanned interruptions lose work; planned ones checkpoint first.
+      let unplanned = max(0, accumulators[interruptionsIndex].mean - accumulators[plannedIndex].mean)
+      let fromMemory = spec.memoryCheckpoint == nil ? 0 : min(unplanned, accumulators[memoryIndex].mean)
+      // Each tier's interval answers the interruptions that fall back to it (the multilevel
+      // form of Young/Daly): the durable tier sees only those the memory tier could not serve.
+      let m = meanTime(unplanned - fromMemory)
+      let w = spec.checkpointWrite
+      let (young, daly) = optima(write: w, mtbi: m)
+      let d = spec.detection
+      func model(_ interval: Double) -> Double {
+        guard spec.memoryCheckpoint == nil, m.isFinite, interval > 0 else { return .nan }
+        return Checkpointing.exactETTR(interruptionRate: 1 / m, restartOverhead: spec.restartOverhead, interval: interval,
+                                       writeTime: w, detection: d)
+      }
+      var memoryTier: MemoryTierAdvice?
+      var note: String
+      if let tier = spec.memoryCheckpoint {
+        let mm = meanTime(fromMemory)
+        let (my, md) = optima(write: tier.write, mtbi: mm)
+        memoryTier = MemoryTierAdvice(
+          currentIntervalHours: tier.interval, checkpointWriteHours: tier.write, restartHours: tier.restart,
+          shareRestartedFromMemory: FiniteOrNull(unplanned > 0 ? fromMemory / unplanned : .nan),
+          meanTimeBetweenInterruptionsHours: FiniteOrNull(mm), youngIntervalHours: FiniteOrNull(my),
+          dalyIntervalHours: FiniteOrNull(tier.write > 0 ? md : .nan))
+        note = "two tiers: each interval is Young/Daly for the interruptions that restart from that tier (the durable one "
+          + "sees only those the in-memory copies could not serve); the durable interval must stay a whole multiple of the "
+          + "in-memory one; no closed-form ETTR is given for two tiers, the simulated one is the answer"
+        if w == 0 || tier.write == 0 { note += "; a tier whose writes cost no time here is best written as often as it really can be" }
+      } else {
+        note = w == 0
+          ? "checkpoint writes cost no time here, so shorter intervals always help; the optimum is limited by the real write time"
+          : "Daly's interval for the simulated mean time between interruptions; the model ETTR assumes Poisson interruptions"
+      }
       advice[spec.name] = CheckpointAdvice(
         currentIntervalHours: spec.checkpointInterval, checkpointWriteHours: w, restartOverheadHours: spec.restartOverhead,
         meanTimeBetweenInterruptionsHours: FiniteOrNull(m), youngIntervalHours: FiniteOrNull(young), dalyIntervalHours: FiniteOrNull(daly),
         simulatedEttr: FiniteOrNull(accumulators[ettrIndex].mean), modelEttrAtCurrentInterval: FiniteOrNull(model(spec.checkpointInterval)),
-        modelEttrAtDalyInterval: FiniteOrNull(w > 0 ? model(daly) : .nan), note: note)
+        modelEttrAtDalyInterval: FiniteOrNull(w > 0 ? model(daly) : .nan), detectionHours: d,
+        memoryTier: Nullable(memoryTier), note: note)
     }
     checkpointAdvice = advice
     tailProbabilities = Dictionary(uniqueKeysWithValues: zip(scenario.thresholds, s.beyond).map { threshold, count in
@@ -215,6 +262,8 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let spareNodes: Nullable<Int>
     public let spareSwapTimeHours: Double
     public let hostRepair: DistributionDescription
+    /// What an idle spare node costs per GPU-hour (the spare nodes cost line).
+    public let spareUsdPerGpuHour: Double
   }
 
   public struct SystemDescription: Encodable, Sendable {
@@ -324,10 +373,22 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let backgroundRatePerNodeHour: Double
     public let uplinkInterruptProbability: Double
     public let flapToleranceHours: Double
+    public let uplinkFlapToleranceHours: Double
+    public let detectionHours: Double
+    public let flapDetectionHours: Double
+    public let memoryCheckpoint: Nullable<MemoryCheckpointDescription>
     public let placement: String
     public let minNodes: Nullable<Int>
     public let planeLoss: String
-    public let planeLossThroughput: Double
+    public let nicLoss: String
+    public let communicationShare: Double
+  }
+
+  public struct MemoryCheckpointDescription: Encodable, Sendable {
+    public let intervalHours: Double
+    public let writeHours: Double
+    public let restartHours: Double
+    public let survivesNodesLost: Int
   }
 
   public struct CostDescription: Encodable, Sendable {
@@ -395,15 +456,21 @@ public struct ScenarioDescription: Encodable, Sendable {
                      checkpointWriteHours: $0.checkpointWrite, restartOverheadHours: $0.restartOverhead,
                      usdPerGpuHour: $0.usdPerGPUHour, backgroundRatePerNodeHour: $0.backgroundRatePerNodeHour,
                      uplinkInterruptProbability: $0.uplinkInterruptProbability, flapToleranceHours: $0.flapTolerance,
+                     uplinkFlapToleranceHours: $0.uplinkTolerance, detectionHours: $0.detection, flapDetectionHours: $0.flapHang,
+                     memoryCheckpoint: Nullable($0.memoryCheckpoint.map {
+                       MemoryCheckpointDescription(intervalHours: $0.interval, writeHours: $0.write, restartHours: $0.restart,
+                                                   survivesNodesLost: $0.survivesNodesLost)
+                     }),
                      placement: $0.placement.rawValue, minNodes: Nullable($0.minNodes), planeLoss: $0.planeLoss.rawValue,
-                     planeLossThroughput: $0.planeLossThroughput)
+                     nicLoss: $0.nicLoss.rawValue, communicationShare: $0.communicationShare)
     }
     var spareNodes: Int?
     if case let .fabric(f) = s.plant, s.nodePool.spareNodes != nil {
       spareNodes = s.nodePool.spares(nodes: f.nodes, inJobs: s.jobs.reduce(0) { $0 + $1.nodes(gpusPerNode: f.gpusPerNode) })
     }
     nodePool = NodePoolDescription(spareNodes: Nullable(spareNodes), spareSwapTimeHours: s.nodePool.spareSwapTime,
-                                   hostRepair: DistributionDescription(s.nodePool.hostRepair))
+                                   hostRepair: DistributionDescription(s.nodePool.hostRepair),
+                                   spareUsdPerGpuHour: s.nodePool.spareUSDPerGPUHour ?? s.jobs.first?.usdPerGPUHour ?? 0)
     costs = CostDescription(technicianUsdPerHour: s.costs.technicianUSDPerHour, dispatchFeeUsd: s.costs.dispatchFeeUSD,
                             electricityUsdPerKwh: s.costs.electricityUSDPerKWh, pue: s.costs.pue,
                             sparesCarryingRate: s.costs.sparesCarryingRatePerYear)

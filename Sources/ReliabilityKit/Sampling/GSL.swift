@@ -146,6 +146,11 @@ enum GSL {
     return gsl_cdf_chisq_Q(x, nu)
   }
 
+  static func chiSquaredP(_ x: Double, degreesOfFreedom nu: Double) -> Double {
+    configure()
+    return gsl_cdf_chisq_P(x, nu)
+  }
+
   /// Quantile of the chi-squared distribution with `nu` degrees of freedom.
   static func chiSquaredPinv(_ p: Double, degreesOfFreedom nu: Double) -> Double {
     configure()
