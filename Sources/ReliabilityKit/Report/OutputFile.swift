@@ -272,7 +272,13 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
   /// would wait for a reader, deaf to SIGINT and SIGTERM).
   static func openSpecial(_ file: String, for output: OutputFile) throws(Problem) -> Int32 {
     if let fd = special.take(file) { return fd }
-    let fd = open(file, O_WRONLY | O_NONBLOCK)
+    // A reader started at the same moment (`cposim run ... --per-trial p & cat p`) is given a
+    // second to open its end: polled, never a blocking open().
+    var fd = open(file, O_WRONLY | O_NONBLOCK)
+    for _ in 0..<100 where fd < 0 && errno == ENXIO {
+      usleep(10_000)
+      fd = open(file, O_WRONLY | O_NONBLOCK)
+    }
     guard fd >= 0 else {
       if errno == ENXIO {
         throw Problem("cannot write \(output.path) (\(output.option)): it is a FIFO that no process reads; start its reader first, or give a regular file")
