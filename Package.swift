@@ -21,9 +21,11 @@ let package = Package(
       pkgConfig: "gsl",
       providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
     ),
+    // The build's git commit, stamped into the linked binary by deploy/stamp-commit.sh.
+    .target(name: "CBuildInfo"),
     .target(
       name: "ReliabilityKit",
-      dependencies: ["CGSL", .product(name: "Yams", package: "Yams")]
+      dependencies: ["CGSL", "CBuildInfo", .product(name: "Yams", package: "Yams")]
     ),
     // The single-file HTML report: reads cposim's JSON and draws it (kept out of the library,
     // which computes and does not plot).
@@ -54,7 +56,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ReportPagesTests",
-      dependencies: ["ReportPages"]
+      dependencies: ["ReportPages", "ReliabilityKit"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -7,6 +7,7 @@ model logic, no statistics of its own.
 """
 
 import math
+import textwrap
 
 import matplotlib as mpl
 import matplotlib.ticker as mticker
@@ -82,14 +83,93 @@ def colours(names, optics=None):
     return result
 
 
+MINUS = "\u2212"
+
+
 def money(x, per_year=False, signed=False):
-    """$15.11M, $218.1k, $950 (with /yr and a sign when asked)."""
+    """$15.11M, $218.1k, $950 (with /yr and a sign when asked; a real minus sign)."""
     if x is None or not math.isfinite(x):
         return "n/a"
-    sign = "+" if signed and x > 0 else ("-" if x < 0 else "")
+    sign = "+" if signed and x > 0 else (MINUS if x < 0 else "")
     v = abs(x)
     text = f"${v / 1e9:.2f}B" if v >= 1e9 else f"${v / 1e6:.2f}M" if v >= 1e6 else f"${v / 1e3:.1f}k" if v >= 1e3 else f"${v:.0f}"
     return sign + text + ("/yr" if per_year else "")
+
+
+def money_tick(v):
+    """An axis tick in dollars as the report writes them: $45k, $47.5k, $1.2M, −$100k."""
+    a = abs(v)
+    sign = MINUS if v < 0 else ""
+    if a >= 1e9:
+        return f"{sign}${a / 1e9:.3g}B"
+    if a >= 1e6:
+        return f"{sign}${a / 1e6:.3g}M"
+    if a >= 1e3:
+        return f"{sign}${a / 1e3:.3g}k"
+    return f"{sign}${a:.3g}"
+
+
+def money_axis(ax, axis="y"):
+    """Plot dollars as they are and label the axis's ticks $45k, $1.2M: the tick labels carry the
+    scale, so an axis never says "million USD" under ticks of 0.03 (or thousands under millions)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(mticker.FuncFormatter(lambda v, _: money_tick(v)))
+
+
+def wrap(title, width=100):
+    """A long title in lines of at most `width` characters, so matplotlib does not cut it."""
+    return "\n".join(textwrap.fill(line, width) for line in title.split("\n"))
+
+
+def _texts(fig):
+    """Every piece of text a figure draws, with its box on the canvas: titles, axis labels, the
+    tick labels inside each axis's range, legend entries, annotations and the figure's title."""
+    renderer = fig.canvas.get_renderer()
+    found = []
+
+    def add(text, kind):
+        if text is not None and text.get_visible() and text.get_text().strip():
+            found.append((kind, text.get_text(), text.get_window_extent(renderer)))
+
+    add(fig._suptitle, "figure title")
+    for ax in fig.axes:
+        for title in (ax.title, ax._left_title, ax._right_title):
+            add(title, "title")
+        add(ax.xaxis.label, "axis label")
+        add(ax.yaxis.label, "axis label")
+        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            low, high = sorted(limits)
+            for tick in axis.get_major_ticks():
+                if low <= tick.get_loc() <= high:
+                    add(tick.label1, "tick label")
+        for text in ax.texts:
+            add(text, "annotation")
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                add(text, "legend entry")
+    return found
+
+
+def check_layout(fig, slack=1.0):
+    """Fails (AssertionError) when a text of the figure reaches outside it, so that it would be cut
+    when drawn at its size, or when two texts overlap: two titles, a title and a legend, two
+    ticks. Every chart cell ends with it, so `make notebooks` catches collisions as make
+    test-html does for the HTML pages. `slack` is in pixels."""
+    fig.canvas.draw()
+    box = fig.bbox
+    texts = _texts(fig)
+    problems = []
+    for kind, text, b in texts:
+        if b.x0 < box.x0 - slack or b.x1 > box.x1 + slack or b.y0 < box.y0 - slack or b.y1 > box.y1 + slack:
+            problems.append(f"{kind} {text!r} reaches outside the figure")
+    for i, (kind_a, a, ba) in enumerate(texts):
+        for kind_b, b, bb in texts[i + 1:]:
+            width = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
+            height = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
+            if width > slack and height > slack:
+                problems.append(f"{kind_a} {a!r} overlaps {kind_b} {b!r}")
+    assert not problems, "chart layout: " + "; ".join(problems)
 
 
 def availability(a, tick=False):
@@ -116,7 +196,7 @@ def difference_sentence(alternative, baseline, e, fmt, words):
     """'CPO: +$57.76M interruption cost (95% CI ...)', or that the trials cannot resolve it."""
     ci = interval(e, fmt)
     if not resolved(e):
-        return f"{alternative} vs {baseline}: no {words} difference the trials resolve ({fmt(e['mean'])}, {ci[1:-1]})"
+        return f"{alternative} vs {baseline}: no detectable change in {words} ({fmt(e['mean'])}, {ci[1:-1]}, which covers zero)"
     return f"{alternative} vs {baseline}: {fmt(e['mean'])} {words} {ci}"
 
 
@@ -130,9 +210,24 @@ def cost_title(alternative, baseline, e):
     """The finding of a cost difference per year, as the HTML report's title writes it."""
     fmt = lambda v: money(v, per_year=True, signed=True)
     if not resolved(e):
-        return f"{alternative} vs {baseline}: no cost difference the trials can resolve ({fmt(e['mean'])}, {interval(e, fmt)[1:-1]})"
+        return f"{alternative} shows no detectable change in cost from {baseline} ({fmt(e['mean'])}, {interval(e, fmt)[1:-1]}, which covers zero)"
     word = "more" if e["mean"] > 0 else "less"
     return f"{alternative} costs {money(abs(e['mean']), per_year=True)} {word} than {baseline} {interval(e, fmt)}"
+
+
+def change_title(words, fmt, first, last, what, start, end):
+    """The finding of a sweep over one parameter, by the HTML page's rule (SweepHTML.Change): the
+    change from the first to the last grid point, with the two points' 95% half-widths added in
+    quadrature, is 'no detectable change' when that interval covers zero. `first` and `last` are
+    the two estimates; `what`, `start` and `end` the parameter's words and values."""
+    d = last["mean"] - first["mean"]
+    half = math.hypot((first["ci95_high"] - first["ci95_low"]) / 2, (last["ci95_high"] - last["ci95_low"]) / 2)
+    ci = f"95% CI {fmt(d - half, True)} .. {fmt(d + half, True)}"
+    if abs(d) <= half:
+        return (f"{words}: no detectable change\nas {what} goes from {start} to {end}\n"
+                f"({fmt(first['mean'])} to {fmt(last['mean'])}: {fmt(d, True)}, {ci}, which covers zero)")
+    verb = "rises" if d > 0 else "falls"
+    return f"{words} {verb} from {fmt(first['mean'])} to {fmt(last['mean'])}\nas {what} goes from {start} to {end}\n({fmt(d, True)}, {ci})"
 
 
 def nines(a):

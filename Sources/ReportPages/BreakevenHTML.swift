@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// The page of `cposim breakeven -o`: the paired difference B − A against the varied input,
 /// its 95 % band, the crossing and the crossing's interval.

@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// The page of a calibration report (`"kind": "calibration"`, docs/report.md): every evaluation
 /// of the fit, input value against simulated metric, with the target's band and the fitted

@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// A point of a line chart, with an optional 95 % interval.
 public struct LinePoint: Sendable {
@@ -100,11 +101,22 @@ public enum Charts {
     xs += markers.flatMap { [$0.x, $0.low, $0.high].compactMap { $0 } }.filter { x.kind != .log || $0 > 0 }
     ys += bands.flatMap { [$0.low, $0.high] }
     if zeroLine { ys.append(0) }
-    let legendRows = legendHeight(names: drawn.map(\.name) + markers.map(\.label) + bands.map(\.label), width: w)
-    let top = 12 + legendRows, bottom = 46.0
-    let yProbe = ChartScale(kind: y.kind, values: ys, pixels: (h - bottom, top), includeZero: y.includeZero, precise: y.precise, label: y.format)
-    let left = max(48, (yProbe.ticks.map { SVGCanvas.textWidth($0.label, size: 11) }.max() ?? 30) + 30)
+    let items = drawn.map { LegendItem($0.name, $0.colour, .line) } + markers.map { LegendItem($0.label, $0.colour, .dash) }
+      + bands.map { LegendItem($0.label, $0.colour, .band) }
     let right = 18.0
+    let probe = ChartScale(kind: y.kind, values: ys, pixels: (h - 46, 12), includeZero: y.includeZero, precise: y.precise, label: y.format)
+    // The legend spans the plot, whose left edge depends on the y labels, whose space depends
+    // on the legend's height: settle the legend on the narrowest plot first.
+    var left = 48.0
+    var legend = Legend(items: items, width: w - left - right)
+    let xLines = xLabelLines(x.label + (x.kind == .log ? " — log scale" : ""), width: w)
+    let bottom = 46 + 15 * Double(xLines.count - 1)
+    for _ in 0..<2 {
+      let top = 12 + legend.height
+      left = yAxisLeft(ticks: probe.ticks.map(\.label), label: y.label + (y.kind == .log ? " — log scale" : ""), plotHeight: h - bottom - top)
+      legend = Legend(items: items, width: w - left - right)
+    }
+    let top = 12 + legend.height
     let xs_ = ChartScale(kind: x.kind, values: xs, pixels: (left, w - right), includeZero: x.includeZero, precise: x.precise, label: x.format)
     let ys_ = ChartScale(kind: y.kind, values: ys, pixels: (h - bottom, top), includeZero: y.includeZero, precise: y.precise, label: y.format)
     var c = SVGCanvas(width: w, height: h)
@@ -123,7 +135,7 @@ public enum Charts {
                tip: "\(marker.label) interval: \(x.format(lo)) .. \(x.format(hi))")
       }
       if let p = xs_(marker.x) {
-        c.line(p, top, p, h - bottom, stroke: marker.colour, width: 1.8, dash: "5 3", mark: true, cls: "crossing",
+        c.line(p, top, p, h - bottom, stroke: marker.colour, width: 2.4, dash: "6 3", mark: true, cls: "crossing",
                tip: "\(marker.label): \(x.format(marker.x))")
       }
     }
@@ -144,12 +156,11 @@ public enum Charts {
       c.polyline(pts, stroke: s.colour, width: 2.2, cls: "series")
       if s.dots {
         for (p, point) in zip(pts, s.points) {
-          c.circle(p.0, p.1, r: 3.2, fill: s.colour, tip: "\(s.name): \(x.format(point.x)) → \(y.format(point.y))")
+          c.circle(p.0, p.1, r: 3.2, fill: s.colour, cls: "dot", tip: "\(s.name): \(x.format(point.x)) → \(y.format(point.y))")
         }
       }
     }
-    legend(&c, items: drawn.map { ($0.name, $0.colour, "line") } + markers.map { ($0.label, $0.colour, "dash") }
-      + bands.map { ($0.label, $0.colour, "band") }, x: left, y: 12, width: w - left - right)
+    legend.draw(&c, x: left, y: 12)
     return ChartFigure(id: id, title: title, note: note, canvas: c, wide: wide)
   }
 
@@ -163,9 +174,14 @@ public enum Charts {
                                x: AxisSpec, displayBins: Int = 30) -> ChartFigure? {
     let drawn = series.filter { s in s.bins.contains { $0.count > 0 && $0.low.isFinite && $0.high.isFinite } }
     guard !drawn.isEmpty else { return nil }
-    let h = 280.0
-    let legendRows = legendHeight(names: drawn.map(\.name), width: width)
-    let top = 12 + legendRows, bottom = 46.0, left = 56.0, right = 18.0
+    let h = 280.0, right = 18.0, yLabel = "share of trials"
+    let shareLabels = ["0%", "100%"]
+    let left0 = yAxisLeft(ticks: shareLabels, label: yLabel, plotHeight: 150)
+    let legend = Legend(items: drawn.map { LegendItem($0.name, $0.colour, .box) }, width: width - left0 - right)
+    let top = 12 + legend.height
+    let xLines = xLabelLines(x.label + (x.kind == .log ? " — log scale" : ""), width: width)
+    let bottom = 46 + 15 * Double(xLines.count - 1)
+    let left = yAxisLeft(ticks: shareLabels, label: yLabel, plotHeight: h - bottom - top)
     let xs = drawn.flatMap { s in s.bins.filter { $0.count > 0 }.flatMap { [$0.low, $0.high] } }
     let xScale = ChartScale(kind: x.kind, values: xs, pixels: (left, width - right), precise: x.precise, label: x.format)
     let step = (width - right - left) / Double(displayBins)
@@ -186,7 +202,7 @@ public enum Charts {
     let shares = zip(gathered, totals).flatMap { bins, total in bins.map { Double($0.count) / max(total, 1) } }
     let yScale = ChartScale(kind: .linear, values: shares, pixels: (h - bottom, top), includeZero: true) { String(format: "%.0f%%", $0 * 100) }
     var c = SVGCanvas(width: width, height: h)
-    axes(&c, x: xScale, y: yScale, xLabel: x.label, yLabel: "share of trials", left: left, top: top, right: width - right, bottom: h - bottom)
+    axes(&c, x: xScale, y: yScale, xLabel: x.label, yLabel: yLabel, left: left, top: top, right: width - right, bottom: h - bottom)
     let slot = step / Double(drawn.count)
     for (j, s) in drawn.enumerated() {
       for (k, bin) in gathered[j].enumerated() where bin.count > 0 {
@@ -200,7 +216,7 @@ public enum Charts {
         c.line(p, top, p, h - bottom, stroke: s.colour, width: 1.6, dash: "4 3", mark: true, cls: "mean", tip: "\(s.name) mean \(x.format(m))")
       }
     }
-    legend(&c, items: drawn.map { ($0.name, $0.colour, "box") }, x: left, y: 12, width: width - left - right)
+    legend.draw(&c, x: left, y: 12)
     return ChartFigure(id: id, title: title, note: note, canvas: c)
   }
 
@@ -214,12 +230,16 @@ public enum Charts {
     guard !present.isEmpty, !categories.isEmpty else { return nil }
     let w = wide ? 1100.0 : width
     let barH = 14.0, gap = 10.0
-    let rowH = Double(groups.count) * barH + gap
-    let legendRows = groups.count > 1 ? legendHeight(names: groups.map(\.name), width: w) : 0
-    let top = 10 + legendRows, bottom = 44.0
-    let h = top + Double(categories.count) * rowH + bottom
-    let labelWidth = min(210, (categories.map { SVGCanvas.textWidth($0) }.max() ?? 60) + 10)
-    let left = labelWidth + 8, right = 70.0
+    let column = labelColumn(categories, chartWidth: w)
+    // Room for the value written after the longest bar.
+    let texts = values.flatMap { $0 }.compactMap { $0?.mean }.map(valueText)
+    let left = column.width + 16, right = max(18, (texts.map { SVGCanvas.textWidth($0, size: 10.5) }.max() ?? 40) + 12)
+    let legend = groups.count > 1 ? Legend(items: groups.map { LegendItem($0.name, $0.colour, .box) }, width: w - left - right) : nil
+    let top = 10 + (legend?.height ?? 0)
+    let xLines = xLabelLines(x.label + (x.kind == .log ? " — log scale" : ""), width: w)
+    let bottom = 44 + 15 * Double(xLines.count - 1)
+    let rows = column.lines.map { max(Double(groups.count) * barH + gap, labelHeight($0)) }
+    let h = top + rows.reduce(0, +) + bottom
     var xs = present
     for row in values { for e in row { if let lo = e?.ci95Low { xs.append(lo) }; if let hi = e?.ci95High { xs.append(hi) } } }
     let xScale = ChartScale(kind: x.kind, values: xs.filter { x.kind != .log || $0 > 0 }, pixels: (left, w - right),
@@ -227,9 +247,11 @@ public enum Charts {
     var c = SVGCanvas(width: w, height: h)
     axes(&c, x: xScale, y: nil, xLabel: x.label, yLabel: nil, left: left, top: top, right: w - right, bottom: h - bottom)
     let base = x.kind == .log ? xScale.start : (xScale(0) ?? left)
+    var rowTop = top
     for (i, category) in categories.enumerated() {
-      let y0 = top + Double(i) * rowH + gap / 2
-      c.text(left - 8, y0 + rowH / 2 - gap / 2 + 4, truncate(category, to: labelWidth), anchor: .end, size: 12)
+      let rowH = rows[i]
+      let y0 = rowTop + (rowH - Double(groups.count) * barH) / 2
+      drawLines(&c, x: left - 8, centreY: rowTop + rowH / 2, lines: column.lines[i], anchor: .end, cls: "category")
       for (g, group) in groups.enumerated() {
         guard i < values.count, g < values[i].count, let e = values[i][g], let m = e.mean, let p = xScale.clamped(m) else { continue }
         let y = y0 + Double(g) * barH
@@ -241,12 +263,11 @@ public enum Charts {
           c.line(b, y + 3, b, y + barH - 3, stroke: ink, width: 1.2)
         }
         let end = max(p, e.ci95High.flatMap { xScale.clamped($0) } ?? p)
-        c.text(end + 4, y + barH - 3, valueText(m), size: 10.5, fill: "#3a4350")
+        c.text(end + 4, y + barH - 3, valueText(m), size: 10.5, fill: "#3a4350", cls: "value")
       }
+      rowTop += rowH
     }
-    if groups.count > 1 {
-      legend(&c, items: groups.map { ($0.name, $0.colour, "box") }, x: left, y: 10, width: w - left - right)
-    }
+    legend?.draw(&c, x: left, y: 10)
     return ChartFigure(id: id, title: title, note: note, canvas: c, wide: wide)
   }
 
@@ -258,10 +279,13 @@ public enum Charts {
                                     rows: [(name: String, colour: String, estimate: EstimateView)], x: AxisSpec) -> ChartFigure? {
     let drawn = rows.filter { $0.estimate.p5 != nil && $0.estimate.p95 != nil }
     guard !drawn.isEmpty else { return nil }
-    let rowH = 34.0, top = 12.0, bottom = 46.0
-    let h = top + Double(drawn.count) * rowH + bottom
-    let labelWidth = min(190, (drawn.map { SVGCanvas.textWidth($0.name) }.max() ?? 60) + 10)
-    let left = labelWidth + 8, right = 24.0
+    let top = 12.0
+    let xLines = xLabelLines(x.label + (x.kind == .log ? " — log scale" : ""), width: width)
+    let bottom = 46 + 15 * Double(xLines.count - 1)
+    let column = labelColumn(drawn.map(\.name), chartWidth: width)
+    let heights = column.lines.map { max(34, labelHeight($0)) }
+    let h = top + heights.reduce(0, +) + bottom
+    let left = column.width + 16, right = 24.0
     var xs: [Double] = []
     for r in drawn {
       let e = r.estimate
@@ -270,10 +294,11 @@ public enum Charts {
     let xScale = ChartScale(kind: x.kind, values: xs.filter { x.kind != .log || $0 > 0 }, pixels: (left, width - right), precise: x.precise, label: x.format)
     var c = SVGCanvas(width: width, height: h)
     axes(&c, x: xScale, y: nil, xLabel: x.label, yLabel: nil, left: left, top: top, right: width - right, bottom: h - bottom)
+    var rowTop = top
     for (i, r) in drawn.enumerated() {
       let e = r.estimate
-      let cy = top + Double(i) * rowH + rowH / 2
-      c.text(left - 8, cy + 4, truncate(r.name, to: labelWidth), anchor: .end, size: 12)
+      let cy = rowTop + heights[i] / 2
+      drawLines(&c, x: left - 8, centreY: cy, lines: column.lines[i], anchor: .end, cls: "category")
       if let lo = e.min.flatMap({ xScale.clamped($0) }), let hi = e.max.flatMap({ xScale.clamped($0) }) {
         c.line(lo, cy, hi, cy, stroke: r.colour, width: 1.2, mark: true, cls: "range",
                tip: "\(r.name): min \(x.format(e.min!)), max \(x.format(e.max!))")
@@ -286,8 +311,9 @@ public enum Charts {
         c.line(m, cy - 9, m, cy + 9, stroke: r.colour, width: 2.4, mark: true, cls: "median", tip: "\(r.name): median \(x.format(e.p50!))")
       }
       if let mean = e.mean, let m = xScale.clamped(mean) {
-        c.circle(m, cy, r: 4, fill: ink, tip: "\(r.name): mean \(x.format(mean))")
+        c.circle(m, cy, r: 4, fill: ink, cls: "dot", tip: "\(r.name): mean \(x.format(mean))")
       }
+      rowTop += heights[i]
     }
     return ChartFigure(id: id, title: title, note: note, canvas: c)
   }
@@ -295,69 +321,129 @@ public enum Charts {
   // MARK: Tornado
 
   /// One row per input, ranked by swing: bars from the central value of B − A to its value at
-  /// the input's low and at its high.
+  /// the input's low (upper half of the row) and at its high (lower half), each labelled with
+  /// the input's value at its outer end.
   public static func tornado(id: String, title: String, note: String, central: Double,
                              rows: [(name: String, lowLabel: String, highLabel: String, atLow: Double, atHigh: Double)],
                              x: AxisSpec, lowColour: String, highColour: String, wide: Bool = false) -> ChartFigure? {
     let drawn = rows.filter { $0.atLow.isFinite && $0.atHigh.isFinite }
     guard !drawn.isEmpty, central.isFinite else { return nil }
     let w = wide ? 1100.0 : width
-    let rowH = 30.0, top = 12 + legendHeight(names: ["input at its low", "input at its high", "central"], width: w), bottom = 46.0
-    let h = top + Double(drawn.count) * rowH + bottom
-    let labelWidth = min(200, (drawn.map { SVGCanvas.textWidth($0.name) }.max() ?? 60) + 10)
-    let left = labelWidth + 8, right = 24.0
+    let barH = 13.0, size = 10.0
+    let column = labelColumn(drawn.map(\.name), chartWidth: w)
+    let left = column.width + 16, right = 18.0
+    let legend = Legend(items: [LegendItem("input at its low", lowColour, .box), LegendItem("input at its high", highColour, .box),
+                                LegendItem("central", ink, .dash)], width: w - left - right)
+    let top = 12 + legend.height
+    let xLines = xLabelLines(x.label, width: w)
+    let bottom = 46 + 15 * Double(xLines.count - 1)
+    let heights = column.lines.map { max(2 * barH + 8, labelHeight($0)) }
+    let h = top + heights.reduce(0, +) + bottom
+    // The plot keeps room at each side for the value labels written beyond the bars' ends.
     let xs: [Double] = drawn.flatMap { [$0.atLow, $0.atHigh] } + [central, 0]
-    let xScale = ChartScale(kind: .linear, values: xs, pixels: (left, w - right), precise: x.precise, label: x.format)
+    let outer = drawn.flatMap { [($0.atLow, $0.lowLabel), ($0.atHigh, $0.highLabel)] }
+    let padLeft = (outer.filter { $0.0 < central }.map { SVGCanvas.textWidth($0.1, size: size) }.max() ?? 0) + 8
+    let padRight = (outer.filter { $0.0 >= central }.map { SVGCanvas.textWidth($0.1, size: size) }.max() ?? 0) + 8
+    let xScale = ChartScale(kind: .linear, values: xs, pixels: (left + padLeft, w - right - padRight), precise: x.precise, label: x.format)
     var c = SVGCanvas(width: w, height: h)
     axes(&c, x: xScale, y: nil, xLabel: x.label, yLabel: nil, left: left, top: top, right: w - right, bottom: h - bottom)
     if let z = xScale(0) { c.line(z, top, z, h - bottom, stroke: ink, width: 1) }
     guard let mid = xScale(central) else { return nil }
+    var rowTop = top
     for (i, r) in drawn.enumerated() {
-      let y = top + Double(i) * rowH
-      c.text(left - 8, y + rowH / 2 + 4, truncate(r.name, to: labelWidth), anchor: .end, size: 12)
+      let rowH = heights[i]
+      drawLines(&c, x: left - 8, centreY: rowTop + rowH / 2, lines: column.lines[i], anchor: .end, cls: "category")
       let ends: [(Double, String, String)] = [(r.atLow, lowColour, r.lowLabel), (r.atHigh, highColour, r.highLabel)]
-      for (value, colour, label) in ends {
+      for (k, (value, colour, label)) in ends.enumerated() {
         guard let p = xScale(value) else { continue }
-        c.rect(min(mid, p), y + 5, max(abs(p - mid), 1.5), rowH - 10, fill: colour, mark: true, cls: "bar",
+        let y = rowTop + rowH / 2 - barH - 1 + Double(k) * (barH + 2)
+        c.rect(min(mid, p), y, max(abs(p - mid), 1.5), barH, fill: colour, mark: true, cls: "bar",
                tip: "\(r.name) = \(label): \(x.format(value))")
         let outward = p >= mid
-        let textX = outward ? p + 4 : p - 4
-        c.text(textX, y + rowH / 2 + 4, label, anchor: outward ? .start : .end, size: 10, fill: "#3a4350")
+        c.text(outward ? max(p, mid + 1.5) + 4 : p - 4, y + barH / 2 + size * 0.35, label, anchor: outward ? .start : .end, size: size,
+               fill: "#3a4350", cls: "value")
       }
+      rowTop += rowH
     }
     c.line(mid, top, mid, h - bottom, stroke: ink, width: 1.6, dash: "4 3", mark: true, cls: "central", tip: "central: \(x.format(central))")
-    legend(&c, items: [("input at its low", lowColour, "box"), ("input at its high", highColour, "box"), ("central", ink, "dash")],
-           x: left, y: 12, width: w - left - right)
+    legend.draw(&c, x: left, y: 12)
     return ChartFigure(id: id, title: title, note: note, canvas: c, wide: wide)
   }
 
   // MARK: Probability
 
-  /// Probabilities on a 0–100 % axis, with their intervals and a line at 50 %.
-  public static func probabilities(id: String, title: String, note: String,
-                                   rows: [(name: String, colour: String, p: Double, low: Double?, high: Double?)]) -> ChartFigure? {
+  /// One row of a probability chart: P(B better), its interval, and P(tie) when known.
+  public struct ProbabilityRow: Sendable {
+    public var name: String
+    public var colour: String
+    public var p: Double
+    public var low: Double?
+    public var high: Double?
+    /// The share of trials in which B and A were equal.
+    public var tie: Double?
+    public init(name: String, colour: String, p: Double, low: Double? = nil, high: Double? = nil, tie: Double? = nil) {
+      self.name = name
+      self.colour = colour
+      self.p = p
+      self.low = low
+      self.high = high
+      self.tie = tie
+    }
+  }
+
+  /// Probabilities on a 0–100 % axis: each bar split into B better (its colour), tied (grey)
+  /// and B worse (the baseline's colour, light), with the interval of P(better) and a line at 50 %.
+  public static func probabilities(id: String, title: String, note: String, rows: [ProbabilityRow],
+                                   worseColour: String = "#9aa3ad") -> ChartFigure? {
     let drawn = rows.filter { $0.p.isFinite && $0.p >= 0 && $0.p <= 1 }
     guard !drawn.isEmpty else { return nil }
-    let rowH = 30.0, top = 10.0, bottom = 44.0
-    let h = top + Double(drawn.count) * rowH + bottom
-    let labelWidth = min(240, (drawn.map { SVGCanvas.textWidth($0.name) }.max() ?? 60) + 10)
-    let left = labelWidth + 8, right = 56.0
+    let column = labelColumn(drawn.map(\.name), chartWidth: width)
+    let texts = drawn.map(probabilityText)
+    let left = column.width + 16, right = max(24, (texts.map { SVGCanvas.textWidth($0, size: 11) }.max() ?? 30) + 12)
+    let hasTies = drawn.contains { ($0.tie ?? 0) > 0 }
+    let legend = Legend(items: [LegendItem("B better", drawn[0].colour, .box)] + (hasTies ? [LegendItem("tied", tieColour, .box)] : [])
+                          + [LegendItem("B worse", worseColour, .box)], width: width - left - right)
+    let top = 10 + legend.height, bottom = 44.0
+    let heights = column.lines.map { max(30, labelHeight($0)) }
+    let h = top + heights.reduce(0, +) + bottom
     let xScale = ChartScale(kind: .linear, values: [0, 1], pixels: (left, width - right)) { String(format: "%.0f%%", $0 * 100) }
     var c = SVGCanvas(width: width, height: h)
-    axes(&c, x: xScale, y: nil, xLabel: "probability (%)", yLabel: nil, left: left, top: top, right: width - right, bottom: h - bottom)
-    if let half = xScale(0.5) { c.line(half, top, half, h - bottom, stroke: ink, width: 1, dash: "3 3") }
+    axes(&c, x: xScale, y: nil, xLabel: "share of paired trials (%)", yLabel: nil, left: left, top: top, right: width - right, bottom: h - bottom)
+    var rowTop = top
     for (i, r) in drawn.enumerated() {
-      let y = top + Double(i) * rowH
-      c.text(left - 8, y + rowH / 2 + 4, truncate(r.name, to: labelWidth), anchor: .end, size: 12)
-      guard let x0 = xScale(0), let p = xScale(r.p) else { continue }
-      c.rect(x0, y + 7, max(p - x0, 1.5), rowH - 14, fill: r.colour, opacity: 0.85, mark: true, cls: "bar",
-             tip: "\(r.name): \(String(format: "%.1f%%", r.p * 100))")
-      if let lo = r.low, let hi = r.high, let a = xScale.clamped(lo), let b = xScale.clamped(hi) {
-        c.line(a, y + rowH / 2, b, y + rowH / 2, stroke: ink, width: 1.2, mark: true, cls: "whisker")
+      let rowH = heights[i], cy = rowTop + rowH / 2
+      drawLines(&c, x: left - 8, centreY: cy, lines: column.lines[i], anchor: .end, cls: "category")
+      guard let x0 = xScale(0), let p = xScale(r.p), let x1 = xScale(1) else { continue }
+      let tie = min(max(r.tie ?? 0, 0), 1 - r.p)
+      let pt = xScale(r.p + tie) ?? p
+      c.rect(x0, cy - 8, max(p - x0, 1.5), 16, fill: r.colour, opacity: 0.85, mark: true, cls: "bar",
+             tip: "\(r.name): B better in \(String(format: "%.1f%%", r.p * 100)) of trials")
+      if tie > 0 {
+        c.rect(p, cy - 8, pt - p, 16, fill: tieColour, mark: true, cls: "bar tie",
+               tip: "\(r.name): tied in \(String(format: "%.1f%%", tie * 100)) of trials")
       }
-      c.text(max(p, r.high.flatMap { xScale.clamped($0) } ?? p) + 4, y + rowH / 2 + 4, String(format: "%.0f%%", r.p * 100), size: 11)
+      if x1 - pt >= 0.5 {
+        c.rect(pt, cy - 8, x1 - pt, 16, fill: worseColour, opacity: 0.45, mark: true, cls: "bar worse",
+               tip: "\(r.name): B worse in \(String(format: "%.1f%%", (1 - r.p - tie) * 100)) of trials")
+      }
+      if let lo = r.low, let hi = r.high, let a = xScale.clamped(lo), let b = xScale.clamped(hi) {
+        c.line(a, cy, b, cy, stroke: ink, width: 1.4, mark: true, cls: "whisker")
+      }
+      c.text(x1 + 6, cy + 4, texts[i], size: 11, cls: "value")
+      rowTop += rowH
     }
+    if let half = xScale(0.5) { c.line(half, top, half, h - bottom, stroke: ink, width: 1, dash: "3 3") }
+    legend.draw(&c, x: left, y: 10)
     return ChartFigure(id: id, title: title, note: note, canvas: c)
+  }
+
+  static let tieColour = "#c3c9d0"
+
+  /// `62%`, or `62%, 30% tied`.
+  static func probabilityText(_ r: ProbabilityRow) -> String {
+    let better = String(format: "%.0f%%", r.p * 100)
+    guard let tie = r.tie, tie > 0 else { return better }
+    return better + String(format: ", %.0f%% tied", tie * 100)
   }
 
   // MARK: Inline interval
@@ -378,13 +464,79 @@ public enum Charts {
 
   // MARK: Shared drawing
 
-  static func truncate(_ text: String, to width: Double, size: Double = 12) -> String {
-    let maxChars = Int(width / (size * 0.58))
-    guard text.count > maxChars, maxChars > 3 else { return text }
-    return "…" + text.suffix(maxChars - 1)
+  /// Lines of at most `width` at `size`, broken after spaces, slashes, hyphens and underscores
+  /// (a word longer than the width is broken inside it). The text is never shortened.
+  static func wrap(_ text: String, width: Double, size: Double = 12) -> [String] {
+    guard SVGCanvas.textWidth(text, size: size) > width, width > 0 else { return [text] }
+    var tokens: [String] = []
+    var current = ""
+    for ch in text {
+      current.append(ch)
+      if " /-_".contains(ch) { tokens.append(current); current = "" }
+    }
+    if !current.isEmpty { tokens.append(current) }
+    var lines: [String] = []
+    var line = ""
+    func fits(_ s: String) -> Bool { SVGCanvas.textWidth(s.trimmingCharacters(in: .whitespaces), size: size) <= width }
+    for token in tokens {
+      if fits(line + token) { line += token; continue }
+      if !line.isEmpty { lines.append(line); line = "" }
+      // A token wider than a line on its own: break it where it must.
+      var piece = ""
+      for ch in token {
+        if !piece.isEmpty, !fits(piece + String(ch)) { lines.append(piece); piece = "" }
+        piece.append(ch)
+      }
+      line = piece
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+
+  /// The label column of a chart with one row per category: labels as wide as the widest, at
+  /// most 40 % of the chart, wrapped onto more lines beyond that.
+  static func labelColumn(_ names: [String], chartWidth: Double, size: Double = 12) -> (width: Double, lines: [[String]]) {
+    let widest = names.map { SVGCanvas.textWidth($0, size: size) }.max() ?? 60
+    let limit = min(widest, chartWidth * 0.4)
+    let lines = names.map { wrap($0, width: limit, size: size) }
+    let used = lines.flatMap { $0 }.map { SVGCanvas.textWidth($0, size: size) }.max() ?? limit
+    return (max(used, 20), lines)
+  }
+
+  /// The height `lines` of a label take, with a little air.
+  static func labelHeight(_ lines: [String], size: Double = 12) -> Double {
+    Double(lines.count) * size * 1.25 + 8
+  }
+
+  /// Draws `lines` centred vertically on `centreY`.
+  static func drawLines(_ c: inout SVGCanvas, x: Double, centreY: Double, lines: [String], anchor: SVGCanvas.Anchor,
+                        size: Double = 12, fill: String = ink, cls: String? = nil) {
+    let step = size * 1.25
+    let first = centreY - Double(lines.count - 1) * step / 2 + size * 0.35
+    for (i, line) in lines.enumerated() {
+      c.text(x, first + Double(i) * step, line, anchor: anchor, size: size, fill: fill, cls: cls)
+    }
+  }
+
+  /// The y axis label's lines: as many as keep each within the plot's height.
+  static func yLabelLines(_ label: String, plotHeight: Double) -> [String] {
+    wrap(label, width: max(plotHeight - 6, 40), size: 12)
+  }
+
+  /// The x axis label's lines: as many as keep each within the chart.
+  static func xLabelLines(_ label: String, width: Double) -> [String] {
+    wrap(label, width: width - 16, size: 12)
+  }
+
+  /// The left edge of a plot whose y axis has these tick labels and this axis label.
+  static func yAxisLeft(ticks: [String], label: String, plotHeight: Double) -> Double {
+    let tickWidth = ticks.map { SVGCanvas.textWidth($0, size: 11) }.max() ?? 20
+    let lines = yLabelLines(label, plotHeight: plotHeight).count
+    return max(48, tickWidth + 30 + 15 * Double(lines - 1))
   }
 
   /// Axes, ticks, grid lines and labels (with units). A nil `y` draws no y axis (bar charts).
+  /// Tick labels stay inside the chart, and one that would touch its neighbour is left out.
   static func axes(_ c: inout SVGCanvas, x: ChartScale, y: ChartScale?, xLabel: String, yLabel: String?,
                    left: Double, top: Double, right: Double, bottom: Double) {
     let grid = ReportPalette.grid, axis = ReportPalette.axis
@@ -394,56 +546,87 @@ public enum Charts {
       c.line(p, top, p, bottom, stroke: grid, width: 1)
       c.line(p, bottom, p, bottom + 4, stroke: axis, width: 1)
       let w = SVGCanvas.textWidth(tick.label, size: 11)
-      if !tick.label.isEmpty, p - w / 2 > lastEnd + 4 {
-        c.text(p, bottom + 16, tick.label, anchor: .middle, size: 11, fill: axis, cls: "tick")
-        lastEnd = p + w / 2
+      // Centred under its tick, unless that would run past the chart's edge.
+      let start = min(max(p - w / 2, 2), c.width - 2 - w)
+      if !tick.label.isEmpty, start > lastEnd + 6 {
+        c.text(start, bottom + 19, tick.label, anchor: .start, size: 11, fill: axis, cls: "tick")
+        lastEnd = start + w
       }
     }
     c.line(left, bottom, right, bottom, stroke: axis, width: 1)
-    c.text((left + right) / 2, bottom + 34, xLabel + (x.kind == .log ? " — log scale" : ""), anchor: .middle, size: 12, fill: ink, cls: "axis-label")
+    let xLines = xLabelLines(xLabel + (x.kind == .log ? " — log scale" : ""), width: c.width)
+    for (i, line) in xLines.enumerated() {
+      let w = SVGCanvas.textWidth(line, size: 12)
+      let centre = min(max((left + right) / 2, w / 2 + 4), c.width - w / 2 - 4)
+      c.text(centre, bottom + 37 + 15 * Double(i), line, anchor: .middle, size: 12, fill: ink, cls: "axis-label")
+    }
     guard let y else { return }
     var lastY = Double.infinity
     for tick in y.ticks {
       guard let p = y(tick.value) else { continue }
       c.line(left, p, right, p, stroke: grid, width: 1)
       c.line(left - 4, p, left, p, stroke: axis, width: 1)
-      if lastY - p > 13 {
+      if lastY - p > 14 {
         c.text(left - 7, p + 4, tick.label, anchor: .end, size: 11, fill: axis, cls: "tick")
         lastY = p
       }
     }
     c.line(left, top, left, bottom, stroke: axis, width: 1)
     if let yLabel {
-      let label = yLabel + (y.kind == .log ? " — log scale" : "")
-      c.text(13, (top + bottom) / 2, label, anchor: .middle, size: 12, fill: ink, rotate: -90, cls: "axis-label")
-    }
-  }
-
-  /// Height the legend takes for these names.
-  static func legendHeight(names: [String], width: Double) -> Double {
-    guard !names.isEmpty else { return 0 }
-    var rows = 1.0, used = 0.0
-    for name in names {
-      let w = SVGCanvas.textWidth(name, size: 11.5) + 30
-      if used + w > width, used > 0 { rows += 1; used = 0 }
-      used += w
-    }
-    return rows * 18 + 4
-  }
-
-  static func legend(_ c: inout SVGCanvas, items: [(String, String, String)], x: Double, y: Double, width: Double) {
-    var cx = x, cy = y
-    for (name, colour, style) in items {
-      let w = SVGCanvas.textWidth(name, size: 11.5) + 30
-      if cx + w > x + width, cx > x { cx = x; cy += 18 }
-      switch style {
-      case "line": c.line(cx, cy + 6, cx + 16, cy + 6, stroke: colour, width: 2.5)
-      case "dash": c.line(cx, cy + 6, cx + 16, cy + 6, stroke: colour, width: 2, dash: "4 2")
-      case "band": c.rect(cx, cy + 1, 16, 10, fill: colour, opacity: 0.25)
-      default: c.rect(cx, cy + 1, 12, 10, fill: colour)
+      let lines = yLabelLines(yLabel + (y.kind == .log ? " — log scale" : ""), plotHeight: bottom - top)
+      for (i, line) in lines.enumerated() {
+        let x = 13 + 15 * Double(i)
+        c.text(x, (top + bottom) / 2, line, anchor: .middle, size: 12, fill: ink, rotate: -90, cls: "axis-label")
       }
-      c.text(cx + 20, cy + 10, name, size: 11.5, fill: ink, cls: "legend")
-      cx += w
+    }
+  }
+
+  /// How a legend item is drawn.
+  enum LegendStyle { case line, dash, band, box }
+
+  struct LegendItem {
+    let name: String
+    let colour: String
+    let style: LegendStyle
+    init(_ name: String, _ colour: String, _ style: LegendStyle) {
+      self.name = name
+      self.colour = colour
+      self.style = style
+    }
+  }
+
+  /// A legend laid out in rows within a width: the height it takes is the height it draws.
+  struct Legend {
+    let items: [LegendItem]
+    /// Each item's offset from the legend's origin.
+    let positions: [(x: Double, y: Double)]
+    let height: Double
+
+    init(items: [LegendItem], width: Double) {
+      self.items = items
+      var positions: [(x: Double, y: Double)] = []
+      var cx = 0.0, cy = 0.0
+      for item in items {
+        let w = SVGCanvas.textWidth(item.name, size: 11.5) + 32
+        if cx + w > width, cx > 0 { cx = 0; cy += 18 }
+        positions.append((cx, cy))
+        cx += w
+      }
+      self.positions = positions
+      height = items.isEmpty ? 0 : cy + 18 + 6
+    }
+
+    func draw(_ c: inout SVGCanvas, x: Double, y: Double) {
+      for (item, at) in zip(items, positions) {
+        let cx = x + at.x, cy = y + at.y
+        switch item.style {
+        case .line: c.line(cx, cy + 6, cx + 16, cy + 6, stroke: item.colour, width: 2.5)
+        case .dash: c.line(cx, cy + 6, cx + 16, cy + 6, stroke: item.colour, width: 2, dash: "4 2")
+        case .band: c.rect(cx, cy + 1, 16, 10, fill: item.colour, opacity: 0.25)
+        case .box: c.rect(cx, cy + 1, 12, 10, fill: item.colour)
+        }
+        c.text(cx + 20, cy + 10, item.name, size: 11.5, fill: ink, cls: "legend")
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// The page of `cposim compare -o` (schemas/comparison.schema.json): scenarios side by side in
 /// their side's colours, paired differences with intervals, the verdicts, and P(B better) when
@@ -27,6 +28,7 @@ public enum ComparisonHTML: HTMLReportKind {
 
     if let alternative, let cost = diff["total_cost_usd_per_year"] {
       page.title = ReportSections.differenceSentence(cost, metric: "total_cost_usd_per_year", alternative: alternative, baseline: baseline)
+      if cost.resolved, let driver = driver(diff: diff, perYear: perYear, sign: cost.mean ?? 0) { page.title += ", \(driver)" }
     } else {
       page.title = "\(names.joined(separator: " vs "))"
     }
@@ -107,29 +109,44 @@ public enum ComparisonHTML: HTMLReportKind {
                        valueText: { Quantity.format($0, unit: unit) })
   }
 
-  /// P(B better) rows: `probability_better: {scenario: {metric: {p, ci95_low, ci95_high}}}`.
-  static func probabilityRow(_ json: ReportJSON?, scenario: String, metric: String) -> (p: Double, low: Double?, high: Double?)? {
-    guard let entry = json?[scenario]?[metric] else { return nil }
-    guard let p = entry["p"]?.double ?? entry.double else { return nil }
-    return (p, entry["ci95_low"]?.double, entry["ci95_high"]?.double)
+  /// The cost line that moves the total most in its direction, in words: `mostly job
+  /// interruptions (−$1.48M/yr)`.
+  static func driver(diff: [String: EstimateView], perYear: Double?, sign: Double) -> String? {
+    let factor = perYear ?? 1, unit = perYear == nil ? "usd" : "usd_per_year"
+    let lines = ReportSections.costLines.compactMap { line in diff[line.metric].map { (line.label, $0.scaled(by: factor)) } }
+      .filter { ($0.1.mean ?? 0) * sign > 0 }
+    guard let top = lines.max(by: { abs($0.1.mean ?? 0) < abs($1.1.mean ?? 0) }), let m = top.1.mean else { return nil }
+    return "mostly \(top.0) (\(Quantity.format(m, unit: unit, signed: true)))"
   }
 
+  /// P(B better) rows: `probability_better: {scenario: {metric: {p, ci95_low, ci95_high, p_tie}}}`.
+  static func probabilityRow(_ json: ReportJSON?, scenario: String, metric: String) -> (p: Double, low: Double?, high: Double?, tie: Double?)? {
+    guard let entry = json?[scenario]?[metric] else { return nil }
+    guard let p = entry["p"]?.double ?? entry.double else { return nil }
+    return (p, entry["ci95_low"]?.double, entry["ci95_high"]?.double, entry["p_tie"]?.double)
+  }
+
+  /// P(B better) for the metrics where better has a direction (`ReportSections.decisionMetrics`),
+  /// each bar split into B better, tied and B worse.
   static func probabilityChart(_ json: ReportJSON?, names: [String], colours: [String: String]) -> ChartFigure? {
     guard let json else { return nil }
-    var rows: [(name: String, colour: String, p: Double, low: Double?, high: Double?)] = []
+    var rows: [Charts.ProbabilityRow] = []
+    let several = names.count > 2
     for name in names.dropFirst() {
-      for metric in ReportSections.ordered(json[name]?.object?.keys ?? [:].keys) {
+      for (metric, better) in ReportSections.decisionMetrics {
         guard let p = probabilityRow(json, scenario: name, metric: metric) else { continue }
-        let direction = json[name]?[metric]?["better"]?.string
-        let what = metric.hasPrefix("total_cost") ? "cheaper" : "better on \(Quantity.words(metric))" + (direction.map { " (\($0))" } ?? "")
-        rows.append(("\(name) \(what)", colours[name] ?? ReportPalette.difference, p.p, p.low, p.high))
+        rows.append(Charts.ProbabilityRow(name: several ? "\(name): \(better)" : better, colour: colours[name] ?? ReportPalette.difference,
+                                          p: p.p, low: p.low, high: p.high, tie: p.tie))
       }
     }
-    guard let first = rows.first else { return nil }
+    guard let first = rows.first, let alternative = names.dropFirst().first else { return nil }
     let interval = first.low.map { lo in String(format: " (95%% CI %.0f%% .. %.0f%%)", lo * 100, (first.high ?? lo) * 100) } ?? ""
-    return Charts.probabilities(id: "probability-better", title: "P(\(first.name)) = \(String(format: "%.0f%%", first.p * 100))\(interval)",
-                                note: "Probability over the inputs' uncertainty and the trials that B beats the baseline, with its interval; the dashed line is 50%.",
-                                rows: rows)
+    let what = several ? first.name : "\(alternative) \(first.name)"
+    let ties = (first.tie ?? 0) > 0 ? String(format: "; tied in %.0f%%", (first.tie ?? 0) * 100) : ""
+    return Charts.probabilities(id: "probability-better", title: "P(\(what)) = \(String(format: "%.0f%%", first.p * 100))\(interval)\(ties)",
+                                note: "Share of paired trials in which B is better than \(names[0]) (its colour), tied (grey) or worse (light), "
+                                  + "with the interval of P(better); input uncertainty included when drawn. The dashed line is 50%.",
+                                rows: rows, worseColour: colours[names[0]] ?? ReportPalette.difference)
   }
 
   static func rootCauseChart(_ json: ReportJSON, names: [String], scenarios: [String: [String: EstimateView]], colours: [String: String],

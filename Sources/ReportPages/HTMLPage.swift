@@ -176,7 +176,7 @@ public struct HTMLPage: Sendable {
     .key .detail { font-size: 12.5px; color: var(--muted); }
     .verdicts ul { margin: 0; padding-left: 20px; }
     .verdicts li { margin: 3px 0; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 18px; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 18px; align-items: start; }
     .figure { margin: 0; border: 1px solid var(--rule); border-radius: 6px; padding: 12px 14px 8px; break-inside: avoid; }
     .figure.wide { grid-column: 1 / -1; }
     figcaption .title { display: block; font-weight: 650; }

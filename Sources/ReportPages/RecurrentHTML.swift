@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// The page of `cposim recurrent --html` (kind `recurrent`): the MCF with its band and the fitted
 /// curves, the ROCOF by age, the trend tests, the fits, the lemon candidates and the replacement age.

@@ -20,6 +20,33 @@ enum ReportSections {
     return first + set.subtracting(first).sorted()
   }
 
+  /// Metrics whose "better" has a direction a decision can use, with what B better means:
+  /// the rows of P(B better). Counts such as failures, repairs or engine events say how the
+  /// plant behaves, not which side is better, and `total_cost_usd` repeats the cost per year.
+  static let decisionMetrics: [(metric: String, better: String)] = [
+    ("total_cost_usd_per_year", "cheaper"), ("interruption_cost_usd", "lower interruption cost"),
+    ("energy_cost_usd", "lower energy cost"), ("job_interruptions_per_month", "fewer job interruptions"),
+    ("job_ettr", "higher ETTR"), ("lost_gpu_hours", "fewer GPU-hours lost"),
+    ("link_availability", "higher link availability"), ("switch_availability", "higher switch availability"),
+    ("fabric_capacity_availability", "higher fabric capacity availability"),
+    ("system_availability", "higher system availability"), ("repair_downtime_hours", "less repair downtime"),
+  ]
+
+  /// `value` and `other` written alike in the unit, with as many more digits as tell them
+  /// apart when the usual ones write them the same (`$382.2k/yr` and `$382.4k/yr`, not
+  /// `16.8/month` twice).
+  static func distinct(_ value: Double, _ other: Double, unit: String, metric: String) -> (String, String) {
+    let a = Quantity.format(value, unit: unit, metric: metric), b = Quantity.format(other, unit: unit, metric: metric)
+    guard a == b, value != other else { return (a, b) }
+    let precise = tickPrecise(unit: unit, metric: metric)
+    let suffix = unit == "usd_per_year" ? "/yr" : unit == "hours" ? " h" : unit == "gpu_hours" ? " GPU-h" : unit == "count_per_month" ? "/month" : ""
+    for digits in 4...9 {
+      let (x, y) = (precise(value, digits), precise(other, digits))
+      if x != y { return (x + suffix, y + suffix) }
+    }
+    return (a, b)
+  }
+
   /// The cost lines that add up to `total_cost_usd`, with the words the charts use.
   static let costLines: [(metric: String, label: String)] = [
     ("interruption_cost_usd", "job interruptions"), ("labour_cost_usd", "technician labour"),
@@ -191,8 +218,8 @@ enum ReportSections {
     let interval = Quantity.interval(e.ci95Low, e.ci95High, unit: e.unit, metric: metric, signed: true)
     let ci = interval.isEmpty ? "" : " (95% CI \(interval))"
     guard e.resolved else {
-      return "vs \(baseline): no \(Quantity.words(metric)) difference the trials can resolve "
-        + "(\(Quantity.format(e.mean, unit: e.unit, metric: metric, signed: true)), 95% CI \(interval.isEmpty ? "n/a" : interval))"
+      return "shows no detectable change in \(Quantity.words(metric)) from \(baseline) "
+        + "(\(Quantity.format(e.mean, unit: e.unit, metric: metric, signed: true)), 95% CI \(interval.isEmpty ? "n/a" : interval), which covers zero)"
     }
     let more = (e.mean ?? 0) > 0
     switch metric {

@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// The page of `cposim run -o` (schemas/report.schema.json): one scenario's metrics with their
 /// distributions over trials, cost lines, failures per month, interruptions by root cause.

@@ -95,8 +95,34 @@ public struct SVGCanvas: Sendable {
     """
   }
 
-  /// A rough width of `text` at `size` (no font metrics offline: 0.58 em a character).
+  /// The width of `text` at `size`, from DejaVu Sans's advance widths (the widest of the
+  /// page's fonts; Liberation Sans and Arial run about 10 % narrower), so labels laid out by it
+  /// do not collide in any of them. Characters it does not list count 0.65 em.
   public static func textWidth(_ text: String, size: Double = 12) -> Double {
-    Double(text.count) * size * 0.58
+    var thousandths = 0
+    for scalar in text.unicodeScalars {
+      let v = scalar.value
+      if v >= 32, v < 127 {
+        thousandths += asciiWidths[Int(v) - 32]
+      } else {
+        thousandths += otherWidths[scalar] ?? 650
+      }
+    }
+    return Double(thousandths) * size / 1000
   }
+
+  /// Advance widths of DejaVu Sans in thousandths of an em, for the characters 32 to 126.
+  private static let asciiWidths: [Int] = [
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,  // space to /
+    636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531,  // 0 to ?
+    1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787,  // @ to O
+    603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500,  // P to _
+    500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,  // ` to o
+    635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,  // p to ~
+  ]
+
+  private static let otherWidths: [Unicode.Scalar: Int] = [
+    "−": 838, "…": 1000, "×": 838, "·": 318, "≥": 838, "≤": 838, "→": 838, "–": 500, "—": 1000, "±": 838, "’": 318,
+    "⁰": 401, "¹": 401, "²": 401, "³": 401, "⁴": 401, "⁵": 401, "⁶": 401, "⁷": 401, "⁸": 401, "⁹": 401, "⁻": 528,
+  ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// The page of a sensitivity report (`"kind": "sensitivity"`, docs/report.md): a tornado of the
 /// inputs ranked by how far moving each to its low and high swings B − A.
@@ -51,13 +52,23 @@ public enum SensitivityHTML: HTMLReportKind {
     let flips = inputs.filter { i in
       [i.atLow.mean, i.atHigh.mean].compactMap { $0 }.contains { ($0 > 0) != (centralMean > 0) && $0 != 0 }
     }
+    // The counts over every input the command moved (`--top K` lists only K of them), else
+    // over the inputs listed.
+    let moved = json["inputs_moved"]?.int ?? inputs.count
+    let flipping = json["inputs_flipping"]?.int ?? flips.count
+    let flipText = flipping == 0 ? "no input flips the verdict" : "\(flipping) of \(moved) inputs can flip the verdict"
     if let top = inputs.first {
       page.title = "\(top.label.capitalizedFirst) moves \(b) − \(a) most: \(f(top.atLow.mean)) at \(top.lowText), \(f(top.atHigh.mean)) at \(top.highText)"
-        + (flips.isEmpty ? "; no input flips the verdict" : "; \(flips.count) of \(inputs.count) inputs can flip the verdict")
+      if let central, !central.resolved {
+        page.title += "; at central inputs \(b) − \(a) shows no detectable change (\(f(central.mean)), 95% CI "
+          + "\(Quantity.interval(central.ci95Low, central.ci95High, unit: unit, metric: metric, signed: true)), which covers zero)"
+      } else {
+        page.title += "; " + flipText
+      }
     } else {
       page.title = "Sensitivity of \(b) − \(a) on \(words)"
     }
-    var facts = ["\(inputs.count) inputs", "\(words), \(b) − \(a)"]
+    var facts = [moved > inputs.count ? "the \(inputs.count) largest swings of \(moved) inputs" : "\(inputs.count) inputs", "\(words), \(b) − \(a)"]
     if let trials = json["provenance", "trials"]?.int ?? json["trials"]?.int { facts.append("\(trials) paired trials per point") }
     page.subtitle = facts.joined(separator: " · ")
     if let central {
@@ -65,7 +76,7 @@ public enum SensitivityHTML: HTMLReportKind {
                               Quantity.interval(central.ci95Low, central.ci95High, unit: unit, metric: metric, signed: true).isEmpty ? ""
                                 : "95% CI " + Quantity.interval(central.ci95Low, central.ci95High, unit: unit, metric: metric, signed: true)))
     }
-    page.keyNumbers.append(("inputs that can flip the verdict", "\(flips.count) of \(inputs.count)", flips.prefix(3).map(\.label).joined(separator: ", ")))
+    page.keyNumbers.append(("inputs that can flip the verdict", "\(flipping) of \(moved)", flips.prefix(3).map(\.label).joined(separator: ", ")))
     if let v = json["verdict"]?.string { page.verdicts = [v] }
     page.verdicts += (json["verdicts"]?.array ?? []).compactMap(\.string)
 
@@ -75,7 +86,7 @@ public enum SensitivityHTML: HTMLReportKind {
     page.charts([
       Charts.tornado(id: "tornado", title: page.title,
                      note: "\(words.capitalizedFirst), \(b) − \(a); light bars: input at its low, dark bars: at its high."
-                       + (inputs.count > shown.count ? " The \(shown.count) largest of \(inputs.count) inputs." : ""),
+                       + (moved > shown.count ? " The \(shown.count) largest of \(moved) inputs." : ""),
                      central: central?.mean ?? ((shown.first.map { (($0.atLow.mean ?? 0) + ($0.atHigh.mean ?? 0)) / 2 }) ?? 0),
                      rows: shown.map { (name: $0.label, lowLabel: $0.lowText, highLabel: $0.highText, atLow: $0.atLow.mean ?? .nan, atHigh: $0.atHigh.mean ?? .nan) },
                      x: AxisSpec(label: "\(words), \(b) − \(a) (\(Quantity.axisUnit(unit)))", format: ReportSections.tickFormat(unit: unit, metric: metric), precise: ReportSections.tickPrecise(unit: unit, metric: metric)),

@@ -1,4 +1,5 @@
 import Foundation
+import ReliabilityKit
 
 /// The page of `cposim sweep -o`: the deciding metrics against the swept parameter, one line
 /// per value of a second parameter, with 95 % bands.
@@ -75,7 +76,7 @@ public enum SweepHTML: HTMLReportKind {
         return LineSeries(name: second.map { "\(ReportSections.keyLabel($0)) = \(value)" } ?? scenarioName, colour: shade, points: points)
       }
       guard let unit = rows.first(where: { $0.metric == metric })?.estimate.unit, let first = series.first, first.points.count >= 1 else { continue }
-      let finding = trendSentence(metric: metric, unit: unit, points: first.points, key: key, format: xFormat)
+      let finding = findingSentence(metric: metric, unit: unit, rows: rows.filter { $0.metric == metric }, keys: keys)
       findings.append(finding)
       let kind = ReportSections.axisKind(metric: metric)
       figures.append(Charts.line(
@@ -122,21 +123,78 @@ public enum SweepHTML: HTMLReportKind {
     return unique.sorted { number[$0]! < number[$1]! }
   }
 
-  /// `total cost per year falls from $1.2M to $0.8M as engine-failure MTBF goes from 80,000 h to 1.3 M h`.
-  static func trendSentence(metric: String, unit: String, points: [LinePoint], key: String,
-                            format: (Double) -> String) -> String {
-    let words = Quantity.words(metric)
-    guard let first = points.first, let last = points.last, points.count >= 2 else { return words.capitalizedFirst }
-    let f = { (v: Double) in Quantity.format(v, unit: unit, metric: metric) }
-    let label = ReportSections.keyLabel(key)
-    let ys = points.map(\.y)
-    let rising = zip(ys, ys.dropFirst()).allSatisfy { $0 <= $1 }, falling = zip(ys, ys.dropFirst()).allSatisfy { $0 >= $1 }
-    if first.y == last.y { return "\(words.capitalizedFirst) stays at \(f(first.y)) over \(label) \(format(first.x)) .. \(format(last.x))" }
-    if rising || falling {
-      return "\(words.capitalizedFirst) \(rising ? "rises" : "falls") from \(f(first.y)) to \(f(last.y)) as \(label) goes from \(format(first.x)) to \(format(last.x))"
+  /// The change of a metric from the first to the last value of one parameter, the other held
+  /// at `at`, with a 95 % interval (the two points' half-widths added in quadrature: every
+  /// point ran the same seed, so this errs wide).
+  struct Change {
+    let key: String
+    let at: (key: String, value: String)?
+    let from: Row
+    let to: Row
+    var difference: Double { (to.estimate.mean ?? .nan) - (from.estimate.mean ?? .nan) }
+    var halfWidth: Double? {
+      guard let a = from.estimate.ci95Low, let b = from.estimate.ci95High, let c = to.estimate.ci95Low, let d = to.estimate.ci95High else { return nil }
+      return (pow((b - a) / 2, 2) + pow((d - c) / 2, 2)).squareRoot()
     }
-    let best = metric.hasSuffix("availability") || metric == "job_ettr" ? points.max { $0.y < $1.y }! : points.min { $0.y < $1.y }!
-    let extreme = metric.hasSuffix("availability") || metric == "job_ettr" ? "highest" : "lowest"
-    return "\(words.capitalizedFirst) is \(extreme) (\(f(best.y))) at \(label) = \(format(best.x))"
+    /// The interval excludes zero.
+    var detectable: Bool { halfWidth.map { abs(difference) > $0 } ?? false }
+  }
+
+  /// Every change over each parameter's range, one per value of the other parameter.
+  static func changes(rows: [Row], keys: [String]) -> [Change] {
+    var result: [Change] = []
+    for key in keys {
+      let order = orderedUnique(key: key, rows: rows)
+      guard let firstValue = order.first, let lastValue = order.last, order.count >= 2 else { continue }
+      let other = keys.first { $0 != key }
+      for value in other.map({ orderedUnique(key: $0, rows: rows) }) ?? [""] {
+        let slice = rows.filter { other == nil || $0.parameters[other!] == value }
+        guard let from = slice.first(where: { $0.parameters[key] == firstValue }), let to = slice.first(where: { $0.parameters[key] == lastValue }),
+              from.estimate.mean != nil, to.estimate.mean != nil else { continue }
+        result.append(Change(key: key, at: other.map { ($0, value) }, from: from, to: to))
+      }
+    }
+    return result
+  }
+
+  /// The finding of one metric over the grid: which parameter moves it most and by how much,
+  /// or that no parameter makes a change the trials can detect.
+  /// `Total cost per year rises from $382.2k/yr to $409.3k/yr as electricity usd per kwh goes
+  /// from 0.05 to 0.2 (+$27.1k/yr, 95% CI ...); engine-failure MTBF makes no detectable change`.
+  static func findingSentence(metric: String, unit: String, rows: [Row], keys: [String]) -> String {
+    let words = Quantity.words(metric).capitalizedFirst
+    let all = changes(rows: rows, keys: keys)
+    func value(_ r: Row, _ key: String) -> String { r.parameters[key].map(ReportSections.written) ?? "?" }
+    func size(_ c: Change) -> Double { abs(c.difference).isFinite ? abs(c.difference) : 0 }
+    let detected = all.filter(\.detectable)
+    guard let top = detected.max(by: { size($0) < size($1) }) else {
+      let ranges = keys.map { k -> String in
+        let order = orderedUnique(key: k, rows: rows)
+        return "\(ReportSections.keyLabel(k)) \(order.first.map(ReportSections.written) ?? "") .. \(order.last.map(ReportSections.written) ?? "")"
+      }
+      var sentence = "\(words): no detectable change over " + ranges.joined(separator: " and ")
+      if let largest = all.max(by: { size($0) < size($1) }), let half = largest.halfWidth {
+        let d = largest.difference
+        sentence += " (largest: \(Quantity.format(d, unit: unit, metric: metric, signed: true)), 95% CI "
+          + "\(Quantity.interval(d - half, d + half, unit: unit, metric: metric, signed: true)), which covers zero)"
+      }
+      return sentence
+    }
+    let (a, b) = ReportSections.distinct(top.from.estimate.mean!, top.to.estimate.mean!, unit: unit, metric: metric)
+    let half = top.halfWidth ?? 0, d = top.difference
+    var sentence = "\(words) \(d > 0 ? "rises" : "falls") from \(a) to \(b) as \(ReportSections.keyLabel(top.key)) goes from "
+      + "\(value(top.from, top.key)) to \(value(top.to, top.key))"
+    sentence += " (\(Quantity.format(d, unit: unit, metric: metric, signed: true)), 95% CI "
+      + "\(Quantity.interval(d - half, d + half, unit: unit, metric: metric, signed: true))"
+      + (top.at.map { "; at \(ReportSections.keyLabel($0.key)) = \(ReportSections.written($0.value))" } ?? "") + ")"
+    for other in keys where other != top.key {
+      let own = all.filter { $0.key == other }
+      if let strongest = own.filter(\.detectable).max(by: { size($0) < size($1) }) {
+        sentence += "; \(ReportSections.keyLabel(other)) moves it by up to \(Quantity.format(strongest.difference, unit: unit, metric: metric, signed: true))"
+      } else {
+        sentence += "; \(ReportSections.keyLabel(other)) makes no detectable change"
+      }
+    }
+    return sentence
   }
 }

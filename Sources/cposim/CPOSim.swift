@@ -49,6 +49,6 @@ struct CPOSim: ParsableCommand {
         cposim --version
       """,
     version: ToolVersion.summary,
-    subcommands: [Sample.self, Validate.self, Describe.self, Run.self, Compare.self, Merge.self, SweepCommand.self, BreakevenCommand.self, CalibrateCommand.self, SensitivityCommand.self, Fit.self, Recurrent.self, ReportCommand.self]
+    subcommands: [Sample.self, Validate.self, Describe.self, Run.self, Compare.self, Merge.self, SweepCommand.self, BreakevenCommand.self, CalibrateCommand.self, InferCommand.self, SensitivityCommand.self, Fit.self, Recurrent.self, ReportCommand.self]
   )
 }

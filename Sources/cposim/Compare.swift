@@ -27,11 +27,26 @@ struct Compare: ParsableCommand {
   @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
   var html: String?
 
+  @Option(help: ArgumentHelp("Also write the comparison as a tidy CSV table (scenario, metric, statistic, value, unit) here.", valueName: "file"))
+  var csv: String?
+
+  @Option(help: ArgumentHelp("Write every trial's values and paired differences B - A as CSV (trial, scenario, metric, value, unit) here.",
+                             valueName: "file"))
+  var perTrial: String?
+
   @OptionGroup var simulation: SimulationOptions
+
+  @Flag(help: "Also list metrics that are 0 in every trial of every scenario in the table.")
+  var showZero = false
 
   func validate() throws {
     guard scenarios.count >= 2 else { throw ValidationError("give at least two scenario files to compare") }
-    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: scenarios)
+    try checkOutputNames(outputFiles, inputs: scenarios)
+  }
+
+  var outputFiles: [OutputFile?] {
+    [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }, csv.map { OutputFile($0, option: "--csv") },
+     perTrial.map { OutputFile($0, option: "--per-trial") }]
   }
 
   func run() throws {
@@ -42,8 +57,7 @@ struct Compare: ParsableCommand {
     }
     guard problems.isEmpty else { throw CLIError(problems.joined(separator: "\n")) }
     let report = output.map { OutputFile($0, option: "-o") }
-    try OutputFile.check([report, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
-                         inputs: loaded.flatMap(\.inputFiles))
+    try OutputFile.check(outputFiles.compactMap { $0 }, inputs: loaded.flatMap(\.inputFiles))
     let names = loaded.map(\.name)
     if Set(names).count != names.count { throw CLIError("scenario names must differ to be compared (got \(names.joined(separator: ", ")))") }
     let comparison = Comparison(simulations: try loaded.map { try Simulation(scenario: $0) })
@@ -51,13 +65,23 @@ struct Compare: ParsableCommand {
     let count = simulation.trials ?? loaded[0].trials
     let progress = ProgressBar(total: count, label: "compare", quiet: simulation.quiet)
     let update: @Sendable (Int) -> Void = { progress.update($0) }
-    let statistics = comparison.run(trials: count, seed: seed, threads: simulation.threads, progress: update)
+    // Per-trial lines are kept in a temporary file and renamed into place at the end.
+    let lines = try perTrial.map { try OutputFile($0, option: "--per-trial").openLines() }
+    lines?.append(Data(TidyTable.perTrialHeader.utf8))
+    var sink: (@Sendable (Data) -> Void)?
+    if let lines { sink = { data in lines.append(data) } }
+    let statistics = comparison.run(trials: count, seed: seed, threads: simulation.threads, progress: update,
+                                    perTrial: lines == nil ? nil : TidyTable.perTrialLines(comparison), lines: sink)
     let comparisonReport = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
     try report?.writeJSON(comparisonReport)
     if let html { try HTMLOutput.write(comparisonReport, to: html) }
-    print(ComparisonTable.render(comparisonReport))
+    if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(comparisonReport).csv.utf8)) }
+    try lines?.commit()
+    print(ComparisonTable.render(comparisonReport, showZero: showZero))
     if let output { printError("comparison written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+    if let csv { printError("CSV table written to \(csv)") }
+    if let perTrial { printError("per-trial values and differences written to \(perTrial)") }
   }
 }
 
@@ -65,23 +89,4 @@ struct Compare: ParsableCommand {
 struct CLIError: Error, CustomStringConvertible {
   let description: String
   init(_ description: String) { self.description = description }
-}
-
-enum ComparisonTable {
-  static func render(_ report: ComparisonReport) -> String {
-    let names = [report.baseline] + report.scenarios.keys.filter { $0 != report.baseline }.sorted()
-    var lines = ["\(report.provenance.trials) paired trials, seed \(report.provenance.seed), common random numbers", ""]
-    var header = "metric (mean per trial)".padding(toLength: 30, withPad: " ", startingAt: 0)
-    for name in names { header += ReportTable.pad(String(name.suffix(22)), 24) }
-    lines.append(header)
-    for metric in ReportTable.keyMetrics {
-      guard report.scenarios[report.baseline]?[metric] != nil else { continue }
-      var row = metric.padding(toLength: 30, withPad: " ", startingAt: 0)
-      for name in names { row += ReportTable.pad(report.scenarios[name]?[metric].map { ReportTable.number($0.mean) } ?? "-", 24) }
-      lines.append(row)
-    }
-    lines.append("")
-    lines += report.verdicts
-    return lines.joined(separator: "\n")
-  }
 }

@@ -26,6 +26,9 @@ struct Merge: ParsableCommand {
   @Flag(help: "Print no table.")
   var quiet = false
 
+  @Flag(help: "Also list metrics that are 0 in every trial in the table.")
+  var showZero = false
+
   func validate() throws {
     guard !parts.isEmpty else { throw ValidationError("give the partial reports to merge") }
     try checkOutputNames([OutputFile(output, option: "-o")], inputs: parts)
@@ -48,9 +51,10 @@ struct Merge: ParsableCommand {
     try OutputFile.check([file], inputs: parts + scenario.inputFiles)
     let metrics = TrialMetrics(simulation: simulation)
     for (path, part) in loaded { try part.checkInvariants(path: path, expected: RunStatistics(metrics: metrics, simulation: simulation)) }
-    let report = RunReport(simulation: simulation, metrics: metrics, statistics: merged.statistics, seed: merged.seed)
+    let report = RunReport(simulation: simulation, metrics: metrics, statistics: merged.statistics, seed: merged.seed,
+                           buildCommit: merged.buildCommit)
     try file.writeJSON(report)
-    if !quiet { print(ReportTable.render(report)) }
+    if !quiet { print(ReportTable.render(report, showZero: showZero)) }
     printError("\(parts.count) parts (\(merged.statistics.trials) trials) merged into \(output)")
   }
 

@@ -37,6 +37,9 @@ struct Run: ParsableCommand {
   @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
   var html: String?
 
+  @Option(help: ArgumentHelp("Also write the report as a tidy CSV table (scenario, metric, statistic, value, unit) here.", valueName: "file"))
+  var csv: String?
+
   @OptionGroup var simulation: SimulationOptions
 
   @Option(help: "Write each trial's metrics as NDJSON here.")
@@ -54,6 +57,9 @@ struct Run: ParsableCommand {
   @Flag(help: "Continue an interrupted run from OUTPUT.checkpoint.")
   var resume = false
 
+  @Flag(help: "Also list metrics that are 0 in every trial in the table.")
+  var showZero = false
+
   /// `i/n` parsed.
   var shardSpec: (index: Int, count: Int)? {
     guard let shard else { return nil }
@@ -68,18 +74,19 @@ struct Run: ParsableCommand {
     if (shard != nil || resume), output == nil { throw ValidationError("'--shard' and '--resume' need -o OUTPUT") }
     if (shard != nil || resume), perTrial != nil { throw ValidationError("'--per-trial' cannot be combined with '--shard' or '--resume'") }
     if html != nil, shard != nil { throw ValidationError("'--html' cannot be combined with '--shard': merge the shards, then run cposim report") }
+    if csv != nil, shard != nil { throw ValidationError("'--csv' cannot be combined with '--shard': merge the shards into a report first") }
     let files = outputs
-    try checkOutputNames([files.report, files.html, files.perTrial, files.trace, files.checkpoint], inputs: [scenario])
+    try checkOutputNames([files.report, files.html, files.perTrial, files.trace, files.checkpoint, files.csv], inputs: [scenario])
   }
 
   /// Every file this run writes, named by its option. The checkpoint is OUTPUT.checkpoint when
   /// -o names a regular file (or a new one) and there is no --per-trial (whose lines of earlier
   /// blocks could not be resumed).
-  var outputs: (report: OutputFile?, html: OutputFile?, perTrial: OutputFile?, trace: OutputFile?, checkpoint: OutputFile?) {
+  var outputs: (report: OutputFile?, html: OutputFile?, perTrial: OutputFile?, trace: OutputFile?, checkpoint: OutputFile?, csv: OutputFile?) {
     let report = output.map { OutputFile($0, option: shard == nil ? "-o" : "-o (shard part)") }
     let checkpoint = perTrial == nil ? report.flatMap { $0.isSpecial || $0.isStandardOutput ? nil : OutputFile(derived: $0.path + ".checkpoint", option: "checkpoint", from: "-o \($0.path)") } : nil
     return (report, html.map { OutputFile($0, option: "--html") }, perTrial.map { OutputFile($0, option: "--per-trial") },
-            trace == nil ? nil : OutputFile(traceOutput, option: "--trace-output"), checkpoint)
+            trace == nil ? nil : OutputFile(traceOutput, option: "--trace-output"), checkpoint, csv.map { OutputFile($0, option: "--csv") })
   }
 
   func run() throws {
@@ -87,7 +94,7 @@ struct Run: ParsableCommand {
     let files = outputs
     // The checkpoint of an interrupted run exists, and is read by --resume: it is an output,
     // but not one that must be absent.
-    try OutputFile.check([files.report, files.html, files.perTrial, files.trace, files.checkpoint].compactMap { $0 },
+    try OutputFile.check([files.report, files.html, files.perTrial, files.trace, files.checkpoint, files.csv].compactMap { $0 },
                          inputs: loaded.inputFiles)
     if resume, files.checkpoint == nil {
       throw CLIError("--resume needs -o to name a regular file: \(output ?? "-") has no checkpoint")
@@ -175,11 +182,13 @@ struct Run: ParsableCommand {
     let report = RunReport(simulation: simulation, metrics: metrics, statistics: run.statistics, seed: seed)
     if let file = files.report { try file.writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
+    if let file = files.csv { try file.write(Data(TidyTable(report).csv.utf8)) }
     checkpoint?.removeIfWritten()
     try lineFile?.commit()
-    print(ReportTable.render(report))
+    print(ReportTable.render(report, showZero: showZero))
     if let output { printError("report written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
+    if let csv { printError("CSV table written to \(csv)") }
   }
 
   /// One NDJSON line of a trial's metrics.
@@ -212,62 +221,6 @@ struct Run: ParsableCommand {
     try file.write(lines)
     if !file.isStandardOutput { printError("trace of trial \(trial) written to \(traceOutput)") }
   }
-}
-
-/// The terminal summary of a report.
-enum ReportTable {
-  static let keyMetrics = [
-    "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability", "system_outages",
-    "failures", "flaps", "repairs", "drains", "spare_stockouts", "technician_utilisation",
-    "job_interruptions", "job_network_interruptions", "job_hits_per_1000_node_days", "job_ettr", "lost_gpu_hours",
-    "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd", "spares_capital_cost_usd",
-    "energy_cost_usd", "spare_nodes_cost_usd", "total_cost_usd", "total_cost_usd_per_year",
-  ]
-
-  static func number(_ value: FiniteOrNull) -> String {
-    guard value.value.isFinite else { return "n/a" }
-    let v = value.value
-    if abs(v) >= 1e6 { return String(format: "%.4g", v) }
-    if abs(v) >= 100 { return String(format: "%.0f", v) }
-    if abs(v) >= 1 { return String(format: "%.3g", v) }
-    return String(format: "%.5g", v)
-  }
-
-  static func render(_ report: RunReport) -> String {
-    var lines = ["\(report.scenario.name): \(report.provenance.trials) trials, seed \(report.provenance.seed), "
-      + "horizon \(String(format: "%g", report.scenario.horizonHours)) h", ""]
-    lines.append(row("metric (per trial)", "mean", "95% CI", "p50", "p95"))
-    var clipped = false
-    for name in keyMetrics {
-      guard let e = report.metrics[name] else { continue }
-      let (interval, wasClipped) = self.interval(e)
-      clipped = clipped || wasClipped
-      lines.append(row(name, number(e.mean), interval, number(e.p50), number(e.p95)))
-    }
-    if clipped {
-      lines.append("")
-      lines.append("* the Student t interval crosses a bound the metric cannot pass (a count or cost below 0, a ratio above 1): "
-        + "shown clipped to it; with this few trials the interval is rough (the JSON keeps the unclipped bounds)")
-    }
-    return lines.joined(separator: "\n")
-  }
-
-  /// The 95% interval as printed: clipped (and starred) at 0 for a metric no trial took below
-  /// 0, and at 1 for a ratio no trial took above 1.
-  static func interval(_ e: Estimate) -> (text: String, clipped: Bool) {
-    var low = e.ci95Low.value, high = e.ci95High.value
-    var clipped = false
-    if low.isFinite, e.min.value >= 0, low < 0 { low = 0; clipped = true }
-    if high.isFinite, e.unit == "ratio", e.max.value <= 1, high > 1 { high = 1; clipped = true }
-    let text = "\(number(FiniteOrNull(low))) .. \(number(FiniteOrNull(high)))"
-    return (clipped ? text + "*" : text, clipped)
-  }
-
-  static func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
-    a.padding(toLength: 32, withPad: " ", startingAt: 0) + pad(b, 12) + pad(c, 26) + pad(d, 12) + pad(e, 12)
-  }
-
-  static func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(1, n - s.count)) + s }
 }
 
 /// True at most once a second: how often a running job rewrites its checkpoint.

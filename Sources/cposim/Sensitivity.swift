@@ -39,6 +39,10 @@ struct SensitivityCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
   var html: String?
 
+  @Option(help: ArgumentHelp("Also write the analysis as a tidy CSV table (scenario, input, end, input_value, input_text, metric, statistic, value, unit) here.",
+                             valueName: "file"))
+  var csv: String?
+
   @OptionGroup var simulation: SimulationOptions
 
   func validate() throws {
@@ -46,7 +50,9 @@ struct SensitivityCommand: ParsableCommand {
     try checkOutputNames(outputFiles, inputs: [baseline, alternative])
   }
 
-  var outputFiles: [OutputFile?] { [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }] }
+  var outputFiles: [OutputFile?] {
+    [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }, csv.map { OutputFile($0, option: "--csv") }]
+  }
 
   func run() throws {
     var problems: [String] = []
@@ -71,36 +77,10 @@ struct SensitivityCommand: ParsableCommand {
     let report = SensitivityReport(result, top: top)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
+    if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(report).csv.utf8)) }
     print(SensitivityTable.render(report))
     if let output { printError("sensitivity written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
-  }
-}
-
-enum SensitivityTable {
-  static func render(_ report: SensitivityReport) -> String {
-    let c = report.central
-    var lines = [
-      "\(report.provenance.trials) paired trials per point, seed \(report.provenance.seed), common random numbers; "
-        + "\(report.inputs.count) of \(report.inputsMoved) inputs shown, largest swing first",
-      "\(report.metric), \(report.alternative) − \(report.baseline) at central inputs: \(ReportTable.number(c.mean)) "
-        + "(95% CI \(ReportTable.number(c.ci95Low)) .. \(ReportTable.number(c.ci95High)))",
-      "",
-      "rank  swing       flips  input (low → B − A [95% CI]; high → B − A [95% CI])",
-    ]
-    func end(_ e: SensitivityReport.EndResult) -> String {
-      "\(e.text) → \(ReportTable.number(e.difference.mean)) [\(ReportTable.number(e.difference.ci95Low)) .. \(ReportTable.number(e.difference.ci95High))]"
-    }
-    for (rank, input) in report.inputs.enumerated() {
-      let only = input.moves.count == 1 ? " (\(input.moves[0]) only)" : ""
-      lines.append(String(rank + 1).padding(toLength: 6, withPad: " ", startingAt: 0)
-        + ReportTable.number(input.swing).padding(toLength: 12, withPad: " ", startingAt: 0)
-        + (input.flips ? "yes" : "").padding(toLength: 7, withPad: " ", startingAt: 0)
-        + input.keyPath + only)
-      lines.append(String(repeating: " ", count: 25) + "low " + end(input.low) + ";  high " + end(input.high))
-    }
-    lines.append("")
-    lines.append(report.verdict)
-    return lines.joined(separator: "\n")
+    if let csv { printError("CSV table written to \(csv)") }
   }
 }

@@ -33,7 +33,15 @@ struct SweepCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page here.", valueName: "file"))
   var html: String?
 
+  @Option(help: ArgumentHelp("Also write the grid as a tidy CSV table (scenario, each key path, metric, statistic, value, unit) here.",
+                             valueName: "file"))
+  var csv: String?
+
   @OptionGroup var simulation: SimulationOptions
+
+  var outputFiles: [OutputFile?] {
+    [output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }, csv.map { OutputFile($0, option: "--csv") }]
+  }
 
   var grid: [(keyPath: String, values: [String])] {
     settings.compactMap { setting in
@@ -45,7 +53,7 @@ struct SweepCommand: ParsableCommand {
 
   func validate() throws {
     guard (1...2).contains(settings.count) else { throw ValidationError("give one or two --set KEY.PATH=V1,V2,... options") }
-    try checkOutputNames([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }], inputs: [scenario])
+    try checkOutputNames(outputFiles, inputs: [scenario])
     for setting in settings {
       guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex,
             !setting[setting.index(after: equals)...].split(separator: ",").isEmpty else {
@@ -69,37 +77,18 @@ struct SweepCommand: ParsableCommand {
       Sweep.Point(settings: point, scenario: try ScenarioLoader.load(
         path: scenario, overrides: point.map { ScenarioLoader.Override(keyPath: $0.keyPath, value: $0.value) }))
     }
-    try OutputFile.check([output.map { OutputFile($0, option: "-o") }, html.map { OutputFile($0, option: "--html") }].compactMap { $0 },
-                         inputs: Array(Set(points.flatMap(\.scenario.inputFiles))).sorted())
+    try OutputFile.check(outputFiles.compactMap { $0 }, inputs: Array(Set(points.flatMap(\.scenario.inputFiles))).sorted())
     let progress = ProgressBar(total: points.count, label: "sweep", quiet: simulation.quiet)
     let results = try Sweep.run(points: points, trials: simulation.trials, seed: simulation.seed,
                                 threads: simulation.threads) { done, _ in progress.update(done) }
     let report = SweepReport(scenario: scenario, parameters: grid.map(\.keyPath), results: results)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    for line in Self.table(report) { print(line) }
+    if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(report).csv.utf8)) }
+    print(SweepTable.render(report))
     if let output { printError("sweep written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
-  }
-}
-
-extension SweepCommand {
-  /// The lines printed for a sweep. Intervals are clipped and starred as run and compare print
-  /// them (a negative bound for a count or cost that no trial took below 0 was printed as it came).
-  static func table(_ report: SweepReport) -> [String] {
-    let shown = ["total_cost_usd_per_year", "job_ettr", "link_availability", "system_availability"]
-    var lines: [String] = []
-    var clipped = false
-    for row in report.rows where shown.contains(row.metric) {
-      let point = report.parameters.map { "\($0)=\(row.parameters[$0] ?? "")" }.joined(separator: " ")
-      let (interval, wasClipped) = ReportTable.interval(row.estimate)
-      clipped = clipped || wasClipped
-      lines.append("\(point)  \(row.metric) \(ReportTable.number(row.estimate.mean)) (95% CI \(interval))")
-    }
-    if clipped {
-      lines.append("* the Student t interval crosses a bound the metric cannot pass (a count or cost below 0, a ratio above 1): shown clipped to it (the JSON keeps the unclipped bounds)")
-    }
-    return lines
+    if let csv { printError("CSV table written to \(csv)") }
   }
 }
 
@@ -199,10 +188,7 @@ struct BreakevenCommand: ParsableCommand {
     let report = BreakevenReport(result, keyPath: vary, range: low.value...high.value, text: text)
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
-    for point in report.points {
-      print("\(vary)=\(point.text)  \(metric) B−A \(ReportTable.number(point.difference.mean)) (95% CI \(ReportTable.number(point.difference.ci95Low)) .. \(ReportTable.number(point.difference.ci95High)))")
-    }
-    print("\n\(report.verdict)")
+    print(BreakevenTable.render(report))
     if let output { printError("break-even written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
   }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ReportPages
+import ReliabilityKit
 
 @Suite("HTML chart scales")
 struct ChartScaleTests {
@@ -67,7 +68,7 @@ struct QuantityTests {
     (15.11e6, "usd_per_year", "", true, "+$15.11M/yr"),
     (0.999958, "ratio", "link_availability", false, "99.9958%"),
     (0.99, "ratio", "system_availability", false, "99.0%"),
-    (-2.1e-4, "ratio", "link_availability", true, "−2.1×10⁻⁴"),
+    (-2.1e-4, "ratio", "link_availability", true, "−0.021 pp"),
     (0.73898, "ratio", "job_ettr", false, "0.739"),
     (989_304, "count", "", false, "989,304"),
     (1.873e8, "gpu_hours", "", false, "187 M GPU-h"),

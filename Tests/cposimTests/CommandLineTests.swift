@@ -71,10 +71,11 @@ struct CommandLineTests {
     #expect(provenance["seed"] as? Int == 7)
   }
 
-  @Test("--version names the tool, GSL and the generator")
+  @Test("--version names the tool, the build's commit, GSL and the generator")
   func version() {
-    #expect(CPOSim.configuration.version.hasPrefix("cposim \(ToolVersion.current) (GSL 2."))
-    #expect(CPOSim.configuration.version.hasSuffix("generator taus2)"))
+    let version = CPOSim.configuration.version
+    #expect(version.hasPrefix("cposim \(ToolVersion.current) (commit \(ToolVersion.commit), GSL 2."), "\(version)")
+    #expect(version.hasSuffix("generator taus2)"))
   }
 }
 

@@ -1,81 +1,91 @@
 import Foundation
+import Testing
 
-/// A validator for the subset of JSON Schema (2020-12) that cposim's schemas use: type, const,
-/// enum, required, properties, additionalProperties, items, minItems, minProperties, minimum,
-/// exclusiveMinimum, pattern, allOf and local $ref. Returns every violation with its path.
+/// Validates JSON against cposim's schemas (schemas/*.schema.json) with Python's `jsonschema`
+/// (draft 2020-12, every keyword), through Tests/schemas/validate.py.
+///
+/// The Python is `CPOSIM_PYTHON` when set, else the repository's `.venv-test` (`make test` makes
+/// it), else `python3`. When none of them has jsonschema, validation fails the test with a
+/// message saying how to install it: a schema check never passes without running.
 struct JSONSchemaValidator {
-  let root: [String: Any]
+  let schema: URL
 
   init(schemaAt url: URL) throws {
-    root = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    guard FileManager.default.fileExists(atPath: url.path) else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: url.path]) }
+    schema = url
   }
 
+  /// The schema `schemas/NAME.schema.json`.
+  init(_ name: String) throws {
+    try self.init(schemaAt: repositoryRoot.appendingPathComponent("schemas/\(name).schema.json"))
+  }
+
+  static let script = repositoryRoot.appendingPathComponent("Tests/schemas/validate.py")
+
+  /// The Python to run the validator with, and whether it has jsonschema.
+  static let python: (path: String, ready: Bool) = {
+    var candidates: [String] = []
+    if let chosen = ProcessInfo.processInfo.environment["CPOSIM_PYTHON"], !chosen.isEmpty { candidates.append(chosen) }
+    candidates.append(repositoryRoot.appendingPathComponent(".venv-test/bin/python").path)
+    candidates.append("/usr/bin/env")
+    for candidate in candidates where candidate == "/usr/bin/env" || FileManager.default.isExecutableFile(atPath: candidate) {
+      let arguments = candidate == "/usr/bin/env" ? ["python3", "-c", "import jsonschema"] : ["-c", "import jsonschema"]
+      if (try? run(candidate, arguments).status) == 0 { return (candidate, true) }
+    }
+    return (candidates[0], false)
+  }()
+
+  static let missing = "JSON Schema validation needs Python's jsonschema: run `make test` (it creates .venv-test from "
+    + "Tests/schemas/requirements.txt), or `python3 -m pip install jsonschema`, or set CPOSIM_PYTHON to a Python that has it"
+
+  static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, output)
+  }
+
+  /// The violations of `files` (one line each: file, path, message); a test fails when the
+  /// validator cannot run.
+  func validate(files: [String]) -> [String] {
+    guard Self.python.ready else {
+      Issue.record(Comment(rawValue: Self.missing))
+      return ["jsonschema unavailable"]
+    }
+    let prefix = Self.python.path == "/usr/bin/env" ? ["python3"] : []
+    do {
+      let (status, output) = try Self.run(Self.python.path, prefix + [Self.script.path, schema.path] + files)
+      let lines = output.split(separator: "\n").map(String.init)
+      if status == 0 { return [] }
+      if status == 1, !lines.isEmpty { return lines }
+      Issue.record(Comment(rawValue: "the validator failed (status \(status)): \(output)"))
+      return ["validator failed"]
+    } catch {
+      Issue.record(Comment(rawValue: "cannot run \(Self.python.path): \(error)"))
+      return ["validator failed"]
+    }
+  }
+
+  /// The violations of one JSON value (an object from JSONSerialization) or JSON text.
   func validate(_ instance: Any) -> [String] {
-    var errors: [String] = []
-    check(instance, against: root, path: "$", errors: &errors)
-    return errors
-  }
-
-  private func resolve(_ schema: [String: Any]) -> [String: Any] {
-    guard let ref = schema["$ref"] as? String, ref.hasPrefix("#/") else { return schema }
-    var node: Any = root
-    for part in ref.dropFirst(2).split(separator: "/") { node = (node as! [String: Any])[String(part)]! }
-    return node as! [String: Any]
-  }
-
-  private func typeName(_ value: Any) -> String {
-    switch value {
-    case is NSNull: return "null"
-    case let n as NSNumber:
-      let objCType = String(cString: n.objCType)
-      if objCType == "c" || objCType == "B" { return "boolean" }
-      return n.doubleValue == n.doubleValue.rounded() && !"\(n)".contains(".") ? "integer" : "number"
-    case is String: return "string"
-    case is [Any]: return "array"
-    case is [String: Any]: return "object"
-    default: return "unknown"
+    let data: Data
+    if let given = instance as? Data {
+      data = given
+    } else if let text = instance as? String {
+      data = Data(text.utf8)
+    } else {
+      guard let encoded = try? JSONSerialization.data(withJSONObject: instance) else { return ["not JSON"] }
+      data = encoded
     }
-  }
-
-  private func check(_ value: Any, against raw: [String: Any], path: String, errors: inout [String]) {
-    let schema = resolve(raw)
-    if let all = schema["allOf"] as? [[String: Any]] { for s in all { check(value, against: s, path: path, errors: &errors) } }
-    if let type = schema["type"] {
-      let allowed = (type as? [String]) ?? [type as! String]
-      let actual = typeName(value)
-      let ok = allowed.contains(actual) || (actual == "integer" && allowed.contains("number"))
-      if !ok { errors.append("\(path): type \(actual), expected \(allowed)"); return }
-    }
-    if let constant = schema["const"], "\(constant)" != "\(value)" { errors.append("\(path): expected \(constant), got \(value)") }
-    if let options = schema["enum"] as? [Any], !options.contains(where: { "\($0)" == "\(value)" }) {
-      errors.append("\(path): \(value) not in \(options)")
-    }
-    if let number = value as? NSNumber, typeName(value) != "boolean" {
-      if let minimum = schema["minimum"] as? Double, number.doubleValue < minimum { errors.append("\(path): \(number) < \(minimum)") }
-      if let minimum = schema["exclusiveMinimum"] as? Double, number.doubleValue <= minimum { errors.append("\(path): \(number) <= \(minimum)") }
-    }
-    if let string = value as? String, let pattern = schema["pattern"] as? String,
-       string.range(of: pattern, options: .regularExpression) == nil {
-      errors.append("\(path): '\(string)' does not match \(pattern)")
-    }
-    if let object = value as? [String: Any] {
-      for key in (schema["required"] as? [String]) ?? [] where object[key] == nil { errors.append("\(path): missing '\(key)'") }
-      if let minimum = schema["minProperties"] as? Int, object.count < minimum { errors.append("\(path): fewer than \(minimum) properties") }
-      let properties = (schema["properties"] as? [String: Any]) ?? [:]
-      for (key, child) in object {
-        if let sub = properties[key] as? [String: Any] {
-          check(child, against: sub, path: "\(path).\(key)", errors: &errors)
-        } else if let additional = schema["additionalProperties"] {
-          if let allowed = additional as? Bool { if !allowed { errors.append("\(path): unexpected key '\(key)'") } }
-          else if let sub = additional as? [String: Any] { check(child, against: sub, path: "\(path).\(key)", errors: &errors) }
-        }
-      }
-    }
-    if let array = value as? [Any] {
-      if let minimum = schema["minItems"] as? Int, array.count < minimum { errors.append("\(path): fewer than \(minimum) items") }
-      if let items = schema["items"] as? [String: Any] {
-        for (i, item) in array.enumerated() { check(item, against: items, path: "\(path)[\(i)]", errors: &errors) }
-      }
-    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("cposim-schema-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: file) }
+    do { try data.write(to: file) } catch { return ["cannot write \(file.path)"] }
+    return validate(files: [file.path]).map { $0.replacingOccurrences(of: file.path + ": ", with: "") }
   }
 }

@@ -54,15 +54,15 @@ struct SensitivityCommandTests {
     let lines = stdout.split(separator: "\n").map(String.init)
     // Ranked: the spare price (swing ≈ 1.4 × 87.6 swaps) before A's power (60 W × 1.314 $/W a year) before PUE.
     let order = ["parts.pb.unit_cost_usd (b only)", "parts.pa.power_w (a only)", "costs.pue"].map { key in
-      lines.firstIndex { $0.hasSuffix(key) } ?? -1
+      lines.firstIndex { $0.contains(" \(key) ") } ?? -1
     }
     #expect(order.allSatisfy { $0 >= 0 } && order == order.sorted(), "\(stdout)")
-    #expect(lines.last?.hasPrefix("b vs a: total_cost_usd_per_year B − A") == true)
+    #expect(lines.last?.hasPrefix("b vs a: total cost per year B − A") == true)
     #expect(stderr.contains("moving 3 inputs: 7 points of 16 paired trials") && stderr.contains("sensitivity written to"))
 
     let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path("s.json")))) as? [String: Any])
     #expect(json["kind"] as? String == "sensitivity" && (json["inputs"] as? [Any])?.count == 3)
-    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/sensitivity.schema.json"))
+    let validator = try JSONSchemaValidator("sensitivity")
     #expect(validator.validate(json) == [])
     var broken = json
     broken["inputs"] = [["key_path": "x"]]
@@ -74,7 +74,7 @@ struct SensitivityCommandTests {
 
   @Test("the HTML report's fixture is in the shape the command writes")
   func fixtureShape() throws {
-    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/sensitivity.schema.json"))
+    let validator = try JSONSchemaValidator("sensitivity")
     let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/report/fixtures/sensitivity.json")))
     #expect(validator.validate(fixture) == [])
   }

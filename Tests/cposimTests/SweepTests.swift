@@ -49,6 +49,16 @@ struct SweepTests {
     }
   }
 
+  @Test("grid values and break-even points are written without e-notation and read back as the same number",
+        arguments: [(1e6, "h", "1000000h"), (1.73035e6, "h", "1730350h"), (40937.5, "h", "40937.5h"), (0.00358, "", "0.00358"),
+                    (-12.5, "", "-12.5"), (0, "%", "0%"), (999999.7, "", "1000000"), (2.5e-7, "/h", "2.5e-07/h"), (3e15, "", "3e+15")])
+  func writtenWithoutENotation(value: Double, suffix: String, expected: String) throws {
+    let written = WrittenNumber(value: value, suffix: suffix)
+    #expect(written.text == expected)
+    let read = try #require(WrittenNumber(written.text))
+    #expect(abs(read.value - value) <= abs(value) * 1e-6 && read.suffix == suffix)
+  }
+
   @Test("break-even finds an exact crossing: equal power, equal energy cost")
   func breakeven() throws {
     let dir = Workspace()
@@ -73,7 +83,8 @@ struct SweepTests {
                                  keyPath: "parts.pb.power_w", range: range, text: text)
     #expect(abs(report.crossing.value - 100) < 1e-9)
     #expect(abs(report.crossingCi95Low.value - 100) < 1e-9 && abs(report.crossingCi95High.value - 100) < 1e-9)
-    #expect(report.verdict.contains("breaks even at parts.pb.power_w = 100"))
+    #expect(report.verdict.contains("a: energy cost breaks even at parts.pb.power_w = 100"), "\(report.verdict)")
+    #expect(!report.verdict.contains("energy_cost_usd"), "the verdict names the metric as the tables do")
     #expect { try Breakeven.run(range: range, text: text, metric: "energy_cost", points: 2, refinements: 0, trials: 2, seed: nil, threads: 1,
                                 scenarios: scenarios) } throws: {
       "\($0)".hasPrefix("unknown metric 'energy_cost'") && "\($0)".contains("energy_cost_usd")

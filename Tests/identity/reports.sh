@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Writes the reports of every shipped scenario (two seeds each), per-trial lines, a trace and a
 # comparison into OUTDIR, with the given cposim binary. Two such folders from two builds must be
-# identical byte for byte when a change claims not to alter results:
+# identical byte for byte when a change claims not to alter results, but for the commit each
+# build records (build_commit):
 #   Tests/identity/reports.sh /tmp/before .build-before/release/cposim
 #   Tests/identity/reports.sh /tmp/after  .build/release/cposim
-#   diff -r /tmp/before /tmp/after && echo byte-identical
+#   diff -r -I '"build_commit"' /tmp/before /tmp/after && echo byte-identical
 set -euo pipefail
 out=${1:?usage: reports.sh OUTDIR [CPOSIM]}
 cposim=${2:-.build/release/cposim}

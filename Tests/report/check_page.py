@@ -10,6 +10,14 @@
   check_page.py screenshot PNG [#rrggbb ...]          not blank: many colours, ink over a good
                                                       share of the page, each given colour seen
   check_page.py pdf FILE.pdf                          a PDF of at least one page
+  check_page.py probe PAGE.html PROBE.html [print]    a copy of the page that measures itself
+                                                      (layout_probe.js; with "print", laid out
+                                                      by the page's print rules)
+  check_page.py layout DUMPED_PROBE.html [print]      what the probe measured: no two labels of a
+                                                      chart overlap, none reaches outside its
+                                                      chart or is cut short ("…"), none covers a
+                                                      bar or dot, no card is mostly empty; in
+                                                      print, no card is taller than an A4 page
 
 Exits 1 with one line per problem. Standard library only, except PIL for the screenshot.
 """
@@ -113,6 +121,44 @@ def check_pdf(path):
     return problems, f"{pages} pages"
 
 
+# A4 less the page's 14 mm margins, in CSS pixels (96 per inch).
+PRINT_PAGE_HEIGHT = (297 - 28) / 25.4 * 96
+
+
+def make_probe(page, probe, mode):
+    """The page with the measuring script and no Content-Security-Policy (which would block it);
+    in print mode the page's print rules apply on screen."""
+    import os
+    html = open(page, encoding="utf-8").read()
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    if mode == "print":
+        html = html.replace("@media print", "@media all")
+    script = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "layout_probe.js"), encoding="utf-8").read()
+    html = html.replace("</body>", f"<script>{script}</script></body>")
+    open(probe, "w", encoding="utf-8").write(html)
+    return [], f"probe written to {probe}"
+
+
+def check_layout(path, mode):
+    import json
+    dom = open(path, encoding="utf-8").read()
+    # The last one: the probe's own source, in the DOM too, names the element in a comment.
+    found = ([None] + list(re.finditer(r'<pre id="layout-check">(\{.*?)</pre>', dom, re.S)))[-1]
+    if not found:
+        return [f"{path}: the layout probe did not run (no #layout-check in the DOM)"], ""
+    from html import unescape
+    result = json.loads(unescape(found.group(1)))
+    problems = list(result["problems"])
+    if result["charts"] == 0 or result["texts"] == 0:
+        problems.append(f"{path}: the probe measured {result['charts']} charts and {result['texts']} labels")
+    if mode == "print":
+        for figure_id, height in result.get("figures", []):
+            if height > PRINT_PAGE_HEIGHT:
+                problems.append(f"figure {figure_id}: {height:.0f} px tall, more than a printed A4 page ({PRINT_PAGE_HEIGHT:.0f} px)")
+    where = "print layout" if mode == "print" else "screen layout"
+    return problems, f"{where}: {result['charts']} charts, {result['texts']} labels, no overlap, nothing cut or outside its chart"
+
+
 def main(argv):
     what = argv[1]
     if what == "dom":
@@ -123,6 +169,10 @@ def main(argv):
         problems, summary = check_screenshot(argv[2], argv[3:])
     elif what == "pdf":
         problems, summary = check_pdf(argv[2])
+    elif what == "probe":
+        problems, summary = make_probe(argv[2], argv[3], argv[4] if len(argv) > 4 else "screen")
+    elif what == "layout":
+        problems, summary = check_layout(argv[2], argv[3] if len(argv) > 3 else "screen")
     else:
         print(__doc__)
         return 2

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test-html: render every kind of HTML report in a real browser (Debian's chromium,
 # headless) and check each page: no console message, every chart holding the data marks it
-# declares, a screenshot that is not blank and shows the side colours, and a PDF when printed.
+# declares, a screenshot that is not blank and shows the side colours, a PDF when printed, and
+# the layout measured in the browser's own font (SVG getBBox), on screen and with the print rules:
+# no two labels overlap, none is cut or reaches outside its chart, none covers a bar.
 # A broken page and a blank page must fail the same checks (so the checks can fail).
 #
 # Needs the release binary (make build). Installs chromium and python3-pil with apt-get when
@@ -38,6 +40,10 @@ MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
 "$CPOSIM" compare "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 16 --quiet -o "$OUT/comparison.json" >/dev/null
 "$CPOSIM" sweep "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sweep.json" \
   --set "$MTBF=80000h,162500h,325000h,650000h,1300000h" >/dev/null
+"$CPOSIM" sweep "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sweep-two.json" \
+  --set "$MTBF=80000h,325000h,1300000h" --set costs.electricity_usd_per_kwh=0.05,0.1,0.2 >/dev/null
+# The demo's pair, whose long names once pushed the cost legend over the bars.
+"$CPOSIM" compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml --trials 8 --quiet -o "$OUT/comparison-16k.json" >/dev/null
 "$CPOSIM" breakeven "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 12 --quiet \
   --vary "$MTBF" --range 10000h..1000000h -o "$OUT/breakeven.json" >/dev/null
 "$CPOSIM" calibrate "$SMALL/small-pluggable.yaml" --trials 8 --quiet -o "$OUT/calibration.json" \
@@ -62,6 +68,8 @@ PAGES=(
   "comparison comparison 5 $PLUGGABLE $CPO"
   "comparison comparison-extended 7 $PLUGGABLE $CPO"
   "sweep sweep 4 $CPO"
+  "sweep sweep-two 4 $CPO"
+  "comparison comparison-16k 5 $PLUGGABLE $CPO"
   "breakeven breakeven 1 $CROSSING"
   "sensitivity sensitivity 1 $CPO"
   "calibration calibration 2 $CROSSING"
@@ -83,7 +91,17 @@ check() {  # check KIND NAME MIN_CHARTS COLOURS... : 0 when every check passes
   "$PY" Tests/report/check_page.py dom "$kind" "$OUT/$name.dom.html" "$min" || status=1
   chrome --window-size=1280,2400 --screenshot="$OUT/$name.png" "$url" >/dev/null 2>"$OUT/$name.shot.log" || { echo "  FAIL chromium --screenshot"; return 1; }
   "$PY" Tests/report/check_page.py screenshot "$OUT/$name.png" "$@" || status=1
+  layout "$name" screen 1280 || status=1
+  layout "$name" print 720 || status=1
   return $status
+}
+
+layout() {  # layout NAME MODE WIDTH: text boxes measured in chromium (getBBox) on a probing copy
+  local name=$1 mode=$2 width=$3
+  "$PY" Tests/report/check_page.py probe "$OUT/$name.html" "$OUT/$name.$mode.probe.html" "$mode" >/dev/null
+  chrome --window-size="$width",2400 --dump-dom "file://$PWD/$OUT/$name.$mode.probe.html" >"$OUT/$name.$mode.probe.dom.html" 2>/dev/null \
+    || { echo "  FAIL chromium --dump-dom of the layout probe"; return 1; }
+  "$PY" Tests/report/check_page.py layout "$OUT/$name.$mode.probe.dom.html" "$mode"
 }
 
 failures=0
@@ -121,6 +139,26 @@ else
   grep -q "console:" "$OUT/broken.check" && grep -q "marks in the DOM" "$OUT/broken.check" && grep -q "cx='NaN'" "$OUT/broken.check" \
     && echo "  ok   broken page refused: console error, lost mark, NaN coordinate" \
     || { echo "  FAIL the broken page failed for the wrong reasons:"; cat "$OUT/broken.check"; failures=$((failures + 1)); }
+fi
+# Labels drawn over each other, one reaching outside its chart, one cut short and one over a
+# bar: the layout check must name all four.
+"$PY" - "$OUT/comparison.html" "$OUT/crowded.html" <<'EOF'
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+crowded = page.replace("</main>", '<figure class="figure" id="crowded"><svg class="chart" data-chart="crowded" data-marks="1" viewBox="0 0 200 100">'
+                       '<rect class="mark bar" x="10" y="10" width="50" height="20" fill="#1f5fa8"/>'
+                       '<text x="20" y="25" font-size="12">a label over a bar</text><text x="22" y="27" font-size="12">another label</text>'
+                       '<text x="190" y="60" font-size="12">past the edge</text><text x="10" y="80" font-size="12">…cut-switch-board</text>'
+                       '</svg></figure></main>')
+open(sys.argv[2], "w", encoding="utf-8").write(crowded)
+EOF
+if layout crowded screen 1280 >"$OUT/crowded.check" 2>&1; then
+  echo "  FAIL a page with colliding labels passed the layout check"; failures=$((failures + 1))
+else
+  grep -q "overlaps" "$OUT/crowded.check" && grep -q "outside the chart" "$OUT/crowded.check" && grep -q "is cut" "$OUT/crowded.check" \
+    && grep -q "covers a data mark" "$OUT/crowded.check" \
+    && echo "  ok   colliding labels refused: overlap, outside the chart, cut short, over a bar" \
+    || { echo "  FAIL the crowded page failed for the wrong reasons:"; cat "$OUT/crowded.check"; failures=$((failures + 1)); }
 fi
 chrome --window-size=1280,2400 --screenshot="$OUT/blank.png" "file://$PWD/$OUT/blank.html" >/dev/null 2>&1
 if "$PY" Tests/report/check_page.py screenshot "$OUT/blank.png" >/dev/null; then

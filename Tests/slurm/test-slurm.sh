@@ -64,7 +64,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 MpiDefault=none
-NodeName=$host CPUs=$(nproc) RealMemory=1000 State=UNKNOWN
+NodeName=$host CPUs=$(nproc) RealMemory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 256 )) State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$work/slurm.conf"
@@ -105,3 +105,31 @@ else
   tail -20 "$work"/cposim-*.out 2>/dev/null || true
   exit 1
 fi
+
+# One task failed (its part is lost): resubmit that task alone, as docs/deploy.md says, and merge
+# again. The task must still compute shard 1 of 3, though its array has one task.
+rm "$work/parts/part-1.json" "$work/merged.json"
+resubmit=$(sbatch --parsable --array=1 "$repo/deploy/slurm/cposim-shard.sbatch" "$scenario" 3 "$work/parts")
+sbatch --parsable --dependency=afterok:"$resubmit" "$repo/deploy/slurm/cposim-merge.sbatch" "$work/parts" "$work/merged.json" >/dev/null
+for _ in $(seq 1 180); do
+  [ -z "$(squeue -h 2>/dev/null)" ] && break
+  # A failed task leaves its merge waiting for ever.
+  squeue -h -o %r 2>/dev/null | grep -q DependencyNeverSatisfied && break
+  sleep 1
+done
+if [ -n "$(squeue -h)" ]; then
+  echo "test-slurm: FAILED: the resubmitted task did not complete:"
+  cat "$work"/cposim-shard-"$resubmit"_*.out 2>/dev/null || true
+  squeue
+  scancel --user="$(id -un)" 2>/dev/null || true
+  exit 1
+fi
+if [ -f "$work/parts/part-1.json" ] && cmp -s "$work/single.json" "$work/merged.json"; then
+  echo "test-slurm: task 1 resubmitted alone (--array=1) recomputed shard 1 of 3; the merge equals the single-process report byte for byte"
+else
+  echo "test-slurm: FAILED: resubmitting task 1 alone did not give back the report"
+  tail -5 "$work"/cposim-shard-"$resubmit"_*.out 2>/dev/null || true
+  exit 1
+fi
+# The jobs ask for a time limit and memory (sbatch --time/--mem override them).
+scontrol show job "$resubmit" 2>/dev/null | grep -oE "TimeLimit=[^ ]+|MinMemoryNode=[^ ]+" | tr '\n' ' '; echo

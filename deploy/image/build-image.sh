@@ -14,6 +14,15 @@ CONTEXT=out/image
 IMAGE=localhost/cposim:$VERSION
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 
+# The image holds this machine's loader and libraries at their x86_64 paths: linux/amd64 only.
+if [ "$(uname -m)" != x86_64 ]; then
+  echo "image: the cposim image is linux/amd64 only (its root filesystem is staged from an x86_64 machine); this machine is $(uname -m)" >&2
+  exit 1
+fi
+# The commit the binary says it was built from (cposim --version), as the image's revision label.
+COMMIT=$("$BINARY" --version | sed -n 's/.*(commit \([^,]*\),.*/\1/p')
+COMMIT=${COMMIT:-unknown}
+
 if ! command -v podman >/dev/null 2>&1 && ! command -v buildah >/dev/null 2>&1; then
   echo "image: installing podman with apt-get"
   $SUDO apt-get update -qq
@@ -23,7 +32,8 @@ fi
 bash deploy/image/stage-rootfs.sh "$BINARY" "$CONTEXT"
 
 built=""
-if command -v podman >/dev/null 2>&1 && podman build --quiet -f "$CONTEXT/Containerfile" -t "$IMAGE" "$CONTEXT" >"$CONTEXT/build.log" 2>&1; then
+if command -v podman >/dev/null 2>&1 && podman build --quiet --platform linux/amd64 --build-arg COMMIT="$COMMIT" \
+     -f "$CONTEXT/Containerfile" -t "$IMAGE" "$CONTEXT" >"$CONTEXT/build.log" 2>&1; then
   built=podman
 else
   [ -s "$CONTEXT/build.log" ] && { echo "image: podman build failed:"; tail -5 "$CONTEXT/build.log"; }
@@ -32,7 +42,8 @@ else
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq buildah >/dev/null
   fi
-  buildah bud --isolation chroot --quiet -f "$CONTEXT/Containerfile" -t "$IMAGE" "$CONTEXT" >"$CONTEXT/build.log" 2>&1 \
+  buildah bud --isolation chroot --quiet --platform linux/amd64 --build-arg COMMIT="$COMMIT" \
+    -f "$CONTEXT/Containerfile" -t "$IMAGE" "$CONTEXT" >"$CONTEXT/build.log" 2>&1 \
     || { echo "image: buildah bud failed too:"; tail -20 "$CONTEXT/build.log"; exit 1; }
   built=buildah
 fi
@@ -42,5 +53,5 @@ TOOL=$built
   || SAVE="podman save --format oci-archive -o $CONTEXT/cposim-$VERSION.oci.tar $IMAGE"
 rm -f "$CONTEXT/cposim-$VERSION.oci.tar"
 $SAVE >/dev/null 2>&1
-echo "image: built $IMAGE with $built ($($TOOL images --format '{{.Size}}' "$IMAGE" 2>/dev/null | head -1)); OCI archive $CONTEXT/cposim-$VERSION.oci.tar"
+echo "image: built $IMAGE (linux/amd64, commit $COMMIT, user 65534) with $built ($($TOOL images --format '{{.Size}}' "$IMAGE" 2>/dev/null | head -1)); OCI archive $CONTEXT/cposim-$VERSION.oci.tar"
 echo "$built" >"$CONTEXT/builder"

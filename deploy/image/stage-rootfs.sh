@@ -52,6 +52,10 @@ for licence in "$swift_root/share/swift/LICENSE.txt" "$swift_root/share/doc/swif
   [ -f "$licence" ] && { cp "$licence" "$ROOT/usr/share/doc/cposim-image/SWIFT-LICENSE.txt"; break; }
 done
 
+# The user the image runs as (65534), named, for tools that look names up.
+echo "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin" >"$ROOT/etc/passwd"
+echo "nogroup:x:65534:" >"$ROOT/etc/group"
+
 # What a small run needs: the scenarios and the part catalog they find by walking up.
 cp -R Scenarios FailureData "$ROOT/cposim/"
 cp Containerfile "$CONTEXT/Containerfile"

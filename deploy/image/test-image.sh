@@ -20,22 +20,46 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 chmod 0777 "$WORK"
 
-check_outputs() {  # the run wrote a report of its trials and a page of it
-  python3 - "$1/r.json" "$1/r.html" <<'EOF'
+# The commit make build stamped into the binary the image holds.
+COMMIT=$(sh deploy/stamp-commit.sh --print)
+
+check_outputs() {  # the run wrote a report of its trials and a page of it, as user 65534, with the build's commit
+  owner=$(stat -c %u "$1/r.json")
+  [ "$owner" = 65534 ] || { echo "  FAIL the report belongs to user $owner, not 65534: the image ran as root"; exit 1; }
+  python3 - "$1/r.json" "$1/r.html" "$COMMIT" <<'EOF'
 import json, sys
 report = json.load(open(sys.argv[1]))
 assert report["provenance"]["trials"] == 8 and report["provenance"]["seed"] == 3, "wrong run"
+assert report["provenance"]["build_commit"] == sys.argv[3], f"build_commit {report['provenance']['build_commit']}, expected {sys.argv[3]}"
 assert report["metrics"]["link_availability"]["mean"] > 0.99, "implausible availability"
 page = open(sys.argv[2], encoding="utf-8").read()
 assert 'data-kind="run"' in page and "<svg class=\"chart\"" in page, "no HTML report"
-print(f"  ok   report of {report['provenance']['trials']} trials, link availability {report['metrics']['link_availability']['mean']:.6f}; HTML page of {len(page)} bytes")
+print(f"  ok   report of {report['provenance']['trials']} trials by user 65534, build_commit {report['provenance']['build_commit']}, "
+      f"link availability {report['metrics']['link_availability']['mean']:.6f}; HTML page of {len(page)} bytes")
 EOF
 }
+
+check_version() {  # the line --version printed names the build's commit
+  case "$1" in
+    *"(commit $COMMIT,"*) echo "  ok   --version names commit $COMMIT" ;;
+    *) echo "  FAIL --version does not name commit $COMMIT: $1"; exit 1 ;;
+  esac
+}
+
+# The image's configuration: a non-root user, linux/amd64.
+if [ "$TOOL" = buildah ]; then
+  config=$(buildah inspect --type image --format '{{.OCIv1.Config.User}} {{.OCIv1.OS}}/{{.OCIv1.Architecture}}' "$IMAGE")
+else
+  config=$(podman image inspect --format '{{.Config.User}} {{.Os}}/{{.Architecture}}' "$IMAGE")
+fi
+[ "$config" = "65534:65534 linux/amd64" ] && echo "test-image: image user and platform: $config" \
+  || { echo "test-image: FAIL the image's user and platform are '$config', not '65534:65534 linux/amd64'"; exit 1; }
 
 how=""
 if command -v podman >/dev/null 2>&1 && version=$(timeout 120 podman run --rm "$IMAGE" --version 2>"$CONTEXT/run.log"); then
   how="podman run"
   echo "test-image: $how $IMAGE --version: $version"
+  check_version "$version"
   timeout 600 podman run --rm -v "$PWD/$WORK:/work" "$IMAGE" "${RUN_ARGS[@]}" >/dev/null
   check_outputs "$WORK"
 else
@@ -61,9 +85,12 @@ else
   unshare --mount --fork bash -c '
     set -euo pipefail
     mount -t proc proc "$0/proc"
-    echo "test-image: chroot $0 cposim --version: $(chroot "$0" /usr/local/bin/cposim --version)"
-    chroot "$0" /usr/local/bin/cposim "$@" >/dev/null
+    # As the image would: user 65534, in /cposim.
+    chroot --userspec=65534:65534 "$0" /usr/local/bin/cposim --version >"$0/work/version.txt"
+    echo "test-image: chroot $0 cposim --version (user 65534): $(cat "$0/work/version.txt")"
+    chroot --userspec=65534:65534 "$0" /usr/local/bin/cposim "$@" >/dev/null
   ' "$ROOT" "${RUN_ARGS[@]/#Scenarios/\/cposim\/Scenarios}"
+  check_version "$(cat "$ROOT/work/version.txt")"
   check_outputs "$ROOT/work"
 fi
 echo "test-image: passed ($how)"

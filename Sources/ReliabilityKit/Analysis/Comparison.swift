@@ -47,7 +47,9 @@ public struct Comparison: Sendable {
 
   /// A block worker for `BlockRun`: runs trial i of every scenario with the same seed and adds
   /// the paired differences. Each worker thread gets its own copies of the plant layouts.
-  public func blockWorker(seed: UInt64) -> @Sendable () -> BlockRun<Statistics>.Worker {
+  /// - Parameter perTrial: when given, writes the block's output from each trial's values of
+  ///   the shared metrics, one array per scenario (`values[k][m]`, in `sharedMetrics` order).
+  public func blockWorker(seed: UInt64, perTrial: (@Sendable (Int, [[Double]]) -> Data)? = nil) -> @Sendable () -> BlockRun<Statistics>.Worker {
     let indices = metrics.map { m in sharedMetrics.map { d in m.definitions.firstIndex(of: d)! } }
     let comparison = self
     let first = FirstCaller()
@@ -55,6 +57,7 @@ public struct Comparison: Sendable {
       let simulations = first.isFirst() ? comparison.simulations : comparison.simulations.map { $0.workerCopy() }
       return { trials in
         var local = comparison.emptyStatistics()
+        var output = Data()
         for trial in trials {
           var values: [[Double]] = []
           for (k, simulation) in simulations.enumerated() {
@@ -70,17 +73,22 @@ public struct Comparison: Sendable {
               if values[k][m] > values[0][m] { local.above[k - 1][m] += 1 }
             }
           }
+          if let perTrial { output.append(perTrial(trial, values)) }
         }
-        return (local, Data())
+        return (local, output)
       }
     }
   }
 
   /// Runs trials `0..<trials` of every scenario on `threads` threads. The result does not
   /// depend on the thread count.
-  public func run(trials: Int, seed: UInt64, threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) -> Statistics {
+  /// - Parameters:
+  ///   - perTrial: makes each trial's output from its values (see `blockWorker`).
+  ///   - lines: receives the outputs in trial order, one block at a time.
+  public func run(trials: Int, seed: UInt64, threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil,
+                  perTrial: (@Sendable (Int, [[Double]]) -> Data)? = nil, lines: (@Sendable (Data) -> Void)? = nil) -> Statistics {
     let run = BlockRun(trials: trials, empty: emptyStatistics())
-    run.run(0..<run.blocks.count, threads: threads, makeWorker: blockWorker(seed: seed), blockDone: progress)
+    run.run(0..<run.blocks.count, threads: threads, makeWorker: blockWorker(seed: seed, perTrial: perTrial), lines: lines, blockDone: progress)
     return run.statistics
   }
 }

@@ -209,7 +209,43 @@ public struct MetricAccumulator: Sendable, Equatable, Codable {
   }
 }
 
+/// The values a quantity can take, which its reported interval respects.
+public enum ValueDomain: Sendable, Equatable {
+  /// Any real number (a difference B − A).
+  case unbounded
+  /// 0 or more: counts, hours, costs.
+  case nonNegative
+  /// 0 to 1: ratios (availabilities, ETTR, utilisation).
+  case fraction
+
+  /// The domain of a metric's own values by its unit: ratios lie in [0, 1]; counts, hours,
+  /// GPU-hours, nodes and money are never negative; other units (an uncertain input written
+  /// in `h` or `%`) are left unbounded.
+  public static func of(unit: String) -> ValueDomain {
+    switch unit {
+    case "ratio": .fraction
+    case "count", "count_per_month", "nodes", "hours", "gpu_hours", "usd", "usd_per_year": .nonNegative
+    default: .unbounded
+    }
+  }
+
+  /// `x` moved into the domain.
+  public func clamp(_ x: Double) -> Double {
+    guard x.isFinite else { return x }
+    switch self {
+    case .unbounded: return x
+    case .nonNegative: return Swift.max(0, x)
+    case .fraction: return Swift.min(1, Swift.max(0, x))
+    }
+  }
+}
+
 /// What the report says about one metric.
+///
+/// The 95 % interval is Student t's, clipped to the quantity's domain: with few trials, or
+/// with most trials at 0, t's interval of a count or a cost reaches below 0 (and a ratio's above
+/// 1), which no trial can take. Quantiles are the sketch's, kept inside the trials' [min, max]
+/// (the sketch's relative error could otherwise put a p5 below the smallest trial).
 public struct Estimate: Encodable, Sendable, Equatable {
   public let unit: String
   public let n: Int
@@ -224,18 +260,34 @@ public struct Estimate: Encodable, Sendable, Equatable {
   public let p95: FiniteOrNull
   public let p99: FiniteOrNull
 
+  /// A metric's own values, whose domain its unit gives (`ValueDomain.of(unit:)`).
   public init(_ a: MetricAccumulator, unit: String) {
+    self.init(a, unit: unit, domain: .of(unit: unit))
+  }
+
+  /// Paired differences B − A of a metric: unbounded, whatever the metric's unit.
+  public init(difference a: MetricAccumulator, unit: String) {
+    self.init(a, unit: unit, domain: .unbounded)
+  }
+
+  public init(_ a: MetricAccumulator, unit: String, domain: ValueDomain) {
     self.unit = unit
     n = a.count
     mean = FiniteOrNull(a.count > 0 ? a.mean : .nan)
     sd = FiniteOrNull(a.standardDeviation)
-    ci95Low = FiniteOrNull(a.ci95?.lowerBound ?? .nan)
-    ci95High = FiniteOrNull(a.ci95?.upperBound ?? .nan)
+    ci95Low = FiniteOrNull(domain.clamp(a.ci95?.lowerBound ?? .nan))
+    ci95High = FiniteOrNull(domain.clamp(a.ci95?.upperBound ?? .nan))
     min = FiniteOrNull(a.minimum)
     max = FiniteOrNull(a.maximum)
-    p5 = FiniteOrNull(a.sketch.quantile(0.05))
-    p50 = FiniteOrNull(a.sketch.quantile(0.50))
-    p95 = FiniteOrNull(a.sketch.quantile(0.95))
-    p99 = FiniteOrNull(a.sketch.quantile(0.99))
+    let lowest = a.minimum, highest = a.maximum
+    func quantile(_ q: Double) -> FiniteOrNull {
+      let x = a.sketch.quantile(q)
+      guard x.isFinite, lowest <= highest else { return FiniteOrNull(x) }
+      return FiniteOrNull(Swift.min(highest, Swift.max(lowest, x)))
+    }
+    p5 = quantile(0.05)
+    p50 = quantile(0.50)
+    p95 = quantile(0.95)
+    p99 = quantile(0.99)
   }
 }

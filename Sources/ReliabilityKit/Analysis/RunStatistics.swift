@@ -24,6 +24,13 @@ public struct RunStatistics: Sendable, Equatable, Codable {
   let thresholdMetric: [Int]
   let modeIndex: [[Int]]
 
+  /// The keys of a partial report's `statistics` are these names in snake_case (`sparesByFru`
+  /// becomes `spares_by_fru` and reads back as `sparesByFru`).
+  enum CodingKeys: String, CodingKey {
+    case trials, metrics, failuresByMode, modeKeys, repairsByAction, sparesByFRU = "sparesByFru", jobs, monthlyFailures, inputs, beyond,
+         thresholdMetric, modeIndex
+  }
+
   public init(metrics: TrialMetrics, simulation: Simulation) {
     self.metrics = metrics.definitions.map { MetricAccumulator(nearOne: $0.nearOne) }
     var keys: [String] = []
@@ -90,12 +97,12 @@ extension RunStatistics: BlockStatistics {}
 extension RunStatistics {
   /// The lengths of every array, by name: two statistics of one run have the same shape.
   var shape: [(String, Int)] {
-    [("metrics", metrics.count), ("failuresByMode", failuresByMode.count), ("modeKeys", modeKeys.count),
-     ("repairsByAction", repairsByAction.count), ("sparesByFRU", sparesByFRU.count), ("jobs", jobs.count)]
+    [("metrics", metrics.count), ("failures_by_mode", failuresByMode.count), ("mode_keys", modeKeys.count),
+     ("repairs_by_action", repairsByAction.count), ("spares_by_fru", sparesByFRU.count), ("jobs", jobs.count)]
       + jobs.enumerated().map { ("jobs[\($0.offset)]", $0.element.count) }
-      + [("monthlyFailures", monthlyFailures.count), ("inputs", inputs.count), ("beyond", beyond.count),
-         ("thresholdMetric", thresholdMetric.count), ("modeIndex", modeIndex.count)]
-      + modeIndex.enumerated().map { ("modeIndex[\($0.offset)]", $0.element.count) }
+      + [("monthly_failures", monthlyFailures.count), ("inputs", inputs.count), ("beyond", beyond.count),
+         ("threshold_metric", thresholdMetric.count), ("mode_index", modeIndex.count)]
+      + modeIndex.enumerated().map { ("mode_index[\($0.offset)]", $0.element.count) }
   }
 
   /// Why these statistics cannot come from a run (read back from a file that was edited or
@@ -106,8 +113,8 @@ extension RunStatistics {
       for ((name, have), (_, want)) in zip(shape, expected.shape) where have != want {
         return "'\(name)' has \(have) entries where the scenario has \(want)"
       }
-      if shape.count != expected.shape.count { return "'jobs' or 'modeIndex' do not match the scenario" }
-      if modeKeys != expected.modeKeys { return "'modeKeys' do not match the scenario's failure modes" }
+      if shape.count != expected.shape.count { return "'jobs' or 'mode_index' do not match the scenario" }
+      if modeKeys != expected.modeKeys { return "'mode_keys' do not match the scenario's failure modes" }
     } else if jobs.contains(where: { $0.count != jobs.first?.count }) {
       return "the jobs' metric lists differ in length"
     }
@@ -118,16 +125,16 @@ extension RunStatistics {
       }
       return nil
     }
-    if let why = check("metrics", metrics, exact: true) ?? check("failuresByMode", failuresByMode, exact: true)
-      ?? check("repairsByAction", repairsByAction, exact: true) ?? check("sparesByFRU", sparesByFRU, exact: false)
-      ?? check("monthlyFailures", monthlyFailures, exact: false) ?? check("inputs", inputs, exact: false) {
+    if let why = check("metrics", metrics, exact: true) ?? check("failures_by_mode", failuresByMode, exact: true)
+      ?? check("repairs_by_action", repairsByAction, exact: true) ?? check("spares_by_fru", sparesByFRU, exact: false)
+      ?? check("monthly_failures", monthlyFailures, exact: false) ?? check("inputs", inputs, exact: false) {
       return why
     }
     for (j, job) in jobs.enumerated() { if let why = check("jobs[\(j)]", job, exact: true) { return why } }
     if let t = beyond.firstIndex(where: { $0 < 0 || $0 > trials }) { return "beyond[\(t)] is \(beyond[t]), outside 0...\(trials)" }
-    if beyond.count != thresholdMetric.count { return "'beyond' and 'thresholdMetric' differ in length" }
-    if thresholdMetric.contains(where: { $0 < -1 || $0 >= metrics.count }) { return "'thresholdMetric' names a metric that is not there" }
-    if modeIndex.contains(where: { $0.contains { $0 < 0 || $0 >= modeKeys.count } }) { return "'modeIndex' names a mode that is not there" }
+    if beyond.count != thresholdMetric.count { return "'beyond' and 'threshold_metric' differ in length" }
+    if thresholdMetric.contains(where: { $0 < -1 || $0 >= metrics.count }) { return "'threshold_metric' names a metric that is not there" }
+    if modeIndex.contains(where: { $0.contains { $0 < 0 || $0 >= modeKeys.count } }) { return "'mode_index' names a mode that is not there" }
     return nil
   }
 }

@@ -239,7 +239,7 @@ public enum Sensitivity {
 
     let centralPoint = try point(centralSimulations, cached: nil, keep: true)
     let cached = (0..<2).map { k in (0..<usedTrials).map { centralPoint.values[$0]![k] } }
-    let centralEstimate = Estimate(centralPoint.difference, unit: unit)
+    let centralEstimate = Estimate(difference: centralPoint.difference, unit: unit)
     var results: [InputResult] = []
     for input in inputs {
       var ends: [End: Estimate] = [:]
@@ -249,7 +249,7 @@ public enum Sensitivity {
           return try simulation(k, [(keyPath: input.keyPath, value: bounds.value(end))],
                                 what: "\(input.keyPath) at its \(end.rawValue) (\(bounds.value(end)))")
         }
-        ends[end] = Estimate(try point(simulations, cached: cached, keep: false).difference, unit: unit)
+        ends[end] = Estimate(difference: try point(simulations, cached: cached, keep: false).difference, unit: unit)
       }
       let low = ends[.low]!, high = ends[.high]!
       let c = centralEstimate.mean.value

@@ -92,7 +92,7 @@ public enum Breakeven {
       }
       let statistics = comparison.run(trials: usedTrials, seed: usedSeed, threads: threads)
       progress?(text)
-      return Point(value: x, text: text, difference: Estimate(statistics.differences[0][index], unit: comparison.sharedMetrics[index].unit))
+      return Point(value: x, text: text, difference: Estimate(difference: statistics.differences[0][index], unit: comparison.sharedMetrics[index].unit))
     }
     let lo = range.lowerBound, hi = range.upperBound
     var values: [Double] = []

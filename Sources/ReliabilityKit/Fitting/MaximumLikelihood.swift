@@ -205,7 +205,7 @@ public enum MaximumLikelihood {
 
   /// The estimate of `target` with its Fisher interval (delta method on its working scale).
   static func estimate(_ name: String, _ target: Target, fit: Fit, age: Hours? = nil) -> Estimate {
-    let quantity = Quantity(target: target, model: fit.model)
+    let quantity = ProfiledQuantity(target: target, model: fit.model)
     let psi = quantity.psi(fit.x)
     var fisher: Interval?
     if let covariance = fit.covariance, psi.isFinite {

@@ -4,7 +4,7 @@ import Foundation
 /// log of a positive quantity, μ itself for the lognormal μ. Each is a function ψ(x) of the
 /// parameters x (hours scale), and, for the profile, the parameters are written back as a
 /// function of ψ and one nuisance parameter ν: x = point(ψ, ν).
-struct Quantity {
+struct ProfiledQuantity {
   let target: MaximumLikelihood.Target
   let model: ScaledModel
 
@@ -138,7 +138,7 @@ public enum ProfileLikelihood {
 
   /// The LR interval of `target` under `fit`, on the quantity's natural scale.
   static func interval(_ target: MaximumLikelihood.Target, fit: MaximumLikelihood.Fit) -> MaximumLikelihood.Interval? {
-    let quantity = Quantity(target: target, model: fit.model)
+    let quantity = ProfiledQuantity(target: target, model: fit.model)
     let psiHat = quantity.psi(fit.x)
     guard psiHat.isFinite else { return nil }
     let best = fit.model.logLikelihood(hours: fit.x)

@@ -43,6 +43,7 @@ public struct CalibrationReport: Encodable, Sendable {
 
   public struct Source: Encodable, Sendable {
     public let toolVersion: String
+    public var buildCommit = ToolVersion.commit
     public let gslVersion: String
     public let generator: String
     public let seed: UInt64

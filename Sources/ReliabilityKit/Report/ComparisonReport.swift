@@ -6,6 +6,7 @@ public struct ComparisonReport: Encodable, Sendable {
 
   public struct ComparisonProvenance: Encodable, Sendable {
     public let toolVersion: String
+    public var buildCommit = ToolVersion.commit
     public let gslVersion: String
     public let generator: String
     public let seed: UInt64
@@ -92,7 +93,7 @@ public struct ComparisonReport: Encodable, Sendable {
     for k in 1..<sims.count {
       let name = sims[k].scenario.name
       let estimates = Dictionary(uniqueKeysWithValues: zip(comparison.sharedMetrics, statistics.differences[k - 1]).map {
-        ($0.name, Estimate($1, unit: $0.unit))
+        ($0.name, Estimate(difference: $1, unit: $0.unit))
       })
       differences[name] = estimates
       let n = statistics.perScenario[0].trials
@@ -112,37 +113,32 @@ public struct ComparisonReport: Encodable, Sendable {
     self.verdicts = verdicts
   }
 
-  /// Plain sentences for the differences that decide the trade.
+  /// Plain sentences for the differences that decide the trade, in the numbers of the pages
+  /// and tables (`Quantity`): a real minus sign, no e-notation, availabilities in percentage
+  /// points.
   static func verdicts(name: String, baseline: String, differences: [String: Estimate]) -> [String] {
-    let lines: [(metric: String, what: String, format: (Double) -> String)] = [
-      ("total_cost_usd_per_year", "total cost per year", { money($0) }),
-      ("interruption_cost_usd", "job interruption cost over the horizon", { money($0) }),
-      ("energy_cost_usd", "optics energy cost over the horizon", { money($0) }),
-      ("job_interruptions_per_month", "job interruptions per month", { String(format: "%+.3g", $0) }),
-      ("job_ettr", "effective training time ratio", { String(format: "%+.4f", $0) }),
-      ("link_availability", "link availability", { String(format: "%+.2e", $0) }),
+    let lines: [(metric: String, what: String, unit: String)] = [
+      ("total_cost_usd_per_year", "total cost per year", "usd"),
+      ("interruption_cost_usd", "job interruption cost over the horizon", "usd"),
+      ("energy_cost_usd", "optics energy cost over the horizon", "usd"),
+      ("job_interruptions_per_month", "job interruptions per month", "count"),
+      ("job_ettr", "effective training time ratio", "ratio"),
+      ("link_availability", "link availability", "ratio"),
     ]
     var result: [String] = []
     for line in lines {
       guard let e = differences[line.metric], e.mean.value.isFinite else { continue }
       let low = e.ci95Low.value, high = e.ci95High.value
+      let format = { (x: Double) in Quantity.format(x, unit: line.unit, metric: line.metric, signed: true) }
       let verdict: String
       if low.isFinite, high.isFinite, low > 0 || high < 0 {
         verdict = e.mean.value > 0 ? "higher" : "lower"
       } else {
-        verdict = "no difference the trials can resolve"
+        verdict = "no detectable change (the interval covers zero)"
       }
-      let interval = low.isFinite && high.isFinite ? " (95% CI \(line.format(low)) .. \(line.format(high)))" : ""
-      result.append("\(name) vs \(baseline): \(line.what) \(line.format(e.mean.value))\(interval): \(verdict)")
+      let interval = low.isFinite && high.isFinite ? " (95% CI \(format(low)) .. \(format(high)))" : ""
+      result.append("\(name) vs \(baseline): \(line.what) \(format(e.mean.value))\(interval): \(verdict)")
     }
     return result
-  }
-
-  static func money(_ x: Double) -> String {
-    let sign = x < 0 ? "-" : "+"
-    let v = abs(x)
-    if v >= 1e6 { return String(format: "%@$%.2fM", sign, v / 1e6) }
-    if v >= 1e3 { return String(format: "%@$%.1fk", sign, v / 1e3) }
-    return String(format: "%@$%.0f", sign, v)
   }
 }

@@ -132,6 +132,7 @@ public struct FitReport: Encodable, Sendable {
 
   public let schemaVersion = FitReport.schemaVersion
   public let toolVersion = ToolVersion.current
+  public let buildCommit = ToolVersion.commit
   public let file: String
   public let mode: Nullable<String>
   public let bounds: String

@@ -5,12 +5,15 @@ import Foundation
 /// `--resume`) combines slices into the report a single run would have written, byte for byte.
 public struct PartialReport: Codable, Sendable {
   public static let kind = "cposim-partial"
-  /// 2: completed blocks as ranges.
-  public static let schemaVersion = 2
+  /// 2: completed blocks as ranges. 3: snake_case keys, like every other file cposim writes
+  /// (schemas/partial.schema.json), and the build's commit.
+  public static let schemaVersion = 3
 
   public var kind = PartialReport.kind
   public var schemaVersion = PartialReport.schemaVersion
   public var toolVersion: String
+  /// The git commit of the build that computed these trials (`ToolVersion.commit`).
+  public var buildCommit: String
   public var gslVersion: String
   public var generator: String
   /// The scenario file as given on the command line, and the hashes of every input file.
@@ -28,6 +31,7 @@ public struct PartialReport: Codable, Sendable {
   public init(scenario: String, simulation: Simulation, seed: UInt64, trials: Int, shardIndex: Int, shardCount: Int,
               completedBlocks: BlockSet, statistics: RunStatistics) {
     toolVersion = ToolVersion.current
+    buildCommit = ToolVersion.commit
     gslVersion = ToolVersion.gsl
     generator = RandomSource.generatorName
     self.scenario = scenario
@@ -57,11 +61,12 @@ public struct PartialReport: Codable, Sendable {
     guard differ.isEmpty else { throw .notResumable(path: path, differences: differ) }
   }
 
-  /// Partial reports are an interchange format between cposim processes: keys are the Swift
-  /// property names as they are (a snake_case round trip would break names such as `sparesByFRU`).
+  /// Snake_case keys, as in every file cposim writes; sorted, compact (a partial report is
+  /// read by cposim, and may be large).
   static func encoder() -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     // Accumulators of no trials hold ±infinity as their min and max.
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return encoder
@@ -100,7 +105,23 @@ public struct PartialReport: Codable, Sendable {
       var kind: String?
       var schemaVersion: Int?
     }
+    // The kind and version first, in either key style, so a file of another version is named as
+    // such instead of failing on its first unknown key.
+    struct Header: Decodable {
+      let kind: String?
+      let schema_version: Int?
+      let schemaVersion: Int?
+      let tool_version: String?
+      let toolVersion: String?
+    }
+    if let header = try? JSONDecoder().decode(Header.self, from: data), header.kind == kind,
+       let version = header.schema_version ?? header.schemaVersion, version != schemaVersion {
+      let tool = header.tool_version ?? header.toolVersion ?? "an unknown version"
+      throw .unreadable(path: path, reason: "a partial report of schema_version \(version) (cposim \(tool)); this cposim (\(ToolVersion.current), "
+        + "commit \(ToolVersion.commit)) reads schema_version \(schemaVersion): compute the shard again with this cposim")
+    }
     let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let header: Header
     do {
@@ -151,7 +172,7 @@ public struct PartialReport: Codable, Sendable {
     guard shardCount >= 1, shardIndex >= 0, shardIndex < shardCount else { throw fail("shard \(shardIndex) of \(shardCount) is not a shard") }
     let blocks = TrialBlocks(trials: trials)
     guard completedBlocks.end <= blocks.count else {
-      throw fail("'completedBlocks' lists block \(completedBlocks.end - 1) but a run of \(trials) trials has \(blocks.count) blocks")
+      throw fail("'completed_blocks' lists block \(completedBlocks.end - 1) but a run of \(trials) trials has \(blocks.count) blocks")
     }
     let done = completedBlocks.ranges.reduce(0) { $0 + blocks.trialCount(of: $1) }
     guard statistics.trials == done else {
@@ -190,6 +211,9 @@ public struct PartialReport: Codable, Sendable {
     var merged = first
     merged.shardIndex = 0
     merged.shardCount = 1
+    // Shards of one version give the same statistics whichever build computed them; the merged
+    // report names every build that did.
+    merged.buildCommit = Set(parts.map(\.part.buildCommit)).sorted().joined(separator: ", ")
     for (_, part) in parts.dropFirst() {
       merged.statistics.merge(part.statistics)
       merged.completedBlocks.formUnion(part.completedBlocks)

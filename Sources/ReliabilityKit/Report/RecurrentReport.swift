@@ -174,6 +174,7 @@ public struct RecurrentReport: Encodable, Sendable {
   public let kind = "recurrent"
   public let schemaVersion = RecurrentReport.schemaVersion
   public let toolVersion = ToolVersion.current
+  public let buildCommit = ToolVersion.commit
   public let file: String
   public let mode: Nullable<String>
   public let unitClass: Nullable<String>

@@ -13,6 +13,8 @@ public struct RunReport: Encodable, Sendable {
 
   public struct RunProvenance: Encodable, Sendable {
     public let toolVersion: String
+    /// The git commit of the build that computed the trials (`ToolVersion.commit`).
+    public let buildCommit: String
     public let gslVersion: String
     public let generator: String
     public let seed: UInt64
@@ -110,10 +112,13 @@ public struct RunReport: Encodable, Sendable {
     public let drawn: Estimate
   }
 
-  public init(simulation: Simulation, metrics definitions: TrialMetrics, statistics s: RunStatistics, seed: UInt64) {
+  /// - Parameter buildCommit: the commit of the build that computed the trials: this one's, or
+  ///   for merged shards, theirs.
+  public init(simulation: Simulation, metrics definitions: TrialMetrics, statistics s: RunStatistics, seed: UInt64,
+              buildCommit: String = ToolVersion.commit) {
     let scenario = simulation.scenario
     provenance = RunProvenance(
-      toolVersion: ToolVersion.current, gslVersion: ToolVersion.gsl, generator: RandomSource.generatorName,
+      toolVersion: ToolVersion.current, buildCommit: buildCommit, gslVersion: ToolVersion.gsl, generator: RandomSource.generatorName,
       seed: seed, trials: s.trials, blockSize: TrialBlocks.size,
       scenarioFiles: RunReport.hashes(scenario.files + (scenario.catalogFile.map { [$0] } ?? [])))
     self.scenario = ScenarioDescription(scenario)

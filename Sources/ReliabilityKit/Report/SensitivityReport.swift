@@ -106,10 +106,11 @@ public struct SensitivityReport: Encodable, Sendable {
 
   /// One sentence: B − A at central inputs, the input that moves it most, how many can flip it.
   static func verdict(_ r: Sensitivity.Result) -> String {
-    let money = r.metric.contains("usd")
-    let f = { (x: Double) in money ? ComparisonReport.money(x) : String(format: "%+.4g", x) }
     let c = r.central
-    var s = "\(r.alternative.name) vs \(r.baseline.name): \(r.metric) B − A \(f(c.mean.value)) at central inputs"
+    // Money per year reads as `−$1.66M` after the metric's words; other units keep their own.
+    let unit = c.unit == "usd_per_year" ? "usd" : c.unit
+    let f = { (x: Double) in Quantity.format(x, unit: unit, metric: r.metric, signed: true) }
+    var s = "\(r.alternative.name) vs \(r.baseline.name): \(Quantity.words(r.metric)) B − A \(f(c.mean.value)) at central inputs"
     if c.ci95Low.value.isFinite, c.ci95High.value.isFinite { s += " (95% CI \(f(c.ci95Low.value)) .. \(f(c.ci95High.value)))" }
     if let top = r.inputs.first {
       s += "; \(top.input.keyPath) moves it most (\(f(top.low.mean.value)) at \(top.input.shown.low), "

@@ -15,6 +15,7 @@ public struct SweepReport: Encodable, Sendable {
   public static let schemaVersion = 1
   public let schemaVersion = SweepReport.schemaVersion
   public let toolVersion = ToolVersion.current
+  public let buildCommit = ToolVersion.commit
   public let gslVersion = ToolVersion.gsl
   public let scenario: String
   public let seed: UInt64
@@ -58,6 +59,7 @@ public struct BreakevenReport: Encodable, Sendable {
   public static let schemaVersion = 1
   public let schemaVersion = BreakevenReport.schemaVersion
   public let toolVersion = ToolVersion.current
+  public let buildCommit = ToolVersion.commit
   public let baseline: String
   public let alternative: String
   public let keyPath: String
@@ -87,15 +89,17 @@ public struct BreakevenReport: Encodable, Sendable {
     crossing = FiniteOrNull(r.crossing ?? .nan)
     crossingCi95Low = FiniteOrNull(r.crossingInterval?.lowerBound ?? .nan)
     crossingCi95High = FiniteOrNull(r.crossingInterval?.upperBound ?? .nan)
+    // The metric as the tables label it; the key path as the user gave it to --vary.
+    let metric = Quantity.label(r.metric)
     if let x = r.crossing {
-      verdict = "\(r.alternative) vs \(r.baseline): \(r.metric) breaks even at \(keyPath) = \(text(x))"
+      verdict = "\(r.alternative) vs \(r.baseline): \(metric) breaks even at \(keyPath) = \(text(x))"
         + (r.crossingInterval.map { " (95% CI \(text($0.lowerBound)) .. \(text($0.upperBound)))" }
            ?? " (interval reaches beyond the range)")
     } else if r.points.allSatisfy({ $0.difference.mean.value == 0 && $0.difference.max.value == 0 && $0.difference.min.value == 0 }) {
-      verdict = "\(r.alternative) vs \(r.baseline): \(r.metric) is the same in every trial over the whole range \(text(range.lowerBound)) .. \(text(range.upperBound)); no break-even"
+      verdict = "\(r.alternative) vs \(r.baseline): \(metric) is the same in every trial over the whole range \(text(range.lowerBound)) .. \(text(range.upperBound)); no break-even"
     } else {
       let sign = (r.points.first?.difference.mean.value ?? 0) > 0 ? "higher" : "lower"
-      verdict = "\(r.alternative) vs \(r.baseline): \(r.metric) is \(sign) over the whole range \(text(range.lowerBound)) .. \(text(range.upperBound)); no break-even in it"
+      verdict = "\(r.alternative) vs \(r.baseline): \(metric) is \(sign) over the whole range \(text(range.lowerBound)) .. \(text(range.upperBound)); no break-even in it"
     }
   }
 }

@@ -133,6 +133,14 @@ enum GSL {
   static func gammaQinv(_ q: Double, shape: Double, scale: Double) -> Double { configure(); return gsl_cdf_gamma_Qinv(q, shape, scale) }
 
   static func normalPinv(_ p: Double) -> Double { configure(); return gsl_cdf_ugaussian_Pinv(p) }
+
+  /// P(K ≤ k) of a Poisson count of mean `mean` (≥ 0).
+  static func poissonP(_ k: UInt32, mean: Double) -> Double { configure(); return gsl_cdf_poisson_P(k, mean) }
+  /// P(K ≤ k) of a negative binomial: failures before the n-th success of probability p (0 < p ≤ 1, n > 0).
+  static func negativeBinomialP(_ k: UInt32, probability p: Double, n: Double) -> Double {
+    configure()
+    return gsl_cdf_negative_binomial_P(k, p, n)
+  }
   static func normalQ(_ x: Double) -> Double { configure(); return gsl_cdf_ugaussian_Q(x) }
 
   /// Quantile of Student's t distribution with `nu` degrees of freedom.

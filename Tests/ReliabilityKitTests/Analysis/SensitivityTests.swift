@@ -143,7 +143,7 @@ struct SensitivityTests {
     let comparison = Comparison(simulations: try scenarios.map { try Simulation(scenario: $0) })
     let statistics = comparison.run(trials: one.trials, seed: one.seed)
     let m = try #require(comparison.sharedMetrics.firstIndex { $0.name == "total_cost_usd_per_year" })
-    #expect(Estimate(statistics.differences[0][m], unit: "usd_per_year") == one.central)
+    #expect(Estimate(difference: statistics.differences[0][m], unit: "usd_per_year") == one.central)
   }
 
   @Test("an unknown metric says which it may have meant; scenarios without ranges say what to add")
@@ -176,7 +176,7 @@ struct SensitivityTests {
     let low = first["low"] as! [String: Any]
     #expect(low["text"] as? String == "0.1" && low["value"] as? Double == 0.1 && (low["difference"] as? [String: Any])?["mean"] != nil)
     #expect(SensitivityReport.number("2w") == 336 && SensitivityReport.number("25%") == 0.25 && SensitivityReport.number("6.5e-3/d") == 6.5e-3 / 24)
-    #expect(report.verdict.hasPrefix("b vs a: total_cost_usd_per_year B − A -$") && report.verdict.contains("parts.pb.unit_cost_usd moves it most")
+    #expect(report.verdict.hasPrefix("b vs a: total cost per year B − A −$") && report.verdict.contains("parts.pb.unit_cost_usd moves it most")
       && report.verdict.hasSuffix("3 of 5 inputs can flip its sign"))
   }
 }

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Numbers as the HTML report prints them, by the unit a report gives (`usd`, `usd_per_year`,
-/// `ratio`, `count`, `count_per_month`, `hours`, `gpu_hours`).
+/// Numbers as cposim writes them for people (the HTML pages, the terminal tables, the verdict
+/// lines), by the unit a report gives (`usd`, `usd_per_year`, `ratio`, `count`,
+/// `count_per_month`, `hours`, `gpu_hours`): `$15.11M/yr`, `99.9958%`, `1,234 h`, a real minus
+/// sign, thousands separators, and no e-notation.
 public enum Quantity {
   /// A value with its unit, such as `$15.11M/yr`, `99.9958%`, `1,234 h`.
   /// - Parameters:
@@ -16,13 +18,14 @@ public enum Quantity {
     case "usd_per_year": return sign + money(v) + "/yr"
     case "ratio":
       if metric.hasSuffix("availability") {
-        return signed ? sign + scientific(v) : availability(value)
+        // A difference of availabilities in percentage points: −0.0117 pp.
+        return signed ? sign + decimal(v * 100, significant: 3) + " pp" : availability(value)
       }
       return sign + (v > 0 && v < 1e-3 ? scientific(v) : decimal(v, significant: 4))
     case "hours": return sign + compact(v) + " h"
     case "gpu_hours": return sign + compact(v) + " GPU-h"
     case "count_per_month": return sign + compact(v) + "/month"
-    case "count_per_1000_node_days": return sign + compact(v) + " per 1,000 node-days"
+    case "count_per_1000_node_days": return sign + compact(v) + "/1k node-days"
     default: return sign + compact(v)
     }
   }
@@ -150,6 +153,22 @@ public enum Quantity {
     case "gpu_hours": "GPU-hours"
     default: unit.replacingOccurrences(of: "_", with: " ")
     }
+  }
+
+  /// A metric's name as a table row reads it: its words with acronyms in capitals
+  /// (`rma_cost_usd` → `RMA cost`, `lost_gpu_hours` → `lost GPU-hours`).
+  public static func label(_ metric: String) -> String {
+    switch metric {
+    case "lost_gpu_hours": return "lost GPU-hours"
+    case "job_ettr": return "ETTR (effective training time ratio)"
+    case "total_cost_usd": return "total cost over the horizon"
+    case "job_hits_per_1000_node_days": return "job hits per 1,000 node-days"
+    case "mean_unusable_nodes": return "unusable nodes (mean over the horizon)"
+    default: break
+    }
+    let acronyms = ["rma": "RMA", "nic": "NIC", "gpu": "GPU", "ettr": "ETTR", "mtbf": "MTBF", "afr": "AFR", "usd": "USD", "els": "ELS", "cpo": "CPO"]
+    return words(metric).split(separator: " ", omittingEmptySubsequences: false)
+      .map { acronyms[String($0)] ?? String($0) }.joined(separator: " ")
   }
 
   /// `total_cost_usd_per_year` → `total cost per year`, the words of a metric name.

@@ -1,0 +1,195 @@
+import Foundation
+
+/// The forward model of `cposim infer`: what a scenario, with some inputs set, predicts for each
+/// evidence item.
+///
+/// - Analytic items (failures of a catalog mode, or a rate input, over unit-hours): the rate in
+///   the inferred scenario's catalog (after the inputs are set) × per_unit × unit-hours. No
+///   simulation. A mode's rate is 1 / its mean time to failure; `mode` absent means every hard
+///   mode of the part.
+/// - Simulated items (a report metric, a threshold): the item's exposure scenario, with the same
+///   inputs set, run for `trials` trials at `seed` (the same trials at every point: common random
+///   numbers); a metric's prediction is its mean per trial, a threshold's the share of trials in
+///   which it holds, (n + ½)/(N + 1) so that no point is ruled out by a share of exactly 0.
+///   Inputs the exposure scenario holds as ranges run at their central values.
+public final class EvidenceModel: @unchecked Sendable {  // read-only after init
+  public let items: [EvidenceItem]
+  public let inputs: [Inference.Input]
+  public let trials: Int
+  public let seed: UInt64
+  let threads: Int
+  let scenario: Scenario
+  let template: ScenarioTemplate
+  struct Exposure {
+    let path: String
+    let scenario: Scenario
+    let template: ScenarioTemplate
+    /// (item index, metric index or threshold index, is threshold)
+    let uses: [(item: Int, index: Int, threshold: Bool)]
+    let thresholds: [Threshold]
+  }
+  let exposures: [Exposure]
+
+  /// Binds `evidence` to the scenario at `path`.
+  /// - Throws: `InputErrors` naming the evidence file and line of every item the scenario cannot
+  ///   predict (a part or mode not in its catalog, a metric its report lacks), and what loading
+  ///   the scenarios or setting an input at a bound of its range throws.
+  public init(scenario path: String, inputs: [Inference.Input], evidence: [EvidenceFile], trials: Int, seed: UInt64,
+              threads: Int) throws {
+    self.inputs = inputs
+    self.trials = trials
+    self.seed = seed
+    self.threads = threads
+    items = evidence.flatMap(\.items)
+    let (loaded, template) = try ScenarioLoader.loadWithTemplate(path: path)
+    scenario = loaded
+    self.template = template
+    var errors: [InputError] = []
+    func fail(_ item: EvidenceItem, _ message: String) {
+      errors.append(InputError(file: item.file, line: item.line, column: nil, keyPath: "item '\(item.name)'", message: message))
+    }
+    for item in items {
+      switch item.measure {
+      case let .failures(part, mode, _):
+        guard let p = loaded.catalog[part] else {
+          fail(item, "no part '\(part)' in the catalog of \(path)\(Suggestion.hint(for: part, in: loaded.catalog.ids))")
+          continue
+        }
+        if let mode, !p.modes.contains(where: { $0.id == mode }) {
+          fail(item, "part '\(part)' has no mode '\(mode)' (its modes: \(p.modes.map(\.id).joined(separator: ", ")))")
+        } else if mode == nil, !p.modes.contains(where: { if case .hard = $0.effect { true } else { false } }) {
+          fail(item, "part '\(part)' has no hard mode to count; name the mode")
+        }
+      case let .inputRate(keyPath, _):
+        if Self.inputRate(keyPath, in: loaded) == nil {
+          let known = loaded.inputs.map(\.keyPath)
+          fail(item, "'\(keyPath)' is not a rate input of \(path)\(Suggestion.hint(for: keyPath, in: known))")
+        }
+      case .metric, .threshold:
+        break
+      }
+    }
+    // Simulated items, grouped by the scenario they run.
+    var byPath: [String: [Int]] = [:]
+    var order: [String] = []
+    for (i, item) in items.enumerated() {
+      guard let p = item.exposureScenario else { continue }
+      if byPath[p] == nil { order.append(p) }
+      byPath[p, default: []].append(i)
+    }
+    var exposures: [Exposure] = []
+    for p in order {
+      let (s, t) = try ScenarioLoader.loadWithTemplate(path: p)
+      let isFabric = if case .fabric = s.plant { true } else { false }
+      let units = TrialMetrics.units(fabric: isFabric, jobs: !s.jobs.isEmpty)
+      let names = units.keys.sorted()
+      var uses: [(Int, Int, Bool)] = [], thresholds: [Threshold] = []
+      for i in byPath[p]! {
+        let item = items[i]
+        let metric: String
+        switch item.measure {
+        case let .metric(m): metric = m
+        case let .threshold(t): metric = t.metric
+        default: continue
+        }
+        guard let unit = units[metric] else {
+          fail(item, "no metric '\(metric)' in the report of \(p)\(Suggestion.hint(for: metric, in: names))")
+          continue
+        }
+        if case .metric = item.measure {
+          if unit != "count" { fail(item, "\(metric) is in \(unit), not a count: give it as a threshold ('\(metric) > VALUE')") }
+          uses.append((i, 0, false))
+        } else if case let .threshold(t) = item.measure {
+          uses.append((i, thresholds.count, true))
+          thresholds.append(t)
+        }
+      }
+      exposures.append(Exposure(path: p, scenario: s, template: t, uses: uses, thresholds: thresholds))
+    }
+    self.exposures = exposures
+    if !errors.isEmpty { throw InputErrors(errors) }
+    // Every input at both ends of its range, in every scenario it is set in: an unknown key or a
+    // bound the key refuses stops here, before anything runs.
+    for (j, input) in inputs.enumerated() {
+      let ends: [Double]
+      switch input.prior {
+      case let .uniform(low, high), let .logUniform(low, high): ends = [low, high]
+      case .gamma: ends = []
+      }
+      for end in ends {
+        var values = inputs.map { $0.prior.value(0) }
+        values[j] = end
+        let overrides = zip(inputs, values).map { ($0.keyPath, $0.text($1)) }
+        _ = try template.scenario(overrides: overrides)
+        for e in exposures { _ = try e.template.scenario(overrides: overrides) }
+      }
+    }
+  }
+
+  /// The likelihood of each item, in the order of `items`.
+  public var likelihoods: [Inference.Likelihood] { items.map { Inference.Likelihood($0.observed, spread: $0.spread) } }
+
+  /// Whether any item needs a simulation.
+  public var simulates: Bool { !exposures.isEmpty }
+
+  /// The rate per hour of `keyPath` in `scenario`, if it is a rate input.
+  static func inputRate(_ keyPath: String, in scenario: Scenario) -> Double? {
+    let key = ScenarioLoader.normalisedKeyPath(keyPath)
+    guard let value = scenario.inputs.first(where: { ScenarioLoader.normalisedKeyPath($0.keyPath) == key })?.value else { return nil }
+    return try? Units.ratePerHour(from: value)
+  }
+
+  /// The rate per hour of failures of `part` (`mode`, or every hard mode) in `catalog`.
+  static func failureRate(part: String, mode: String?, in catalog: PartCatalog) -> Double {
+    guard let p = catalog[part] else { return .nan }
+    return p.modes.reduce(0) { sum, m in
+      let counted: Bool
+      if let mode { counted = m.id == mode } else if case .hard = m.effect { counted = true } else { counted = false }
+      let mean = m.distribution.mean
+      return counted && mean > 0 ? sum + 1 / mean : sum
+    }
+  }
+
+  /// What the model predicts for each item with the inputs at `values` (in the order of `inputs`).
+  /// - Throws: `InputErrors` when a value is not valid for its key.
+  public func predict(_ values: [Double]) throws -> Inference.Predictions {
+    let overrides = zip(inputs, values).map { ($0.keyPath, $0.text($1)) }
+    var out = [Double](repeating: .nan, count: items.count)
+    if items.contains(where: \.isAnalytic) {
+      let s = inputs.isEmpty ? scenario : try template.scenario(overrides: overrides)
+      for (i, item) in items.enumerated() {
+        // A rate item needs no exposure; a count item's is unit-hours (the reader made sure).
+        guard case let .unitHours(hours) = item.exposure ?? .unitHours(1) else { continue }
+        let rate: Double
+        switch item.measure {
+        case let .failures(part, mode, perUnit): rate = Self.failureRate(part: part, mode: mode, in: s.catalog) * perUnit
+        case let .inputRate(keyPath, perUnit):
+          // The varied value when the item observes a varied input, else the scenario's own.
+          let key = ScenarioLoader.normalisedKeyPath(keyPath)
+          let varied = zip(inputs, values).first { ScenarioLoader.normalisedKeyPath($0.0.keyPath) == key }
+          let perHour = varied.flatMap { try? Units.ratePerHour(from: $0.0.text($0.1)) } ?? Self.inputRate(keyPath, in: scenario)
+          rate = (perHour ?? .nan) * perUnit
+        default: continue
+        }
+        // A rate item is predicted as a rate; a count item as rate × exposure.
+        if case .rate = item.observed { out[i] = rate } else { out[i] = rate * hours }
+      }
+    }
+    for e in exposures {
+      var s = inputs.isEmpty ? e.scenario : try e.template.scenario(overrides: overrides)
+      s.thresholds = e.thresholds
+      let simulation = try Simulation(scenario: s)
+      let metrics = TrialMetrics(simulation: simulation)
+      let names = metrics.definitions.map(\.name)
+      let statistics = simulation.statistics(trials: 0..<trials, seed: seed, metrics: metrics, threads: threads)
+      for use in e.uses {
+        if use.threshold {
+          out[use.item] = (Double(statistics.beyond[use.index]) + 0.5) / (Double(statistics.trials) + 1)
+        } else if case let .metric(name) = items[use.item].measure, let m = names.firstIndex(of: name) {
+          out[use.item] = Estimate(statistics.metrics[m], unit: metrics.definitions[m].unit).mean.value
+        }
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A report as a tidy long-format table, one value per row, for spreadsheets and data frames
+/// (`pandas.read_csv` reads every number as a float): the columns `scenario, metric, statistic,
+/// value, unit`, with the columns that identify a row of a sweep (each swept key path) or of a
+/// sensitivity analysis (`input`, `end`, `input_value`, `input_text`) between `scenario` and
+/// `metric`. Written by `--csv` on run, compare, sweep and sensitivity (docs/report.md).
+///
+/// - A difference B − A is the scenario `B - A` (the two names with ` - ` between them).
+/// - Statistics of an estimate: `n`, `mean`, `sd`, `ci95_low`, `ci95_high`, `min`, `max`, `p5`,
+///   `p50`, `p95`, `p99`; of P(B better): `p_better`, `p_better_ci95_low`, `p_better_ci95_high`,
+///   `p_tie` (unit `probability`).
+/// - An undefined value (a standard deviation of one trial) is an empty cell, never NaN.
+public struct TidyTable: Sendable, Equatable {
+  /// Identifying columns after `scenario` and before `metric` (a sweep's key paths).
+  public var keys: [String]
+  public var rows: [Row]
+
+  public struct Row: Sendable, Equatable {
+    public var scenario: String
+    public var keys: [String]
+    public var metric: String
+    public var statistic: String
+    public var value: Double
+    public var unit: String
+  }
+
+  public init(keys: [String] = [], rows: [Row] = []) {
+    self.keys = keys
+    self.rows = rows
+  }
+
+  public var header: [String] { ["scenario"] + keys + ["metric", "statistic", "value", "unit"] }
+
+  /// The name of a difference `B - A` as the `scenario` column writes it.
+  public static func difference(_ b: String, _ a: String) -> String { "\(b) - \(a)" }
+
+  /// The statistics of an estimate, in the table's order.
+  static func statistics(_ e: Estimate) -> [(String, Double)] {
+    [("n", Double(e.n)), ("mean", e.mean.value), ("sd", e.sd.value), ("ci95_low", e.ci95Low.value), ("ci95_high", e.ci95High.value),
+     ("min", e.min.value), ("max", e.max.value), ("p5", e.p5.value), ("p50", e.p50.value), ("p95", e.p95.value), ("p99", e.p99.value)]
+  }
+
+  mutating func add(_ scenario: String, keys: [String] = [], metric: String, estimate e: Estimate) {
+    for (statistic, value) in Self.statistics(e) {
+      rows.append(Row(scenario: scenario, keys: keys, metric: metric, statistic: statistic, value: value, unit: statistic == "n" ? "trials" : e.unit))
+    }
+  }
+
+  mutating func add(_ scenario: String, metric: String, probability p: ComparisonReport.Probability) {
+    for (statistic, value) in [("p_better", p.p), ("p_better_ci95_low", p.ci95Low), ("p_better_ci95_high", p.ci95High), ("p_tie", p.pTie)] {
+      rows.append(Row(scenario: scenario, keys: [], metric: metric, statistic: statistic, value: value.value, unit: "probability"))
+    }
+  }
+
+  /// RFC 4180 CSV with a header line and `\n` line ends; numbers in their shortest exact form.
+  public var csv: String {
+    var out = Self.line(header)
+    for row in rows {
+      out += Self.line([row.scenario] + row.keys + [row.metric, row.statistic, Self.number(row.value), row.unit])
+    }
+    return out
+  }
+
+  static func line(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") + "\n" }
+
+  /// A cell, quoted when it holds a comma, a quote or a line break.
+  static func field(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// The shortest text that reads back as the same double; empty when it is not finite.
+  static func number(_ x: Double) -> String {
+    guard x.isFinite else { return "" }
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    return "\(x)"
+  }
+}
+
+extension TidyTable {
+  /// A run: every metric's estimate, then the breakdowns (`failures_by_mode[part/mode]`,
+  /// `repairs_by_action[action]`, `spares_used_by_fru[fru]`, `job[name].metric`).
+  public init(_ report: RunReport) {
+    self.init()
+    let name = report.scenario.name
+    for metric in report.metrics.keys.sorted() { add(name, metric: metric, estimate: report.metrics[metric]!) }
+    let b = report.breakdowns
+    for (group, entries) in [("failures_by_mode", b.failuresByMode), ("repairs_by_action", b.repairsByAction), ("spares_used_by_fru", b.sparesUsedByFru)] {
+      for key in entries.keys.sorted() { add(name, metric: "\(group)[\(key)]", estimate: entries[key]!) }
+    }
+    for job in b.jobs.keys.sorted() {
+      for metric in b.jobs[job]!.keys.sorted() { add(name, metric: "job[\(job)].\(metric)", estimate: b.jobs[job]![metric]!) }
+    }
+  }
+
+  /// A comparison: each scenario's metrics, then for each other scenario its paired
+  /// differences `B - A` and P(B better).
+  public init(_ report: ComparisonReport) {
+    self.init()
+    let names = [report.baseline] + report.scenarios.keys.filter { $0 != report.baseline }.sorted()
+    for name in names {
+      let metrics = report.scenarios[name] ?? [:]
+      for metric in metrics.keys.sorted() { add(name, metric: metric, estimate: metrics[metric]!) }
+    }
+    for name in names.dropFirst() {
+      let difference = Self.difference(name, report.baseline)
+      let estimates = report.differences[name] ?? [:]
+      for metric in estimates.keys.sorted() {
+        add(difference, metric: metric, estimate: estimates[metric]!)
+        if let p = report.probabilityBetter[name]?[metric] { add(difference, metric: metric, probability: p) }
+      }
+    }
+  }
+
+  /// A sweep: one column per swept key path holding the value as written.
+  public init(_ report: SweepReport) {
+    self.init(keys: report.parameters)
+    let name = URL(fileURLWithPath: report.scenario).deletingPathExtension().lastPathComponent
+    for row in report.rows {
+      add(name, keys: report.parameters.map { row.parameters[$0] ?? "" }, metric: row.metric, estimate: row.estimate)
+    }
+  }
+
+  /// A sensitivity analysis: B − A at central inputs (`end` = `central`), then for each input
+  /// B − A at its low and high, its swing and whether it flips the verdict (1 or 0).
+  public init(_ report: SensitivityReport) {
+    self.init(keys: ["input", "end", "input_value", "input_text"])
+    let difference = Self.difference(report.alternative, report.baseline)
+    add(difference, keys: ["", "central", "", ""], metric: report.metric, estimate: report.central)
+    for input in report.inputs {
+      for (end, result) in [("low", input.low), ("high", input.high)] {
+        add(difference, keys: [input.keyPath, end, Self.number(result.value.value), result.text], metric: report.metric, estimate: result.difference)
+      }
+      rows.append(Row(scenario: difference, keys: [input.keyPath, "", "", ""], metric: report.metric, statistic: "swing",
+                      value: input.swing.value, unit: report.central.unit))
+      rows.append(Row(scenario: difference, keys: [input.keyPath, "", "", ""], metric: report.metric, statistic: "flips",
+                      value: input.flips ? 1 : 0, unit: "boolean"))
+    }
+  }
+}
+
+extension TidyTable {
+  /// The header of `compare --per-trial`.
+  public static let perTrialHeader = "trial,scenario,metric,value,unit\n"
+
+  /// The lines of one trial of `compare --per-trial`: each scenario's value of each shared
+  /// metric, then each paired difference `B - A`, in the columns `trial, scenario, metric,
+  /// value, unit`.
+  public static func perTrialLines(_ comparison: Comparison) -> @Sendable (Int, [[Double]]) -> Data {
+    let names = comparison.simulations.map(\.scenario.name)
+    let metrics = comparison.sharedMetrics
+    return { trial, values in
+      var text = ""
+      let t = String(trial)
+      func add(_ scenario: String, _ m: Int, _ value: Double) {
+        text += line([t, scenario, metrics[m].name, number(value), metrics[m].unit])
+      }
+      for (k, name) in names.enumerated() { for m in metrics.indices { add(name, m, values[k][m]) } }
+      for k in names.indices.dropFirst() {
+        let difference = Self.difference(names[k], names[0])
+        for m in metrics.indices { add(difference, m, values[k][m] - values[0][m]) }
+      }
+      return Data(text.utf8)
+    }
+  }
+}

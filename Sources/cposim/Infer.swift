@@ -1,0 +1,276 @@
+import ArgumentParser
+import Foundation
+import ReliabilityKit
+
+/// `cposim infer`: the joint posterior of a few inputs given evidence items, with a posterior
+/// predictive check of every item.
+struct InferCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "infer",
+    abstract: "Posterior of a scenario's inputs given evidence items, with a predictive check of every item.",
+    discussion: """
+      --evidence names evidence files or folders (Evidence/README.md): items that count failures \
+      of a catalog part's mode over unit-hours (predicted analytically), a report metric or a \
+      threshold over a scenario's horizon (predicted by simulating it), zero-failure bounds and \
+      published rates with their ranges. --vary KEY.PATH=LOW..HIGH names an input, as --set \
+      takes it, with a uniform prior over the range (log-uniform over a decade or more). The \
+      posterior is drawn by adaptive multiple importance sampling (AMIS) with a \
+      Poisson likelihood; simulated items run the same --trials at the same --seed at every \
+      point (common random numbers). Without --vary the evidence is checked against the \
+      scenario as written. Every item gets a posterior predictive check: observed against its \
+      95% predictive interval, conflicts (p < 0.05) named. Method: docs/inference.md.
+
+      Examples:
+        # the scenario as written against every shipped analytic and simulated item
+        cposim infer Scenarios/cluster-16k-pluggable.yaml --evidence Evidence/
+        # the module rate and the ToR hardware rate given the part-level evidence
+        cposim infer Scenarios/cluster-16k-pluggable.yaml --evidence Evidence/alibaba-hpn.yaml \\
+          --evidence Evidence/meta-cpo-study.yaml --evidence Evidence/microsoft-switches.yaml \\
+          --vary 'parts.pluggable-800g.modes.laser-wearout.distribution.afr=0.05%..3%' \\
+          --vary 'parts.switch-board.modes.board-hardware.distribution.afr=0.1%..6%'
+        # Llama 3's uplink probability and background rate, joint, with a posterior scenario
+        cposim infer Scenarios/llama3-calibration.yaml --evidence Evidence/llama3.yaml \\
+          --vary 'jobs[0].uplink_interrupt_probability=0..1' \\
+          --vary 'jobs[0].background_rate=2.34e-3/d..6.5e-3/d' --trials 50 --population 200 \\
+          --write-scenario out/llama3-posterior.yaml -o out/llama3-posterior.json
+        # your own telemetry: 12 NIC-link failures in 13 weeks on 4,096 links (docs/inference.md)
+        cposim infer my-cluster.yaml --evidence my-telemetry.yaml \\
+          --vary 'parts.pluggable-800g.modes.laser-wearout.distribution.afr=0.1%..5%'
+      """
+  )
+
+  @Argument(help: "The scenario whose inputs are inferred; analytic items are predicted from its catalog.")
+  var scenario: String
+
+  @Option(name: .customLong("evidence"), parsing: .unconditionalSingleValue,
+          help: ArgumentHelp("An evidence file or a folder of them (repeat for several).", valueName: "file-or-folder"))
+  var evidenceTexts: [String] = []
+
+  @Option(name: .customLong("vary"), parsing: .unconditionalSingleValue,
+          help: ArgumentHelp("KEY.PATH=LOW..HIGH: an input to infer and its prior range (repeat; none: check the scenario as written).",
+                             valueName: "key=low..high"))
+  var varyTexts: [String] = []
+
+  @Option(help: "Points per round of the importance sampler.")
+  var population: Int = 200
+
+  @Option(help: "Rounds at most (round 0 draws from the prior; rounds stop once the pooled ESS reaches the population).")
+  var rounds: Int = 4
+
+  @Option(help: "Trials per evaluation of the simulated items (the same trials at every point).")
+  var trials: Int = 50
+
+  @Option(help: "Master seed of the sampler and of the simulated trials (default: the scenario's).")
+  var seed: UInt64?
+
+  @Option(help: "Worker threads (default: the number of cores). Results do not depend on it.")
+  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Flag(help: "No progress bar.")
+  var quiet = false
+
+  @Flag(help: "Print the JSON (schemas/inference.schema.json) instead of the text.")
+  var json = false
+
+  @Option(name: .shortAndLong, help: "Write the JSON here.")
+  var output: String?
+
+  @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (central values, 5-95% ranges) here.",
+                             valueName: "file"))
+  var writeScenario: String?
+
+  @Option(help: ArgumentHelp("The day recorded in the provenance (default: today).", valueName: "YYYY-MM-DD"))
+  var date: String?
+
+  static func parseVary(_ text: String) throws -> Inference.Input {
+    let range = try CalibrateCommand.parseVary(text)
+    let prior: Inference.Prior = range.logScale ? .logUniform(low: range.low, high: range.high) : .uniform(low: range.low, high: range.high)
+    return Inference.Input(keyPath: range.keyPath, prior: prior, suffix: range.suffix)
+  }
+
+  func validate() throws {
+    guard !evidenceTexts.isEmpty else { throw ValidationError("give at least one --evidence FILE or FOLDER") }
+    let inputs = try varyTexts.map(Self.parseVary)
+    for (i, a) in inputs.enumerated() {
+      for b in inputs[(i + 1)...] where CalibrateCommand.sameKey(a.keyPath, b.keyPath) {
+        throw ValidationError("'--vary' names \(a.keyPath) twice: give each input once")
+      }
+      try checkVariedKey(a.keyPath, option: "--vary")
+    }
+    guard population >= 10, population <= 100_000 else { throw ValidationError("'--population' must be between 10 and 100000 (got \(population))") }
+    guard (1...20).contains(rounds) else { throw ValidationError("'--rounds' must be between 1 and 20 (got \(rounds))") }
+    guard trials >= 1, trials <= 1_000_000 else { throw ValidationError("'--trials' must be between 1 and 1000000 (got \(trials))") }
+    guard threads >= 1 else { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
+    if let date, !ProvenanceReader.isDate(date) { throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')") }
+    try checkOutputNames(outputFiles, inputs: [scenario])
+  }
+
+  var outputFiles: [OutputFile?] {
+    [output.map { OutputFile($0, option: "-o") }, writeScenario.map { OutputFile($0, option: "--write-scenario") }]
+  }
+
+  func run() throws {
+    let inputs = try varyTexts.map(Self.parseVary)
+    let evidence = try EvidenceReader.load(paths: evidenceTexts)
+    let base = try ScenarioLoader.load(path: scenario)
+    let seed = self.seed ?? base.seed
+    let model = try EvidenceModel(scenario: scenario, inputs: inputs, evidence: evidence, trials: trials, seed: seed, threads: threads)
+    try OutputFile.check(outputFiles.compactMap { $0 }, inputs: base.inputFiles + evidence.map(\.file))
+
+    let items = model.items
+    let simulated = items.filter { !$0.isAnalytic }.count
+    if !quiet {
+      printError("inferring \(inputs.isEmpty ? "nothing (checking the scenario as written)" : inputs.map(\.keyPath).joined(separator: ", ")) "
+        + "from \(items.count) evidence items (\(items.count - simulated) analytic, \(simulated) simulated)"
+        + (inputs.isEmpty ? "" : "; \(population) points a round, at most \(rounds) rounds"))
+    }
+    let bar = ProgressBar(total: inputs.isEmpty ? 1 : population * rounds, label: "infer", quiet: quiet, unit: "evaluations")
+    let result = try Inference.run(inputs: inputs, likelihoods: model.likelihoods, population: population, maxRounds: rounds,
+                                   seed: seed, model: model.predict) { done, _ in bar.update(done) }
+    bar.update(inputs.isEmpty ? 1 : population * rounds)
+
+    let day = date ?? CalibrateCommand.today()
+    let method = Self.method(result, model: model)
+    let report = InferenceReport(result, model: model, scenario: scenario, scenarioFiles: base.files,
+                                 evidenceFiles: evidence.map(\.file), outputScenario: writeScenario, date: day, method: method)
+    if let writeScenario, !inputs.isEmpty {
+      let text = Self.scenarioText(result, report: report, scenario: scenario, writtenTo: writeScenario, date: day,
+                                   command: CalibrateCommand.commandLine(), evidence: evidence)
+      try OutputFile(writeScenario, option: "--write-scenario").write(Data(text.utf8))
+    }
+    if let output { try OutputFile(output, option: "-o").writeJSON(report) }
+    if json {
+      print(try JSONOutput.string(report), terminator: "")
+    } else {
+      print(Self.text(result, report: report, scenario: base.name, model: model))
+    }
+    if let writeScenario {
+      printError(inputs.isEmpty ? "no --vary: no posterior scenario written" : "posterior scenario written to \(writeScenario)")
+    }
+    if let output { printError("inference written to \(output)") }
+  }
+
+  static func method(_ r: Inference.Result, model: EvidenceModel) -> String {
+    if r.inputs.isEmpty { return "posterior predictive check at the scenario's own values (no --vary)" }
+    let sim = model.simulates ? "; simulated items: \(model.trials) trials at seed \(model.seed) per evaluation (common random numbers)" : ""
+    return "adaptive multiple importance sampling (AMIS, \(r.population) points a round, \(r.roundESS.count) rounds pooled, "
+      + "defensive mixture with \(Int(Inference.defensiveShare * 100))% prior) with exact Poisson / negative binomial / lognormal "
+      + "likelihoods of the analytic items and a synthetic Poisson likelihood of the simulated ones\(sim)"
+  }
+
+  static func pad(_ s: String, _ width: Int) -> String { CalibrateCommand.pad(s, width) }
+
+  static func number(_ x: Double) -> String {
+    guard x.isFinite else { return "-" }
+    return String(format: "%.4g", x)
+  }
+
+  static func text(_ r: Inference.Result, report: InferenceReport, scenario: String, model: EvidenceModel) -> String {
+    var lines: [String] = []
+    let simulated = model.items.filter { !$0.isAnalytic }.count
+    lines.append("\(scenario): \(model.items.count) evidence items (\(model.items.count - simulated) analytic, \(simulated) simulated)"
+      + (model.simulates ? ", \(model.trials) trials per evaluation at seed \(model.seed)" : ""))
+    if !r.inputs.isEmpty {
+      lines.append(String(format: "effective sample size %.1f: %d points pooled over %d rounds of %d (ESS after each round: %@)",
+                          r.effectiveSampleSize, r.values.count, r.roundESS.count, r.population,
+                          r.roundESS.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+      lines.append("")
+      let width = max(44, r.inputs.map(\.keyPath.count).max() ?? 0)
+      lines.append(pad("input", width) + "  " + pad("prior", 30) + "  " + pad("mean", 11) + pad("sd", 11) + pad("5%", 11) + pad("50%", 11) + "95%")
+      for m in r.marginals {
+        lines.append(pad(m.input.keyPath, width) + "  " + pad(m.input.prior.text, 30) + "  " + pad(number(m.mean), 11)
+          + pad(number(m.sd), 11) + pad(number(m.p5), 11) + pad(number(m.p50), 11) + number(m.p95))
+      }
+      if r.inputs.count > 1 {
+        lines.append("")
+        lines.append("correlations")
+        for (a, row) in r.correlations.enumerated() {
+          lines.append("  " + pad(r.inputs[a].keyPath, width) + row.map { String(format: "%7.3f", $0) }.joined(separator: " "))
+        }
+      }
+    }
+    lines.append("")
+    lines.append(r.inputs.isEmpty ? "check of every item at the scenario's values (95% predictive interval; conflict: p < 0.05)"
+                                  : "posterior predictive check (95% predictive interval; conflict: p < 0.05)")
+    let nameWidth = max(30, model.items.map(\.name.count).max() ?? 0)
+    lines.append(pad("item", nameWidth) + "  " + pad("observed", 12) + pad("predicted", 12) + pad("95% predictive", 30) + pad("p", 9) + "")
+    for item in report.items {
+      let observed: String
+      if let k = item.observedCount.value { observed = "\(k)" } else if let v = item.observedRatePerUnitHour.value { observed = number(v.value) + "/h" } else { observed = "held" }
+      let unit = item.observedRatePerUnitHour.value == nil ? "" : "/h"
+      let interval = item.predictiveLow.value.map { "\(number($0.value))\(unit) .. \(number(item.predictiveHigh.value!.value))\(unit)" }
+        ?? "P = \(number(item.predicted.value))"
+      lines.append(pad(item.name, nameWidth) + "  " + pad(observed, 12) + pad(number(item.predicted.value) + unit, 12) + pad(interval, 30)
+        + pad(String(format: "%.3g", item.pValue.value), 9) + (item.conflict ? "CONFLICT" : ""))
+    }
+    lines.append("")
+    if report.conflicts.isEmpty {
+      lines.append("conflicts: none; every item is inside its predictive interval")
+    } else {
+      lines.append("conflicts: \(report.conflicts.count) of \(report.items.count) items disagree with \(r.inputs.isEmpty ? "the scenario" : "the posterior"): \(report.conflicts.joined(separator: ", "))")
+      lines.append("  (the model and these fleets disagree: a pooled posterior is a compromise between them; docs/inference.md, Conflicts)")
+    }
+    lines.append("method: \(report.method)")
+    return lines.joined(separator: "\n")
+  }
+
+  /// The names of the items whose prediction differs between the posterior's points.
+  static func informative(_ r: Inference.Result, items: [EvidenceItem]) -> [String] {
+    items.indices.filter { i in
+      let p = r.predictions.map { $0[i] }
+      return (p.max() ?? 0) > (p.min() ?? 0)
+    }.map { items[$0].name }
+  }
+
+  /// A scenario that extends the input with the posterior: the medians as `set`, the 5-95 %
+  /// ranges as `ranges`, provenance `calibrated` naming the evidence, and the method, ESS,
+  /// correlations and conflicts in a comment.
+  static func scenarioText(_ r: Inference.Result, report: InferenceReport, scenario: String, writtenTo path: String, date: String,
+                           command: String, evidence: [EvidenceFile]) -> String {
+    let from = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
+    let to = URL(fileURLWithPath: scenario).standardizedFileURL.path
+    let extends = CalibrateCommand.relativePath(from: from, to: to)
+    func written(_ m: Inference.Marginal, _ x: Double) -> String { (String(format: "%.4g", x)) + m.input.suffix }
+    var lines = [
+      "# Posterior of `cposim infer` on \(date) (cposim \(ToolVersion.current), GSL \(ToolVersion.gsl)).",
+      "# Command: \(command)",
+      "# Evidence (docs/inference.md):",
+    ]
+    for e in evidence {
+      lines.append("#   \(e.file) (fleet \(e.fleet), source \(e.source)): \(e.items.map(\.name).joined(separator: ", "))")
+    }
+    lines.append("# Method: \(report.method).")
+    lines.append(String(format: "# Effective sample size %.1f (%d points pooled over %d rounds).", r.effectiveSampleSize, r.values.count, r.roundESS.count))
+    lines.append("# Posterior: mean, sd, 5% .. 95% (the set value is the median):")
+    for m in r.marginals {
+      lines.append("#   \(m.input.keyPath) = \(written(m, m.mean)) (sd \(String(format: "%.3g", m.sd)), \(written(m, m.p5)) .. \(written(m, m.p95)))")
+    }
+    if r.inputs.count > 1 {
+      lines.append("# Correlations (the ranges below are marginal; the joint draws, with weights, are in the JSON, -o):")
+      for (a, row) in r.correlations.enumerated() {
+        lines.append("#   \(r.inputs[a].keyPath): " + row.map { String(format: "%.3f", $0) }.joined(separator: " "))
+      }
+    }
+    let checkedOnly = evidence.flatMap(\.items).map(\.name).filter { !informative(r, items: evidence.flatMap(\.items)).contains($0) }
+    if !checkedOnly.isEmpty { lines.append("# Checked only (their predictions do not move with these inputs): \(checkedOnly.joined(separator: ", ")).") }
+    lines.append(report.conflicts.isEmpty ? "# Conflicts: none." : "# Conflicts (p < 0.05): \(report.conflicts.joined(separator: ", ")).")
+    lines += [
+      "extends: \(extends)",
+      "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)",
+      "set:",
+    ]
+    for m in r.marginals { lines.append("  \(m.input.keyPath): \(written(m, m.p50))") }
+    lines.append("ranges:")
+    for m in r.marginals { lines.append("  \(m.input.keyPath): [\(written(m, m.p5)), \(written(m, m.p95))]") }
+    lines.append("provenance:")
+    // The items that inform the inputs: those whose prediction moves with them (the others are
+    // only checked).
+    let names = informative(r, items: evidence.flatMap(\.items))
+    let files = evidence.filter { $0.items.contains { names.contains($0.name) } }.map(\.file)
+    let target = "posterior median given evidence \(names.joined(separator: ", ")) (\(files.joined(separator: ", "))), seed \(r.seed)"
+    for m in r.marginals {
+      lines.append("  \(m.input.keyPath): {source: calibrated, calibrated: {target: \"\(target.replacingOccurrences(of: "\"", with: "'"))\", date: \(date)}}")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import cposim
+@testable import ReliabilityKit
+
+@Suite("cposim infer")
+struct InferCommandTests {
+  static func workspace() throws -> (Workspace, String) {
+    let workspace = Workspace()
+    let scenario = try workspace.write("s.yaml", """
+      \(Workspace.catalogLine)
+      horizon: 1y
+      trials: 8
+      fabric: {topology: leaf-spine, gpus: 256, switch_radix: 32, optics: pluggable, nic_link: copper}
+      node_pool: {spare_nodes: 2, spare_swap_time: 5m, host_repair: 24h}
+      jobs: [{name: train, gpus: 192, checkpoint_interval: 30m, restart_overhead: 5m, background_rate: 3.4e-3/d, uplink_interrupt_probability: 0.5, flap_tolerance: 30s}]
+      """)
+    return (workspace, scenario)
+  }
+
+  func run(_ arguments: [String]) throws {
+    var command = try CPOSim.parseAsRoot(arguments)
+    try command.run()
+  }
+
+  @Test("end to end, exact: 20 fibre failures in 1e7 fibre-hours with a log-uniform prior on the AFR give the truncated Gamma(20, T) posterior (mean and 5/95 % within 4 Monte Carlo errors); the JSON validates against its schema; the written scenario loads with the medians, the ranges and provenance calibrated")
+  func conjugateEndToEnd() throws {
+    let (dir, scenario) = try Self.workspace()
+    let evidence = try dir.write("fibre.yaml", """
+      fleet: my-cluster
+      source: operator-telemetry
+      items:
+        - {name: fibre-damage, counted: failures, part: fibre-patch-cord, mode: cable-damage, count: 20, exposure: {unit_hours: 10000000}}
+      """)
+    let json = dir.path("out.json"), written = dir.path("posterior.yaml")
+    try run(["infer", scenario, "--evidence", evidence, "--vary", "parts.fibre-patch-cord.modes.cable-damage.distribution.afr=0.01%..10%",
+             "--population", "400", "--seed", "11", "--quiet", "--date", "2026-12-07", "-o", json, "--write-scenario", written])
+    let data = try Data(contentsOf: URL(fileURLWithPath: json))
+    let validator = try JSONSchemaValidator(schemaAt: repositoryRoot.appendingPathComponent("schemas/inference.schema.json"))
+    let object = try JSONSerialization.jsonObject(with: data)
+    #expect(validator.validate(object) == [])
+    let report = object as! [String: Any]
+    let input = (report["inputs"] as! [[String: Any]])[0]
+    let ess = report["effective_sample_size"] as! Double
+    // The AFR in % a year is the rate per hour × 876,000: the posterior of the AFR is
+    // Gamma(20, 1e7 / 876,000) (the log-uniform prior is 1/λ; its truncation at 0.01 % and 10 %
+    // cuts nothing measurable).
+    let shape = 20.0, rate = 1e7 / 876_000
+    let sd = shape.squareRoot() / rate
+    #expect(ess > 100)
+    #expect(abs(input["mean"] as! Double - shape / rate) <= 4 * sd / ess.squareRoot(), "\(input)")
+    for (key, q) in [("p5", 0.05), ("p95", 0.95)] {
+      let x = GSL.gammaPinv(q, shape: shape, scale: 1 / rate)
+      let density = exp(shape * log(rate) - GSL.logGamma(shape) + (shape - 1) * log(x) - rate * x)
+      #expect(abs(input[key] as! Double - x) <= 4 * (q * (1 - q) / ess).squareRoot() / density, "\(key) \(input[key]!) against \(x)")
+    }
+    let item = (report["items"] as! [[String: Any]])[0]
+    #expect(item["conflict"] as? Bool == false && item["prediction"] as? String == "analytic")
+    // The scenario: the median as set, the 5-95 % range, provenance calibrated naming the item.
+    let text = try String(contentsOfFile: written, encoding: .utf8)
+    #expect(text.contains("extends: s.yaml") && text.contains("fibre-damage"))
+    let loaded = try ScenarioLoader.load(path: written)
+    let value = loaded.inputs.first { $0.keyPath == "parts.fibre-patch-cord.modes.cable-damage.distribution.afr" }
+    #expect(value?.provenance.className == "calibrated")
+    #expect(value?.range != nil)
+    let median = loaded.catalog["fibre-patch-cord"]!.modes[0].distribution.mean
+    #expect(abs(876_000 / median - (input["p50"] as! Double)) < 1e-3 * (input["p50"] as! Double))
+  }
+
+  @Test("a simulated item: host interruptions counted over the scenario's horizon infer the background rate, and the count is inside its predictive interval")
+  func simulatedItem() throws {
+    let (dir, scenario) = try Self.workspace()
+    let evidence = try dir.write("hosts.yaml", """
+      fleet: my-cluster
+      source: operator-telemetry
+      items:
+        - {name: host-interruptions, counted: metric, metric: job_interruptions_host, count: 60, exposure: {scenario: s.yaml}}
+      """)
+    let json = dir.path("out.json")
+    try run(["infer", scenario, "--evidence", evidence, "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d",
+             "--population", "40", "--rounds", "2", "--trials", "4", "--seed", "3", "--quiet", "-o", json])
+    let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+    let item = (report["items"] as! [[String: Any]])[0]
+    #expect(item["prediction"] as? String == "simulated" && item["conflict"] as? Bool == false, "\(item)")
+    #expect((item["predictive_low"] as! Double) <= 60 && 60 <= (item["predictive_high"] as! Double))
+    // 60 interrupted a 24-node job in a year at about 60 / (24 × 365) per node-day.
+    let mean = (report["inputs"] as! [[String: Any]])[0]["mean"] as! Double
+    #expect(mean > 3e-3 && mean < 1.5e-2, "\(mean)")
+  }
+
+  @Test("the shipped analytic evidence against the 16k pluggable preset: every item is covered or its conflict named, and Alibaba's link and ToR rates conflict with the preset's 550k-h module rate and 2.6 %/yr switch rate, at the preset's values and under the posterior")
+  func shippedAnalyticCheck() throws {
+    let folder = repositoryRoot.appendingPathComponent("Evidence")
+    let analytic = ["alibaba-hpn", "kokolis-rsc1", "kokolis-rsc2", "meta-cpo-study", "meta-pluggable-fleet", "microsoft-switches"]
+      .map { folder.appendingPathComponent("\($0).yaml").path }
+    let evidence = try EvidenceReader.load(paths: analytic)
+    let preset = repositoryRoot.appendingPathComponent("Scenarios/cluster-16k-pluggable.yaml").path
+    // The conflicts the docs name (docs/inference.md, Conflicts); any other is a failure.
+    let named: Set<String> = ["alibaba-nic-tor-link-failures", "alibaba-tor-crashes", "meta-pluggable-550k-hours", "microsoft-switch-hardware"]
+
+    let atPreset = try EvidenceModel(scenario: preset, inputs: [], evidence: evidence, trials: 1, seed: 1, threads: 1)
+    let check = try Inference.run(inputs: [], likelihoods: atPreset.likelihoods, population: 10, seed: 1, model: atPreset.predict)
+    let conflicts = Set(zip(atPreset.items, check.checks).filter { $0.1.conflict }.map(\.0.name))
+    #expect(conflicts == ["alibaba-nic-tor-link-failures", "alibaba-tor-crashes"], "\(conflicts)")
+    // The preset predicts 4-5 times Alibaba's counts: 265 link failures for 57, 217 crashes for 51.
+    let predicted = Dictionary(uniqueKeysWithValues: zip(atPreset.items.map(\.name), check.checks.map(\.predicted)))
+    #expect(abs(predicted["alibaba-nic-tor-link-failures"]! - 265.2) < 0.5 && abs(predicted["alibaba-tor-crashes"]! - 216.8) < 0.5)
+
+    let inputs = [
+      Inference.Input(keyPath: "parts.pluggable-800g.modes.laser-wearout.distribution.afr", prior: .logUniform(low: 0.05, high: 3), suffix: "%"),
+      Inference.Input(keyPath: "parts.switch-board.modes.board-hardware.distribution.afr", prior: .logUniform(low: 0.1, high: 6), suffix: "%"),
+      Inference.Input(keyPath: "jobs[0].background_rate", prior: .logUniform(low: 1e-3, high: 1e-2), suffix: "/d"),
+    ]
+    let model = try EvidenceModel(scenario: preset, inputs: inputs, evidence: evidence, trials: 1, seed: 1, threads: 1)
+    let posterior = try Inference.run(inputs: inputs, likelihoods: model.likelihoods, population: 200, seed: 25, model: model.predict)
+    let under = Set(zip(model.items, posterior.checks).filter { $0.1.conflict }.map(\.0.name))
+    #expect(under.isSubset(of: named), "unnamed conflicts: \(under.subtracting(named))")
+    #expect(under.contains("alibaba-nic-tor-link-failures"))
+    // The Kokolis fleets, with their stated spread, are covered.
+    #expect(!under.contains("kokolis-rsc1-node-failures") && !under.contains("kokolis-rsc2-node-failures"))
+  }
+
+  @Test("bad command lines name the option", arguments: [
+    (["infer", "s.yaml"], "give at least one --evidence"),
+    (["infer", "s.yaml", "--evidence", "e", "--vary", "a=1..2", "--vary", "a=1..3"], "names a twice"),
+    (["infer", "s.yaml", "--evidence", "e", "--vary", "a=2..1"], "LOW must be below HIGH"),
+    (["infer", "s.yaml", "--evidence", "e", "--population", "3"], "'--population' must be between 10 and 100000"),
+  ])
+  func badOptions(arguments: [String], expected: String) {
+    let message = failureMessage(arguments)
+    #expect(message?.contains(expected) == true, "\(message ?? "no error")")
+  }
+
+  @Test("an item the scenario cannot predict is named with its file and line; a key the scenario lacks stops before anything runs")
+  func bindingErrors() throws {
+    let (dir, scenario) = try Self.workspace()
+    let evidence = try dir.write("bad.yaml", """
+      fleet: f
+      source: s
+      items:
+        - {name: a, counted: failures, part: pluggable-800gg, count: 1, exposure: {unit_hours: 10}}
+        - {name: b, counted: metric, metric: job_interuptions_host, count: 1, exposure: {scenario: s.yaml}}
+      """)
+    let message = failureMessage(["infer", scenario, "--evidence", evidence, "--quiet"])
+    #expect(message?.contains("bad.yaml:4: item 'a': no part 'pluggable-800gg'") == true, "\(message ?? "no error")")
+    #expect(message?.contains("(did you mean 'pluggable-800g'?)") == true)
+    #expect(message?.contains("bad.yaml:5: item 'b': no metric 'job_interuptions_host'") == true)
+    let good = try dir.write("good.yaml", """
+      fleet: f
+      source: s
+      items:
+        - {name: a, counted: failures, part: pluggable-800g, count: 1, exposure: {unit_hours: 10}}
+      """)
+    let unknown = failureMessage(["infer", scenario, "--evidence", good, "--quiet", "--vary", "jobs[0].no_such_key=0..1"])
+    #expect(unknown?.contains("no_such_key") == true, "\(unknown ?? "no error")")
+  }
+}
