@@ -107,14 +107,14 @@ public struct PartialReport: Codable, Sendable {
     }
     // The kind and version first, in either key style, so a file of another version is named as
     // such instead of failing on its first unknown key.
-    struct Header: Decodable {
+    struct VersionHeader: Decodable {
       let kind: String?
       let schema_version: Int?
       let schemaVersion: Int?
       let tool_version: String?
       let toolVersion: String?
     }
-    if let header = try? JSONDecoder().decode(Header.self, from: data), header.kind == kind,
+    if let header = try? JSONDecoder().decode(VersionHeader.self, from: data), header.kind == kind,
        let version = header.schema_version ?? header.schemaVersion, version != schemaVersion {
       let tool = header.tool_version ?? header.toolVersion ?? "an unknown version"
       throw .unreadable(path: path, reason: "a partial report of schema_version \(version) (cposim \(tool)); this cposim (\(ToolVersion.current), "
