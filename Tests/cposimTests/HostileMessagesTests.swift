@@ -150,8 +150,12 @@ struct HostileMessagesTests {
     let truncated = dir.path("cut.json")
     try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: truncated))
     #expect(merge(truncated) == "\(truncated): not a cposim partial report (not valid JSON (cut short?))")
-    let v99 = try edited("v99.json") { $0["schemaVersion"] = 99 }
-    #expect(merge(v99) == "\(v99): a partial report of schema version 99; this cposim reads version 2: compute the shards again with this cposim")
+    // Partial reports have snake_case keys since schema_version 3.
+    #expect(try JSONSerialization.jsonObject(with: data) as? [String: Any] != nil)
+    let v99 = try edited("v99.json") { $0["schema_version"] = 99 }
+    let v99Message = merge(v99)
+    #expect(v99Message.hasPrefix("\(v99): a partial report of schema_version 99 ") && v99Message.hasSuffix("compute the shard again with this cposim"),
+            "\(v99Message)")
     let noMetrics = try edited("nometrics.json") {
       var statistics = $0["statistics"] as! [String: Any]
       statistics.removeValue(forKey: "metrics")
@@ -167,7 +171,7 @@ struct HostileMessagesTests {
     func naming(_ name: String, _ source: String) throws -> String {
       var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source))) as? [String: Any])
       json["scenario"] = "/etc/passwd"
-      json["scenarioFiles"] = [["path": "/etc/passwd", "sha256": String(repeating: "0", count: 64)]]
+      json["scenario_files"] = [["path": "/etc/passwd", "sha256": String(repeating: "0", count: 64)]]
       let path = dir.path(name)
       try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
       return path
@@ -181,7 +185,7 @@ struct HostileMessagesTests {
     func relative(_ name: String, _ source: String) throws -> String {
       var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source))) as? [String: Any])
       json["scenario"] = "elsewhere/s.yaml"
-      json["scenarioFiles"] = [["path": "elsewhere/s.yaml", "sha256": String(repeating: "0", count: 64)]]
+      json["scenario_files"] = [["path": "elsewhere/s.yaml", "sha256": String(repeating: "0", count: 64)]]
       let path = dir.path(name)
       try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
       return path
