@@ -6,6 +6,8 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .library(name: "ReliabilityKit", targets: ["ReliabilityKit"]),
+    // For the fuzz target of the report reader (Fuzz/).
+    .library(name: "ReportPages", targets: ["ReportPages"]),
     .executable(name: "cposim", targets: ["cposim"]),
   ],
   dependencies: [

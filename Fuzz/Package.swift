@@ -14,9 +14,13 @@ let package = Package(
   targets: [
     .executableTarget(name: "FuzzScenario", dependencies: ["FuzzScenarioMain", .product(name: "ReliabilityKit", package: parent)]),
     .executableTarget(name: "FuzzFieldLog", dependencies: ["FuzzFieldLogMain", .product(name: "ReliabilityKit", package: parent)]),
+    .executableTarget(name: "FuzzReport", dependencies: ["FuzzReportMain", .product(name: "ReportPages", package: parent)]),
+    .executableTarget(name: "FuzzPartialReport", dependencies: ["FuzzPartialReportMain", .product(name: "ReliabilityKit", package: parent)]),
     // SwiftPM links an executable with main = <target>_main: these define it as libFuzzer's driver.
     .target(name: "FuzzScenarioMain"),
     .target(name: "FuzzFieldLogMain"),
+    .target(name: "FuzzReportMain"),
+    .target(name: "FuzzPartialReportMain"),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -39,13 +39,16 @@ public struct ChartScale: Sendable {
       if includeZero { usable.append(0) }
       var lo = usable.min() ?? 0, hi = usable.max() ?? 1
       if lo == hi { lo -= abs(lo) * 0.1 + (lo == 0 ? 1 : 0); hi += abs(hi) * 0.1 + (hi == 0 ? 1 : 0) }
-      let step = ChartScale.niceStep((hi - lo) / 5)
-      low = (lo / step).rounded(.down) * step
-      high = (hi / step).rounded(.up) * step
+      let step = ChartScale.linearStep(lo, hi)
+      low = ChartScale.finite((lo / step).rounded(.down) * step)
+      high = ChartScale.finite((hi / step).rounded(.up) * step)
     case .log:
       let positive = usable.filter { $0 > 0 }
       let lo = positive.min() ?? 1, hi = positive.max() ?? 10
-      var l = ChartScale.niceBelow(lo), h = ChartScale.niceAbove(hi)
+      // Decades from 1e-300 to 1e300: the nice bounds of values beyond would underflow to 0 or
+      // overflow to infinity.
+      var l = ChartScale.niceBelow(Swift.min(Swift.max(lo, 1e-300), 1e299))
+      var h = ChartScale.niceAbove(Swift.min(Swift.max(hi, 1e-299), 1e300))
       if l == h { l /= 10; h *= 10 }
       low = l
       high = h
@@ -85,7 +88,8 @@ public struct ChartScale: Sendable {
     if kind == .log, v <= 0 { return nil }
     let a = t(low), b = t(high)
     guard b != a else { return (start + end) / 2 }
-    let fraction = (t(v) - a) / (b - a)
+    // Halves, for a domain wider than the largest double (−1e308 .. 1e308).
+    let fraction = (b - a).isFinite ? (t(v) - a) / (b - a) : (t(v) / 2 - a / 2) / (b / 2 - a / 2)
     return start + (end - start) * fraction
   }
 
@@ -100,9 +104,11 @@ public struct ChartScale: Sendable {
     var values: [Double] = []
     switch kind {
     case .linear:
-      let step = ChartScale.niceStep((high - low) / 5)
+      let step = ChartScale.linearStep(low, high)
       var v = low
-      while v <= high + step * 1e-9 {
+      // At most a few dozen ticks, whatever the domain (a step below the values' resolution
+      // would never move v).
+      while v.isFinite, v <= high + step * 1e-9, values.count <= ChartScale.maximumTicks {
         values.append(abs(v) < step * 1e-9 ? 0 : v)
         v += step
       }
@@ -110,7 +116,7 @@ public struct ChartScale: Sendable {
       let decades = log10(high / low)
       let multipliers: [Double] = decades <= 1.5 ? [1, 1.5, 2, 3, 5, 7] : decades <= 3 ? [1, 2, 5] : [1]
       var d = pow(10, floor(log10(low)))
-      while d <= high * 1.0001 {
+      while d <= high * 1.0001, values.count <= ChartScale.maximumTicks {
         for m in multipliers where d * m >= low * 0.9999 && d * m <= high * 1.0001 { values.append(d * m) }
         d *= 10
       }
@@ -118,7 +124,7 @@ public struct ChartScale: Sendable {
       let a = -log10(1 - low), b = -log10(1 - high)
       let step = b - a <= 0.6 ? 0.1 : b - a <= 1.5 ? 0.25 : 1
       var n = (a / step).rounded(.up) * step
-      while n <= b + 1e-9 {
+      while n <= b + 1e-9, values.count <= ChartScale.maximumTicks {
         values.append(1 - pow(10, -n))
         n += step
       }
@@ -131,6 +137,21 @@ public struct ChartScale: Sendable {
       }
     }
     return zip(values, labels).map { ($0, $1) }
+  }
+
+  /// More ticks than any axis draws: a bound on the loops that make them.
+  static let maximumTicks = 1_000
+
+  /// The step of a linear axis from `lo` to `hi`: a fifth of the span, nice; computed on fifths
+  /// when the span itself overflows (−1e308 .. 1e308), so it never falls back to 1.
+  static func linearStep(_ lo: Double, _ hi: Double) -> Double {
+    let span = hi - lo
+    return niceStep(span.isFinite ? span / 5 : hi / 5 - lo / 5)
+  }
+
+  /// `v`, or the largest finite double of its sign when it overflowed.
+  static func finite(_ v: Double) -> Double {
+    v.isFinite ? v : v > 0 ? .greatestFiniteMagnitude : v < 0 ? -.greatestFiniteMagnitude : 0
   }
 
   /// 1, 2 or 5 times a power of ten, at least `rough`.

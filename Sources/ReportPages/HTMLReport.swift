@@ -24,6 +24,9 @@ public enum ReportInputError: Error, Equatable, CustomStringConvertible {
   case unknownKind(file: String, found: String)
   case unsupportedVersion(file: String, kind: String, version: String)
   case missingField(file: String, kind: String, field: String)
+  /// A field the page reads does not have the type cposim writes there (an edited report).
+  case wrongShape(file: String, kind: String, field: String, expected: String, found: String)
+  case tooLarge(file: String, bytes: Int?, limit: Int)
 
   public var description: String {
     let reads = HTMLReport.readableSummary
@@ -36,6 +39,11 @@ public enum ReportInputError: Error, Equatable, CustomStringConvertible {
       return "\(file): \(kind) report of schema_version \(version), which this cposim (\(ToolVersion.current)) does not read; it reads \(reads)"
     case let .missingField(file, kind, field):
       return "\(file): \(kind) report without '\(field)'; nothing to draw"
+    case let .wrongShape(file, kind, field, expected, found):
+      return "\(file): not a \(kind) report as cposim writes it (edited?): '\(field)' must be \(expected) (got \(found))"
+    case let .tooLarge(file, bytes, limit):
+      let size = bytes.map { "is \($0) bytes" } ?? "has more than \(limit) bytes"
+      return "\(file): \(size); cposim report reads reports of at most \(limit) bytes (\(limit >> 20) MB; the reports cposim writes are far smaller)"
     }
   }
 }
@@ -81,21 +89,27 @@ public enum HTMLReport {
     for field in kind.requiredFields where json[field] == nil || json[field]!.isNull {
       throw .missingField(file: file, kind: kind.name, field: field)
     }
+    do { try ReportShape.kinds[kind.name]?.check(json) } catch {
+      throw .wrongShape(file: file, kind: kind.name, field: error.path, expected: error.expected, found: error.found)
+    }
     var page = HTMLPage(kind: kind.name, title: "\(kind.name) report")
     kind.render(json, into: &page)
     return page.html
   }
 
-  /// Reads `path` and renders it.
+  /// The largest report `cposim report` reads: parsing takes about a second and 10 MB of
+  /// memory per MB, and the reports cposim writes are well under a megabyte (a sweep of a
+  /// thousand points is about 30 MB).
+  public static let maximumBytes = 64 << 20
+
+  /// Reads `path` (at most `maximumBytes`) and renders it.
   public static func render(file path: String) throws(ReportInputError) -> String {
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try InputFile.read(path, limit: maximumBytes, what: "report (JSON) file")
     } catch {
-      var isDirectory: ObjCBool = false
-      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-      let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory, not a report (JSON) file" : "not readable"
-      throw .unreadable(file: path, reason: reason)
+      if case let .tooLarge(bytes, limit) = error { throw .tooLarge(file: path, bytes: bytes, limit: limit) }
+      throw .unreadable(file: path, reason: error.reason)
     }
     return try render(data: data, file: path)
   }

@@ -71,6 +71,7 @@ struct CalibrateCommand: ParsableCommand {
     guard value >= 0 else {
       throw ValidationError("'--target \(metric)=\(rest)': a count cannot be negative (give VALUE+-SD for a figure that can)")
     }
+
     return Calibration.Target(metric: metric, value: value)
   }
 
@@ -107,7 +108,16 @@ struct CalibrateCommand: ParsableCommand {
       throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')")
     }
     try checkOutputNames(outputFiles, inputs: [scenario])
-    for input in inputs { try checkVariedKey(input.keyPath, option: "--vary") }
+    for input in inputs {
+      try checkVariedKey(input.keyPath, option: "--vary")
+      // The fit moves an input continuously: a key of whole numbers died at the first fractional
+      // point, in a message naming --set.
+      if ScenarioLoader.takesWholeNumber(input.keyPath) {
+        let low = max(Int(input.low.rounded(.up)), 0), high = max(Int(min(input.high, 1e9).rounded(.down)), low)
+        let values = high - low < 10 ? (low...high).map(String.init).joined(separator: ",") : "\(low),\(low + 1),... up to \(high)"
+        throw ValidationError("'--vary \(input.keyPath)' takes whole numbers, and calibrate fits an input that varies continuously: run cposim sweep --set \(input.keyPath)=\(values) and compare the points with the targets")
+      }
+    }
   }
 
   var outputFiles: [OutputFile?] {
@@ -125,12 +135,18 @@ struct CalibrateCommand: ParsableCommand {
     let targets = try targetTexts.map(Self.parseTarget)
     func load(_ values: [String]) throws -> Scenario {
       try ScenarioLoader.load(path: scenario, overrides: zip(inputs, values).map {
-        ScenarioLoader.Override(keyPath: $0.keyPath, value: $1)
+        ScenarioLoader.Override(keyPath: $0.keyPath, value: $1, option: "--vary")
       })
     }
     // Everything the fit will touch is checked before anything runs: the scenario, both bounds
     // of every input, and the metrics named.
-    let base = try ScenarioLoader.load(path: scenario)
+    let (base, template) = try ScenarioLoader.loadWithTemplate(path: scenario)
+    for input in inputs {
+      // A key written as a word (a name, a topology) was fitted as a number that never moves the model.
+      if let written = template.writtenValue(at: input.keyPath), WrittenNumber(written) == nil {
+        throw ValidationError("'--vary \(input.keyPath)' is not a number in \(scenario) (it is '\(written)'): calibrate fits a number, a duration or a rate")
+      }
+    }
     for (i, input) in inputs.enumerated() {
       for value in [input.low, input.high] {
         var values = inputs.map { $0.text($0.low) }
@@ -146,6 +162,9 @@ struct CalibrateCommand: ParsableCommand {
       }
       if target.sd == nil, unit != "count" {
         throw ValidationError("'--target \(target.metric)=...': \(target.metric) is in \(unit), not a count observed over the horizon; give it with a standard deviation (\(target.metric)=VALUE+-SD)")
+      }
+      if target.sd == nil, target.value != target.value.rounded() {
+        throw ValidationError("'--target \(target.metric)=\(WrittenNumber(value: target.value, suffix: "").text)': a count observed once is a whole number; give a mean over several horizons with its standard deviation (VALUE+-SD)")
       }
     }
 
@@ -212,10 +231,8 @@ struct CalibrateCommand: ParsableCommand {
     return formatter.string(from: Date())
   }
 
-  static func commandLine() -> String {
-    (["cposim"] + CommandLine.arguments.dropFirst().map { arg in
-      arg.contains(where: { " '\"$[]*?".contains($0) }) ? "'\(arg)'" : arg
-    }).joined(separator: " ")
+  static func commandLine(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+    (["cposim"] + arguments.map(YAMLText.shellQuoted)).joined(separator: " ")
   }
 
   /// A scenario that extends the input with the fitted values (`set`), their provenance, and a
@@ -230,7 +247,8 @@ struct CalibrateCommand: ParsableCommand {
     }.joined(separator: ", ")
     var lines = [
       "# Calibrated by `cposim calibrate` on \(date) (cposim \(ToolVersion.current), GSL \(ToolVersion.gsl)).",
-      "# Command: \(command)",
+      // One comment line whatever the arguments hold (shellQuoted escapes every line break).
+      "# Command: \(YAMLText.commentSafe(command))",
       "# Targets, observed over the horizon (\(WrittenNumber(value: base.horizon, suffix: "h").text)):",
     ]
     for (t, e) in zip(r.targets, r.fit.estimates) {
@@ -247,8 +265,8 @@ struct CalibrateCommand: ParsableCommand {
       lines.append("#   \(f.input.keyPath) = \(f.input.text(f.value)) (\(f.input.text(f.interval.lowerBound))\(f.openAtLow ? " [bound]" : "") .. \(f.input.text(f.interval.upperBound))\(f.openAtHigh ? " [bound]" : ""))")
     }
     lines += [
-      "extends: \(extends)",
-      "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)",
+      "extends: \(YAMLText.scalar(extends))",
+      "name: \(YAMLText.scalar(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent))",
       "set:",
     ]
     for f in r.inputs { lines.append("  \(f.input.keyPath): \(f.input.text(f.value))") }

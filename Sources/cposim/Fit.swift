@@ -120,8 +120,19 @@ struct Fit: ParsableCommand {
     lines.append("")
     if byMode, let partYAML {
       lines += ["for the part catalog (FailureData/parts.yaml format, under parts:):", "", partYAML]
-    } else if let best = analysis.best, let yaml = best.fit.catalogYAML(source: FitReport.label(file: self.log, mode: mode, data: analysis.data)) {
-      lines += ["best by AIC: \(best.fit.family.rawValue); for the part catalog:", "", yaml]
+    } else if let best = analysis.best {
+      let label = FitReport.label(file: self.log, mode: mode, data: analysis.data)
+      if let yaml = best.fit.catalogYAML(source: label) {
+        lines += ["best by AIC: \(best.fit.family.rawValue); for the part catalog:", "", yaml]
+      } else {
+        // The catalog (and validate) would refuse it: never recommend a line that does not load.
+        lines.append("best by AIC: \(best.fit.family.rawValue), which the part catalog would refuse (\(best.fit.catalogProblem ?? "no catalog form"))")
+        if let next = analysis.ranked.first(where: { $0.fit.catalogDistribution != nil }), let yaml = next.fit.catalogYAML(source: label) {
+          lines += [String(format: "the best fit the catalog takes: %@ (AIC %.3g above the best); for the part catalog:", next.fit.family.rawValue, next.deltaAIC), "", yaml]
+        } else {
+          lines.append("no fit is one the part catalog takes")
+        }
+      }
       if mode == nil, log.modes.count > 1 {
         lines.append("the log names \(log.modes.count) failure modes (\(log.modes.joined(separator: ", "))): --by-mode fits each and prints a part with every mode")
       }

@@ -40,6 +40,7 @@ struct Merge: ParsableCommand {
     var loaded: [(path: String, part: PartialReport)] = []
     for path in parts { loaded.append((path, try PartialReport.read(path))) }
     let merged = try PartialReport.merge(loaded)
+    try Self.checkRecordedFiles(merged, part: loaded[0].path)
     let scenario = try ScenarioLoader.load(path: merged.scenario)
     let simulation = try Simulation(scenario: scenario)
     let current = RunReport.hashes(scenario.files + (scenario.catalogFile.map { [$0] } ?? []))
@@ -55,5 +56,25 @@ struct Merge: ParsableCommand {
     try file.writeJSON(report)
     if !quiet { print(ReportTable.render(report, showZero: showZero)) }
     printError("\(parts.count) parts (\(merged.statistics.trials) trials) merged into \(output)")
+  }
+
+  /// The files a part names are read only when they are the files it records: the scenario must
+  /// be among them, and each must have its recorded SHA-256, before any is read as YAML (a part
+  /// naming /etc/passwd as its scenario had it read and quoted in the error).
+  static func checkRecordedFiles(_ merged: PartialReport, part: String) throws {
+    guard merged.scenarioFiles.contains(where: { $0.path == merged.scenario }) else {
+      throw MergeError.inconsistent(path: part, reason: "the scenario it names is not among the files whose SHA-256 it records")
+    }
+    for file in merged.scenarioFiles {
+      let bytes: Data
+      do {
+        bytes = try InputFile.read(file.path, limit: 16 << 20, what: "scenario (YAML) file")
+      } catch .missing where !file.path.hasPrefix("/") {
+        throw MergeError.unreadable(path: file.path, reason: "no such file; the parts name it relative to the folder the shards ran in: run merge there")
+      } catch {
+        throw MergeError.unreadable(path: file.path, reason: "\(error.reason) (a file the parts were computed from)")
+      }
+      guard SHA256.hex([UInt8](bytes)) == file.sha256 else { throw MergeError.scenarioChanged(path: file.path) }
+    }
   }
 }

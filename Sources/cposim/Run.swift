@@ -84,7 +84,7 @@ struct Run: ParsableCommand {
   /// blocks could not be resumed).
   var outputs: (report: OutputFile?, html: OutputFile?, perTrial: OutputFile?, trace: OutputFile?, checkpoint: OutputFile?, csv: OutputFile?) {
     let report = output.map { OutputFile($0, option: shard == nil ? "-o" : "-o (shard part)") }
-    let checkpoint = perTrial == nil ? report.flatMap { $0.isSpecial || $0.isStandardOutput ? nil : OutputFile($0.path + ".checkpoint", option: "checkpoint") } : nil
+    let checkpoint = perTrial == nil ? report.flatMap { $0.isSpecial || $0.isStandardOutput ? nil : OutputFile(derived: $0.path + ".checkpoint", option: "checkpoint", from: "-o \($0.path)") } : nil
     return (report, html.map { OutputFile($0, option: "--html") }, perTrial.map { OutputFile($0, option: "--per-trial") },
             trace == nil ? nil : OutputFile(traceOutput, option: "--trace-output"), checkpoint, csv.map { OutputFile($0, option: "--csv") })
   }
@@ -129,13 +129,18 @@ struct Run: ParsableCommand {
       run.restore(saved.statistics, completed: saved.completedBlocks)
       printError("resuming: \(saved.statistics.trials) trials already done")
     }
+    // A checkpoint already there (the one resumed from, or one an earlier run left) is replaced
+    // by this run's at once: the file removed when the run completes is always one it wrote.
+    let checkpointFailure = CheckpointFailure()
+    if let checkpoint, checkpoint.exists {
+      do { try partial().write(to: checkpoint) } catch { checkpointFailure.report(error) }
+    }
     let myTrials = blocks.trialCount(of: mine)
     let already = run.statistics.trials
     let progress = ProgressBar(total: myTrials, label: loaded.name, quiet: quiet)
     let stop = StopFlag.installed()
     let lineFile = try files.perTrial.map { try $0.openLines() }
     let timer = CheckpointTimer()
-    let checkpointFailure = CheckpointFailure()
     var lineSink: (@Sendable (Data) -> Void)?
     if let lineFile { lineSink = { data in lineFile.append(data) } }
     let perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = perTrial == nil ? nil : Self.perTrialLine(metrics)
@@ -170,7 +175,7 @@ struct Run: ParsableCommand {
     }
     if shardSpec != nil, let report = files.report {
       try partial().write(to: report)
-      checkpoint?.removeIfRegular()
+      checkpoint?.removeIfWritten()
       printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(report.path)")
       return
     }
@@ -178,7 +183,7 @@ struct Run: ParsableCommand {
     if let file = files.report { try file.writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
     if let file = files.csv { try file.write(Data(TidyTable(report).csv.utf8)) }
-    checkpoint?.removeIfRegular()
+    checkpoint?.removeIfWritten()
     try lineFile?.commit()
     print(ReportTable.render(report, showZero: showZero))
     if let output { printError("report written to \(output)") }

@@ -61,10 +61,10 @@ struct Sample: ParsableCommand {
           help: "Mixture: one component as WEIGHT:FAMILY:name=value,... (repeat for each).")
   var components: [String] = []
 
-  @Option(name: [.customShort("n"), .customLong("count")], help: "Number of draws (1 to 20,000,000).")
+  @Option(name: [.customShort("n"), .customLong("count")], parsing: .unconditional, help: "Number of draws (1 to 20,000,000).")
   var count: Int = 100_000
 
-  @Option(help: "Master seed; the same seed gives the same draws.")
+  @Option(parsing: .unconditional, help: "Master seed (0 to 2^64 - 1); the same seed gives the same draws.")
   var seed: UInt64 = 1
 
   @Option(help: "Draw conditioned on an interval LOW..HIGH (e.g. 0..5y, 100h..inf).")

@@ -16,13 +16,18 @@ enum SampleTable {
     let showTheory = truncation == nil
     lines.append(row("", "draws (h)", showTheory ? "theory (h)" : ""))
     lines.append(row("mean", number(summary.mean), showTheory ? number(distribution.mean) : ""))
-    lines.append(row("  95% CI", summary.meanCI95.map { "\(number($0.lowerBound)) .. \(number($0.upperBound))" } ?? "n/a (one draw)", ""))
+    let noInterval = summary.count == 1 ? "n/a (one draw)" : summary.overflowed > 0 ? "n/a (draws overflow)" : "n/a (not finite)"
+    lines.append(row("  95% CI", summary.meanCI95.map { "\(number($0.lowerBound)) .. \(number($0.upperBound))" } ?? noInterval, ""))
     lines.append(row("sd", number(summary.standardDeviation), showTheory ? number(distribution.standardDeviation) : ""))
     for (p, q) in zip(SampleSummary.quantileLevels, summary.quantiles) {
       lines.append(row("p\(number(p * 100))", number(q), showTheory ? number(distribution.quantile(p)) : ""))
     }
     lines.append(row("min", number(summary.minimum), ""))
     lines.append(row("max", number(summary.maximum), ""))
+    if summary.overflowed > 0 {
+      lines.append("")
+      lines.append("note: \(summary.overflowed) of \(summary.count) draws overflowed a double (beyond 1.8e308 h): these parameters describe no failure process cposim can simulate")
+    }
     return lines.joined(separator: "\n")
   }
 

@@ -30,7 +30,7 @@ struct SensitivityCommand: ParsableCommand {
   @Option(help: "The metric compared (default total_cost_usd_per_year).")
   var metric: String = "total_cost_usd_per_year"
 
-  @Option(help: "Report only the K inputs with the largest swing (default: all).")
+  @Option(parsing: .unconditional, help: "Report only the K inputs with the largest swing (default: all).")
   var top: Int?
 
   @Option(name: .shortAndLong, help: "Write the sensitivity JSON here.")

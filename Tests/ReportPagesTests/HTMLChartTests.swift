@@ -141,3 +141,27 @@ struct ReportJSONTests {
     #expect(EstimateView(json["x"]) == nil)
   }
 }
+
+@Suite("HTML chart scales on extreme values")
+struct ExtremeChartScaleTests {
+  @Test("a linear scale over -1e308..1e308 has a few finite ticks and maps its data inside the axis",
+        arguments: [[-1e308, 1e308], [-.greatestFiniteMagnitude, .greatestFiniteMagnitude], [1e300, 1e300.nextUp], [0, 1e-320]] as [[Double]])
+  func linear(values: [Double]) {
+    let scale = ChartScale(kind: .linear, values: values, pixels: (0, 500)) { Quantity.compact($0) }
+    #expect(scale.low.isFinite && scale.high.isFinite)
+    let ticks = scale.ticks
+    #expect(ticks.count <= ChartScale.maximumTicks + 1 && ticks.allSatisfy { $0.value.isFinite })
+    for v in values {
+      let p = scale(v)
+      #expect(p.map { $0.isFinite && $0 >= -1e-6 && $0 <= 500 + 1e-6 } == true, "\(v) -> \(String(describing: p))")
+    }
+  }
+
+  @Test("a log scale over the whole range of positive doubles has finite bounds and a bounded number of ticks")
+  func log() {
+    let scale = ChartScale(kind: .log, values: [5e-324, 1e-310, 1.7e308], pixels: (0, 500)) { Quantity.compact($0) }
+    #expect(scale.low > 0 && scale.high.isFinite)
+    #expect(scale.ticks.count <= ChartScale.maximumTicks + 1)
+    #expect(scale(1)?.isFinite == true)
+  }
+}

@@ -122,3 +122,38 @@ struct Llama3Tests {
     }
   }
 }
+
+/// Issue 27: nothing cposim writes into the calibrated scenario can add a key to it.
+extension CalibrateCommandTests {
+  @Test("arguments, the scenario's path and the written file's name holding newlines inject no key into the written scenario")
+  func noInjection() throws {
+    let (dir, base) = try Self.workspace()
+    // The scenario to fit, under a name that holds a line of YAML.
+    let scenario = dir.path("s\ntrials: 3\n#.yaml")
+    try FileManager.default.copyItem(atPath: base, toPath: scenario)
+    let written = dir.path("c\nhorizon: 1h\nx: \"y.yaml")
+    try run(["calibrate", scenario, "--target", "job_interruptions_host=60", "--vary", "jobs[0].background_rate=1e-3/d..2e-2/d",
+             "--trials", "2", "--quiet", "--date", "2026-12-02", "--write-scenario", written])
+    let loaded = try ScenarioLoader.load(path: written)
+    #expect(loaded.trials == 8 && loaded.horizon == 8760)
+    #expect(loaded.name == "c\nhorizon: 1h\nx: \"y")
+    // The command line, with an --html argument that holds a key, stays one comment line.
+    let command = CalibrateCommand.commandLine(["calibrate", scenario, "--html", "r\ntrials: 3\n#.html", "--vary", "a=1..2"])
+    #expect(!command.contains("\n"))
+    let text = try String(contentsOfFile: written, encoding: .utf8)
+    let injected = text.replacingOccurrences(of: try #require(text.split(separator: "\n").first { $0.hasPrefix("# Command:") }),
+                                             with: "# Command: \(YAMLText.commentSafe(command))")
+    let again = try dir.write("again.yaml", injected)
+    #expect(try ScenarioLoader.load(path: again).trials == 8)
+  }
+
+  @Test("names and paths are written as YAML that reads back as the same string", arguments: [
+    "plain-name_1.2", "two words", "a: b", "x\ny: 1", "\"quoted\"", "back\\slash", "tab\there", "true", "null", "1e5", "-dash",
+    "#hash", "[list]", "{map}", "&anchor", "*alias", "line\u{2028}separator", "nel\u{85}x", "bell\u{7}", "ünïcødé", "",
+  ])
+  func scalarsRoundTrip(text: String) throws {
+    let (dir, _) = try Self.workspace()
+    let path = try dir.write("n.yaml", "extends: s.yaml\nname: \(YAMLText.scalar(text))\n")
+    #expect(try ScenarioLoader.load(path: path).name == text)
+  }
+}

@@ -416,6 +416,17 @@ struct StructureAndEdgeTests {
                                                       summary: SampleSummary(values: [1, .infinity]), seed: 1))
     #expect(infinite.contains("\"max_hours\" : null"))
   }
+
+  @Test("sample with 1000 draws never says 'one draw'; draws of 1e307 h have a finite sd, and overflows are noted")
+  func sampleExtremes() throws {
+    let distribution = Distribution.exponential(try Exponential(mtbf: 1e307))
+    let huge = SampleSummary(values: (1...1000).map { Double($0) * 1e304 })
+    var table = SampleTable.render(distribution: distribution, truncation: nil, summary: huge, seed: 1)
+    #expect(!table.contains("one draw") && !table.contains(" inf"), "\(table)")
+    let overflowing = SampleSummary(values: [1, 2, .infinity] + Array(repeating: 5, count: 997))
+    table = SampleTable.render(distribution: distribution, truncation: nil, summary: overflowing, seed: 1)
+    #expect(table.contains("n/a (draws overflow)") && table.contains("note: 1 of 1000 draws overflowed a double"), "\(table)")
+  }
 }
 
 @Suite("Hostile input: report table")

@@ -35,7 +35,7 @@ struct SchemaValidationTests {
   func schemasAreListed() throws {
     let names = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("schemas").path)
       .filter { $0.hasSuffix(".schema.json") }.sorted()
-    #expect(names == ["breakeven", "calibration", "comparison", "fit", "partial", "recurrent", "report", "sample", "sensitivity", "sweep"].map { "\($0).schema.json" })
+    #expect(names == ["breakeven", "calibration", "comparison", "fit", "inference", "partial", "recurrent", "report", "sample", "sensitivity", "sweep"].map { "\($0).schema.json" })
     let docs = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/report.md"), encoding: .utf8)
     for name in names {
       let schema = try Self.object(file: repositoryRoot.appendingPathComponent("schemas/\(name)").path)

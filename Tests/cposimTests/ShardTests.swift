@@ -53,10 +53,10 @@ struct ShardTests {
     let otherTrials = try part("trials.json", ["--shard", "1/2", "--trials", "30"])
     let out = dir.url.appendingPathComponent("out.json").path
     let cases: [([String], String)] = [
-      ([p0], "incomplete set: shard 1 of 0..<2 missing"),
+      ([p0], "incomplete set: the parts are 2 shards (0 to 1) and shard 1 is missing"),
       ([p0, p0, p1], "shard 0 is given twice"),
-      ([p0, otherSeed], "'seed' is 77"),
-      ([p0, otherTrials], "'trials' is 30"),
+      ([p0, otherSeed], "come from different runs: 'seed' is 1 in \(p0) and 77 in \(otherSeed)"),
+      ([p0, otherTrials], "'trials' is 45 in \(p0) and 30 in \(otherTrials)"),
     ]
     for (inputs, message) in cases {
       do {

@@ -147,6 +147,9 @@ extension MetricAccumulator {
     if exact ? count != trials : count > trials { return "holds \(count) values for \(trials) trials" }
     if let why = sketch.problem(values: count) { return why }
     guard count > 0 else { return nil }
+    if sketch.count > 0, sketch.minimum != minimum || sketch.maximum != maximum {
+      return "has a quantile sketch whose minimum and maximum (\(sketch.minimum) ... \(sketch.maximum)) differ from its own (\(minimum) ... \(maximum))"
+    }
     guard minimum <= maximum else { return "has its minimum (\(minimum)) above its maximum (\(maximum))" }
     let m = mean
     if minimum.isFinite, maximum.isFinite {
@@ -162,9 +165,11 @@ extension MetricAccumulator {
 extension QuantileSketch {
   /// Why this sketch cannot summarise at most `values` values, or nil.
   func problem(values: Int) -> String? {
-    let buckets = Array(positive.values) + Array(negative.values) + [zeros]
+    let buckets = Array(positive.values) + Array(negative.values) + [zeros] + Array(lowPositive.values) + Array(lowNegative.values) + [lowZeros]
     if buckets.contains(where: { $0 < 0 }) { return "has a negative count in its quantile sketch" }
     if buckets.reduce(0, { $0 &+ $1 }) != count || count > values || count < 0 { return "has a quantile sketch whose counts do not add up" }
+    if !complement, !(lowPositive.isEmpty && lowNegative.isEmpty && lowZeros == 0) { return "has a quantile sketch with values below 1/2 kept apart though it keeps no complement" }
+    if count > 0, !(minimum <= maximum) { return "has a quantile sketch whose minimum (\(minimum)) is not at most its maximum (\(maximum))" }
     return nil
   }
 }

@@ -16,6 +16,8 @@ public struct SampleSummary: Sendable, Equatable {
   public let maximum: Double
   /// Empirical quantiles at `quantileLevels` (inverse empirical CDF: the ⌈pn⌉-th smallest).
   public let quantiles: [Double]
+  /// Draws that are not finite numbers (beyond ±1.8e308 h: parameters a double cannot hold).
+  public let overflowed: Int
 
   /// Summarises `values`.
   /// - Precondition: `values` is not empty.
@@ -24,15 +26,29 @@ public struct SampleSummary: Sendable, Equatable {
     precondition(!values.isEmpty, "cannot summarise zero values")
     let sorted = values.sorted()
     count = sorted.count
+    overflowed = values.count { !$0.isFinite }
+    // Values beyond 1e150 would overflow their squares: they are summarised divided by the
+    // largest, and the mean and sd multiplied back (1e307 h has an sd of about 1e307 h, not inf).
+    let largest = values.reduce(0.0) { max($0, abs($1)) }
+    let scale = largest.isFinite && largest > 1e150 ? largest : 1
     // Welford's one-pass update keeps the variance accurate when the mean is large.
     var runningMean = 0.0, m2 = 0.0
     for (index, value) in values.enumerated() {
-      let delta = value - runningMean
+      let x = value / scale
+      let delta = x - runningMean
       runningMean += delta / Double(index + 1)
-      m2 += delta * (value - runningMean)
+      m2 += delta * (x - runningMean)
     }
-    mean = runningMean
-    standardDeviation = count > 1 ? (m2 / Double(count - 1)).squareRoot() : .nan
+    if overflowed > 0 {
+      // A draw beyond the doubles: the mean is that infinity (n/a when they have both signs);
+      // no spread can be measured.
+      let signs = Set(values.filter { !$0.isFinite }.map { $0.isNaN ? 0 : $0.sign == .minus ? -1 : 1 })
+      mean = signs == [1] ? .infinity : signs == [-1] ? -.infinity : .nan
+      standardDeviation = .nan
+    } else {
+      mean = runningMean * scale
+      standardDeviation = count > 1 ? (m2 / Double(count - 1)).squareRoot() * scale : .nan
+    }
     if count > 1 {
       let t = GSL.studentTPinv(0.975, degreesOfFreedom: Double(count - 1))
       let half = t * standardDeviation / Double(count).squareRoot()

@@ -12,6 +12,10 @@ public struct Simulation: Sendable {
     if expected > Self.eventLimit {
       throw .eventVolume(file: scenario.files.last ?? scenario.name, expected: expected, limit: Self.eventLimit)
     }
+    let flaps = expectedAggregatedFlapsPerTrial
+    if flaps > Self.aggregatedFlapLimit {
+      throw .flapVolume(file: scenario.files.last ?? scenario.name, expected: flaps, limit: Self.aggregatedFlapLimit)
+    }
   }
 
   /// The k-of-n groups of a plain system's structure (0 for a fabric).
@@ -26,10 +30,20 @@ public struct Simulation: Sendable {
   /// The expected event volume above which `cposim validate` warns (far beyond any real
   /// fabric's: a 128k-GPU fabric expects a few thousand failures a year).
   public static let eventWarning = 1e6
+  /// The most flaps a trial may count without simulating them (those shorter than every job's
+  /// tolerance): a million units flapping a hundred times an hour for a year. The counts are
+  /// drawn in pieces the generator holds (2^32), so their number stays small.
+  public static let aggregatedFlapLimit = 1e12
+
+  /// The expected number of flaps a trial counts without simulating them.
+  public var expectedAggregatedFlapsPerTrial: Double {
+    layout.aggregatedFlaps.reduce(0) { $0 + $1.rate * Double($1.units) * scenario.horizon }
+  }
 
   /// The expected number of events a trial simulates: failures of every simulated mode
   /// (horizon / mean per unit, a renewal estimate; flaps aggregated below a job's tolerance do
-  /// not count) and jobs' background interruptions.
+  /// not count), jobs' background interruptions, and two per switch of a common cause's group
+  /// and event (each switch is taken down and restored: an event over a group of 16 costs 32).
   public var expectedEventsPerTrial: Double {
     let horizon = scenario.horizon
     var total = 0.0
@@ -44,6 +58,9 @@ public struct Simulation: Sendable {
       for job in scenario.jobs {
         total += job.backgroundRatePerNodeHour * Double(job.nodes(gpusPerNode: fabric.gpusPerNode)) * horizon
       }
+    }
+    for cause in layout.commonCauses {
+      total += cause.cause.ratePerHour * horizon * 2 * Double(cause.groups.reduce(0) { $0 + $1.count })
     }
     return total
   }

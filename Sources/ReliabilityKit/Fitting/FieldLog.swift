@@ -48,18 +48,25 @@ public struct FieldLog: Sendable, Equatable {
 
   /// Reads a log, reporting every bad row (with its line number) at once.
   public static func read(path: String) throws(InputErrors) -> FieldLog {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "is a directory, not a CSV file")])
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "no such file")])
+    func refuse(_ message: String) -> InputErrors { InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: message)]) }
+    let data: Data
+    do {
+      data = try InputFile.read(path, limit: maximumBytes, what: "CSV file")
+    } catch {
+      throw refuse(error.reason)
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "cannot read the file as UTF-8 text")])
+      throw refuse(data.isEmpty ? "is empty: a field log has a header line and a row per unit" : "cannot read the file as UTF-8 text")
     }
     return try parse(text, file: path)
   }
+
+  /// The largest field log read (a million rows of id, hours and failed take about 25 MB).
+  public static let maximumBytes = 64 << 20
+  /// The most rows a log may have: fitting grows with them (a million rows took over two minutes).
+  public static let maximumRows = 200_000
+  /// The most fields a header may have (a log has at most \(columns.count) columns).
+  static let maximumHeaderFields = 64
 
   // swiftlint:disable:next function_body_length cyclomatic_complexity
   public static func parse(_ text: String, file: String) throws(InputErrors) -> FieldLog {
@@ -85,6 +92,17 @@ public struct FieldLog: Sendable, Equatable {
       let number = offset + 1
       let trimmed = String(raw).trimmingWhitespace()
       if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+      if header == nil {
+        // Counted before the line is split: a header of two million fields took 28 s and 420 MB.
+        var commas = 0
+        for byte in raw.utf8 where byte == UInt8(ascii: ",") {
+          commas += 1
+          if commas >= Self.maximumHeaderFields {
+            throw InputErrors([InputError(file: file, line: number, column: nil, keyPath: "",
+                                          message: "the header has more than \(Self.maximumHeaderFields) fields; a field log has at most \(Self.columns.count) columns: \(Self.columns.joined(separator: ", "))")])
+          }
+        }
+      }
       let fields: [String]
       do { fields = try splitCSV(String(raw)) } catch {
         fail(number, "", "malformed CSV: \(error.message)")
@@ -100,12 +118,22 @@ public struct FieldLog: Sendable, Equatable {
             seen[name] = index
           }
         }
-        for name in Set(names) where !Self.columns.contains(name) {
-          var hint = Suggestion.hint(for: name, in: Self.columns)
+        // Unknown columns in one line, in the header's order (a Set listed them in another
+        // order on every run, one line each).
+        var unknown: [String] = []
+        for name in names where !Self.columns.contains(name) && !unknown.contains(name) { unknown.append(name) }
+        func hint(_ name: String) -> String {
+          let hint = Suggestion.hint(for: name, in: Self.columns)
           if hint.isEmpty, ["unit", "exited", "unit_class"].contains(name) {
-            hint = " (this looks like a log of recurrent events, one row per event: cposim recurrent reads it)"
+            return " (this looks like a log of recurrent events, one row per event: cposim recurrent reads it)"
           }
-          fail(number, name, "unknown column '\(name)'\(hint); columns: \(Self.columns.joined(separator: ", "))")
+          return hint
+        }
+        if unknown.count == 1 {
+          fail(number, unknown[0], "unknown column '\(unknown[0])'\(hint(unknown[0])); columns: \(Self.columns.joined(separator: ", "))")
+        } else if !unknown.isEmpty {
+          let listed = unknown.prefix(8).map { name in "'\(name)'" + hint(name) }.joined(separator: ", ")
+          fail(number, "", "unknown columns \(listed)\(unknown.count > 8 ? " and \(unknown.count - 8) more" : ""); columns: \(Self.columns.joined(separator: ", "))")
         }
         for required in ["id", "failed"] where !names.contains(required) { fail(number, required, "missing column '\(required)'") }
         let stamps = names.contains("installed") && names.contains("removed")
@@ -125,6 +153,10 @@ public struct FieldLog: Sendable, Equatable {
         header = names
         if !errors.isEmpty { throw InputErrors(errors) }
         continue
+      }
+      guard rows.count < Self.maximumRows else {
+        throw InputErrors([InputError(file: file, line: number, column: nil, keyPath: "",
+                                      message: "more than \(Self.maximumRows) rows; cposim fits logs of at most that many units (fitting grows with the rows): fit a sample of the units, or one log per population")])
       }
       guard fields.count == columns.count else {
         fail(number, "", "expected \(columns.count) fields (\(columns.joined(separator: ", "))), got \(fields.count)")

@@ -85,20 +85,37 @@ public enum MaximumLikelihood {
     let covariance: [[Double]]?
     let model: ScaledModel
 
-    /// A block to paste into a part catalog's failure mode (nil when the fit did not converge).
+    /// A block to paste into a part catalog's failure mode (nil when the fit did not converge,
+    /// or when the catalog would refuse it: see `catalogProblem`).
     public func catalogYAML(source: String) -> String? {
-      guard converged, let spec = catalogDistribution else { return nil }
+      guard let spec = catalogDistribution else { return nil }
       return "# fitted by cposim fit \(source), \(family.rawValue) MLE\ndistribution: \(spec)\n"
     }
 
-    /// The distribution in the catalog's flow syntax.
+    /// The distribution in the catalog's flow syntax; nil when the fit did not converge or the
+    /// catalog would refuse it (a lognormal sigma of 15, a Weibull shape of 0.001).
     public var catalogDistribution: String? {
+      guard let spec = catalogSpec, catalogProblem == nil else { return nil }
+      return "{kind: \(spec.kind), " + spec.parameters.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "}"
+    }
+
+    /// Why the fitted distribution, written as the catalog takes it, would be refused by
+    /// `cposim validate` (a parameter beyond what cposim samples), or nil.
+    public var catalogProblem: String? {
+      guard let spec = catalogSpec else { return nil }
+      do { _ = try spec.build() } catch { return "\(error)" }
+      return nil
+    }
+
+    /// The fitted distribution as the catalog would read it (6 significant digits).
+    var catalogSpec: DistributionSpec? {
       guard converged, let distribution else { return nil }
+      typealias P = DistributionSpec.Parameter
       switch distribution {
-      case let .weibull(d): return "{kind: weibull, shape: \(sig(d.shape)), scale: \(sig(d.scale))h}"
-      case let .logNormal(d): return "{kind: lognormal, median: \(sig(d.median))h, sigma: \(sig(d.sigma))}"
-      case let .exponential(d): return "{kind: exponential, mtbf: \(sig(d.mtbf))h}"
-      case let .gamma(d): return "{kind: gamma, shape: \(sig(d.shape)), scale: \(sig(d.scale))h}"
+      case let .weibull(d): return DistributionSpec(kind: "weibull", parameters: [P(name: "shape", value: sig(d.shape)), P(name: "scale", value: "\(sig(d.scale))h")])
+      case let .logNormal(d): return DistributionSpec(kind: "lognormal", parameters: [P(name: "median", value: "\(sig(d.median))h"), P(name: "sigma", value: sig(d.sigma))])
+      case let .exponential(d): return DistributionSpec(kind: "exponential", parameters: [P(name: "mtbf", value: "\(sig(d.mtbf))h")])
+      case let .gamma(d): return DistributionSpec(kind: "gamma", parameters: [P(name: "shape", value: sig(d.shape)), P(name: "scale", value: "\(sig(d.scale))h")])
       default: return nil
       }
     }

@@ -43,13 +43,21 @@ public enum ModeCatalog {
     var written = 0
     for (mode, analysis) in modes {
       let id = kebab(mode).isEmpty ? "mode-\(written + 1)" : kebab(mode)
-      guard let best = analysis.best, let spec = best.fit.catalogDistribution else {
-        let reason = analysis.notConverged.first?.problem ?? analysis.unfitted.first?.reason ?? "no fit"
-        lines.append("      # \(id): no fit converged (\(reason)); not written")
+      // The best fit the catalog takes: one it would refuse (a sigma of 15) is never written.
+      guard let best = analysis.ranked.first(where: { $0.fit.catalogDistribution != nil }), let spec = best.fit.catalogDistribution else {
+        if let refused = analysis.best {
+          lines.append("      # \(id): no fit the catalog takes (\(refused.fit.family.rawValue), the best: \(refused.fit.catalogProblem ?? "no catalog form")); not written")
+        } else {
+          let reason = analysis.notConverged.first?.problem ?? analysis.unfitted.first?.reason ?? "no fit"
+          lines.append("      # \(id): no fit converged (\(reason)); not written")
+        }
         continue
       }
       written += 1
       var note = "\(best.fit.family.rawValue) MLE from \(analysis.data.failures) failures"
+      if let refused = analysis.best, refused.fit.family != best.fit.family {
+        note += "; best by AIC was \(refused.fit.family.rawValue), which the catalog refuses"
+      }
       if id != mode { note += "; mode '\(mode)' in the log" }
       if let test = analysis.weibullVsExponential {
         note += String(format: "; constant hazard p = %.2g", test.pValue)

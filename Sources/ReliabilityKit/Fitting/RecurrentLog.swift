@@ -93,16 +93,16 @@ public struct RecurrentLog: Sendable, Equatable {
 
   /// Reads a log, reporting every bad row (with its line number) at once.
   public static func read(path: String) throws(InputErrors) -> RecurrentLog {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "is a directory, not a CSV file")])
+    func refuse(_ message: String) -> InputErrors { InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: message)]) }
+    // Through the bounded reader, as the lifetime log: a FIFO with no writer never blocks, and
+    // nothing larger than FieldLog.maximumBytes is read.
+    let data: Data
+    do {
+      data = try InputFile.read(path, limit: FieldLog.maximumBytes, what: "CSV file")
+    } catch {
+      throw refuse(error.reason)
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "no such file")])
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "cannot read the file as UTF-8 text")])
-    }
+    guard let text = String(data: data, encoding: .utf8) else { throw refuse("cannot read the file as UTF-8 text") }
     return try parse(text, file: path)
   }
 

@@ -17,8 +17,33 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
     self.file = file
     self.line = line
     self.column = column
-    self.keyPath = keyPath
-    self.message = message
+    self.keyPath = Self.shortened(keyPath)
+    self.message = Self.shortened(message)
+  }
+
+  /// A value quoted in a message is cut to its first 60 characters when longer than 80, so that
+  /// one line stays one readable line (a 5 MB scalar was quoted whole); a message still longer
+  /// than 1,000 characters is cut there.
+  static func shortened(_ text: String) -> String {
+    guard text.utf8.count > 200 else { return text }
+    var result = ""
+    var rest = Substring(text)
+    while let open = rest.firstIndex(of: "'") {
+      result += rest[...open]
+      rest = rest[rest.index(after: open)...]
+      guard let close = rest.firstIndex(of: "'") else { break }
+      let quoted = rest[..<close]
+      if quoted.count > 80 {
+        result += quoted.prefix(60) + "...' (\(quoted.count) characters)"
+        rest = rest[rest.index(after: close)...]
+      } else {
+        result += rest[...close]
+        rest = rest[rest.index(after: close)...]
+      }
+    }
+    result += rest
+    guard result.count > 1000 else { return result }
+    return result.prefix(1000) + "... (\(result.count) characters)"
   }
 
   public var description: String {

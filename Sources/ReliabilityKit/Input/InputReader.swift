@@ -10,14 +10,25 @@ final class InputReader {
   /// would fail too, and those errors say nothing more.
   var catalogMissing = false
 
+  /// Values whose problems were reported already (an uncertain range that could not be read):
+  /// the readers that expect a number there would only add lines about the same place.
+  var reported: Set<String> = []
+
+  static func location(_ node: SourceNode) -> String { "\(node.file):\(node.line ?? 0):\(node.column ?? 0)" }
+
   func fail(_ node: SourceNode, _ keyPath: String, _ message: String) {
+    if !reported.isEmpty, reported.contains(Self.location(node)) { return }
     errors.append(InputError(file: node.file, line: node.line, column: node.column, keyPath: keyPath, message: message))
   }
 
   /// Throws everything logged so far, sorted by file and position.
   func throwIfFailed() throws(InputErrors) {
     guard !errors.isEmpty else { return }
-    let shown = catalogMissing ? errors.filter { $0.keyPath == "catalog" || !$0.message.contains(" in the catalog") } : errors
+    // Without the catalog, a scenario's part overrides lack the catalog's half (a part's
+    // source, a distribution's kind): problems under `parts` are consequences too.
+    let shown = catalogMissing
+      ? errors.filter { $0.keyPath == "catalog" || !($0.message.contains(" in the catalog") || $0.keyPath == "parts" || $0.keyPath.hasPrefix("parts.")) }
+      : errors
     throw InputErrors(shown.sorted {
       ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0)
     })
@@ -91,6 +102,11 @@ final class InputReader {
       return nil
     }
     guard range.contains(value) else {
+      // A value above the limit names the limit ("a price of 0 or more (got 2e6)" did not).
+      if let rangeText, value > range.upperBound {
+        fail(node, keyPath, "must be \(rangeText), at most \(formatted(range.upperBound)) (got \(text))")
+        return nil
+      }
       fail(node, keyPath, "must be \(rangeText ?? "in \(formatted(range.lowerBound))...\(formatted(range.upperBound))") (got \(text))")
       return nil
     }

@@ -46,7 +46,10 @@ package enum ProvenanceReader {
   ///   - tryBound: reads the scenario with one value overridden and returns the problems; called
   ///     for scenario ranges only when nothing else is wrong.
   ///   - files: the scenario files, base first (the order of `extends`).
+  ///   - otherwiseValid: whether the parts of the scenario read after this one (fleet, common
+  ///     causes, thresholds) are valid; scenario bounds are tried only then.
   static func read(top: SourceNode, parts: SourceNode, catalogFile: String?, files: [String], usedParts: [String], reader: InputReader,
+                   otherwiseValid: () -> Bool = { true },
                    tryBound: (_ keyPath: String, _ value: String) -> [InputError]) -> Result {
     var merged = top
     if case var .mapping(entries) = top.value {
@@ -62,6 +65,9 @@ package enum ProvenanceReader {
       for (keyPath, keyNode, value) in reader.namedEntries(node, at: "provenance") {
         let path = "provenance.\(keyPath)"
         guard merged.node(at: keyPath) != nil else {
+          // A base's statement about a key a derived file replaced (a job list written anew)
+          // no longer applies; only the file given is held to its own statements.
+          if let last = files.last, keyNode.file != last, files.contains(keyNode.file) { continue }
           reader.fail(keyNode, path, "no key '\(keyPath)' in the scenario (after extends and the catalog)\(hint(keyPath, in: merged))")
           continue
         }
@@ -129,10 +135,15 @@ package enum ProvenanceReader {
     var resolved: [(range: InputRange, written: Written, applies: Bool)] = []
     for w in written {
       guard let valueNode = merged.node(at: w.keyPath) else {
+        if w.part == nil, let last = files.last, w.node.file != last, files.contains(w.node.file) { continue }
+        // A catalog range over a value the scenario's part override replaced (another kind of
+        // distribution) no longer applies.
+        if let part = w.part, part.node.file != w.node.file { continue }
         reader.fail(w.node, w.errorPath, "no key '\(w.part?.relative ?? w.keyPath)' in \(w.part.map { "part '\($0.id)'" } ?? "the scenario (after extends and the catalog)")"
                       + hint(w.keyPath, in: merged))
         continue
       }
+      if reader.reported.contains(InputReader.location(valueNode)) { continue }
       guard case let .scalar(central) = valueNode.value else {
         let keys: [String]
         if case let .mapping(entries) = valueNode.value { keys = entries.map(\.key).filter { $0 != "kind" } } else { keys = [] }
@@ -178,17 +189,25 @@ package enum ProvenanceReader {
 
     // Each bound must read as a valid value for its key. Catalog bounds are read with the part
     // alone; scenario bounds with the whole scenario, only when nothing else is wrong.
-    let scenarioIsValid = reader.errors.isEmpty
+    // A part's own problems (a bad lemon, a bad value the scenario overrides) are reported once
+    // where they are; only problems a bound adds are the bound's (issue 27: a bad lemon gave a
+    // line for every range of the part, at the catalog's lines).
+    let scenarioIsValid = reader.errors.isEmpty && otherwiseValid()
+    var partBaseline: [String: Set<String>] = [:]
+    func readPart(_ part: (id: String, keyNode: SourceNode, node: SourceNode, relative: String), _ node: SourceNode) -> [InputError] {
+      let single = SourceNode(value: .mapping([(part.id, part.keyNode, node)]),
+                              file: part.node.file, line: part.node.line, column: part.node.column)
+      let sub = InputReader()
+      _ = CatalogReader.parts(single, at: "parts", reader: sub)
+      return sub.errors
+    }
     for (range, w, _) in resolved {
       for (name, bound) in [("low", range.low), ("high", range.high)] {
         var problems: [InputError]
         if let part = w.part {
           let steps = part.relative.split(separator: ".").map(String.init)
-          let single = SourceNode(value: .mapping([(part.id, part.keyNode, part.node.setting(steps, to: bound))]),
-                                  file: part.node.file, line: part.node.line, column: part.node.column)
-          let sub = InputReader()
-          _ = CatalogReader.parts(single, at: "parts", reader: sub)
-          problems = sub.errors
+          if partBaseline[part.id] == nil { partBaseline[part.id] = Set(readPart(part, part.node).map { "\($0.keyPath): \($0.message)" }) }
+          problems = readPart(part, part.node.setting(steps, to: bound)).filter { !partBaseline[part.id]!.contains("\($0.keyPath): \($0.message)") }
         } else if scenarioIsValid {
           problems = tryBound(range.keyPath, bound)
         } else {

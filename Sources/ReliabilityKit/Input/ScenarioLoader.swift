@@ -58,7 +58,14 @@ public enum ScenarioLoader {
     let url = URL(fileURLWithPath: path)
     var chain: [String] = []
     var (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
-    for override in overrides { node = node.setting(override.keyPath.split(separator: ".").map(String.init), to: override.value, option: override.option) }
+    for override in overrides {
+      let path = override.keyPath.split(separator: ".").map(String.init)
+      if let beyond = node.indexBeyondList(path) {
+        throw InputErrors([InputError(file: "\(override.option) \(override.keyPath)=\(override.value)", line: nil, column: nil,
+                                      keyPath: override.keyPath, message: beyondList(beyond))])
+      }
+      node = node.setting(path, to: override.value, option: override.option)
+    }
     let reader = InputReader()
     let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader, keepingTemplate: keepingTemplate)
     try reader.throwIfFailed()
@@ -85,7 +92,7 @@ public enum ScenarioLoader {
       throw InputErrors([InputError(file: displayName, line: extendsNode.line, column: extendsNode.column, keyPath: "extends",
                                     message: "must be the path of another scenario file (got \(extendsNode.kindName))")])
     }
-    let baseURL = URL(fileURLWithPath: base, relativeTo: url.deletingLastPathComponent())
+    let baseURL = URL(fileURLWithPath: base, relativeTo: folder(of: url.path))
     let baseName = relativeDisplayName(baseURL)
     guard FileManager.default.fileExists(atPath: baseURL.path) else {
       throw InputErrors([InputError(file: displayName, line: extendsNode.line, column: extendsNode.column, keyPath: "extends",
@@ -115,15 +122,41 @@ public enum ScenarioLoader {
         continue
       }
       let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-      guard !path.contains(where: \.isEmpty), !["set", "extends", "name"].contains(path[0]) else {
+      guard !path.contains(where: \.isEmpty), !["set", "name"].contains(path[0]) else {
         errors.append(InputError(file: displayName, line: keyNode.line, column: keyNode.column, keyPath: "set.\(key)",
                                  message: "must be a key path such as jobs[0].restart_overhead (got '\(key)')"))
+        continue
+      }
+      // As `--set`: keys that name files are written as keys of the scenario, where a relative
+      // path is read from the file's folder.
+      if ["extends", "catalog"].contains(path[0]) {
+        errors.append(InputError(file: displayName, line: keyNode.line, column: keyNode.column, keyPath: "set.\(key)",
+                                 message: "'\(path[0])' names a file, not a value: write '\(path[0]): FILE' as a key of the scenario, not under set"))
+        continue
+      }
+      if let beyond = result.indexBeyondList(path) {
+        errors.append(InputError(file: displayName, line: keyNode.line, column: keyNode.column, keyPath: "set.\(key)",
+                                 message: Self.beyondList(beyond)))
         continue
       }
       result = result.setting(path, to: text, at: (file: displayName, line: value.line, column: value.column))
     }
     if !errors.isEmpty { throw InputErrors(errors) }
     return result
+  }
+
+  /// The folder relative paths in `path` are read from: its own, or the current folder for a
+  /// stream (`/dev/stdin`, a pipe such as `<(cat s.yaml)`).
+  static func folder(of path: String) -> URL {
+    InputFile.isStream(path) ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+      : URL(fileURLWithPath: path).deletingLastPathComponent()
+  }
+
+  /// The message for an index beyond its list, such as `jobs[5]` with one job.
+  static func beyondList(_ beyond: (list: String, index: Int, count: Int)) -> String {
+    let (list, index, count) = beyond
+    let items = count == 0 ? "no items" : count == 1 ? "one item (\(list)[0])" : "\(count) items (\(list)[0] to \(list)[\(count - 1)])"
+    return "index \(index) is beyond the list: '\(list)' has \(items) after extends; a set value can change an item, not add one"
   }
 
   /// A path shown in messages: relative to the current directory when inside it.
@@ -203,11 +236,30 @@ public enum ScenarioLoader {
     }
     let costs = CostReader.read(top["costs"], reader: reader)
     if let repair { checkRework(catalog: catalog, usedParts: usedParts, repair: repair, top: top, reader: reader) }
+    // Read before the ranges: a range's bounds are tried only on an otherwise valid scenario.
+    var isFabric = false
+    if case .fabric? = plant { isFabric = true }
+    var tiers: [String: Int]?
+    if case let .fabric(spec)? = plant, let fabric = try? FabricBuilder.build(spec, catalog: catalog) {
+      tiers = Dictionary(uniqueKeysWithValues: fabric.tiers.map { ($0.name, $0.switches) })
+    }
+    let fleet = FleetReader.read(top["fleet"], reader: reader)
+    if case let oldest = fleet.oldestAge, oldest > 0, let node = top["fleet"] {
+      // A fleet older than a part can live has no conditional hazard to start from.
+      for part in catalog.parts {
+        for mode in part.modes where !(mode.distribution.survival(oldest) > 0) {
+          reader.fail(node, "fleet.installed_age", "units of age \(formatted(oldest)) h are beyond the support of \(part.id)/\(mode.id) (\(mode.distribution.kind): none survive that long)")
+        }
+      }
+    }
+    let commonCauses = CommonCauseReader.read(top["common_causes"], switches: tiers, reader: reader)
+    let thresholds = ThresholdReader.read(top["thresholds"], units: TrialMetrics.units(fabric: isFabric, jobs: !jobs.isEmpty),
+                                          reader: reader)
     var provenance = ProvenanceReader.Result()
     if checkingRanges {
       // A range's bound is tried by reading the whole scenario again with it as an override.
       provenance = ProvenanceReader.read(top: node, parts: partsNode, catalogFile: catalogFile, files: files, usedParts: usedParts,
-                                         reader: reader) {
+                                         reader: reader, otherwiseValid: { plant != nil && repair != nil && costs != nil }) {
         keyPath, value in
         let sub = InputReader()
         _ = read(node.setting(keyPath.split(separator: ".").map(String.init), to: value), files: files, scenarioURL: scenarioURL,
@@ -221,24 +273,9 @@ public enum ScenarioLoader {
     var scenario = Scenario(name: name, description: top.text("description"), horizon: horizon, trials: trials, seed: seed,
                             plant: plant, catalog: catalog, repair: repair, jobs: jobs, nodePool: nodePool, costs: costs,
                             ageingWhileDown: ageing, files: files, catalogFile: catalogFile)
-    var isFabric = false
-    if case .fabric = plant { isFabric = true }
-    var tiers: [String: Int]?
-    if case let .fabric(spec) = plant, let fabric = try? FabricBuilder.build(spec, catalog: catalog) {
-      tiers = Dictionary(uniqueKeysWithValues: fabric.tiers.map { ($0.name, $0.switches) })
-    }
-    scenario.fleet = FleetReader.read(top["fleet"], reader: reader)
-    if case let oldest = scenario.fleet.oldestAge, oldest > 0, let node = top["fleet"] {
-      // A fleet older than a part can live has no conditional hazard to start from.
-      for part in catalog.parts {
-        for mode in part.modes where !(mode.distribution.survival(oldest) > 0) {
-          reader.fail(node, "fleet.installed_age", "units of age \(formatted(oldest)) h are beyond the support of \(part.id)/\(mode.id) (\(mode.distribution.kind): none survive that long)")
-        }
-      }
-    }
-    scenario.commonCauses = CommonCauseReader.read(top["common_causes"], switches: tiers, reader: reader)
-    scenario.thresholds = ThresholdReader.read(top["thresholds"], units: TrialMetrics.units(fabric: isFabric, jobs: !jobs.isEmpty),
-                                               reader: reader)
+    scenario.fleet = fleet
+    scenario.commonCauses = commonCauses
+    scenario.thresholds = thresholds
     scenario.ranges = provenance.ranges
     let inputs = topInputs + partInputs
     // An uncertain input's low and high are its range (what `describe` lists for it).
@@ -253,16 +290,35 @@ public enum ScenarioLoader {
     guard !inputs.isEmpty || keepingTemplate, reader.errors.isEmpty else { return scenario }
     let template = ScenarioTemplate(node: node.replacing("parts", with: partsNode),
                                     files: files, catalogFile: catalogFile, scenarioURL: scenarioURL, displayName: displayName)
-    // Every value a draw can take must be a valid input: check both ends of each range.
-    for input in inputs {
-      let place = SourceNode(value: .null, file: input.file, line: input.line, column: nil)
-      for (end, value) in [("low", input.support.lowerBound), ("high", input.support.upperBound)] {
+    // Every value a draw can take must be a valid input: check both ends of each range. All
+    // the low ends are tried in one scenario and all the high ends in another; only when one of
+    // them fails is each end tried alone, to name it (a read per end made validation grow as
+    // the square of the inputs: 500 inputs took 9-13 s, 1000 over a minute).
+    func detail(_ error: InputErrors) -> String {
+      error.errors.first.map { "\($0.keyPath.isEmpty ? "" : $0.keyPath + ": ")\($0.message)" } ?? "invalid"
+    }
+    for (end, bound) in [("low", { (u: UncertainInput) in u.support.lowerBound }), ("high", { (u: UncertainInput) in u.support.upperBound })] {
+      let joint: InputErrors?
+      do {
+        _ = try template.scenario(overrides: inputs.map { ($0.keyPath, $0.text(bound($0))) })
+        joint = nil
+      } catch {
+        joint = error
+      }
+      guard let joint else { continue }
+      var named = false
+      for input in inputs {
         do {
-          _ = try template.scenario(overrides: [(input.keyPath, input.text(value))])
+          _ = try template.scenario(overrides: [(input.keyPath, input.text(bound(input)))])
         } catch {
-          let detail = error.errors.first.map { "\($0.keyPath.isEmpty ? "" : $0.keyPath + ": ")\($0.message)" } ?? "invalid"
-          reader.fail(place, input.keyPath, "the \(end) end of the range (\(input.text(value))) is not a valid value: \(detail)")
+          named = true
+          let place = SourceNode(value: .null, file: input.file, line: input.line, column: nil)
+          reader.fail(place, input.keyPath, "the \(end) end of the range (\(input.text(bound(input)))) is not a valid value: \(detail(error))")
         }
+      }
+      if !named, let first = inputs.first {
+        let place = SourceNode(value: .null, file: first.file, line: first.line, column: nil)
+        reader.fail(place, "", "the \(end) ends of the uncertain ranges, drawn together, are not a valid scenario: \(detail(joint))")
       }
     }
     scenario.uncertainInputs = inputs
@@ -318,7 +374,7 @@ public enum ScenarioLoader {
   static func loadCatalog(top: MappingReader, scenarioURL: URL, displayName: String, reader: InputReader) -> SourceNode? {
     let url: URL, name: String
     if let node = top["catalog"], let path = reader.text(node, at: "catalog") {
-      url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: node.file).deletingLastPathComponent())
+      url = URL(fileURLWithPath: path, relativeTo: folder(of: node.file))
       name = relativeDisplayName(url)
       guard FileManager.default.fileExists(atPath: url.path) else {
         reader.fail(node, "catalog", "no such file '\(path)' (looked for \(name))")
@@ -326,7 +382,7 @@ public enum ScenarioLoader {
         return nil
       }
     } else {
-      var directory = scenarioURL.standardizedFileURL.deletingLastPathComponent()
+      var directory = folder(of: scenarioURL.path).standardizedFileURL
       var found: URL?
       for _ in 0..<16 {
         let candidate = directory.appendingPathComponent("FailureData/parts.yaml")
@@ -374,6 +430,13 @@ public final class ScenarioTemplate: Sendable, Hashable {
     self.catalogFile = catalogFile
     self.scenarioURL = scenarioURL
     self.displayName = displayName
+  }
+
+  /// The value at `keyPath` as written (after extends, the catalog and `set`), or nil when the
+  /// key is absent or holds a mapping or list.
+  public func writtenValue(at keyPath: String) -> String? {
+    guard case let .scalar(text)? = node.node(at: keyPath)?.value else { return nil }
+    return text
   }
 
   /// The scenario with the keys of `overrides` (key path, value as written) set.

@@ -489,7 +489,8 @@ enum CommonCauseReader {
           continue
         }
       } else { continue }
-      let size = c.integer("group_size", minimum: 0) ?? 0
+      // Without group_size the whole tier is one group; 0 is refused rather than read as that.
+      let size = c["group_size"] == nil ? 0 : c.integer("group_size", minimum: 1) ?? 0
       let available = tier.flatMap { switches[$0] } ?? switches.values.reduce(0, +)
       if let n = c["group_size"], size > available {
         reader.fail(n, c.path("group_size"), "cannot exceed the \(available) switches of \(tier ?? "the fabric") (got \(size))")

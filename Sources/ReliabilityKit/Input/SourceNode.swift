@@ -45,22 +45,18 @@ struct SourceNode: Sendable, Equatable {
     func refuse(_ message: String) -> InputErrors {
       InputErrors([InputError(file: displayName, line: nil, column: nil, keyPath: "", message: message)])
     }
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw refuse("is a directory; give a scenario (YAML) file")
-    }
-    if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size > maximumBytes {
-      throw refuse("the file is \(size) bytes; cposim reads YAML files of at most \(maximumBytes) bytes")
-    }
-    let text: String
+    let data: Data
     do {
-      text = try String(contentsOf: url, encoding: .utf8)
+      data = try InputFile.read(url.path, limit: maximumBytes, what: "scenario (YAML) file")
+    } catch .directory {
+      throw refuse("is a directory; give a scenario (YAML) file")
     } catch {
-      let exists = FileManager.default.fileExists(atPath: url.path)
-      throw InputErrors([InputError(
-        file: displayName, line: nil, column: nil, keyPath: "",
-        message: exists ? "cannot read the file as UTF-8 text" : "no such file")])
+      throw refuse(error.reason)
     }
+    guard !data.isEmpty || !InputFile.isStream(url.path) else {
+      throw refuse("is empty: nothing was written to it (a FIFO with no writer, /dev/null, an empty standard input)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else { throw refuse("cannot read the file as UTF-8 text") }
     return try parse(text, file: displayName)
   }
 
@@ -187,9 +183,11 @@ struct SourceNode: Sendable, Equatable {
       return SourceNode(value: .mapping([(key, keyNode, build(rest.dropFirst()))]), file: origin.file, line: origin.line, column: origin.column)
     }
     guard let step = path.first else { return build(path) }
+    // A mapping or list a value is set in is located where it was last changed (as `merged`
+    // does): a problem of the whole (a fabric that cannot be built) names the `set` line.
     if case var .sequence(items) = self.value, let index = Int(step), items.indices.contains(index) {
       items[index] = items[index].setting(path.dropFirst(), to: value, origin: origin)
-      return SourceNode(value: .sequence(items), file: file, line: line, column: column)
+      return SourceNode(value: .sequence(items), file: origin.file, line: origin.line, column: origin.column)
     }
     let (key, index) = Self.indexedStep(step) ?? (step, nil)
     if case let .mapping(entries) = self.value, let at = entries.firstIndex(where: { $0.key == key }) {
@@ -205,10 +203,35 @@ struct SourceNode: Sendable, Equatable {
       }
       var result = entries
       result[at] = (key, entries[at].keyNode, child)
-      return SourceNode(value: .mapping(result), file: file, line: line, column: column)
+      return SourceNode(value: .mapping(result), file: origin.file, line: origin.line, column: origin.column)
     }
     // A scalar override is not a distribution mapping, so `merged` merges it key by key.
     return merged(with: build(path))
+  }
+
+  /// The first list step of `path` beyond its list (`jobs[5]`, or `jobs.5`, when `jobs` has one
+  /// item): the list's key, the index and the list's length; nil when every index names an item
+  /// (or a list is absent, which the readers report).
+  func indexBeyondList(_ path: [String]) -> (list: String, index: Int, count: Int)? {
+    var node: SourceNode? = self
+    var previous = ""
+    for step in path {
+      guard let current = node else { return nil }
+      if let (key, index) = Self.indexedStep(step) {
+        guard case .mapping = current.value else { return nil }
+        guard let list = current[key] else { return (key, index, 0) }
+        guard case let .sequence(items) = list.value else { return nil }
+        guard items.indices.contains(index) else { return (key, index, items.count) }
+        node = items[index]
+      } else if case let .sequence(items) = current.value, let index = Int(step) {
+        guard items.indices.contains(index) else { return (previous, index, items.count) }
+        node = items[index]
+      } else {
+        node = current[step]
+      }
+      previous = step
+    }
+    return nil
   }
 
   /// `jobs[0]` as ("jobs", 0); nil for a plain key.

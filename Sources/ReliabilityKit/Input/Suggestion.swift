@@ -3,9 +3,12 @@ enum Suggestion {
   /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
   /// (at most a third of the word's length, and at least one edit allowed).
   static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    // No key or name is this long; a 5 MB value took seconds per candidate.
+    guard word.utf8.count <= 200 else { return nil }
     let limit = max(1, word.count / 3)
     var best: (String, Int)?
-    for candidate in candidates {
+    // The edit distance is at least the difference in length.
+    for candidate in candidates where abs(candidate.count - word.count) <= limit {
       let distance = editDistance(word.lowercased(), candidate.lowercased())
       if distance <= limit, distance < (best?.1 ?? .max) { best = (candidate, distance) }
     }

@@ -10,6 +10,11 @@ import Foundation
 /// - `uniform`: every value in [low, high] equally likely.
 /// - `triangular`: on [low, high] with its peak at `mode` (default the midpoint).
 ///
+/// A key that takes whole numbers (`technicians.count`, `spare_nodes`, ...) draws whole numbers,
+/// and its low and high must be whole numbers: `uniform` draws each whole number from low to high
+/// with the same probability (1, 2 and 3 a third each for low 1, high 3); `lognormal` and
+/// `triangular` draw from the continuous range and round to the nearest whole number.
+///
 /// The value written into the scenario when nothing is drawn (a plain run of the central
 /// scenario, a sensitivity analysis's central point) is the median of the lognormal, the middle
 /// of the uniform and the mode of the triangular.
@@ -27,7 +32,8 @@ public struct UncertainInput: Sendable, Hashable {
   /// The unit as written (`h`, `%`, `/y`, or empty): drawn values are written back with it.
   public let suffix: String
   /// Whether the key takes whole numbers (its name is one of `UncertaintyReader.integerKeys`):
-  /// draws and the central value are rounded.
+  /// draws are whole numbers (uniform over them for `uniform`, rounded otherwise) and the
+  /// central value is rounded.
   public let integer: Bool
   /// Where the range is written.
   public let file: String
@@ -69,8 +75,18 @@ public struct UncertainInput: Sendable, Hashable {
     }
   }
 
-  /// The value at cumulative probability `q` (the lognormal truncated at its tails).
+  /// The value at cumulative probability `q` (the lognormal truncated at its tails); a whole
+  /// number for a key that takes whole numbers.
   public func value(atQuantile q: Double) -> Double {
+    guard integer else { return continuousValue(atQuantile: q) }
+    if shape == .uniform {
+      // Each of the high − low + 1 whole numbers takes an equal share of (0, 1).
+      return min(high, low + (q * (high - low + 1)).rounded(.down))
+    }
+    return continuousValue(atQuantile: q).rounded()
+  }
+
+  private func continuousValue(atQuantile q: Double) -> Double {
     switch shape {
     case .lognormal:
       let p = min(max(q, Self.tail), 1 - Self.tail)
@@ -125,7 +141,11 @@ enum UncertaintyReader {
       switch node.value {
       case let .mapping(entries):
         if entries.contains(where: { $0.key == "uncertain" }) {
-          guard let input = parse(node, path, reader: reader) else { return node }
+          guard let input = parse(node, path, reader: reader) else {
+            // Reported: the value's own readers (and ranges over it) say nothing more about it.
+            reader.reported.insert(InputReader.location(node))
+            return node
+          }
           inputs.append(input)
           return SourceNode(value: .scalar(input.text(input.central)), file: node.file, line: node.line, column: node.column)
         }
@@ -182,6 +202,13 @@ enum UncertaintyReader {
       return nil
     }
     let integer = integerKeys.contains(String(path.split(separator: ".").last ?? ""))
+    if integer {
+      for (key, value, node) in [("low", low, lowNode), ("high", high, highNode)] + (mode.map { [("mode", $0, m["mode"]!)] } ?? [])
+      where value.value != value.value.rounded() {
+        reader.fail(node, m.path(key), "\(path) takes whole numbers, so its range does too (got \(value.text))")
+        return nil
+      }
+    }
     return UncertainInput(keyPath: path, shape: shape, low: low.value, high: high.value, mode: mode?.value, suffix: low.suffix,
                           integer: integer, file: node.file, line: node.line)
   }

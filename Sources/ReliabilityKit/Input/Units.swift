@@ -58,11 +58,16 @@ public enum Units {
   }
 
   /// Splits `"12.5e-3 h"` into `("12.5e-3", "h")`: the longest prefix that reads as a number.
+  ///
+  /// Only characters that can be part of a number are tried, and at most 64 of them: trying
+  /// every prefix of a 5 MB value took minutes (each try is a conversion of the prefix).
   static func splitNumber(_ text: String) -> (number: String?, unit: String) {
     let scalars = Array(text.unicodeScalars)
+    let numeric = Set("0123456789+-.eExXpPabcdefABCDEF_".unicodeScalars)
+    let limit = min(64, scalars.firstIndex { !numeric.contains($0) } ?? scalars.count)
     var end = 0
     var best: Int?
-    while end < scalars.count {
+    while end < limit {
       end += 1
       let prefix = String(String.UnicodeScalarView(scalars[0..<end]))
       if Double(prefix) != nil, !prefix.lowercased().hasSuffix("n"), !prefix.lowercased().hasSuffix("f") {

@@ -255,11 +255,16 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
   case unknownPart(id: String, role: String, suggestion: String?)
   /// The scenario asks for more events per trial than cposim simulates (`Simulation.eventLimit`).
   case eventVolume(file: String, expected: Double, limit: Double)
+  /// The scenario's flaps shorter than every job's tolerance, counted without being simulated,
+  /// are more than cposim counts (`Simulation.aggregatedFlapLimit`).
+  case flapVolume(file: String, expected: Double, limit: Double)
 
   public var description: String {
     switch self {
     case let .eventVolume(file, expected, limit):
-      "\(file): about \(String(format: "%.3g", expected)) events per trial expected (failures, flaps, background interruptions over the horizon); cposim simulates at most \(String(format: "%.3g", limit)): check the rates, counts and horizon"
+      "\(file): about \(String(format: "%.3g", expected)) events per trial expected (failures, flaps, background interruptions, switches taken down and restored by common causes, over the horizon); cposim simulates at most \(String(format: "%.3g", limit)): check the rates, counts and horizon"
+    case let .flapVolume(file, expected, limit):
+      "\(file): about \(String(format: "%.3g", expected)) flaps per trial expected that no job notices (counted, not simulated); cposim counts at most \(String(format: "%.3g", limit)): check the flap rates, counts and horizon"
     case let .fabric(reason): "fabric cannot be built: \(reason)"
     case let .unknownPart(id, role, suggestion):
       "the fabric's \(role) part '\(id)' is not in the catalog\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")"

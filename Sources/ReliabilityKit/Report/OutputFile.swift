@@ -22,15 +22,32 @@ private let systemWrite = Darwin.write
 ///   `rename`), so a reader never sees half a file; through a symbolic link it writes the file
 ///   the link points to and keeps the link; a device or FIFO (`/dev/null`, `/dev/stdout`, a pipe)
 ///   is written through, never replaced.
+/// - A file cposim derives from another name (the checkpoint `OUTPUT.checkpoint`) was never
+///   named by the user, so none of that applies: a symbolic link, FIFO, device or folder at its
+///   path is refused before the run, it is only ever replaced by `rename` (which never follows a
+///   link), and `removeIfWritten()` removes it only while it is still the file this process wrote.
+/// - Temporary files get an unpredictable name and are created with `O_EXCL`, so a link or file
+///   planted where one will be made is never written through.
 public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
   /// The path as given.
   public let path: String
   /// The option that named it, for messages (`-o`, `--per-trial`, ...).
   public let option: String
+  /// For a file cposim derives from another name: that option and name (`-o out.json`).
+  public let derivedFrom: String?
 
   public init(_ path: String, option: String) {
     self.path = path
     self.option = option
+    derivedFrom = nil
+  }
+
+  /// A file cposim names itself, beside `derivedFrom` (such as `-o out.json`): its links are
+  /// never followed and only what this process wrote there is removed.
+  public init(derived path: String, option: String, from derivedFrom: String) {
+    self.path = path
+    self.option = option
+    self.derivedFrom = derivedFrom
   }
 
   public var description: String { "\(option) \(path)" }
@@ -75,16 +92,24 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     return current
   }
 
-  /// The file that is written: the path with its symbolic links followed.
-  public var target: String { Self.resolved(path) }
+  /// The file that is written: the path with its symbolic links followed (a derived file: the
+  /// path as it is, never through a link).
+  public var target: String { derivedFrom == nil ? Self.resolved(path) : URL(fileURLWithPath: path).path }
 
   /// Whether the target exists and is not a regular file (a device, FIFO or socket): written
-  /// through, never replaced.
+  /// through, never replaced. Never true of a derived file.
   public var isSpecial: Bool {
+    guard derivedFrom == nil else { return false }
     var info = stat()
     guard stat(target, &info) == 0 else { return false }
     let kind = info.st_mode & S_IFMT
     return kind != S_IFREG && kind != S_IFDIR
+  }
+
+  /// Whether something (a file, a link, anything) is at the path itself.
+  public var exists: Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
   }
 
   /// Whether the path is standard output (`-`).
@@ -123,6 +148,7 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
   public func checkWritable() throws(Problem) {
     guard !isStandardOutput else { return }
     guard !path.isEmpty else { throw Problem("\(option): the file name is empty") }
+    if let derivedFrom { try checkDerived(from: derivedFrom) }
     let target = self.target
     var info = stat()
     if stat(target, &info) == 0 {
@@ -130,6 +156,9 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
       if kind == S_IFDIR { throw Problem("cannot write \(path) (\(option)): it is a directory; give a file name") }
       if kind != S_IFREG {
         guard access(target, W_OK) == 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+        // A FIFO is opened now, without blocking, and kept open until it is written: one with no
+        // reader is refused before the run instead of blocking open() after it.
+        if kind == S_IFIFO { try Self.special.keep(try Self.openSpecial(target, for: self), for: target) }
         return
       }
       if access(target, W_OK) != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
@@ -144,11 +173,32 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     }
     // Creating (and removing) a scratch file is the only reliable test: access() says yes to
     // root everywhere, and file systems such as /proc refuse new files whatever the mode.
-    let probe = Self.temporaryPath(for: target, tag: "probe")
+    let probe = Self.temporaryPath(for: target, tag: "probe.")
     let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
     guard fd >= 0 else { throw Problem("cannot write \(path) (\(option)): cannot create a file in \(folder) (\(Self.reason(errno)))") }
     close(fd)
     unlink(probe)
+  }
+
+  /// A derived file may be absent or a regular file; anything else at its path (a symbolic
+  /// link someone planted, a FIFO that would block, a device) is refused, because the user never
+  /// named it.
+  private func checkDerived(from origin: String) throws(Problem) {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    let kind = info.st_mode & S_IFMT
+    guard kind != S_IFREG else { return }
+    let what: String
+    switch kind {
+    case S_IFLNK:
+      let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (to \($0))" } ?? ""
+      what = "a symbolic link\(destination), and cposim follows no link at a file it names itself"
+    case S_IFDIR: what = "a directory"
+    case S_IFIFO: what = "a FIFO, not a regular file"
+    case S_IFSOCK: what = "a socket, not a regular file"
+    default: what = "a device, not a regular file"
+    }
+    throw Problem("cannot write \(path) (the \(option) of \(origin)): it is \(what); remove it or give \(origin.split(separator: " ").first.map(String.init) ?? "the output") another name")
   }
 
   // MARK: Writing
@@ -165,10 +215,13 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
       try writeThrough(data, to: target)
       return
     }
-    let temporary = Self.temporaryPath(for: target, tag: "\(getpid())")
+    let temporary = Self.temporaryPath(for: target)
     do throws(Problem) {
       try writeThrough(data, to: temporary, create: true, mode: Self.mode(of: target))
       guard rename(temporary, target) == 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
+      // What is there now is what this process wrote (rename changed its ctime): the file
+      // removeIfWritten() may remove.
+      if let written = Self.stamp(target) { Self.created.record(target, written) }
     } catch {
       unlink(temporary)
       throw error
@@ -196,9 +249,10 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// Writes `data` to `file`: a new file (`create`, with `O_EXCL`, so nothing already there is
+  /// followed or reused) or a special file written through.
   private func writeThrough(_ data: Data, to file: String, create: Bool = false, mode: mode_t = 0o644) throws(Problem) {
-    let flags = create ? (O_WRONLY | O_CREAT | O_EXCL) : (O_WRONLY | O_TRUNC)
-    let fd = open(file, flags, mode)
+    let fd = create ? open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode) : try Self.openSpecial(file, for: self)
     guard fd >= 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
     defer { close(fd) }
     let failure = Self.writeAll(data, to: fd)
@@ -213,17 +267,112 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     return info.st_mode & 0o7777
   }
 
-  static func temporaryPath(for target: String, tag: String) -> String {
+  /// Opens a device, FIFO or socket to write through, never blocking: a FIFO opened by
+  /// `checkWritable()` is taken as it is, and one that no process reads is refused (open()
+  /// would wait for a reader, deaf to SIGINT and SIGTERM).
+  static func openSpecial(_ file: String, for output: OutputFile) throws(Problem) -> Int32 {
+    if let fd = special.take(file) { return fd }
+    // A reader started at the same moment (`cposim run ... --per-trial p & cat p`) is given a
+    // second to open its end: polled, never a blocking open().
+    var fd = open(file, O_WRONLY | O_NONBLOCK)
+    for _ in 0..<100 where fd < 0 && errno == ENXIO {
+      usleep(10_000)
+      fd = open(file, O_WRONLY | O_NONBLOCK)
+    }
+    guard fd >= 0 else {
+      if errno == ENXIO {
+        throw Problem("cannot write \(output.path) (\(output.option)): it is a FIFO that no process reads; start its reader first, or give a regular file")
+      }
+      throw Problem("cannot write \(output.path) (\(output.option)): \(reason(errno))")
+    }
+    // Writes block as usual once it is open (a slow reader is waited for).
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    return fd
+  }
+
+  /// FIFOs opened before a run, by path, until they are written.
+  static let special = SpecialFiles()
+
+  final class SpecialFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open: [String: Int32] = [:]
+
+    /// Keeps `fd` for `file`, or closes it when one is already kept.
+    func keep(_ fd: Int32, for file: String) {
+      lock.lock(); defer { lock.unlock() }
+      if open[file] == nil { open[file] = fd } else { close(fd) }
+    }
+
+    func take(_ file: String) -> Int32? {
+      lock.lock(); defer { lock.unlock() }
+      return open.removeValue(forKey: file)
+    }
+  }
+
+  /// A temporary name beside `target` that nobody can predict (`.NAME.PID.RANDOM.tmp`): it is
+  /// created with `O_EXCL`, so a file or link planted there makes the write fail, never follows.
+  static func temporaryPath(for target: String, tag: String = "") -> String {
     let url = URL(fileURLWithPath: target)
-    return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(tag).tmp").path
+    let random = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(tag)\(getpid()).\(random).tmp").path
   }
 
   static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-  /// Removes the file if it is a regular file (a checkpoint after the run completed).
-  public func removeIfRegular() {
+  /// Removes the file if it is still the one this process last wrote there (a checkpoint after
+  /// the run completed): never a file someone else put there, never what a link points to.
+  public func removeIfWritten() {
     guard !isStandardOutput, !isSpecial else { return }
+    let target = self.target
+    var info = stat()
+    guard lstat(target, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+          let written = Self.created.stamp(of: target), Self.stamp(target) == written else { return }
+    // unlink removes a name, never what a link there points to: if the file were swapped for a
+    // link in between, only that link would go.
     unlink(target)
+    Self.created.forget(target)
+  }
+
+  /// The files this process wrote by renaming a new file into place, by path: what
+  /// `removeIfWritten()` may remove.
+  static let created = CreatedFiles()
+
+  /// A regular file as it is now: an inode number alone could be reused by a file created
+  /// after ours was removed; its change time (set by the rename) tells them apart.
+  struct Stamp: Hashable {
+    var device: UInt64, inode: UInt64, changed: Int, changedNanoseconds: Int
+  }
+
+  static func stamp(_ path: String) -> Stamp? {
+    var info = stat()
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    #if canImport(Darwin)
+    let changed = info.st_ctimespec
+    #else
+    let changed = info.st_ctim
+    #endif
+    return Stamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), changed: Int(changed.tv_sec),
+                 changedNanoseconds: Int(changed.tv_nsec))
+  }
+
+  final class CreatedFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [String: Stamp] = [:]
+
+    func record(_ path: String, _ stamp: Stamp) {
+      lock.lock(); defer { lock.unlock() }
+      files[path] = stamp
+    }
+
+    func stamp(of path: String) -> Stamp? {
+      lock.lock(); defer { lock.unlock() }
+      return files[path]
+    }
+
+    func forget(_ path: String) {
+      lock.lock(); defer { lock.unlock() }
+      files[path] = nil
+    }
   }
 
   // MARK: Streaming
@@ -250,11 +399,11 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
         fd = dup(STDOUT_FILENO)
       } else if file.isSpecial {
         temporary = nil
-        fd = open(target, O_WRONLY)
+        fd = try OutputFile.openSpecial(target, for: file)
       } else {
-        let temporary = OutputFile.temporaryPath(for: target, tag: "\(getpid())")
+        let temporary = OutputFile.temporaryPath(for: target)
         self.temporary = temporary
-        fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, OutputFile.mode(of: target))
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, OutputFile.mode(of: target))
       }
       guard fd >= 0 else { throw Problem("cannot write \(file.path) (\(file.option)): \(OutputFile.reason(errno))") }
     }

@@ -83,25 +83,38 @@ public struct PartialReport: Codable, Sendable {
     try file.write(data)
   }
 
-  /// Reads a partial report, or throws a `MergeError` naming the file.
+  /// The largest partial report read (a shard of the 128k preset is about 40 kB).
+  public static let maximumBytes = 64 << 20
+
+  /// Reads a partial report, or throws a `MergeError` naming the file: its kind and schema
+  /// version first, then the whole, each problem in one line (never the decoder's dump).
   public static func read(_ path: String) throws(MergeError) -> PartialReport {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw .unreadable(path: path, reason: "is a directory, not a partial report (JSON) file")
+    let data: Data
+    do {
+      data = try InputFile.read(path, limit: maximumBytes, what: "partial report (JSON) file")
+    } catch {
+      throw .unreadable(path: path, reason: error.reason)
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
+    return try parse(data, path: path)
+  }
+
+  /// Reads a partial report from `data` (read from `path`, named in messages), checking it as
+  /// `read` does. The fuzz target FuzzPartialReport calls this.
+  public static func parse(_ data: Data, path: String) throws(MergeError) -> PartialReport {
+    struct Header: Decodable {
+      var kind: String?
+      var schemaVersion: Int?
     }
     // The kind and version first, in either key style, so a file of another version is named as
     // such instead of failing on its first unknown key.
-    struct Header: Decodable {
+    struct VersionHeader: Decodable {
       let kind: String?
       let schema_version: Int?
       let schemaVersion: Int?
       let tool_version: String?
       let toolVersion: String?
     }
-    if let header = try? JSONDecoder().decode(Header.self, from: data), header.kind == kind,
+    if let header = try? JSONDecoder().decode(VersionHeader.self, from: data), header.kind == kind,
        let version = header.schema_version ?? header.schemaVersion, version != schemaVersion {
       let tool = header.tool_version ?? header.toolVersion ?? "an unknown version"
       throw .unreadable(path: path, reason: "a partial report of schema_version \(version) (cposim \(tool)); this cposim (\(ToolVersion.current), "
@@ -110,15 +123,41 @@ public struct PartialReport: Codable, Sendable {
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let header: Header
+    do {
+      header = try decoder.decode(Header.self, from: data)
+    } catch {
+      throw .unreadable(path: path, reason: "not a cposim partial report (\(describe(error)))")
+    }
+    guard header.kind == kind else { throw .unreadable(path: path, reason: "not a cposim partial report (its 'kind' is not \(kind))") }
+    guard header.schemaVersion == schemaVersion else {
+      throw .unreadable(path: path, reason: "a partial report of schema version \(header.schemaVersion.map(String.init) ?? "none"); this cposim reads version \(schemaVersion): compute the shards again with this cposim")
+    }
     do {
       let part = try decoder.decode(PartialReport.self, from: data)
-      guard part.kind == kind else { throw MergeError.unreadable(path: path, reason: "not a cposim partial report") }
       try part.checkInvariants(path: path)
       return part
     } catch let error as MergeError {
       throw error
     } catch {
-      throw .unreadable(path: path, reason: "not a cposim partial report (\(error))")
+      throw .inconsistent(path: path, reason: describe(error))
+    }
+  }
+
+  /// A decoding problem in words: where, and what.
+  static func describe(_ error: any Error) -> String {
+    func place(_ path: [any CodingKey]) -> String {
+      path.isEmpty ? "the top level" : "'" + path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." } + "'"
+    }
+    guard let error = error as? DecodingError else { return "\(error)" }
+    switch error {
+    case let .dataCorrupted(context):
+      if context.codingPath.isEmpty { return "not valid JSON (cut short?)" }
+      return "\(place(context.codingPath)) is malformed (\(context.debugDescription))"
+    case let .keyNotFound(key, context): return "\(place(context.codingPath + [key])) is missing"
+    case let .typeMismatch(type, context): return "\(place(context.codingPath)) is not \(type == String.self ? "a string" : "of the expected type (\(type))")"
+    case let .valueNotFound(_, context): return "\(place(context.codingPath)) is null"
+    @unknown default: return "\(error)"
     }
   }
 
@@ -200,10 +239,14 @@ public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
     case .noParts: "no partial reports given"
     case let .unreadable(path, reason): "\(path): \(reason)"
     case let .mismatch(path, field, value, expected, reference):
-      "\(path): '\(field)' is \(value) but \(reference) has \(expected); parts must come from the same scenario, seed, trial count and cposim version"
+      // Neither part is blamed: which one was edited, or comes from another run, is not known.
+      field == "scenario_files"
+        ? "\(reference) and \(path) come from different runs: the files they were computed from differ (by name or SHA-256); parts must come from the same scenario, seed, trial count and cposim version"
+        : "\(reference) and \(path) come from different runs: '\(field)' is \(expected) in \(reference) and \(value) in \(path); parts must come from the same scenario, seed, trial count and cposim version"
     case let .duplicateShard(index, paths): "shard \(index) is given twice (\(paths.joined(separator: " and ")))"
     case let .incompleteShard(path, index): "\(path): shard \(index) did not finish all its trials (rerun it, with --resume to continue)"
-    case let .missingShards(missing, count): "incomplete set: shard\(missing.count == 1 ? "" : "s") \(missing.map(String.init).joined(separator: ", ")) of 0..<\(count) missing"
+    case let .missingShards(missing, count):
+      "incomplete set: the parts are \(count) shards (0 to \(count - 1)) and shard\(missing.count == 1 ? "" : "s") \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : "") \(missing.count == 1 ? "is" : "are") missing"
     case let .scenarioChanged(path): "\(path) changed since the parts were computed (its SHA-256 differs)"
     case let .inconsistent(path, reason):
       "\(path): not a consistent partial report (edited or truncated?): \(reason)"

@@ -41,6 +41,7 @@ public enum Quantity {
   /// An availability in percent with as many decimals as keep two significant digits of the
   /// unavailability: 0.999958 → `99.9958%`, 0.99 → `99.0%`.
   public static func availability(_ a: Double) -> String {
+    guard a.isFinite else { return nonFinite(a) }
     let u = 1 - a
     guard u > 0 else { return "100%" }
     let decimals = Swift.min(8, Swift.max(1, -Int(floor(log10(u))) - 1))
@@ -59,6 +60,7 @@ public enum Quantity {
 
   /// `compact` with a chosen number of significant digits (axis ticks that must differ).
   public static func compact(_ v: Double, significant: Int) -> String {
+    guard v.isFinite else { return nonFinite(v) }
     let a = abs(v)
     if a >= 1e9 { return decimal(v / 1e9, significant: significant) + " G" }
     if a >= 1e6 { return decimal(v / 1e6, significant: significant) + " M" }
@@ -69,6 +71,7 @@ public enum Quantity {
   /// Grouped thousands below a million, then `12.3 M`, `4.56 G`; small values with 3
   /// significant digits.
   public static func compact(_ v: Double) -> String {
+    guard v.isFinite else { return nonFinite(v) }
     let a = abs(v)
     if a >= 1e9 { return String(format: "%.3g G", v / 1e9) }
     if a >= 1e6 { return String(format: "%.3g M", v / 1e6) }
@@ -78,6 +81,9 @@ public enum Quantity {
     if a < 1e-3 { return scientific(v) }
     return decimal(v, significant: 3)
   }
+
+  /// `∞`, `−∞` or `n/a`.
+  static func nonFinite(_ v: Double) -> String { v.isNaN ? "n/a" : v > 0 ? "∞" : "−∞" }
 
   /// `12,345`.
   public static func grouped(_ v: Double) -> String {
@@ -93,6 +99,9 @@ public enum Quantity {
   /// `v` with `significant` digits, without trailing zeros after the point.
   public static func decimal(_ v: Double, significant: Int) -> String {
     if v == 0 { return "0" }
+    // A value computed on the page from a huge one (a cost per hour of 1e308 times 8760) is
+    // infinite: shown as such (Int(log10(inf)) trapped).
+    guard v.isFinite else { return nonFinite(v) }
     let magnitude = Int(floor(log10(abs(v))))
     let decimals = Swift.max(0, significant - 1 - magnitude)
     var s = String(format: "%.\(decimals)f", v)
@@ -106,6 +115,7 @@ public enum Quantity {
   /// `2.1×10⁻⁴`.
   public static func scientific(_ v: Double) -> String {
     if v == 0 { return "0" }
+    guard v.isFinite else { return nonFinite(v) }
     let exponent = Int(floor(log10(abs(v))))
     let mantissa = v / pow(10, Double(exponent))
     return String(format: "%.2g", mantissa) + "×10" + superscript(exponent)

@@ -57,6 +57,7 @@ public enum Distribution: FailureDistribution, Hashable {
   public func quantile(_ p: Double) -> Hours { base.quantile(p) }
   public var mean: Hours { base.mean }
   public var variance: Double { base.variance }
+  public var standardDeviation: Hours { base.standardDeviation }
   public func probability(in range: ClosedRange<Hours>) -> Double { base.probability(in: range) }
 
   public func sample(truncatedTo range: ClosedRange<Hours>, using source: RandomSource) throws(DistributionError) -> Hours {

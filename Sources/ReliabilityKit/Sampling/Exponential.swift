@@ -53,6 +53,7 @@ public struct Exponential: FailureDistribution, Hashable {
 
   public var mean: Hours { 1 / rate }
   public var variance: Double { 1 / (rate * rate) }
+  public var standardDeviation: Hours { 1 / rate }
 
   public func sample(using source: RandomSource) -> Hours {
     GSL.exponential(source.handle, mean: mtbf)

@@ -27,6 +27,10 @@ public protocol FailureDistribution: Sendable {
   /// The variance Var[T] in hours² (may be infinite for extreme parameters).
   var variance: Double { get }
 
+  /// The standard deviation in hours, computed without squaring first where a distribution
+  /// can (a variance of 1e614 h² overflows; its root, 1e307 h, does not).
+  var standardDeviation: Hours { get }
+
   /// One draw from the distribution conditioned on `lower <= T <= upper`.
   ///
   /// The engine uses this to draw failure times only for the units that fail within the
@@ -43,7 +47,7 @@ extension FailureDistribution {
   /// The reliability R(t) = P(T > t); a synonym of `survival(_:)` in the field's vocabulary.
   public func reliability(at t: Hours) -> Double { survival(t) }
 
-  /// The standard deviation in hours.
+  /// The standard deviation in hours: √variance, unless the distribution computes it directly.
   public var standardDeviation: Hours { variance.squareRoot() }
 
   /// P(lower <= T <= upper) for a continuous distribution, computed on whichever tail is

@@ -24,6 +24,7 @@ public struct Gamma: FailureDistribution, Hashable {
 
   public var mean: Hours { shape * scale }
   public var variance: Double { shape * scale * scale }
+  public var standardDeviation: Hours { shape.squareRoot() * scale }
 
   public func sample(using source: RandomSource) -> Hours {
     GSL.gamma(source.handle, shape: shape, scale: scale)

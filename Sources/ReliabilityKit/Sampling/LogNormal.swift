@@ -44,6 +44,8 @@ public struct LogNormal: FailureDistribution, Hashable {
 
   public var mean: Hours { exp(mu + sigma * sigma / 2) }
   public var variance: Double { expm1(sigma * sigma) * exp(2 * mu + sigma * sigma) }
+  /// √(e^(σ²) − 1) · e^(μ + σ²/2), without forming the variance.
+  public var standardDeviation: Hours { expm1(sigma * sigma).squareRoot() * exp(mu + sigma * sigma / 2) }
 
   public func sample(using source: RandomSource) -> Hours {
     GSL.lognormal(source.handle, mu: mu, sigma: sigma)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A finite mixture: with probability wᵢ the duration comes from component i.
 ///
 /// F(t) = Σ wᵢ Fᵢ(t); mean Σ wᵢ μᵢ; variance Σ wᵢ (σᵢ² + μᵢ²) − μ².
@@ -45,6 +47,18 @@ public struct Mixture: FailureDistribution, Hashable {
     return max(0, second - m * m)
   }
 
+  /// √(Σ wᵢ (σᵢ² + μᵢ²) − μ²), each term divided by the largest σᵢ or |μᵢ| first, so huge
+  /// components neither overflow nor cancel to 0 (inf − inf gave a spread of 0).
+  public var standardDeviation: Hours {
+    let parts = components.map { (w: $0.weight, sd: $0.distribution.standardDeviation, mean: $0.distribution.mean) }
+    let scale = parts.reduce(0.0) { max($0, $1.sd, abs($1.mean)) }
+    guard scale.isFinite else { return scale.isNaN ? .nan : .infinity }
+    guard scale > 0 else { return 0 }
+    let m = parts.reduce(0.0) { $0 + $1.w * $1.mean / scale }
+    let second = parts.reduce(0.0) { $0 + $1.w * (($1.sd / scale) * ($1.sd / scale) + ($1.mean / scale) * ($1.mean / scale)) }
+    return scale * max(0, second - m * m).squareRoot()
+  }
+
   public func sample(using source: RandomSource) -> Hours {
     let u = source.uniform()
     let index = cumulativeWeights.firstIndex { u < $0 } ?? components.count - 1
@@ -64,14 +78,16 @@ public struct Mixture: FailureDistribution, Hashable {
   }
 
   /// Found by bisection between the smallest and largest component quantiles (the mixture's
-  /// quantile always lies between them), to a relative tolerance of 1e-13.
+  /// quantile always lies between them), to a relative tolerance of 1e-13. Bounds more than a
+  /// factor 2 apart are bisected at their geometric mean: halving 1e-195 .. 10 stopped at 6e-60
+  /// after 200 steps, far from the answer.
   public func quantile(_ p: Double) -> Hours {
     precondition(p >= 0 && p <= 1, "quantile needs 0 <= p <= 1, got \(p)")
     let bounds = components.map { $0.distribution.quantile(p) }
     var low = bounds.min()!, high = bounds.max()!
     if low == high || !high.isFinite { return high }
-    for _ in 0..<200 {
-      let mid = (low + high) / 2
+    for _ in 0..<2_000 {
+      let mid = low > 0 && high > 2 * low ? exp((log(low) + log(high)) / 2) : (low + high) / 2
       if cdf(mid) >= p { high = mid } else { low = mid }
       if high - low <= 1e-13 * high { break }
     }

@@ -59,20 +59,41 @@ public final class RandomSource {
 
   /// A binomial count: how many of `trials` independent units, each failing with
   /// `probability`, fail. Used to draw how many units of a population fail in a horizon.
-  /// - Precondition: `0 <= probability <= 1` and `trials <= UInt32.max`.
+  ///
+  /// GSL counts in 32 bits: more than `UInt32.max` trials are drawn in pieces of at most that
+  /// many, whose binomial counts add up to one of all the trials (the same distribution, exactly).
+  /// - Precondition: `0 <= probability <= 1` and `trials >= 0`.
+  /// - Complexity: O(trials / 2^32) draws.
   public func binomial(trials: Int, probability: Double) -> Int {
     precondition(probability >= 0 && probability <= 1, "binomial probability must be in [0, 1], got \(probability)")
-    precondition(trials >= 0 && trials <= Int(UInt32.max), "binomial trials out of range: \(trials)")
+    precondition(trials >= 0, "binomial trials out of range: \(trials)")
     if trials == 0 || probability == 0 { return 0 }
-    return Int(GSL.binomial(handle, probability: probability, trials: UInt32(trials)))
+    var left = trials, count = 0
+    while left > 0 {
+      let piece = min(left, Int(UInt32.max))
+      count += Int(GSL.binomial(handle, probability: probability, trials: UInt32(piece)))
+      left -= piece
+    }
+    return count
   }
 
+  /// The largest mean drawn in one piece by `poisson(mean:)`: its draws stay far below 2^32.
+  static let poissonPiece = 1e9
+
   /// A Poisson count with the given mean.
+  ///
+  /// GSL counts in 32 bits: a mean above 1e9 is drawn as the sum of Poisson counts of equal
+  /// means of at most 1e9 (the same distribution, exactly).
   /// - Precondition: `mean` is finite and not negative.
+  /// - Complexity: O(mean / 1e9) draws.
   public func poisson(mean: Double) -> Int {
     precondition(mean >= 0 && mean.isFinite, "Poisson mean must be finite and >= 0, got \(mean)")
     if mean == 0 { return 0 }
-    return Int(GSL.poisson(handle, mean: mean))
+    guard mean > Self.poissonPiece else { return Int(GSL.poisson(handle, mean: mean)) }
+    let pieces = (mean / Self.poissonPiece).rounded(.up)
+    var count = 0
+    for _ in 0..<Int(pieces) { count += Int(GSL.poisson(handle, mean: mean / pieces)) }
+    return count
   }
 
   /// A standard normal draw (mean 0, standard deviation 1).

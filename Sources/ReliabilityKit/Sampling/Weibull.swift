@@ -33,6 +33,13 @@ public struct Weibull: FailureDistribution, Hashable {
     return scale * scale * max(0, g2 - g1 * g1)
   }
 
+  /// η·Γ₁·√(Γ₂/Γ₁² − 1) with Γₖ = Γ(1 + k/β), from log-gammas: Γ₂ alone overflows for β
+  /// below about 0.012 while the standard deviation is still a finite number.
+  public var standardDeviation: Hours {
+    let lg1 = GSL.logGamma(1 + 1 / shape), lg2 = GSL.logGamma(1 + 2 / shape)
+    return scale * exp(lg1 + 0.5 * log(max(0, expm1(lg2 - 2 * lg1))))
+  }
+
   public func sample(using source: RandomSource) -> Hours {
     GSL.weibull(source.handle, shape: shape, scale: scale)
   }

@@ -107,3 +107,56 @@ struct NearOneSketchTests {
     #expect(zip(bins, bins.dropFirst()).allSatisfy { $0.high <= $1.low + 1e-15 })
   }
 }
+
+/// Issue 27: a quantile lies within the trials' minimum and maximum.
+@Suite("Quantile sketch: quantiles within the sample")
+struct QuantileRangeTests {
+  static let quantiles = [0.0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0]
+
+  @Test("availabilities near 0 (1e-8): quantiles within [min, max] and within α of the exact ones")
+  func availabilityNearZero() {
+    let source = RandomSource(seed: 12)
+    let values = (0..<200).map { _ in 6.5e-9 + 1.75e-8 * source.uniform() }
+    var a = MetricAccumulator(nearOne: true)
+    for v in values { a.add(v) }
+    let sorted = values.sorted()
+    for q in Self.quantiles {
+      let p = a.sketch.quantile(q)
+      #expect(p >= a.minimum && p <= a.maximum, "p\(q) = \(p) outside \(a.minimum) ... \(a.maximum)")
+      // The exact empirical quantile: the ⌈(1 − q)n⌉-th largest (how complement sketches count).
+      let exact = sorted[sorted.count - max(1, Int(((1 - q) * Double(sorted.count)).rounded(.up)))]
+      #expect(abs(p - exact) <= QuantileSketch.relativeAccuracy * exact * (1 + 1e-9), "p\(q) = \(p), exact \(exact)")
+    }
+  }
+
+  @Test("a metric every trial gives the same value has that value at every quantile", arguments: [4378.0, 0.5, 0.99995, 1, 0, -17.25, 1e-300])
+  func constant(value: Double) {
+    for nearOne in [false, true] {
+      var a = MetricAccumulator(nearOne: nearOne)
+      for _ in 0..<50 { a.add(value) }
+      for q in Self.quantiles { #expect(a.sketch.quantile(q) == value, "nearOne \(nearOne), p\(q) of \(value)s") }
+    }
+  }
+
+  @Test("quantiles of values on both sides of 1/2, and of any metric, stay within [min, max]; merged splits give the same")
+  func mixed() {
+    let source = RandomSource(seed: 3)
+    for nearOne in [false, true] {
+      let values = (0..<500).map { i in i % 2 == 0 ? 0.3 * source.uniform() : 1 - 1e-4 * source.uniform() }
+      var whole = MetricAccumulator(nearOne: nearOne), a = MetricAccumulator(nearOne: nearOne), b = MetricAccumulator(nearOne: nearOne)
+      for (i, v) in values.enumerated() { whole.add(v); if i < 123 { a.add(v) } else { b.add(v) } }
+      a.merge(b)
+      #expect(a == whole)
+      let sorted = values.sorted()
+      for q in Self.quantiles {
+        let p = whole.sketch.quantile(q)
+        #expect(p >= sorted.first! && p <= sorted.last!)
+      }
+      // Below 1/2 the relative error is α of the value (the ⌈qn⌉-th smallest; near-one sketches
+      // count ⌈(1 − q)n⌉ from the top).
+      let p25 = whole.sketch.quantile(0.25), exact = sorted[nearOne ? 500 - 375 : 125 - 1]
+      #expect(abs(p25 - exact) <= QuantileSketch.relativeAccuracy * exact * (1 + 1e-9), "\(p25) vs \(exact)")
+    }
+  }
+}
+

@@ -121,4 +121,25 @@ struct AggregatedFlapsTests {
     let untruncated = AggregatedFlaps.conditionalMoments(of: d, atMost: .infinity)
     #expect(untruncated.mean == 1 && untruncated.sd == 1)
   }
+  @Test("billions of flaps a trial are counted (drawn in 32-bit pieces), not trapped in the binomial split", .tags(.statistical))
+  func billionsOfFlaps() throws {
+    // 1,000 flaps an hour per module, all shorter than any tolerance: about 9e9 a trial, more
+    // than the 2^32 GSL counts in one draw (a precondition failure in RandomSource.binomial before).
+    let yaml = Self.fabric(jobs: "").replacingOccurrences(of: "rate: 2/y", with: "rate: 1000/h")
+    let simulation = try Simulation(scenario: try scenario(yaml))
+    let expected = 1000 * 8760 * Double(Self.modules(simulation))
+    #expect(expected > Double(UInt32.max))
+    #expect(abs(simulation.expectedAggregatedFlapsPerTrial - expected) < 1e-6 * expected)
+    let flaps = Double(simulation.runTrial(0, seed: 5).flaps)
+    // One Poisson count: within z(99.9%) of its standard deviation.
+    #expect(abs(flaps - expected) <= Stats.z999 * expected.squareRoot(), "\(flaps) vs \(expected)")
+  }
+
+  @Test("more flaps than cposim counts are refused as an input error, naming the limit")
+  func tooManyFlaps() throws {
+    let yaml = Self.fabric(jobs: "").replacingOccurrences(of: "rate: 2/y", with: "rate: 1e9/h")
+    #expect { try Simulation(scenario: try scenario(yaml)) } throws: {
+      "\($0)".contains("flaps per trial expected that no job notices (counted, not simulated); cposim counts at most 1e+12")
+    }
+  }
 }

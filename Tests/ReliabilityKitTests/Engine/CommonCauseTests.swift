@@ -47,8 +47,26 @@ struct CommonCauseTests {
     ("  - {name: x, switches: core, rate: 1/y, duration: 1h}", "no tier 'core' in this fabric"),
     ("  - {name: x, switches: leaf, group_size: 17, rate: 1/y, duration: 1h}", "cannot exceed the 16 switches of leaf (got 17)"),
     ("  - {name: x, switches: lef, rate: 1/y, duration: 1h}", "(did you mean 'leaf'?)"),
+    ("  - {name: x, switches: leaf, group_size: 0, rate: 1/y, duration: 1h}", "common_causes[0].group_size: must be at least 1 (got 0)"),
   ])
   func badGroups(cause: String, message: String) {
     #expect { try scenario(Self.fabric(cause)) } throws: { "\($0)".contains(message) && "\($0)".contains("s.yaml:") }
+  }
+
+  @Test("common causes count in the event volume: two events per switch of a group and event", arguments: [
+    ("  - {name: x, switches: all, group_size: 4, rate: 1e9/h, duration: 1h}", true),
+    ("  - {name: x, switches: all, group_size: 4, rate: 300/h, duration: 1000y}", true),
+    ("  - {name: x, switches: all, group_size: 4, rate: 1/h, duration: 1h}", false),
+  ])
+  func eventVolume(cause: String, refused: Bool) throws {
+    let s = try scenario(Self.fabric(cause).replacingOccurrences(of: "horizon: 2y", with: "horizon: 1y"))
+    if refused {
+      // 1e9/h allocated every event of the horizon up front and aborted; 300/h for 1000 years ran for many minutes per trial.
+      #expect { try Simulation(scenario: s) } throws: { "\($0)".contains("events per trial expected") && "\($0)".contains("common causes") }
+    } else {
+      // 24 switches, 8760 events a year per group of 4, each taking 4 switches down and up.
+      let simulation = try Simulation(scenario: s)
+      #expect(abs(simulation.expectedEventsPerTrial - 8760 * 2 * 24) < 1)
+    }
   }
 }

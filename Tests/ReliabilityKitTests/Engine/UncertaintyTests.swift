@@ -91,6 +91,40 @@ struct UncertaintyTests {
     }
   }
 
+  static let technicians = "\nrepair: {technicians: {count: COUNT}, workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 1h}}}\n"
+
+  @Test("an uncertain whole number drawn uniformly takes each whole number of its range equally often", .tags(.statistical))
+  func uniformWholeNumbers() throws {
+    let yaml = Self.system(power: "100").replacingOccurrences(of: "\nrepair: {workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 1h}}}", with: "")
+      + Self.technicians.replacingOccurrences(of: "COUNT", with: "{uncertain: uniform, low: 1, high: 3}")
+    let s = try scenario(yaml)
+    let input = try #require(s.uncertainInputs.first)
+    #expect(input.keyPath == "repair.technicians.count" && input.integer)
+    let seeds = SeedSequence(master: 27)
+    let draws = (0..<30_000).map { input.draw(trial: $0, seeds: seeds) }
+    #expect(draws.allSatisfy { [1, 2, 3].contains($0) })
+    // Chi-squared against 1/3 each (rounding a uniform on [1, 3] gave 25 %, 50 %, 25 %).
+    let expected = Double(draws.count) / 3
+    let chi2 = [1.0, 2, 3].reduce(0.0) { sum, k in
+      let n = Double(draws.count { $0 == k })
+      return sum + (n - expected) * (n - expected) / expected
+    }
+    #expect(GSL.chiSquaredQ(chi2, degreesOfFreedom: 2) > 0.001, "chi2 \(chi2)")
+    // Lognormal and triangular ranges of a whole-number key round to the nearest whole number.
+    let triangular = try scenario(yaml.replacingOccurrences(of: "{uncertain: uniform, low: 1, high: 3}", with: "{uncertain: triangular, low: 1, high: 5, mode: 2}"))
+    let t = try #require(triangular.uncertainInputs.first)
+    #expect((0..<1000).allSatisfy { let v = t.draw(trial: $0, seeds: seeds); return v == v.rounded() && (1...5).contains(v) })
+  }
+
+  @Test("a range of a whole-number key must be whole numbers itself")
+  func wholeNumberRange() {
+    let yaml = Self.system(power: "100").replacingOccurrences(of: "\nrepair: {workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 1h}}}", with: "")
+      + Self.technicians.replacingOccurrences(of: "COUNT", with: "{uncertain: uniform, low: 1.5, high: 3}")
+    #expect { try scenario(yaml) } throws: {
+      "\($0)".contains("repair.technicians.count.low: repair.technicians.count takes whole numbers, so its range does too (got 1.5)")
+    }
+  }
+
   @Test("a range on a key that is not a number names the key")
   func nonNumeric() {
     #expect { try scenario(Self.system(power: "100") + "\nageing_while_down: {uncertain: uniform, low: 1, high: 2}\n") } throws: {

@@ -76,3 +76,43 @@ struct FitAnalysisTests {
     #expect(json.contains("\"lr_ci95_low\"") && json.contains("\"interval_points\""))
   }
 }
+
+/// Issue 27: `cposim fit` never recommends a catalog line that the catalog (and validate) refuses.
+@Suite("Fit: catalog lines load")
+struct CatalogLineTests {
+  /// Failures spread over 20 decades: the lognormal fits best with a sigma near 17, beyond the
+  /// 10 cposim samples; the Weibull (shape about 0.05) is within its limits.
+  static func wideLog() -> LifeData {
+    let n = 60
+    let ages = (0..<n).map { i in pow(10, 3 + 7.5 * GSL.normalPinv((Double(i) + 0.5) / Double(n))) }
+    return LifeData(failures: ages, censored: [])
+  }
+
+  /// Loads `distribution` as a part's failure mode, the way a pasted catalog line is read.
+  static func loads(_ distribution: String) throws {
+    _ = try scenario("""
+      horizon: 1y
+      parts:
+        p: {fru: f, source: estimate, modes: {fail: {distribution: \(distribution)}}}
+      system: {units: {u: {part: p}}, structure: {series: [u]}}
+      repair: {workflows: {f: {action: hot-swap, clean_first: false, hands_on: 4h}}}
+      """)
+  }
+
+  @Test("a best fit the catalog would refuse is not written; the best one it takes is, and loads")
+  func refusedFitNotRecommended() throws {
+    let analysis = try FitAnalysis(data: Self.wideLog())
+    let best = try #require(analysis.best)
+    #expect(best.fit.family == .lognormal)
+    #expect(best.fit.catalogProblem?.contains("'sigma' must be between 1e-09 and 10") == true, "\(best.fit.catalogProblem ?? "none")")
+    // What fit prints and --by-mode writes: every catalog line offered loads.
+    for candidate in analysis.ranked {
+      if let line = candidate.fit.catalogDistribution { try Self.loads(line) }
+    }
+    #expect(best.fit.catalogYAML(source: "wide.csv") == nil)
+    let part = ModeCatalog.partYAML(partID: "wide", modes: [("fail", analysis)], source: "wide.csv", units: 60)
+    let line = try #require(part.split(separator: "\n").first { $0.contains("distribution:") })
+    #expect(line.contains("kind: weibull"), "\(part)")
+    try Self.loads(String(line.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces))
+  }
+}

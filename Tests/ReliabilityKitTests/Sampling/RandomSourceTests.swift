@@ -64,6 +64,16 @@ struct RandomSourceTests {
     #expect(source.poisson(mean: 0) == 0)
   }
 
+  @Test("binomial and Poisson counts beyond 32 bits are drawn in pieces, neither trapped nor wrapped", .tags(.statistical))
+  func countsBeyond32Bits() {
+    let source = RandomSource(seed: 31)
+    // One draw each, within z(99.9%) standard deviations of the mean.
+    let b = Double(source.binomial(trials: 10_000_000_000, probability: 0.5))
+    #expect(abs(b - 5e9) <= Stats.z999 * (1e10 * 0.25).squareRoot(), "\(b)")
+    let p = Double(source.poisson(mean: 9e9))
+    #expect(abs(p - 9e9) <= Stats.z999 * 9e9.squareRoot(), "\(p)")
+  }
+
   @Test("works as a Swift RandomNumberGenerator, reproducibly")
   func swiftGenerator() {
     let a = RandomSource(seed: 8), b = RandomSource(seed: 8)
