@@ -54,8 +54,6 @@ struct Trial {
     case remapped(ticket: Int, impact: Int)
     case commonCause(cause: Int, group: Int)
     case commonCauseEnd(cause: Int, group: Int)
-    case jobRestarted(job: Int, token: Int)
-    case background(job: Int)
     case swapDue(job: Int, run: Int)
   }
 
@@ -100,6 +98,13 @@ struct Trial {
 
   var now: Hours = 0
   var queue = EventQueue<Event>()
+  /// The job process, advanced inline between the queue's events rather than through it: per
+  /// job, the time of its next background (host) failure and of the end of its restart in
+  /// progress (with the restart's token), infinity when there is none. A job has at most one
+  /// restart that counts (a new one supersedes it), so a superseded restart leaves nothing
+  /// behind; background failures are a Poisson process drawn one ahead.
+  var nextBackground: [Hours] = []
+  var restartDue: [(at: Hours, token: Int)] = []
   /// Failure events keyed by operating time (equal to calendar time unless frozen).
   var failureQueue = EventQueue<FailureEvent>()
   /// Calendar hours the unit clocks have been frozen so far.
@@ -164,6 +169,8 @@ struct Trial {
     desk.start()
     carryOutDeskEffects()
     seedFirstFailures()
+    nextBackground = [Hours](repeating: .infinity, count: jobs.jobs.count)
+    restartDue = [(at: Hours, token: Int)](repeating: (.infinity, 0), count: jobs.jobs.count)
     for j in 0..<jobs.jobs.count { scheduleBackground(j, after: 0) }
     addAggregatedFlaps()
     seedCommonCauses()
@@ -171,39 +178,70 @@ struct Trial {
       now = max(now, next.time)
       counts.events += 1
       if counts.events % Self.stopCheckInterval == 0, let shouldStop, shouldStop() { break }
-      if next.isFailure {
+      switch next.kind {
+      case .failure:
         handleFailure(failureQueue.pop()!.payload)
-      } else {
+      case .calendar:
         handle(queue.pop()!.payload)
+      case let .restart(job):
+        let token = restartDue[job].token
+        restartDue[job] = (.infinity, 0)
+        jobs.restarted(job, token: token, at: now)
+        scheduleRestarts()
+      case let .background(job):
+        jobs.background(job, at: now, using: jobSource)
+        recordHits()
+        scheduleRestarts()
+        scheduleBackground(job, after: now)
       }
     }
     now = max(now, horizon)
     return close()
   }
 
-  /// The calendar time of the next event, and whether it is a failure.
+  /// What the next event is: a unit's failure, an event of the queue, or a step of a job's
+  /// process (the end of its restart, a background failure).
+  enum NextKind {
+    case failure, calendar
+    case restart(job: Int)
+    case background(job: Int)
+  }
+
+  /// The calendar time of the next event, and what it is.
   ///
   /// Mutating, like the other helpers the event loop calls, although it changes nothing: a
   /// non-mutating method called from a mutating one got a copy of the whole trial (1.3 KB) at
   /// every event.
-  private mutating func nextEventTime() -> (time: Hours, isFailure: Bool)? {
-    let calendarNext = queue.next
-    var failureTime: Hours?
+  private mutating func nextEventTime() -> (time: Hours, kind: NextKind)? {
+    var best: (time: Hours, kind: NextKind)? = nil
+    if let c = queue.next { best = (c.time, .calendar) }
     if let f = failureQueue.next {
+      var failureTime: Hours? = nil
       if !frozen {
         failureTime = f.time
       } else if plant.systemUp {
         failureTime = now + (f.time - operatingTime)
       }
+      if let t = failureTime {
+        // A failure goes before a queue event of the same instant unless that one's priority
+        // comes first (restorations, resources).
+        if let b = best, let c = queue.next {
+          if t < b.time || (t == b.time && EventPriority.failure < c.priority) { best = (t, .failure) }
+        } else {
+          best = (t, .failure)
+        }
+      }
     }
-    switch (calendarNext, failureTime) {
-    case (nil, nil): return nil
-    case let (c?, nil): return (c.time, false)
-    case let (nil, f?): return (f, true)
-    case let (c?, f?):
-      if f < c.time || (f == c.time && EventPriority.failure < c.priority) { return (f, true) }
-      return (c.time, false)
+    // The job process comes last at an instant (its priority, `.job`, is the lowest): it goes
+    // only when strictly earlier than everything else; a restart's end before a background
+    // failure at the same instant.
+    for j in restartDue.indices {
+      let r = restartDue[j].at
+      if r < (best?.time ?? .infinity) { best = (r, .restart(job: j)) }
+      let b = nextBackground[j]
+      if b < (best?.time ?? .infinity) { best = (b, .background(job: j)) }
     }
+    return best
   }
 
   /// Time on the units' clocks: calendar time less the time they were frozen.
@@ -253,14 +291,6 @@ struct Trial {
     case let .hostRepaired(node):
       jobs.hostRepaired(node, at: now)
       scheduleRestarts()
-    case let .jobRestarted(job, token):
-      jobs.restarted(job, token: token, at: now)
-      scheduleRestarts()
-    case let .background(job):
-      jobs.background(job, at: now, using: jobSource)
-      recordHits()
-      scheduleRestarts()
-      scheduleBackground(job, after: now)
     case let .swapDue(job, run):
       jobs.swapDue(job, run: run, at: now)
       recordHits()
@@ -343,9 +373,8 @@ struct Trial {
   }
 
   private mutating func scheduleRestarts() {
-    for restart in jobs.restarts {
-      push(.jobRestarted(job: restart.job, token: restart.token), after: restart.at - now, priority: .job)
-    }
+    // In the order begun: a later restart of a job supersedes an earlier one.
+    for restart in jobs.restarts { restartDue[restart.job] = (restart.at, restart.token) }
     for repair in jobs.hostRepairs {
       queue.push(.hostRepaired(node: repair.node), at: repair.at, priority: .restoration)
     }
@@ -369,8 +398,7 @@ struct Trial {
   }
 
   private mutating func scheduleBackground(_ job: Int, after t: Hours) {
-    guard let next = jobs.nextBackground(job, after: t, horizon: horizon, using: jobSource) else { return }
-    queue.push(.background(job: job), at: next, priority: .job)
+    nextBackground[job] = jobs.nextBackground(job, after: t, horizon: horizon, using: jobSource) ?? .infinity
   }
 
   // MARK: Closing
