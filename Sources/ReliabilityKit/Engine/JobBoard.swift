@@ -87,7 +87,8 @@ struct JobBoard {
   private var hostDown: [Bool] = []
   /// Per node in a job: the NICs cut it counts as degraded with (0: not degraded).
   private var degradedCut: [Int16] = []
-  /// Spare nodes in the pool, and how many of them are usable.
+  /// Spare nodes in the pool, the usable ones first: `spares[0 ..< usableSpares]` are usable,
+  /// the rest are not (so taking a usable spare never scans past unusable ones).
   private var spares: [Int] = []
   private var spareIndex: [Int32] = []
   /// Per node in a job: its index in its job's `Placement.nodes` (so leaving is O(1)), else -1.
@@ -255,21 +256,44 @@ struct JobBoard {
     owner[n] = Self.spare
     spareIndex[n] = Int32(spares.count)
     spares.append(n)
-    if isUsable(n) { usableSpares += 1 }
+    if isUsable(n) { moveSpare(n, usable: true) }
   }
 
-  /// Takes a usable spare out of the pool.
+  /// Moves spare `n` across the boundary between the usable and the unusable spares.
+  private mutating func moveSpare(_ n: Int, usable: Bool) {
+    // The boundary slot: the first unusable spare (when `n` joins the usable ones), or the last
+    // usable one (when it leaves them); `n` and the spare there trade places.
+    let boundary = usable ? usableSpares : usableSpares - 1
+    let i = Int(spareIndex[n])
+    let other = spares[boundary]
+    spares[boundary] = n
+    spares[i] = other
+    spareIndex[other] = Int32(i)
+    spareIndex[n] = Int32(boundary)
+    usableSpares += usable ? 1 : -1
+  }
+
+  /// Whether the pool's bookkeeping holds: every spare sits in its recorded slot, the first
+  /// `usableSpares` are usable and the rest are not (the tests check it after every step).
+  var sparePoolIsConsistent: Bool {
+    spares.indices.allSatisfy { i in
+      let n = spares[i]
+      return Int(spareIndex[n]) == i && owner[n] == Self.spare && isUsable(n) == (i < usableSpares)
+    }
+  }
+
+  /// Takes a usable spare out of the pool: the last of the usable ones.
   private mutating func takeSpare() -> Int? {
     guard usableSpares > 0 else { return nil }
-    for i in spares.indices.reversed() where isUsable(spares[i]) {
-      let n = spares[i]
-      let last = spares.removeLast()
-      if i < spares.count { spares[i] = last; spareIndex[last] = Int32(i) }
-      spareIndex[n] = -1
-      usableSpares -= 1
-      return n
-    }
-    return nil
+    let i = usableSpares - 1
+    let n = spares[i]
+    // The last spare (an unusable one, unless every spare is usable) fills the slot: it is then
+    // the first unusable one.
+    let last = spares.removeLast()
+    if i < spares.count { spares[i] = last; spareIndex[last] = Int32(i) }
+    spareIndex[n] = -1
+    usableSpares -= 1
+    return n
   }
 
   /// Bookkeeping when a node's usability changes: the pool's count and the unusable integral.
@@ -277,7 +301,7 @@ struct JobBoard {
     unusableNodeHours += Double(unusable) * (now - unusableSince)
     unusableSince = now
     unusable += usable ? -1 : 1
-    if owner[n] == Self.spare { usableSpares += usable ? 1 : -1 }
+    if owner[n] == Self.spare { moveSpare(n, usable: usable) }
     if usable { becameUsable.append(n) }
   }
 

@@ -102,6 +102,30 @@ struct NodePoolTests {
     }
   }
 
+  @Test("the pool keeps its usable spares ahead of the unusable ones through host failures and repairs")
+  func sparePoolOrder() throws {
+    // 8 spares, a job of 8 nodes: background failures send nodes with their host down to the
+    // pool, repairs make them usable again, restarts take spares. After every step the usable
+    // spares must be exactly the first `usableSpares` of the pool, each in its recorded slot.
+    let s = try scenario(Self.hosts(spares: 8))
+    let simulation = try Simulation(scenario: s)
+    var board = JobBoard(specs: s.jobs, pool: s.nodePool, fabric: simulation.layout.fabric, months: 1)
+    let source = RandomSource(seed: 5)
+    var down: [Int] = []
+    var taken = 0
+    for step in 0..<3000 {
+      if down.isEmpty || source.uniform() < 0.55 {
+        board.background(0, at: Double(step), using: source)
+        down += board.hostRepairs.map(\.node)
+        taken += board.restarts.count
+      } else {
+        board.hostRepaired(down.remove(at: source.uniformInt(below: down.count)), at: Double(step))
+      }
+      #expect(board.sparePoolIsConsistent)
+    }
+    #expect(down.count > 4 && taken > 100)  // the pool was exercised both ways
+  }
+
   @Test("hardware fails on the calendar: hits during restarts are repaired, take spares and start the restart over")
   func calendarFailures() throws {
     // Λ = 8 nodes × 0.05/h = 0.4/h, restart 1 h: about a third of the failures land in a restart.
