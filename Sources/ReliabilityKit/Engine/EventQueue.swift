@@ -26,7 +26,9 @@ enum EventPriority: Int, Sendable, Comparable, CaseIterable {
 ///
 /// The heap holds plain keys (time, priority and sequence packed in one integer, and the slot of
 /// the payload); payloads wait in a slot array and are not moved while the heap is reordered, so
-/// reordering never copies a payload that holds references.
+/// reordering never copies a payload that holds references. The heap is 4-ary: half the levels
+/// of a binary heap, and a key's four children share a cache line or two, so a pop sifts
+/// through fewer cache misses (the order is the keys' total order, whatever the heap's shape).
 /// - Complexity: O(log n) for `push` and `pop`.
 struct EventQueue<Payload> {
   struct Entry {
@@ -117,7 +119,7 @@ struct EventQueue<Payload> {
     heap.append(key)
     var child = heap.count - 1
     while child > 0 {
-      let parent = (child - 1) / 2
+      let parent = (child - 1) >> 2
       guard key.precedes(heap[parent]) else { break }
       heap[child] = heap[parent]
       child = parent
@@ -138,17 +140,25 @@ struct EventQueue<Payload> {
     if !heap.isEmpty {
       // Sift the last key down from the root, moving keys up rather than swapping.
       let n = heap.count
-      var parent = 0
-      while true {
-        let left = 2 * parent + 1
-        if left >= n { break }
-        var child = left
-        if left + 1 < n, heap[left + 1].precedes(heap[left]) { child = left + 1 }
-        guard heap[child].precedes(last) else { break }
-        heap[parent] = heap[child]
-        parent = child
+      heap.withUnsafeMutableBufferPointer { h in
+        var parent = 0
+        while true {
+          let first = 4 * parent + 1
+          if first >= n { break }
+          // The earliest of the (up to) four children.
+          var child = first
+          let end = min(first + 4, n)
+          var c = first + 1
+          while c < end {
+            if h[c].precedes(h[child]) { child = c }
+            c += 1
+          }
+          guard h[child].precedes(last) else { break }
+          h[parent] = h[child]
+          parent = child
+        }
+        h[parent] = last
       }
-      heap[parent] = last
     }
     let payload = payloads[top.slot].take()!
     payloads.release(top.slot)

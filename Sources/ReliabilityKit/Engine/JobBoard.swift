@@ -59,11 +59,9 @@ struct JobBoard {
   /// Per job: its nodes, where they sit, and its degraded nodes by NICs cut.
   private struct Placement {
     var nodes: [Int] = []
-    /// NIC links of the job's nodes on each leaf, and the number of leaves with any.
-    var onLeaf: [Int32] = []
+    /// The number of leaves, and of pods, with NIC links of the job's nodes (the links
+    /// themselves are counted in `JobBoard.onLeaf` and `JobBoard.inPod`).
     var leaves = 0
-    /// NIC links of the job's nodes in each pod, and the number of pods with any.
-    var inPod: [Int32] = []
     var pods = 0
     /// Degraded nodes of the job by the number of their NICs cut (index 1 ..< NICs per node).
     var degradedByCut: [Int32] = []
@@ -97,6 +95,13 @@ struct JobBoard {
   /// Per leaf: uplinks down.
   private var uplinksDown: [Int32] = []
   private var placements: [Placement] = []
+  /// Per job and leaf (job-major, `j · leaves + leaf`): NIC links of the job's nodes on the leaf;
+  /// per job and pod (`j · pods + pod`): in the pod. Flat arrays rather than arrays in each
+  /// placement: a write to a nested array checked both for a shared buffer.
+  private var onLeaf: [Int32] = []
+  private var inPod: [Int32] = []
+  private var leafCount = 0
+  private var podCount = 0
   /// Unusable-node time integral: nodes unusable now, since when, and node-hours so far.
   private var unusable = 0
   private var unusableSince: Hours = 0
@@ -162,10 +167,11 @@ struct JobBoard {
     spareIndex = [Int32](repeating: -1, count: f.nodes)
     jobIndex = [Int32](repeating: -1, count: f.nodes)
     uplinksDown = [Int32](repeating: 0, count: f.leaves)
-    placements = specs.map { _ in
-      Placement(onLeaf: [Int32](repeating: 0, count: f.leaves), inPod: [Int32](repeating: 0, count: f.pods),
-                degradedByCut: [Int32](repeating: 0, count: f.gpusPerNode + 1))
-    }
+    placements = specs.map { _ in Placement(degradedByCut: [Int32](repeating: 0, count: f.gpusPerNode + 1)) }
+    leafCount = f.leaves
+    podCount = f.pods
+    onLeaf = [Int32](repeating: 0, count: specs.count * f.leaves)
+    inPod = [Int32](repeating: 0, count: specs.count * f.pods)
     let placed = Self.place(specs: specs, nodesPerJob: terms.map(\.nodes), pool: pool, fabric: f)
     for (j, nodes) in placed.jobs.enumerated() { for n in nodes { join(n, job: j) } }
     for n in placed.spares { addSpare(n) }
@@ -224,11 +230,11 @@ struct JobBoard {
     placements[j].nodes.append(n)
     guard let f = fabric else { return }
     f.forEachLeafRun(ofNode: n) { leaf, links in
-      if placements[j].onLeaf[leaf] == 0 { placements[j].leaves += 1 }
-      placements[j].onLeaf[leaf] += links
-      let pod = f.pod(ofLeaf: leaf)
-      if placements[j].inPod[pod] == 0 { placements[j].pods += 1 }
-      placements[j].inPod[pod] += links
+      let l = j * leafCount + leaf, p = j * podCount + f.pod(ofLeaf: leaf)
+      if onLeaf[l] == 0 { placements[j].leaves += 1 }
+      onLeaf[l] += links
+      if inPod[p] == 0 { placements[j].pods += 1 }
+      inPod[p] += links
     }
   }
 
@@ -242,11 +248,11 @@ struct JobBoard {
     jobIndex[moved] = Int32(i)
     jobIndex[n] = -1
     f.forEachLeafRun(ofNode: n) { leaf, links in
-      placements[j].onLeaf[leaf] -= links
-      if placements[j].onLeaf[leaf] == 0 { placements[j].leaves -= 1 }
-      let pod = f.pod(ofLeaf: leaf)
-      placements[j].inPod[pod] -= links
-      if placements[j].inPod[pod] == 0 { placements[j].pods -= 1 }
+      let l = j * leafCount + leaf, p = j * podCount + f.pod(ofLeaf: leaf)
+      onLeaf[l] -= links
+      if onLeaf[l] == 0 { placements[j].leaves -= 1 }
+      inPod[p] -= links
+      if inPod[p] == 0 { placements[j].pods -= 1 }
     }
     setDegraded(n, job: j, cut: 0)
     addSpare(n)
@@ -408,10 +414,10 @@ struct JobBoard {
         uplinksDown[leaf] += down ? 1 : -1
         // A leaf that is down itself carries no traffic: its uplinks' loss strikes no one.
         guard down, !planned, before >= Int32(f.uplinkOverbuild), !leafDown(leaf) else { continue }
-        for j in jobs.indices where placements[j].leaves > 1 && placements[j].onLeaf[leaf] > 0 { uplinkHit[j] = true }
+        for j in jobs.indices where placements[j].leaves > 1 && onLeaf[j * leafCount + leaf] > 0 { uplinkHit[j] = true }
       case let .podUplink(pod):
         guard down, !planned else { continue }
-        for j in jobs.indices where placements[j].pods > 1 && placements[j].inPod[pod] > 0 { uplinkHit[j] = true }
+        for j in jobs.indices where placements[j].pods > 1 && inPod[j * podCount + pod] > 0 { uplinkHit[j] = true }
       }
     }
     let nodeCause: InterruptionCause = origin == .nic ? .nic : origin == .leafSwitch ? .leaf : isolation ? .uplink : .nicLink

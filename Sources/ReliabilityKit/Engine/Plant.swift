@@ -42,6 +42,8 @@ struct Plant {
   private(set) var changedLinks: [Int] = []
   /// Whether the last `apply` isolated or rejoined a leaf.
   private(set) var isolationChanged = false
+  /// The links of a `.link` or `.linkSet` impact (a buffer reused).
+  private var scratch: [Int] = []
   /// Per leaf: uplinks down. A leaf with none left is isolated: its NIC links count as down too
   /// (its nodes cannot reach the rest of the fabric).
   private var leafUplinksDown: [Int32] = []
@@ -85,14 +87,13 @@ struct Plant {
       unitDown[p] += down ? 1 : -1
       return updateSystem(at: now)
     case let .link(l):
-      changedLinks.removeAll(keepingCapacity: true)
-      change(link: l, down: down, at: now, in: fabric!)
-      return changedLinks.isEmpty ? .none : .links
+      scratch.removeAll(keepingCapacity: true)
+      scratch.append(l)
+      return changeLinks(scratch[...], down: down, at: now)
     case let .linkSet(first, stride, count):
-      changedLinks.removeAll(keepingCapacity: true)
-      let f = fabric!
-      for k in 0..<count { change(link: first + k * stride, down: down, at: now, in: f) }
-      return changedLinks.isEmpty ? .none : .links
+      scratch.removeAll(keepingCapacity: true)
+      for k in 0..<count { scratch.append(first + k * stride) }
+      return changeLinks(scratch[...], down: down, at: now)
     case let .ports(s, range):
       return changeLinks(fabric!.links(ofSwitch: s)[range], down: down, at: now)
     case let .switchDown(s):
@@ -121,49 +122,77 @@ struct Plant {
   private mutating func changeLinks(_ changing: ArraySlice<Int>, down: Bool, at now: Hours) -> Change {
     changedLinks.removeAll(keepingCapacity: true)
     let f = fabric!
-    // A switch's links lie far apart in `links` (a spine's are one per leaf), so each is a cache
-    // miss: ask for the state of the link `prefetchDistance` ahead while changing this one.
-    let end = changing.endIndex
-    links.withUnsafeBufferPointer { state in
-      for i in changing.startIndex..<min(end, changing.startIndex + Self.prefetchDistance) { cposim_prefetch(state.baseAddress! + changing[i]) }
+    // The walk runs on the arrays' buffers: indexing the arrays themselves checked each one for
+    // a shared buffer (a call) at every write. The downtime sums add in the same order as
+    // link by link, so they are the same numbers.
+    var walk = LinkWalk(nicLinks: f.nicLinks, spineCoreOffset: f.spineCoreOffset, up: f.up, down: down, now: now,
+                        hours: linkDownHours, nicHours: nicLinkDownHours)
+    changing.withUnsafeBufferPointer { ids in
+      links.withUnsafeMutableBufferPointer { state in
+        leafUplinksDown.withUnsafeMutableBufferPointer { uplinks in
+          walk.run(ids, state: state, uplinks: uplinks, changed: &changedLinks, fabric: f)
+        }
+      }
     }
-    for i in changing.indices {
-      let ahead = i + Self.prefetchDistance
-      if ahead < end { links.withUnsafeBufferPointer { cposim_prefetch($0.baseAddress! + changing[ahead]) } }
-      change(link: changing[i], down: down, at: now, in: f)
-    }
+    linkDownHours = walk.hours
+    nicLinkDownHours = walk.nicHours
+    if walk.isolation { isolationChanged = true }
     return changedLinks.isEmpty ? .none : .links
   }
 
-  private static let prefetchDistance = 8
+  /// One walk over links that an outage takes down (`down`) or returns at `now`: each link's
+  /// outage count, the leaves isolated or rejoined (a leaf whose last uplink goes down isolates
+  /// its NIC links, which count that as one more outage), the links that went down or came back
+  /// (`changed`) and the downtime they add.
+  private struct LinkWalk {
+    let nicLinks: Int
+    let spineCoreOffset: Int
+    let up: Int
+    let down: Bool
+    let now: Hours
+    var hours: Hours
+    var nicHours: Hours
+    var isolation = false
 
-  @inline(__always)
-  private mutating func change(link: Int, down: Bool, at now: Hours, in f: FabricLayout) {
-    // The layout comes in as an argument: reading the optional `fabric` for every link retained
-    // and released it each time.
-    let nicLinks = f.nicLinks
-    let before = links[link].down
-    let after = max(0, before + (down ? 1 : -1))
-    links[link].down = after
-    if link >= nicLinks, link < f.spineCoreOffset, (before == 0) != (after == 0) {
-      // A leaf-spine link went down or came back: isolate or rejoin its leaf when it was the last.
-      let leaf = (link - nicLinks) / f.up
-      let was = leafUplinksDown[leaf]
-      leafUplinksDown[leaf] += down ? 1 : -1
-      let up = Int32(f.up)
-      if (down && was + 1 == up) || (!down && was == up) {
-        isolationChanged = true
-        for nic in f.nicLinks(onLeaf: leaf) { change(link: nic, down: down, at: now, in: f) }
+    /// A switch's links lie far apart in the link state (a spine's are one per leaf), so each
+    /// is a cache miss: ask for the state of the link this far ahead while changing this one.
+    static let prefetchDistance = 8
+
+    mutating func run(_ ids: UnsafeBufferPointer<Int>, state: UnsafeMutableBufferPointer<LinkState>,
+                      uplinks: UnsafeMutableBufferPointer<Int32>, changed: inout [Int], fabric f: FabricLayout) {
+      let n = ids.count
+      for i in 0..<min(n, Self.prefetchDistance) { cposim_prefetch(state.baseAddress! + ids[i]) }
+      for i in 0..<n {
+        if i + Self.prefetchDistance < n { cposim_prefetch(state.baseAddress! + ids[i + Self.prefetchDistance]) }
+        change(ids[i], state: state, uplinks: uplinks, changed: &changed, fabric: f)
       }
     }
-    if down, before == 0 {
-      links[link].since = now
-      changedLinks.append(link)
-    } else if !down, before > 0, after == 0 {
-      let length = now - links[link].since
-      linkDownHours += length
-      if link < nicLinks { nicLinkDownHours += length }
-      changedLinks.append(link)
+
+    private mutating func change(_ link: Int, state: UnsafeMutableBufferPointer<LinkState>, uplinks: UnsafeMutableBufferPointer<Int32>,
+                                 changed: inout [Int], fabric f: FabricLayout) {
+      let before = state[link].down
+      let after = max(0, before + (down ? 1 : -1))
+      state[link].down = after
+      if link >= nicLinks, link < spineCoreOffset, (before == 0) != (after == 0) {
+        // A leaf-spine link went down or came back: isolate or rejoin its leaf when it was the last.
+        let leaf = (link - nicLinks) / up
+        let was = uplinks[leaf]
+        uplinks[leaf] += down ? 1 : -1
+        let all = Int32(up)
+        if (down && was + 1 == all) || (!down && was == all) {
+          isolation = true
+          for nic in f.nicLinks(onLeaf: leaf) { change(nic, state: state, uplinks: uplinks, changed: &changed, fabric: f) }
+        }
+      }
+      if down, before == 0 {
+        state[link].since = now
+        changed.append(link)
+      } else if !down, before > 0, after == 0 {
+        let length = now - state[link].since
+        hours += length
+        if link < nicLinks { nicHours += length }
+        changed.append(link)
+      }
     }
   }
 

@@ -46,6 +46,16 @@ enum GSL {
     gsl_rng_set(UnsafeMutablePointer<gsl_rng>(handle), UInt(seed))
   }
 
+  /// The state of a taus2 generator (its three 32-bit words, each in an unsigned long), which
+  /// `Taus2` advances in place: GSL's own samplers read and advance the same words, so draws
+  /// from either side continue one sequence.
+  static func taus2State(_ handle: OpaquePointer) -> UnsafeMutablePointer<UInt> {
+    let rng = UnsafeMutablePointer<gsl_rng>(handle)
+    precondition(rng.pointee.type == cgsl_rng_type_taus2(), "Taus2 needs a taus2 generator")
+    precondition(MemoryLayout<UInt>.size == MemoryLayout<CUnsignedLong>.size)
+    return rng.pointee.state.bindMemory(to: UInt.self, capacity: 3)
+  }
+
   static func generatorName(_ handle: OpaquePointer) -> String {
     String(cString: gsl_rng_name(UnsafeMutablePointer<gsl_rng>(handle)))
   }

@@ -14,6 +14,8 @@
 /// `1...UInt32.max`; `SeedSequence` produces exactly those.
 public final class RandomSource {
   let handle: OpaquePointer
+  /// The generator's state inside GSL's allocation, advanced by `Taus2` without a call into GSL.
+  private let state: UnsafeMutablePointer<UInt>
 
   /// The seed this source was started from.
   public let seed: UInt32
@@ -23,6 +25,7 @@ public final class RandomSource {
   public init(seed: UInt32) {
     self.seed = seed
     handle = GSL.allocateGenerator()
+    state = GSL.taus2State(handle)
     GSL.seed(handle, with: seed)
   }
 
@@ -41,20 +44,25 @@ public final class RandomSource {
   /// The generator used by every `RandomSource`, for provenance without allocating one.
   public static let generatorName: String = RandomSource(seed: 1).generatorName
 
-  /// A uniform draw in [0, 1).
+  /// A uniform draw in [0, 1): GSL's `gsl_rng_uniform`, computed inline (`Taus2`).
   @inline(__always)
-  public func uniform() -> Double { GSL.uniform(handle) }
+  public func uniform() -> Double { Taus2.uniform(state) }
 
-  /// A uniform draw in (0, 1): never exactly zero, safe to take a logarithm of.
+  /// A uniform draw in (0, 1): never exactly zero, safe to take a logarithm of
+  /// (`gsl_rng_uniform_pos`, inline).
   @inline(__always)
-  public func uniformPositive() -> Double { GSL.uniformPositive(handle) }
+  public func uniformPositive() -> Double {
+    var x: Double
+    repeat { x = Taus2.uniform(state) } while x == 0
+    return x
+  }
 
-  /// A uniform integer in `0..<n`.
+  /// A uniform integer in `0..<n` (`gsl_rng_uniform_int`, inline).
   /// - Precondition: `1 <= n <= 2^32` (the generator's range).
   @inline(__always)
   public func uniformInt(below n: Int) -> Int {
     precondition(n >= 1 && UInt64(n) <= 1 << 32, "uniformInt(below:) needs 1 <= n <= 2^32, got \(n)")
-    return Int(GSL.uniformInt(handle, below: UInt(n)))
+    return Int(Taus2.uniformInt(state, below: UInt(n)))
   }
 
   /// A binomial count: how many of `trials` independent units, each failing with
@@ -104,8 +112,8 @@ extension RandomSource: RandomNumberGenerator {
   /// 64 random bits built from two 32-bit outputs, so Swift's own algorithms
   /// (`shuffled(using:)`, `randomElement(using:)`) can draw from the trial's stream.
   public func next() -> UInt64 {
-    let high = UInt64(GSL.rawNext(handle) & 0xFFFF_FFFF)
-    let low = UInt64(GSL.rawNext(handle) & 0xFFFF_FFFF)
+    let high = UInt64(Taus2.next(state) & 0xFFFF_FFFF)
+    let low = UInt64(Taus2.next(state) & 0xFFFF_FFFF)
     return high << 32 | low
   }
 }
