@@ -85,9 +85,12 @@ struct JobBoard {
   private var hostDown: [Bool] = []
   /// Per node in a job: the NICs cut it counts as degraded with (0: not degraded).
   private var degradedCut: [Int16] = []
-  /// Spare nodes in the pool, the usable ones first: `spares[0 ..< usableSpares]` are usable,
-  /// the rest are not (so taking a usable spare never scans past unusable ones).
+  /// Spare nodes in the pool, in the order they joined it (a spare taken from the middle leaves
+  /// its slot to the last one), and a bit per slot set when that spare is usable: the last
+  /// usable spare, the one a job takes, is the highest set bit, found a word (64 slots) at a
+  /// time rather than by testing the unusable spares after it one by one.
   private var spares: [Int] = []
+  private var usableBits: [UInt64] = []
   private var spareIndex: [Int32] = []
   /// Per node in a job: its index in its job's `Placement.nodes` (so leaving is O(1)), else -1.
   private var jobIndex: [Int32] = []
@@ -262,41 +265,47 @@ struct JobBoard {
     owner[n] = Self.spare
     spareIndex[n] = Int32(spares.count)
     spares.append(n)
-    if isUsable(n) { moveSpare(n, usable: true) }
+    if spares.count > usableBits.count * 64 { usableBits.append(0) }
+    if isUsable(n) { setUsableBit(spares.count - 1, true); usableSpares += 1 }
   }
 
-  /// Moves spare `n` across the boundary between the usable and the unusable spares.
-  private mutating func moveSpare(_ n: Int, usable: Bool) {
-    // The boundary slot: the first unusable spare (when `n` joins the usable ones), or the last
-    // usable one (when it leaves them); `n` and the spare there trade places.
-    let boundary = usable ? usableSpares : usableSpares - 1
-    let i = Int(spareIndex[n])
-    let other = spares[boundary]
-    spares[boundary] = n
-    spares[i] = other
-    spareIndex[other] = Int32(i)
-    spareIndex[n] = Int32(boundary)
-    usableSpares += usable ? 1 : -1
+  @inline(__always)
+  private mutating func setUsableBit(_ slot: Int, _ usable: Bool) {
+    let bit = UInt64(1) << UInt64(slot & 63)
+    if usable { usableBits[slot >> 6] |= bit } else { usableBits[slot >> 6] &= ~bit }
   }
 
-  /// Whether the pool's bookkeeping holds: every spare sits in its recorded slot, the first
-  /// `usableSpares` are usable and the rest are not (the tests check it after every step).
+  @inline(__always)
+  private func usableBit(_ slot: Int) -> Bool { usableBits[slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0 }
+
+  /// Whether the pool's bookkeeping holds: every spare sits in its recorded slot, its bit says
+  /// whether it is usable, and the usable count is the number of bits set (the tests check it
+  /// after every step).
   var sparePoolIsConsistent: Bool {
-    spares.indices.allSatisfy { i in
+    let slotsOK = spares.indices.allSatisfy { i in
       let n = spares[i]
-      return Int(spareIndex[n]) == i && owner[n] == Self.spare && isUsable(n) == (i < usableSpares)
+      return Int(spareIndex[n]) == i && owner[n] == Self.spare && isUsable(n) == usableBit(i)
     }
+    return slotsOK && usableBits.reduce(0) { $0 + $1.nonzeroBitCount } == usableSpares
   }
 
-  /// Takes a usable spare out of the pool: the last of the usable ones.
+  /// Takes a usable spare out of the pool: the last usable one in the pool's order.
   private mutating func takeSpare() -> Int? {
     guard usableSpares > 0 else { return nil }
-    let i = usableSpares - 1
+    var w = (spares.count - 1) >> 6
+    while usableBits[w] == 0 { w -= 1 }
+    let i = w << 6 + (63 - usableBits[w].leadingZeroBitCount)
     let n = spares[i]
-    // The last spare (an unusable one, unless every spare is usable) fills the slot: it is then
-    // the first unusable one.
+    // The last spare fills the slot, with its bit.
+    let lastSlot = spares.count - 1
     let last = spares.removeLast()
-    if i < spares.count { spares[i] = last; spareIndex[last] = Int32(i) }
+    setUsableBit(i, false)
+    if i < lastSlot {
+      spares[i] = last
+      spareIndex[last] = Int32(i)
+      setUsableBit(i, usableBit(lastSlot))
+      setUsableBit(lastSlot, false)
+    }
     spareIndex[n] = -1
     usableSpares -= 1
     return n
@@ -307,7 +316,10 @@ struct JobBoard {
     unusableNodeHours += Double(unusable) * (now - unusableSince)
     unusableSince = now
     unusable += usable ? -1 : 1
-    if owner[n] == Self.spare { moveSpare(n, usable: usable) }
+    if owner[n] == Self.spare {
+      usableSpares += usable ? 1 : -1
+      setUsableBit(Int(spareIndex[n]), usable)
+    }
     if usable { becameUsable.append(n) }
   }
 

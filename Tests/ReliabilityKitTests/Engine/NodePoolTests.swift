@@ -102,17 +102,17 @@ struct NodePoolTests {
     }
   }
 
-  @Test("the pool keeps its usable spares ahead of the unusable ones through host failures and repairs")
+  @Test("the pool's record of usable spares follows every host failure, repair and restart")
   func sparePoolOrder() throws {
     // 8 spares, a job of 8 nodes: background failures send nodes with their host down to the
-    // pool, repairs make them usable again, restarts take spares. After every step the usable
-    // spares must be exactly the first `usableSpares` of the pool, each in its recorded slot.
+    // pool, repairs make them usable again, restarts take spares. After every step each spare
+    // must sit in its recorded slot with its usable bit right, and the count must match.
     let s = try scenario(Self.hosts(spares: 8))
     let simulation = try Simulation(scenario: s)
     var board = JobBoard(specs: s.jobs, pool: s.nodePool, fabric: simulation.layout.fabric, months: 1)
     let source = RandomSource(seed: 5)
     var down: [Int] = []
-    var taken = 0
+    var taken = 0, mostDown = 0
     for step in 0..<3000 {
       if down.isEmpty || source.uniform() < 0.55 {
         board.background(0, at: Double(step), using: source)
@@ -121,9 +121,11 @@ struct NodePoolTests {
       } else {
         board.hostRepaired(down.remove(at: source.uniformInt(below: down.count)), at: Double(step))
       }
+      mostDown = max(mostDown, down.count)
       #expect(board.sparePoolIsConsistent)
     }
-    #expect(down.count > 4 && taken > 100)  // the pool was exercised both ways
+    // The pool was exercised both ways: unusable spares piled up, and restarts took spares.
+    #expect(mostDown > 4 && taken > 100)
   }
 
   @Test("hardware fails on the calendar: hits during restarts are repaired, take spares and start the restart over")
