@@ -87,9 +87,8 @@ struct Plant {
       unitDown[p] += down ? 1 : -1
       return updateSystem(at: now)
     case let .link(l):
-      scratch.removeAll(keepingCapacity: true)
-      scratch.append(l)
-      return changeLinks(scratch[...], down: down, at: now)
+      // One link (most failures): walked in place, without building a list.
+      return withUnsafePointer(to: l) { changeLinks(UnsafeBufferPointer(start: $0, count: 1), down: down, at: now) }
     case let .linkSet(first, stride, count):
       scratch.removeAll(keepingCapacity: true)
       for k in 0..<count { scratch.append(first + k * stride) }
@@ -120,6 +119,10 @@ struct Plant {
   }
 
   private mutating func changeLinks(_ changing: ArraySlice<Int>, down: Bool, at now: Hours) -> Change {
+    changing.withUnsafeBufferPointer { changeLinks($0, down: down, at: now) }
+  }
+
+  private mutating func changeLinks(_ ids: UnsafeBufferPointer<Int>, down: Bool, at now: Hours) -> Change {
     changedLinks.removeAll(keepingCapacity: true)
     let f = fabric!
     // The walk runs on the arrays' buffers: indexing the arrays themselves checked each one for
@@ -127,11 +130,9 @@ struct Plant {
     // link by link, so they are the same numbers.
     var walk = LinkWalk(nicLinks: f.nicLinks, spineCoreOffset: f.spineCoreOffset, up: f.up, down: down, now: now,
                         hours: linkDownHours, nicHours: nicLinkDownHours)
-    changing.withUnsafeBufferPointer { ids in
-      links.withUnsafeMutableBufferPointer { state in
-        leafUplinksDown.withUnsafeMutableBufferPointer { uplinks in
-          walk.run(ids, state: state, uplinks: uplinks, changed: &changedLinks, fabric: f)
-        }
+    links.withUnsafeMutableBufferPointer { state in
+      leafUplinksDown.withUnsafeMutableBufferPointer { uplinks in
+        walk.run(ids, state: state, uplinks: uplinks, changed: &changedLinks, fabric: f)
       }
     }
     linkDownHours = walk.hours
