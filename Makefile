@@ -225,7 +225,7 @@ demo: build
 # cheapest) over paired trials, then the inputs that decide each pair (a short tornado,
 # ALT_SENS_TRIALS paired trials per point, the ALT_TOP inputs with the largest swing).
 ALT_SENS_TRIALS ?= 10
-ALT_TOP ?= 8
+ALT_TOP ?= 12
 demo-alternatives: build
 	@mkdir -p $(OUT)
 	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-lpo.yaml Scenarios/cluster-16k-cpo-els.yaml \
