@@ -105,6 +105,45 @@ struct CapitalCostTests {
     #expect(simulation.economics.capitalUSD == 255_200)
   }
 
+  @Test("a support contract covers hardware replacement: every replacement is an RMA shipment, none is bought")
+  func supportCoversRepairs() throws {
+    // 20 units of a $1,000 FRU failing with MTBF 5,000 h over 3 years (about 105 failures), a
+    // 1-year warranty, $20 per RMA shipment. Without a contract the replacements after the first
+    // year are bought; with a $100-a-year contract none is, and each is one shipment.
+    func run(support: Int) throws -> (TrialOutcome, [String: Double]) {
+      let s = try scenario("""
+        horizon: 3y
+        parts:
+          unit-part:
+            fru: unit-fru
+            unit_cost_usd: 1000
+            warranty: 1y
+            rma_logistics_usd: 20
+            support_usd_per_year: \(support)
+            source: estimate
+            modes: {fail: {distribution: {kind: exponential, mtbf: 5000h}}}
+        system: {units: {u: {part: unit-part, count: 20}}}
+        repair:
+          detection: 0
+          verification: 0
+          workflows: {unit-fru: {action: hot-swap, clean_first: false, hands_on: 0}}
+        """)
+      let simulation = try Simulation(scenario: s)
+      let metrics = TrialMetrics(simulation: simulation)
+      let o = simulation.runTrial(0, seed: 5)
+      return (o, Dictionary(uniqueKeysWithValues: zip(metrics.definitions.map(\.name), metrics.values(o))))
+    }
+    let (bare, without) = try run(support: 0)
+    #expect(without["spares_cost_usd"]! > 0)
+    #expect(without["spares_cost_usd"]! == Double(bare.sparesUsed[0] - bare.warrantyReplacements[0]) * 1000)
+    let (covered, with) = try run(support: 100)
+    #expect(covered.sparesUsed[0] > 50)
+    #expect(with["spares_cost_usd"] == 0)
+    #expect(with["logistics_cost_usd"] == Double(covered.sparesUsed[0]) * 20)
+    // The contract: 20 units x $100 a year x 3 years.
+    #expect(abs(with["support_cost_usd"]! - 6000) < 1e-9)
+  }
+
   // MARK: P(each cheapest)
 
   @Test("counting the cheapest: the strict minimum wins, a shared minimum is a tie")
