@@ -8,12 +8,13 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-deps python-deps man equivalence equivalence-selftest fuzz fuzz-scenario fuzz-fieldlog fuzz-report fuzz-partial test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo calibrate-llama3 infer-demo verdict-tables clean help
+.PHONY: all deps build build-debug test test-deps python-deps man equivalence equivalence-selftest fuzz fuzz-scenario fuzz-fieldlog fuzz-report fuzz-partial test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo demo-alternatives calibrate-llama3 infer-demo verdict-tables clean help
 
 all: build
 
 help:
 	@echo "make demo    install what is missing, build (release) and compare 16k pluggable vs CPO (DEMO_TRIALS=200)"
+	@echo "make demo-alternatives  DSP pluggable, LPO and CPO-ELS on the 16k fabric: costs with capital and contracts, P(each cheapest), the inputs that decide it (docs/alternatives.md)"
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
 	@echo "make infer-demo  the posterior of Llama 3's two fitted inputs given every shipped evidence item, and the 16k preset checked against the part-level evidence (docs/inference.md)"
@@ -238,6 +239,30 @@ demo: build
 	@echo "Comparison JSON: $(OUT)/compare-16k.json (schema: schemas/comparison.schema.json)"
 	@echo "The same as a tidy table for spreadsheets and pandas: $(OUT)/compare-16k.csv (docs/report.md)"
 	@echo "The same as one HTML page: $(OUT)/compare-16k.html (or: cposim report $(OUT)/compare-16k.json)"
+	@echo "DSP pluggable vs LPO vs CPO-ELS, with capital and support contracts, P(each cheapest): make demo-alternatives (docs/alternatives.md)"
+
+# docs/alternatives.md: the optics classes on the same 16k fabric and job, every cost line
+# (capital amortised over 5 years, support contracts, host SerDes power included), P(each
+# cheapest) over paired trials, then the inputs that decide each pair (a short tornado,
+# ALT_SENS_TRIALS paired trials per point, the ALT_TOP inputs with the largest swing).
+ALT_SENS_TRIALS ?= 10
+ALT_TOP ?= 12
+demo-alternatives: build
+	@mkdir -p $(OUT)
+	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-lpo.yaml Scenarios/cluster-16k-cpo-els.yaml \
+	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k-alternatives.json --html $(OUT)/compare-16k-alternatives.html \
+	  --csv $(OUT)/compare-16k-alternatives.csv
+	@echo
+	@echo "Which inputs decide LPO against DSP pluggable ($(ALT_SENS_TRIALS) paired trials per point, top $(ALT_TOP)):"
+	$(CPOSIM) sensitivity Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-lpo.yaml --trials $(ALT_SENS_TRIALS) \
+	  --top $(ALT_TOP) --quiet -o $(OUT)/sensitivity-16k-lpo.json
+	@echo
+	@echo "Which inputs decide CPO-ELS against DSP pluggable:"
+	$(CPOSIM) sensitivity Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml --trials $(ALT_SENS_TRIALS) \
+	  --top $(ALT_TOP) --quiet -o $(OUT)/sensitivity-16k-cpo-els.json
+	@echo
+	@echo "Comparison JSON: $(OUT)/compare-16k-alternatives.json (probability_cheapest; schema: schemas/comparison.schema.json)"
+	@echo "Tornadoes: $(OUT)/sensitivity-16k-lpo.json, $(OUT)/sensitivity-16k-cpo-els.json (cposim report FILE for the pages)"
 
 # docs/verdict-tables.md: how the 16k verdict moves with spare nodes, fabric variant and a
 # misbehaving young fleet (TRIALS=100 paired trials per row; about 5 minutes of CPU).
