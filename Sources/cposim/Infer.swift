@@ -75,12 +75,28 @@ struct InferCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the JSON here.")
   var output: String?
 
+  @Option(help: ArgumentHelp("Write the HTML page of the inference here (as cposim report draws it from the JSON).", valueName: "file"))
+  var html: String?
+
+  @Option(help: ArgumentHelp("Write a tidy CSV table here (docs/report.md).", valueName: "file"))
+  var csv: String?
+
   @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (central values, 5-95% ranges) here.",
                              valueName: "file"))
   var writeScenario: String?
 
   @Option(help: ArgumentHelp("The day recorded in the provenance (default: today).", valueName: "YYYY-MM-DD"))
   var date: String?
+
+  @Flag(help: "The pooled model: no fleet effects (every fleet's items as if from one fleet).")
+  var pooled = false
+
+  @Option(help: ArgumentHelp("The half-normal scale of the between-fleet spread sigma of ln(rate) (default 1).", valueName: "scale"))
+  var fleetSpread: Double = Inference.Fleets.defaultSpreadScale
+
+  @Option(help: ArgumentHelp("The fleet of the scenario's cluster: its items pin its own rates; otherwise it is a new fleet drawn from the population.",
+                             valueName: "name"))
+  var fleet: String?
 
   static func parseVary(_ text: String) throws -> Inference.Input {
     let range = try CalibrateCommand.parseVary(text)
@@ -101,12 +117,15 @@ struct InferCommand: ParsableCommand {
     guard (1...20).contains(rounds) else { throw ValidationError("'--rounds' must be between 1 and 20 (got \(rounds))") }
     guard trials >= 1, trials <= 1_000_000 else { throw ValidationError("'--trials' must be between 1 and 1000000 (got \(trials))") }
     guard threads >= 1 else { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
+    guard fleetSpread > 0, fleetSpread <= 10 else { throw ValidationError("'--fleet-spread' must be above 0 and at most 10 (got \(fleetSpread))") }
+    if pooled, fleet != nil { throw ValidationError("'--fleet' names the cluster's fleet in the hierarchical model: drop --pooled or --fleet") }
     if let date, !ProvenanceReader.isDate(date) { throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')") }
     try checkOutputNames(outputFiles, inputs: [scenario])
   }
 
   var outputFiles: [OutputFile?] {
-    [output.map { OutputFile($0, option: "-o") }, writeScenario.map { OutputFile($0, option: "--write-scenario") }]
+    [output.map { OutputFile($0, option: "-o") }, writeScenario.map { OutputFile($0, option: "--write-scenario") },
+     html.map { OutputFile($0, option: "--html") }, csv.map { OutputFile($0, option: "--csv") }]
   }
 
   func run() throws {
@@ -118,6 +137,11 @@ struct InferCommand: ParsableCommand {
     try OutputFile.check(outputFiles.compactMap { $0 }, inputs: base.inputFiles + evidence.map(\.file))
 
     let items = model.items
+    if let fleet, !items.contains(where: { $0.fleet == fleet }) {
+      let known = Array(Set(items.map(\.fleet))).sorted()
+      throw ValidationError("'--fleet \(fleet)': no evidence item comes from that fleet (the fleets: \(known.joined(separator: ", ")))")
+    }
+    let fleets = model.fleets(spreadScale: pooled ? nil : fleetSpread, userFleet: fleet)
     let simulated = items.filter { !$0.isAnalytic }.count
     if !quiet {
       printError("inferring \(inputs.isEmpty ? "nothing (checking the scenario as written)" : inputs.map(\.keyPath).joined(separator: ", ")) "
@@ -126,7 +150,7 @@ struct InferCommand: ParsableCommand {
     }
     let bar = ProgressBar(total: inputs.isEmpty ? 1 : population * rounds, label: "infer", quiet: quiet, unit: "evaluations")
     let result = try Inference.run(inputs: inputs, likelihoods: model.likelihoods, population: population, maxRounds: rounds,
-                                   seed: seed, model: model.predict) { done, _ in bar.update(done) }
+                                   seed: seed, fleets: fleets, model: model.predict) { done, _ in bar.update(done) }
     bar.update(inputs.isEmpty ? 1 : population * rounds)
 
     let day = date ?? CalibrateCommand.today()
@@ -139,6 +163,8 @@ struct InferCommand: ParsableCommand {
       try OutputFile(writeScenario, option: "--write-scenario").write(Data(text.utf8))
     }
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
+    if let html { try HTMLOutput.write(report, to: html) }
+    if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(report).csv.utf8)) }
     if json {
       print(try JSONOutput.string(report), terminator: "")
     } else {
@@ -148,14 +174,20 @@ struct InferCommand: ParsableCommand {
       printError(inputs.isEmpty ? "no --vary: no posterior scenario written" : "posterior scenario written to \(writeScenario)")
     }
     if let output { printError("inference written to \(output)") }
+    if let html { printError("HTML page written to \(html)") }
+    if let csv { printError("CSV table written to \(csv)") }
   }
 
   static func method(_ r: Inference.Result, model: EvidenceModel) -> String {
-    if r.inputs.isEmpty { return "posterior predictive check at the scenario's own values (no --vary)" }
     let sim = model.simulates ? "; simulated items: \(model.trials) trials at seed \(model.seed) per evaluation (common random numbers)" : ""
+    let hierarchy = (r.fleetModel?.isHierarchical ?? false)
+      ? "; hierarchical: a fleet effect per rate \(r.fleetSpreads.count == 1 ? "" : "(\(r.fleetSpreads.count) rates) ")that several fleets inform, "
+        + "integrated by adaptive Gauss-Hermite quadrature, its spread sigma on a grid of its \(r.fleetModel!.sigmaPriorText)"
+      : "; pooled (no fleet effects)"
+    if r.inputs.isEmpty { return "posterior predictive check at the scenario's own values (no --vary)\(hierarchy)" }
     return "adaptive multiple importance sampling (AMIS, \(r.population) points a round, \(r.roundESS.count) rounds pooled, "
       + "defensive mixture with \(Int(Inference.defensiveShare * 100))% prior) with exact Poisson / negative binomial / lognormal "
-      + "likelihoods of the analytic items and a synthetic Poisson likelihood of the simulated ones\(sim)"
+      + "likelihoods of the analytic items and a synthetic Poisson likelihood of the simulated ones\(sim)\(hierarchy)"
   }
 
   static func pad(_ s: String, _ width: Int) -> String { CalibrateCommand.pad(s, width) }
@@ -189,6 +221,20 @@ struct InferCommand: ParsableCommand {
         }
       }
     }
+    if !r.fleetSpreads.isEmpty {
+      lines.append("")
+      lines.append("fleets differ: a fleet effect per rate several fleets inform, ln(fleet rate) = ln(population rate) + sigma x N(0, 1)")
+      lines.append("  sigma prior: \(r.fleetSpreads[0].sigmaPrior); rates per unit-hour of one part (or per hour of the input's unit)")
+      let width = max(34, r.fleetSpreads.map(\.rate.count).max() ?? 0)
+      lines.append("  " + pad("rate", width) + "  " + pad("fleets", 8) + pad("sigma 50% (5% .. 95%)", 26) + pad("population 50% (5% .. 95%)", 36)
+        + "new fleet 50% (5% .. 95%)")
+      for s in r.fleetSpreads {
+        func range(_ x: Inference.Summary) -> String { "\(number(x.p50)) (\(number(x.p5)) .. \(number(x.p95)))" }
+        lines.append("  " + pad(s.rate, width) + "  " + pad("\(s.fleets.count)", 8) + pad(range(s.sigma), 26) + pad(range(s.populationRate), 36)
+          + range(s.newFleetRate) + (s.pinnedByUserFleet ? " (pinned by fleet \(r.fleetModel?.fleets.userFleet ?? ""))" : ""))
+      }
+      lines.append("  (a wide sigma: the fleets disagree, and a new fleet's rate, the cluster's unless --fleet names its items, is that uncertain)")
+    }
     lines.append("")
     lines.append(r.inputs.isEmpty ? "check of every item at the scenario's values (95% predictive interval; conflict: p < 0.05)"
                                   : "posterior predictive check (95% predictive interval; conflict: p < 0.05)")
@@ -209,6 +255,22 @@ struct InferCommand: ParsableCommand {
     } else {
       lines.append("conflicts: \(report.conflicts.count) of \(report.items.count) items disagree with \(r.inputs.isEmpty ? "the scenario" : "the posterior"): \(report.conflicts.joined(separator: ", "))")
       lines.append("  (the model and these fleets disagree: a pooled posterior is a compromise between them; docs/inference.md, Conflicts)")
+    }
+    if !report.leaveOneFleetOut.isEmpty {
+      lines.append("")
+      lines.append("leave one fleet out: each fleet's items predicted from the other fleets (95% predictive interval; p < 0.05: not predicted)")
+      lines.append(pad("fleet / item", nameWidth) + "  " + pad("observed", 12) + pad("median", 12) + pad("95% predictive", 30) + pad("p", 9))
+      for fleet in report.leaveOneFleetOut {
+        lines.append(fleet.fleet + String(format: " (ESS %.1f%@)", fleet.effectiveSampleSize.value,
+                                          fleet.effectiveSampleSize.value < 20 ? ": few points carry it, a rough check" : ""))
+        for item in fleet.items {
+          let interval = item.predictiveLow.value.map { "\(number($0.value)) .. \(number(item.predictiveHigh.value!.value))" } ?? "P = \(number(item.predicted.value))"
+          lines.append(pad("  " + item.name, nameWidth) + "  " + pad(item.observed, 12) + pad(number(item.predictedMedian.value), 12) + pad(interval, 30)
+            + pad(String(format: "%.3g", item.pValue.value), 9) + (item.conflict ? "NOT PREDICTED" : ""))
+        }
+      }
+      lines.append(report.fleetsNotPredicted.isEmpty ? "every fleet is predicted by the others"
+                                                     : "fleets the others fail to predict: \(report.fleetsNotPredicted.joined(separator: ", "))")
     }
     lines.append("method: \(report.method)")
     return lines.joined(separator: "\n")
