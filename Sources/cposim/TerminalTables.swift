@@ -194,11 +194,17 @@ enum SensitivityTable {
     var table = TextTable(header: ["rank", "input", "low", "B − A at low (95% CI)", "high", "B − A at high (95% CI)", "swing", "flips"],
                           leftColumns: 2)
     for (rank, input) in report.inputs.enumerated() {
-      let only = input.moves.count == 1 ? " (\(input.moves[0]) only)" : ""
+      let only = (input.moves.count == 1 ? " (\(input.moves[0]) only)" : "") + (input.evidence.map { " [\($0)]" } ?? "")
       table.rows.append([String(rank + 1), input.keyPath + only, input.low.text, f(input.low.difference), input.high.text, f(input.high.difference),
                          Quantity.format(input.swing.value, unit: c.unit, metric: report.metric), input.flips ? "yes" : ""])
     }
     lines.append(table.text)
+    if let posterior = report.posterior {
+      let fromPosterior = report.inputs.filter { $0.evidence == "posterior" }.count
+      lines.append("")
+      lines.append("[posterior]: the range is the 5-95 % posterior of \(posterior), centred on its median; [prior-only]: no evidence moved it, "
+        + "its range is the prior's (\(fromPosterior) of \(report.inputs.count) shown inputs from the posterior)")
+    }
     lines.append("")
     lines.append(report.verdict)
     return lines.joined(separator: "\n")
