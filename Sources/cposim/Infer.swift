@@ -18,7 +18,12 @@ struct InferCommand: ParsableCommand {
       Poisson likelihood; simulated items run the same --trials at the same --seed at every \
       point (common random numbers). Without --vary the evidence is checked against the \
       scenario as written. Every item gets a posterior predictive check: observed against its \
-      95% predictive interval, conflicts (p < 0.05) named. Method: docs/inference.md.
+      95% predictive interval, conflicts (p < 0.05) named. Fleets differ: a rate that items of \
+      two fleets or more measure gets a fleet effect each and a between-fleet spread sigma \
+      learnt from the evidence (--pooled: none); the report gives sigma, the population's rate \
+      and a new fleet's (your cluster's, unless --fleet names its own items), and predicts each \
+      fleet's items from the others (leave one fleet out). --html writes the page, --csv a \
+      tidy table. Method: docs/inference.md.
 
       Examples:
         # the scenario as written against every shipped analytic and simulated item
