@@ -85,8 +85,8 @@ public struct FieldLog: Sendable, Equatable {
     let isoDate = ISO8601DateFormatter()
     isoDate.formatOptions = [.withFullDate]
     func date(_ text: String) -> Date? { iso.date(from: text) ?? isoDate.date(from: text) }
-    /// The form of the first value of each age column (bare hours or a duration), and its line.
-    var columnForm: [String: (bare: Bool, line: Int)] = [:]
+    /// The form of each age column (bare hours or a duration), the same down the column.
+    var ages = AgeColumns(wording: .init(first: "the column's first value", advice: "write every value of a column the same way"))
 
     for (offset, raw) in lines.enumerated() {
       let number = offset + 1
@@ -175,26 +175,10 @@ public struct FieldLog: Sendable, Equatable {
       let installed: Date? = stamps ? given("installed").flatMap(date) : nil
       /// An age in a log of ages: a bare number of hours or a duration, the same form down a column.
       func age(_ name: String, _ text: String) -> Hours? {
-        let bare = Double(text)
-        let hours: Hours
-        if let bare {
-          guard bare.isFinite else { bad(name, "must be a finite number of hours or a duration such as 1200h or 2.5y (got '\(text)')"); return nil }
-          hours = bare
-        } else {
-          do { hours = try Units.hours(from: text) } catch {
-            bad(name, "must be a number of hours or a duration such as 1200h or 2.5y: \(error.description)")
-            return nil
-          }
+        switch ages.hours(text, column: name, line: number) {
+        case .success(let hours): return hours
+        case .failure(let error): bad(name, error.message); return nil
         }
-        if hours != 0 {
-          if let form = columnForm[name], form.bare != (bare != nil) {
-            bad(name, "'\(text)' is \(bare != nil ? "a bare number of hours" : "a duration with a unit"), but the column's first value (line \(form.line)) is \(form.bare ? "a bare number of hours" : "a duration with a unit"); write every value of a column the same way")
-            return nil
-          }
-          if columnForm[name] == nil { columnForm[name] = (bare != nil, number) }
-        }
-        guard hours >= 0 else { bad(name, "must not be negative (got \(formatted(hours)) h)"); return nil }
-        return hours
       }
       /// An age given as a timestamp in a log of timestamps: hours since `installed`.
       func stampAge(_ name: String, _ text: String) -> Hours? {

@@ -110,32 +110,8 @@ public struct RecurrentEvidence: Sendable, Equatable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// A YAML scalar: plain when it is a safe word, else double-quoted with escapes.
-  static func scalar(_ text: String) -> String {
-    let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { c in
-      (c.value < 128) && (CharacterSet.alphanumerics.contains(c) || c == "-" || c == "_" || c == ".")
-    } && text.first.map { $0.isLetter } == true
-      && !["true", "false", "yes", "no", "null", "on", "off", "y", "n"].contains(text.lowercased())
-    if plain { return text }
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.generalCategory == .format
-          || (0x80...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF {
-          out += scalar.value > 0xFFFF ? String(format: "\\U%08x", scalar.value) : String(format: "\\u%04x", scalar.value)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// A YAML scalar that reads back as `text` (``YAMLText/scalar(_:)``).
+  static func scalar(_ text: String) -> String { YAMLText.scalar(text) }
 
   /// Unit-hours as a plain number: whole when it is, else up to 10 significant digits.
   static func number(_ x: Double) -> String {

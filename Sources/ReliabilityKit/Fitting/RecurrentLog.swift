@@ -122,8 +122,8 @@ public struct RecurrentLog: Sendable, Equatable {
     func date(_ text: String) -> Date? { iso.date(from: text) ?? isoDate.date(from: text) }
     /// Timestamps or ages, decided by the first `exited` value (and its line).
     var stamps: (yes: Bool, line: Int)?
-    /// The form of the first value of each age column (bare hours or a duration), and its line.
-    var columnForm: [String: (bare: Bool, line: Int)] = [:]
+    /// The form of the ages (bare hours or a duration), the same throughout the log.
+    var ages = AgeColumns(wording: .init(first: "the first age of the log", advice: "write every age the same way"))
 
     struct Pending {
       var id: String
@@ -203,27 +203,11 @@ public struct RecurrentLog: Sendable, Equatable {
           bad(name, "'\(text)' is a timestamp, but this log gives ages (the first 'exited', line \(stamps?.line ?? number), is an age); write every time the same way")
           return nil
         }
-        let bare = Double(text)
-        let hours: Hours
-        if let bare {
-          guard bare.isFinite else { bad(name, "must be a finite number of hours or a duration such as 1200h or 2.5y (got '\(text)')"); return nil }
-          hours = bare
-        } else {
-          do { hours = try Units.hours(from: text) } catch {
-            bad(name, "must be a number of hours or a duration such as 1200h or 2.5y: \(error.description)")
-            return nil
-          }
-        }
         let column = name == "exited" || name == "entered" || name == "time" ? "ages" : name
-        if hours != 0 {
-          if let form = columnForm[column], form.bare != (bare != nil) {
-            bad(name, "'\(text)' is \(bare != nil ? "a bare number of hours" : "a duration with a unit"), but the first age of the log (line \(form.line)) is \(form.bare ? "a bare number of hours" : "a duration with a unit"); write every age the same way")
-            return nil
-          }
-          if columnForm[column] == nil { columnForm[column] = (bare != nil, number) }
+        switch ages.hours(text, column: column, line: number) {
+        case .success(let hours): return hours
+        case .failure(let error): bad(name, error.message); return nil
         }
-        guard hours >= 0 else { bad(name, "must not be negative (got \(formatted(hours)) h)"); return nil }
-        return hours
       }
       /// A timestamp in a log of timestamps.
       func moment(_ name: String, _ text: String) -> Date? {

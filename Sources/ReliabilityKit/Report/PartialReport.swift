@@ -101,38 +101,31 @@ public struct PartialReport: Codable, Sendable {
   /// Reads a partial report from `data` (read from `path`, named in messages), checking it as
   /// `read` does. The fuzz target FuzzPartialReport calls this.
   public static func parse(_ data: Data, path: String) throws(MergeError) -> PartialReport {
-    struct Header: Decodable {
-      var kind: String?
-      var schemaVersion: Int?
-    }
     // The kind and version first, in either key style, so a file of another version is named as
     // such instead of failing on its first unknown key.
-    struct VersionHeader: Decodable {
+    struct Header: Decodable {
       let kind: String?
       let schema_version: Int?
       let schemaVersion: Int?
       let tool_version: String?
       let toolVersion: String?
     }
-    if let header = try? JSONDecoder().decode(VersionHeader.self, from: data), header.kind == kind,
-       let version = header.schema_version ?? header.schemaVersion, version != schemaVersion {
-      let tool = header.tool_version ?? header.toolVersion ?? "an unknown version"
-      throw .unreadable(path: path, reason: "a partial report of schema_version \(version) (cposim \(tool)); this cposim (\(ToolVersion.current), "
-        + "commit \(ToolVersion.commit)) reads schema_version \(schemaVersion): compute the shard again with this cposim")
-    }
-    let decoder = JSONDecoder()
-    decoder.keyDecodingStrategy = .convertFromSnakeCase
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let header: Header
     do {
-      header = try decoder.decode(Header.self, from: data)
+      header = try JSONDecoder().decode(Header.self, from: data)
     } catch {
       throw .unreadable(path: path, reason: "not a cposim partial report (\(describe(error)))")
     }
     guard header.kind == kind else { throw .unreadable(path: path, reason: "not a cposim partial report (its 'kind' is not \(kind))") }
-    guard header.schemaVersion == schemaVersion else {
-      throw .unreadable(path: path, reason: "a partial report of schema version \(header.schemaVersion.map(String.init) ?? "none"); this cposim reads version \(schemaVersion): compute the shards again with this cposim")
+    let version = header.schema_version ?? header.schemaVersion
+    guard version == schemaVersion else {
+      let tool = header.tool_version ?? header.toolVersion ?? "an unknown version"
+      throw .unreadable(path: path, reason: "a partial report of schema_version \(version.map(String.init) ?? "none") (cposim \(tool)); "
+        + "this cposim (\(ToolVersion.current), commit \(ToolVersion.commit)) reads schema_version \(schemaVersion): compute the shard again with this cposim")
     }
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     do {
       let part = try decoder.decode(PartialReport.self, from: data)
       try part.checkInvariants(path: path)

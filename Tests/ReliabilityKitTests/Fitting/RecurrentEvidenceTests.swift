@@ -78,11 +78,14 @@ struct RecurrentEvidenceTests {
   }
 
   @Test("names and text that YAML would misread are quoted and escaped, and read back as written", arguments: [
-    "yes", "null", "a: b", "#x", "- item", "quote\"back\\slash", "line\nbreak", "tab\there", "ünïcode", "1e3", "",
+    "yes", "null", "Y", "n", "a: b", "#x", "- item", "quote\"back\\slash", "line\nbreak", "tab\there", "ünïcode", "1e3", "",
+    "2024-01-01", "0x1F", "rtl\u{202E}override", "zero\u{200D}width", "emoji\u{1F600}", "bom\u{FEFF}",
   ])
   func quoting(text: String) throws {
     let scalar = RecurrentEvidence.scalar(text)
     let back = try Yams.load(yaml: "key: \(scalar)\n") as? [String: Any]
     #expect(back?["key"] as? String == text, "\(text) written as \(scalar)")
+    // Nothing invisible or line-breaking survives into the file: it is escaped.
+    #expect(!scalar.unicodeScalars.contains { $0.value < 0x20 || $0.properties.generalCategory == .format }, "\(scalar)")
   }
 }
