@@ -237,7 +237,7 @@ struct InferCommand: ParsableCommand {
     // √(q(1 − q)/draws).
     let order = r.values.indices.sorted { r.values[$0].lexicographicallyPrecedes(r.values[$1]) }
     let indices = PosteriorDraws.systematicResample(weights: order.map { r.weights[$0] }, count: draws, seed: r.seed).map { order[$0] }
-    func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "'") + "\"" }
+    func quoted(_ s: String) -> String { YAMLText.quoted(s) }
     var lines = ["posterior:"]
     lines.append("  keys: [" + r.inputs.map { quoted($0.keyPath) }.joined(separator: ", ") + "]")
     lines.append("  units: [" + r.inputs.map { quoted($0.suffix) }.joined(separator: ", ") + "]")
@@ -250,7 +250,7 @@ struct InferCommand: ParsableCommand {
     lines.append("    distinct_points_drawn: \(Set(indices).count)")
     lines.append("    evidence:")
     for (e, hash) in zip(evidence, RunReport.hashes(evidence.map(\.file))) {
-      lines.append("      - {file: \(quoted(e.file)), sha256: \(hash.sha256), fleet: \(quoted(e.fleet)), items: [\(e.items.map(\.name).joined(separator: ", "))]}")
+      lines.append("      - {file: \(quoted(e.file)), sha256: \(hash.sha256), fleet: \(quoted(e.fleet)), items: [\(e.items.map { quoted($0.name) }.joined(separator: ", "))]}")
     }
     lines.append("  draws:")
     for i in indices {
