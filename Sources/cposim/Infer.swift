@@ -75,7 +75,7 @@ struct InferCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the JSON here.")
   var output: String?
 
-  @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (central values, 5-95% ranges) here.",
+  @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (joint draws read per trial, 5-95% ranges) here.",
                              valueName: "file"))
   var writeScenario: String?
 

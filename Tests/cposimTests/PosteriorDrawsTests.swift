@@ -69,6 +69,13 @@ struct PosteriorDrawsTests {
     let path = try dir.write("q.yaml", Self.fabric + "\nposterior:\n  keys: [\"jobs[0].background_rate\"]\n  units: [/d]\n  draws:\n    - [.nan]\n")
     let cli = failureMessage(["run", path, "--quiet"])
     #expect(cli?.contains("q.yaml:11") == true && cli?.contains("posterior.draws[0][0]") == true, "\(cli ?? "nil")")
+    // A posterior may move an input beyond its prior range (that is what evidence does): the
+    // range does not bound the median the scenario holds, in the file or through --posterior.
+    let ranged = try dir.write("r.yaml", Self.fabric + "\nranges:\n  jobs[0].uplink_interrupt_probability: [0.4, 0.6]\n")
+    let outside = try dir.write("o.yaml", "extends: r.yaml\nposterior:\n  keys: [\"jobs[0].uplink_interrupt_probability\"]\n  units: [\"\"]\n  draws:\n    - [0.1]\n    - [0.2]\n")
+    #expect(abs(try ScenarioLoader.load(path: outside).jobs[0].uplinkInterruptProbability - 0.1) < 1e-12)
+    let applied = try ScenarioLoader.load(path: ranged, applying: try ScenarioLoader.posteriorSource(path: outside))
+    #expect(abs(applied.jobs[0].uplinkInterruptProbability - 0.1) < 1e-12)
     // A well-formed block loads, each key at the draws' median.
     let good = try dir.write("g.yaml", Self.fabric + "\n" + Self.posteriorBlock(rows: 5) + "\n")
     let scenario = try ScenarioLoader.load(path: good)

@@ -233,6 +233,7 @@ public enum ScenarioLoader {
     // sets the posterior's keys itself, and a branch is a scenario of its own.
     let posteriorNode = node["posterior"], branchesNode = node["branches"]
     var posterior = posteriorNode.flatMap { PosteriorReader.read($0, reader: reader) }
+    reader.posteriorKeys = Set((posterior?.keys ?? []).map(normalisedKeyPath))
     let branches = branchesNode.map { PosteriorReader.branches($0, reader: reader) } ?? []
     // Ranges ({uncertain: ...}) are found and replaced by their central values first.
     var (node, topInputs) = UncertaintyReader.extract(node.removing("posterior").removing("branches"), prefix: "",
