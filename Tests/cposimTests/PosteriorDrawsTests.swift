@@ -81,6 +81,10 @@ struct PosteriorDrawsTests {
     let scenario = try ScenarioLoader.load(path: good)
     #expect(scenario.posterior?.rows.count == 5)
     #expect(abs(scenario.jobs[0].uplinkInterruptProbability - 0.5) < 1e-12)
+    // describe lists the drawn keys with their 5/50/95 % over the draws (rows 0.1, 0.3, 0.5, 0.7, 0.9).
+    let described = Describe.posteriorLines(scenario).joined(separator: "\n")
+    #expect(described.contains("5 joint draws of 2 inputs") && described.contains("jobs[0].uplink_interrupt_probability")
+      && described.contains("0.1") && described.contains("0.5") && described.contains("0.9"), "\(described)")
   }
 
   // MARK: Engine
