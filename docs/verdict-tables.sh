@@ -69,6 +69,16 @@ for f in lemons proactive infant firmware; do
 done
 compare field-all "$S/cluster-16k-field-pluggable.yaml" "$S/cluster-16k-field-cpo-els.yaml"
 
+# Optics alternatives against the DSP pluggable preset (docs/alternatives.md).
+for alt in lpo lro cpo-internal-laser; do
+  compare "alt-$alt" "$S/cluster-16k-pluggable.yaml" "$S/cluster-16k-$alt.yaml"
+done
+# LPO whose links behave like DSP modules' (no marginal minority, the DSP module's flap rate):
+# what the marginal links cost.
+printf 'extends: %s/cluster-16k-lpo.yaml\nname: cluster-16k-lpo\nparts:\n  lpo-800g: {lemon: {probability: 0}, modes: {link-flap: {distribution: {kind: exponential, rate: 3e-3/y}}}}\n' \
+  "$S" > "$WORK/alt-lpo-clean.yaml"
+compare alt-lpo-clean "$S/cluster-16k-pluggable.yaml" "$WORK/alt-lpo-clean.yaml"
+
 python3 - "$WORK" "$TRIALS" "$("$CPOSIM" --version)" > "$OUTPUT" <<'EOF'
 import json, sys
 work, trials, version = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -110,5 +120,14 @@ for name, label in [("lemons", "+ lemon units (2 % of modules and of CPO engines
                     ("firmware", "+ a firmware bug taking 16 switches down about once a year"),
                     ("all", "all of them (the field scenarios)")]:
     print(row(f"field-{name}", label))
+print("\n## Optics alternatives (docs/alternatives.md)\n")
+print("Each row: the alternative minus the DSP pluggable preset; negative means the alternative is cheaper.\n")
+print(header.replace("CPO − pluggable", "alternative − DSP pluggable").replace("P(CPO cheaper)", "P(alternative cheaper)"))
+for name, label in [("alt-lpo", "LPO (preset: marginal links as estimated)"),
+                    ("alt-lpo-clean", "LPO whose links flap like DSP modules' (no marginal minority)"),
+                    ("alt-lro", "LRO (half-retimed)"),
+                    ("variant-base", "CPO-ELS (preset)"),
+                    ("alt-cpo-internal-laser", "CPO with internal lasers")]:
+    print(row(name, label))
 EOF
 echo "wrote $OUTPUT"

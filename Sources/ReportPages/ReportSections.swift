@@ -8,6 +8,7 @@ enum ReportSections {
   static let keyMetrics = [
     "total_cost_usd_per_year", "total_cost_usd", "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd",
     "logistics_cost_usd", "spares_capital_cost_usd", "energy_cost_usd", "spare_nodes_cost_usd",
+    "serdes_energy_cost_usd", "capital_cost_usd", "support_cost_usd",
     "link_availability", "switch_availability", "fabric_capacity_availability", "system_availability",
     "job_interruptions", "job_interruptions_per_month", "job_network_interruptions", "job_planned_interruptions",
     "job_background_interruptions", "job_ettr", "lost_gpu_hours",
@@ -52,7 +53,8 @@ enum ReportSections {
     ("interruption_cost_usd", "job interruptions"), ("labour_cost_usd", "technician labour"),
     ("spares_cost_usd", "spares bought"), ("rma_cost_usd", "rework outside warranty"), ("logistics_cost_usd", "RMA shipments"),
     ("spares_capital_cost_usd", "spares held (capital)"), ("energy_cost_usd", "optics energy"),
-    ("spare_nodes_cost_usd", "warm spare nodes"),
+    ("spare_nodes_cost_usd", "warm spare nodes"), ("serdes_energy_cost_usd", "host SerDes energy"),
+    ("capital_cost_usd", "capital (amortised)"), ("support_cost_usd", "support contracts"),
   ]
 
   /// Horizon-to-year factor of a metric set: total per year over total, when both are there.

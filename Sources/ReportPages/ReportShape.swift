@@ -118,7 +118,8 @@ indirect enum ReportShape: Sendable {
     ]),
     "comparison": .record([
       "baseline": .string, "scenarios": .map(.map(estimate)), "differences": .map(.map(estimate)),
-      "probability_better": .map(.map(probability)), "interruptions_by_cause": .map(.map(estimate)),
+      "probability_better": .map(.map(probability)), "probability_cheapest": .map(probability),
+      "interruptions_by_cause": .map(.map(estimate)),
       "verdicts": verdicts, "provenance": provenance,
     ]),
     "sweep": .record([

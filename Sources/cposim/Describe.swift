@@ -102,8 +102,39 @@ enum InventoryTable {
     for fru in inventory.frus { row("  \(fru.name)", int(fru.count)) }
     lines.append("parts")
     for part in inventory.parts { row("  \(part.name)", int(part.count)) }
+    lines += capitalLines(inventory)
     lines += inputLines(inventory.inputs)
     return lines.joined(separator: "\n")
+  }
+
+  /// The capital and contract lines' inputs: each FRU's count, price, support contract and host
+  /// SerDes power with their provenance, and the totals the cost lines use.
+  static func capitalLines(_ inventory: Inventory) -> [String] {
+    let lines = inventory.capital
+    guard !lines.isEmpty else { return [] }
+    func usd(_ x: Double) -> String { Quantity.format(x, unit: "usd", metric: "capital_cost_usd") }
+    var out = ["", "capital and contracts  (FRU  count x price = installed  [price source];  support/yr;  host SerDes)"]
+    for l in lines {
+      var text = "\(l.count) x \(usd(l.unitCostUsd)) = \(usd(l.installedUsd))  [\(l.unitCostSource)]"
+      if l.supportUsdPerYear > 0 { text += ";  support \(usd(l.supportUsdPerYear))/yr each [\(l.supportSource)]" }
+      if l.totalHostSerdesW > 0 { text += String(format: ";  SerDes %.1f W each, %.1f kW [%@]", l.hostSerdesW, l.totalHostSerdesW / 1000, l.hostSerdesSource) }
+      out.append("  " + l.fru.padding(toLength: 26, withPad: " ", startingAt: 0) + text)
+    }
+    let installed = lines.reduce(0) { $0 + $1.installedUsd }
+    let support = lines.reduce(0) { $0 + $1.supportUsdPerYear * Double($1.count) }
+    let serdes = lines.reduce(0) { $0 + $1.totalHostSerdesW }
+    let counted: String
+    if let life = inventory.capitalLifeHours {
+      counted = "amortised over \(String(format: "%g", life / 8760)) y: \(usd(installed * 8760 / life))/yr"
+    } else if inventory.capitalOneOff {
+      counted = "counted once (capital_life: one-off)"
+    } else {
+      counted = "not counted (no costs.capital_life)"
+    }
+    out.append("  " + "installed capital".padding(toLength: 26, withPad: " ", startingAt: 0) + "\(usd(installed)), \(counted)")
+    out.append("  " + "support contracts".padding(toLength: 26, withPad: " ", startingAt: 0) + "\(usd(support))/yr")
+    out.append("  " + "host SerDes power".padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%.1f kW", serdes / 1000))
+    return out
   }
 
   /// Every input: key path, value, provenance class and what backs it; a summary line first.

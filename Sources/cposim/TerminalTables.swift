@@ -32,7 +32,8 @@ enum TerminalFormat {
     "job_interruptions", "job_interruptions_per_month", "job_network_interruptions", "job_hits_per_1000_node_days", "job_ettr",
     "lost_gpu_hours", "failures", "flaps", "repairs", "drains", "spare_stockouts", "repair_downtime_hours", "technician_utilisation",
     "interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd", "spares_capital_cost_usd",
-    "energy_cost_usd", "spare_nodes_cost_usd", "total_cost_usd", "total_cost_usd_per_year",
+    "energy_cost_usd", "spare_nodes_cost_usd", "serdes_energy_cost_usd", "capital_cost_usd", "support_cost_usd", "total_cost_usd",
+    "total_cost_usd_per_year",
   ]
 
   static func value(_ x: FiniteOrNull, _ e: Estimate, metric: String, signed: Bool = false) -> String {

@@ -114,4 +114,50 @@ struct CatalogSourcesTests {
     #expect(modes.contains { if case .flap = $0.effect { true } else { false } })
     #expect(modes.filter { $0.fix == .replace }.count >= 2)
   }
+
+  @Test("the optics alternatives read as sourced: LPO power, the LRO and CPO-premium arithmetic, AEC retimers; the rest estimates with ranges")
+  func alternatives() throws {
+    let scenario = try everyPart()
+    let c = scenario.catalog
+    func provenance(_ keyPath: String) -> InputProvenance? { scenario.inputs.first { $0.keyPath == keyPath }?.provenance }
+    // LPO: 8-9 W for an 800G module (lpo-power-800g), the middle of it.
+    let lpo = try #require(c["lpo-800g"]), dsp = try #require(c["pluggable-800g"])
+    #expect(lpo.powerWatts == 8.5)
+    #expect(provenance("parts.lpo-800g.power_w") == .sourced(key: "lpo-power-800g"))
+    // Same lasers and connector as the DSP module: the laser and contamination rates are the paired ones.
+    for mode in ["laser-wearout", "contamination"] {
+      #expect(lpo.modes.first { $0.id == mode }?.distribution == dsp.modes.first { $0.id == mode }?.distribution)
+      #expect(provenance("parts.lpo-800g.modes.\(mode).distribution.afr") == .sourced(key: "derived-pluggable-800g-paired"))
+    }
+    // Fewer parts, but marginal links: less electronics, more flaps, a lemon minority (estimates with ranges).
+    func rate(_ p: Part, _ mode: String) -> Double { 1 / (p.modes.first { $0.id == mode }?.distribution.mean ?? .infinity) }
+    #expect(rate(lpo, "electronics-other") < rate(dsp, "electronics-other"))
+    #expect(rate(lpo, "link-flap") > rate(dsp, "link-flap"))
+    #expect((lpo.lemon?.probability ?? 0) > 0 && (lpo.lemon?.flapMultiplier ?? 1) > 1)
+    for key in ["parts.lpo-800g.lemon.probability", "parts.lpo-800g.modes.link-flap.distribution.rate", "parts.lpo-800g.unit_cost_usd"] {
+      guard case .estimate = provenance(key) else { Issue.record("\(key) should be an estimate"); continue }
+      #expect(scenario.inputs.first { $0.keyPath == key }?.range != nil, "\(key) has no range")
+    }
+    // LRO (derived-lro-800g): 16.5 W less half the DSP's 50 % share, 12.4 W to a tenth of a watt.
+    let lro = try #require(c["lro-800g"])
+    #expect(abs(lro.powerWatts - (dsp.powerWatts - dsp.powerWatts * 0.5 / 2)) < 0.05)
+    #expect(provenance("parts.lro-800g.power_w") == .sourced(key: "derived-lro-800g"))
+    // CPO premium (derived-cpo-premium): the pluggable switch plus the 64 DSP modules the engines replace.
+    let cpo = try #require(c["cpo-switch-board"]), board = try #require(c["switch-board"])
+    #expect(cpo.unitCostUSD == board.unitCostUSD + 64 * dsp.unitCostUSD)
+    // AEC (point2-aec-retimer): a 3 W retimer at each end.
+    let aec = try #require(c["aec-800g"])
+    #expect(aec.powerWatts == 2 * 3)
+    #expect(provenance("parts.aec-800g.power_w") == .sourced(key: "point2-aec-retimer"))
+    // Support contracts: 10 % of the pluggable switch's price a year (network-support-contracts, 2-20 %),
+    // the same contract on the CPO board (its engines' repairs are priced by the RMA lines).
+    #expect(abs(board.supportUSDPerYear - 0.10 * board.unitCostUSD) < 1e-6)
+    #expect(cpo.supportUSDPerYear == board.supportUSDPerYear)
+    for part in [board, cpo] {
+      #expect(provenance("parts.\(part.id).support_usd_per_year") == .sourced(key: "network-support-contracts"))
+    }
+    // Host SerDes: a CPO port's short-reach lanes draw less than a module end's long-reach ones.
+    let engine = try #require(c["cpo-optical-engine"])
+    #expect(engine.hostSerDesWatts / 8 < dsp.hostSerDesWatts && dsp.hostSerDesWatts == lpo.hostSerDesWatts)
+  }
 }

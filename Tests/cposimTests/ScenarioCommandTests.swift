@@ -73,7 +73,7 @@ struct ScenarioCommandTests {
     #expect(line("costs.pue")?.contains("sourced") == true && line("costs.pue")?.contains("uptime-2024") == true)
     #expect(line("costs.electricity_usd_per_kwh")?.contains("unstated") == true)
     let price = try #require(line("parts.cpo-switch-board.unit_cost_usd"))
-    #expect(price.contains("estimate") && price.contains("[36000, 150000]") && price.contains("no CPO switch price found"), "\(price)")
+    #expect(price.contains("estimate") && price.contains("[50000, 165200]") && price.contains("no CPO switch price found"), "\(price)")
     #expect(line("parts.cpo-switch-board.power_w")?.contains("ufispace-s9321") == true)
     #expect(text.contains("estimates (0 without a range)"))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(try JSONOutput.string(inventory).utf8)) as? [String: Any])

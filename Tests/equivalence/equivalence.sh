@@ -93,7 +93,7 @@ else
 fi
 
 # This tree's engine, built now that there is something to compare.
-if [ -z "${EQUIV_NEW:-}" ] || [ -z "${EQUIV_REF_BIN:-}" ]; then swift build -c release --product cposim > /dev/null; fi
+if [ -z "${EQUIV_NEW:-}" ] || [ -z "${EQUIV_REF_BIN:-}" ]; then make --no-print-directory -s build > /dev/null; fi
 
 if [ -n "${EQUIV_SCENARIOS:-}" ]; then
   names=$EQUIV_SCENARIOS

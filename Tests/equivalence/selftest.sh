@@ -19,7 +19,7 @@ set:
 YAML
 head=$(git rev-parse HEAD)
 # Both sides are this tree's build, whatever the working tree holds.
-swift build -c release --product cposim > /dev/null
+make --no-print-directory -s build > /dev/null
 export EQUIV_REF=$head EQUIV_REF_BIN=.build/release/cposim EQUIV_NEW=.build/release/cposim EQUIV_SCENARIOS="llama3-calibrated cluster-1k-pluggable" EQUIV_MODE=ci
 
 echo "selftest 1: unchanged scenarios, independent seeds: the harness must pass"

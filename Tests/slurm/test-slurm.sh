@@ -25,7 +25,7 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq slurm-wlm munge >/dev/null
 fi
-[ -x "$cposim" ] || (cd "$repo" && swift build -c release --product cposim)
+[ -x "$cposim" ] || make -C "$repo" --no-print-directory build
 
 # munge: a throwaway key and socket in the work folder.
 mkdir -p "$work/munge"

@@ -23,9 +23,15 @@ public struct Comparison: Sendable {
     /// below[k][m], above[k][m]: trials in which scenario k+1's metric m was below (above) the baseline's.
     public var below: [[Int]]
     public var above: [[Int]]
+    /// cheapest[k]: trials in which scenario k alone had the lowest `total_cost_usd` (a paired
+    /// trial of every scenario); `cheapestTies`: trials in which two or more shared the lowest.
+    public var cheapest: [Int] = []
+    public var cheapestTies = 0
 
     public mutating func merge(_ other: Statistics) {
       for k in perScenario.indices { perScenario[k].merge(other.perScenario[k]) }
+      for k in cheapest.indices { cheapest[k] += other.cheapest[k] }
+      cheapestTies += other.cheapestTies
       for k in differences.indices {
         for m in differences[k].indices {
           differences[k][m].merge(other.differences[k][m])
@@ -42,7 +48,19 @@ public struct Comparison: Sendable {
                differences: Array(repeating: Array(repeating: MetricAccumulator(), count: sharedMetrics.count),
                                   count: simulations.count - 1),
                below: Array(repeating: Array(repeating: 0, count: sharedMetrics.count), count: simulations.count - 1),
-               above: Array(repeating: Array(repeating: 0, count: sharedMetrics.count), count: simulations.count - 1))
+               above: Array(repeating: Array(repeating: 0, count: sharedMetrics.count), count: simulations.count - 1),
+               cheapest: Array(repeating: 0, count: simulations.count), cheapestTies: 0)
+  }
+
+  /// The metric P(each cheapest) ranks scenarios by.
+  public static let costMetric = "total_cost_usd"
+
+  /// Adds one paired trial's costs (one per scenario) to the cheapest counts: the scenario with
+  /// the strictly lowest cost, or a tie when two or more share it.
+  public static func countCheapest(_ costs: [Double], into statistics: inout Statistics) {
+    guard let low = costs.min(), low.isFinite else { return }
+    let at = costs.indices.filter { costs[$0] == low }
+    if at.count == 1 { statistics.cheapest[at[0]] += 1 } else { statistics.cheapestTies += 1 }
   }
 
   /// A block worker for `BlockRun`: runs trial i of every scenario with the same seed and adds
@@ -51,6 +69,7 @@ public struct Comparison: Sendable {
   ///   the shared metrics, one array per scenario (`values[k][m]`, in `sharedMetrics` order).
   public func blockWorker(seed: UInt64, perTrial: (@Sendable (Int, [[Double]]) -> Data)? = nil) -> @Sendable () -> BlockRun<Statistics>.Worker {
     let indices = metrics.map { m in sharedMetrics.map { d in m.definitions.firstIndex(of: d)! } }
+    let cost = sharedMetrics.firstIndex { $0.name == Self.costMetric }
     let comparison = self
     let first = FirstCaller()
     return {
@@ -66,6 +85,7 @@ public struct Comparison: Sendable {
             let all = comparison.metrics[k].values(outcome)
             values.append(indices[k].map { all[$0] })
           }
+          if let cost { Comparison.countCheapest(values.map { $0[cost] }, into: &local) }
           for k in 1..<comparison.simulations.count {
             for m in comparison.sharedMetrics.indices {
               local.differences[k - 1][m].add(values[k][m] - values[0][m])

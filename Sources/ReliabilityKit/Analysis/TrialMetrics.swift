@@ -57,6 +57,9 @@ public struct TrialMetrics: Sendable {
     var sparesCapitalCostUSD = 0.0
     var spareNodesCostUSD = 0.0
     var energyCostUSD = 0.0
+    var serDesEnergyCostUSD = 0.0
+    var capitalCostUSD = 0.0
+    var supportCostUSD = 0.0
     var totalCostUSD = 0.0
     var totalCostUSDPerYear = 0.0
     var engineEvents = 0.0
@@ -200,6 +203,9 @@ public struct TrialMetrics: Sendable {
     row("spares_capital_cost_usd", "usd", { $0.sparesCapitalCostUSD }),
     row("spare_nodes_cost_usd", "usd", { $0.spareNodesCostUSD }),
     row("energy_cost_usd", "usd", { $0.energyCostUSD }),
+    row("serdes_energy_cost_usd", "usd", { $0.serDesEnergyCostUSD }),
+    row("capital_cost_usd", "usd", { $0.capitalCostUSD }),
+    row("support_cost_usd", "usd", { $0.supportCostUSD }),
     row("total_cost_usd", "usd", { $0.totalCostUSD }),
     row("total_cost_usd_per_year", "usd_per_year", { $0.totalCostUSDPerYear }),
     row("engine_events", "count", { $0.engineEvents }),
@@ -293,7 +299,13 @@ public struct TrialMetrics: Sendable {
     let interruptionCost = jobs.reduce(0) { $0 + $1.interruptionCostUSD }
     // The warm spare nodes stand idle all the horizon: their GPUs at the spare price.
     let spareNodesCost = Double(e.spareGPUs) * e.spareUSDPerGPUHour * h
+    // The host SerDes that drive the optics and cables, priced like the optics' own power.
+    let serDesEnergyCostUSD = e.serDesWatts / 1000 * h * costs.pue * costs.electricityUSDPerKWh
+    // The installed capital, amortised over its life (or once), and the support contracts.
+    let capitalCost = costs.capital.map { e.capitalUSD * $0.share(horizon: h) } ?? 0
+    let supportCost = e.supportUSDPerYear * h / TimeUnits.hoursPerYear
     let total = interruptionCost + labour + spares + rma + logistics + capital + spareNodesCost + energyCostUSD
+      + serDesEnergyCostUSD + capitalCost + supportCost
     v.failures = Double(o.failures.joined().reduce(0, +))
     v.flaps = Double(o.flaps)
     v.commonCauseEvents = Double(o.commonCauseEvents)
@@ -324,6 +336,9 @@ public struct TrialMetrics: Sendable {
     v.sparesCapitalCostUSD = capital
     v.spareNodesCostUSD = spareNodesCost
     v.energyCostUSD = energyCostUSD
+    v.serDesEnergyCostUSD = serDesEnergyCostUSD
+    v.capitalCostUSD = capitalCost
+    v.supportCostUSD = supportCost
     v.totalCostUSD = total
     v.totalCostUSDPerYear = total / (h / TimeUnits.hoursPerYear)
     v.engineEvents = Double(o.events)

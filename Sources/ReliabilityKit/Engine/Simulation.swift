@@ -129,7 +129,14 @@ public struct Simulation: Sendable {
       powerWatts: layout.powerWatts, jobGPUs: scenario.jobs.map(\.gpus), usdPerGPUHour: scenario.jobs.map(\.usdPerGPUHour),
       technicians: scenario.repair.technicians,
       spareGPUs: layout.fabric.map { JobBoard.spareNodes(specs: scenario.jobs, pool: scenario.nodePool, fabric: $0) * $0.gpusPerNode } ?? 0,
-      spareUSDPerGPUHour: scenario.jobs.isEmpty ? 0 : scenario.nodePool.spareUSDPerGPUHour ?? scenario.jobs[0].usdPerGPUHour)
+      spareUSDPerGPUHour: scenario.jobs.isEmpty ? 0 : scenario.nodePool.spareUSDPerGPUHour ?? scenario.jobs[0].usdPerGPUHour,
+      // A FRU's price and support contract are its first part's (as for spares); SerDes power
+      // belongs to every part the FRU holds.
+      capitalUSD: layout.populations.reduce(0) { $0 + Double($1.count) * ($1.parts.first?.part.unitCostUSD ?? 0) },
+      supportUSDPerYear: layout.populations.reduce(0) { $0 + Double($1.count) * ($1.parts.first?.part.supportUSDPerYear ?? 0) },
+      serDesWatts: layout.populations.reduce(0) { total, p in
+        total + Double(p.count) * p.parts.reduce(0) { $0 + Double($1.count) * $1.part.hostSerDesWatts }
+      })
   }
 
   /// The prices and sizes of this scenario's cost lines (at the central values of uncertain inputs).

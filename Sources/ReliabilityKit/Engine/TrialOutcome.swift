@@ -97,6 +97,12 @@ public struct TrialEconomics: Sendable, Equatable {
   /// GPUs of the warm spare nodes, and what one costs per hour while it waits.
   public var spareGPUs: Int = 0
   public var spareUSDPerGPUHour: Double = 0
+  /// Every FRU the plant holds at its unit price (the installed capital), in US dollars.
+  public var capitalUSD: Double = 0
+  /// Support contracts of every FRU the plant holds, per year.
+  public var supportUSDPerYear: Double = 0
+  /// Host SerDes power driving the plant's modules, engines and cables, in watts.
+  public var serDesWatts: Double = 0
 }
 
 /// One job's time budget over the horizon: the seven parts add up to the horizon.

@@ -2,11 +2,14 @@
 enum CatalogReader {
   static let partKeys = [
     "description", "fru", "power_w", "unit_cost_usd", "warranty", "rework_cost_usd", "rma_logistics_usd",
-    "source", "sources", "calibrated", "note", "ranges", "modes", "lemon", "bad_lot",
+    "host_serdes_w", "support_usd_per_year", "source", "sources", "calibrated", "note", "ranges", "modes", "lemon", "bad_lot",
   ]
   static let modeKeys = ["distribution", "effect", "fix", "flap_duration", "source", "calibrated", "note", "precursor"]
+  /// The part's blocks of numbers that `sources` may also name (the whole block shares one source).
+  static let blockKeys = ["lemon", "bad_lot"]
   /// The part's own scalar fields: what `sources` may name, and what the provenance listing shows.
-  static let valueKeys = ["power_w", "unit_cost_usd", "warranty", "rework_cost_usd", "rma_logistics_usd"]
+  static let valueKeys = ["power_w", "unit_cost_usd", "warranty", "rework_cost_usd", "rma_logistics_usd", "host_serdes_w",
+                          "support_usd_per_year"]
 
   /// Reads the `parts` mapping of a catalog (already merged with any scenario overrides).
   static func parts(_ node: SourceNode, at keyPath: String, reader: InputReader) -> [Part] {
@@ -35,6 +38,8 @@ enum CatalogReader {
       part.warranty = fields.duration("warranty")
       part.reworkCostUSD = fields.number("rework_cost_usd", range: 0...1e9, rangeText: "a price in US dollars, 0 or more")
       part.rmaLogisticsUSD = fields.number("rma_logistics_usd", range: 0...1e9, rangeText: "a cost in US dollars, 0 or more") ?? 0
+      part.hostSerDesWatts = fields.number("host_serdes_w", range: 0...1e6, rangeText: "a power in watts, 0 or more") ?? 0
+      part.supportUSDPerYear = fields.number("support_usd_per_year", range: 0...1e9, rangeText: "a price in US dollars per year, 0 or more") ?? 0
       if let l = fields.mapping("lemon", allowed: ["probability", "flap_multiplier", "failure_multiplier"]) {
         if let probability = l.required("probability").flatMap({ reader.probability($0, at: l.path("probability")) }) {
           part.lemon = Lemon(probability: probability,

@@ -97,9 +97,10 @@ package enum ProvenanceReader {
         var fields: [String: Statement] = [:]
         if let sources = partNode["sources"], !isNull(sources) {
           for (field, fieldKey, value) in reader.namedEntries(sources, at: "\(path).sources") {
-            guard CatalogReader.valueKeys.contains(field) else {
-              reader.fail(fieldKey, "\(path).sources.\(field)", "names no value of a part\(Suggestion.hint(for: field, in: CatalogReader.valueKeys)); "
-                            + "a part's values: \(CatalogReader.valueKeys.joined(separator: ", "))")
+            guard CatalogReader.valueKeys.contains(field) || CatalogReader.blockKeys.contains(field) else {
+              let names = CatalogReader.valueKeys + CatalogReader.blockKeys
+              reader.fail(fieldKey, "\(path).sources.\(field)", "names no value of a part\(Suggestion.hint(for: field, in: names)); "
+                            + "a part's values: \(names.joined(separator: ", "))")
               continue
             }
             guard let key = reader.text(value, at: "\(path).sources.\(field)") else { continue }
@@ -248,6 +249,13 @@ package enum ProvenanceReader {
       for field in CatalogReader.valueKeys {
         if let node = partNode[field], case .scalar = node.value {
           values.append(("parts.\(id).\(field)", node, said.fields[field] ?? said.part))
+        }
+      }
+      // The lemon and bad-lot blocks: their numbers, backed by `sources: {lemon: ...}` or the part's source.
+      for block in CatalogReader.blockKeys {
+        guard let node = partNode[block], case .mapping = node.value else { continue }
+        for (path, scalar) in scalars(node, at: "parts.\(id).\(block)") {
+          values.append((path, scalar, said.fields[block] ?? said.part))
         }
       }
       if let modesNode = partNode["modes"], case let .mapping(modeEntries) = modesNode.value {

@@ -30,6 +30,8 @@ enum FabricReader {
       }
     }
     var roles = FabricSpec.Roles()
+    // A linear (LPO) or half-retimed (LRO) pluggable fabric takes its own module class by default.
+    if let optics, let module = optics.defaultTransceiver { roles.transceiver = module }
     if let r = f.mapping("parts", allowed: roleKeys) {
       roles.transceiver = r.text("transceiver") ?? roles.transceiver
       roles.fibre = r.text("fibre") ?? roles.fibre
@@ -363,6 +365,7 @@ enum CostReader {
     guard let node else { return costs }
     guard let c = reader.mapping(node, at: "costs", allowed: [
       "technician_usd_per_hour", "dispatch_fee_usd", "electricity_usd_per_kwh", "pue", "spares_carrying_rate", "rework_cost_fraction",
+      "capital_life",
     ]) else {
       return nil
     }
@@ -376,6 +379,15 @@ enum CostReader {
     costs.electricityUSDPerKWh = c.number("electricity_usd_per_kwh", range: 0...100, rangeText: "a price of 0 or more") ?? costs.electricityUSDPerKWh
     costs.pue = c.number("pue", range: 1...10, rangeText: "at least 1 (a PUE below 1 is impossible)") ?? costs.pue
     costs.sparesCarryingRatePerYear = c.probability("spares_carrying_rate") ?? costs.sparesCarryingRatePerYear
+    if let life = c["capital_life"] {
+      if case let .scalar(text) = life.value, text.trimmingWhitespace() == "one-off" {
+        costs.capital = .oneOff
+      } else if case let .scalar(text) = life.value, (try? Units.hours(from: text)) == nil {
+        reader.fail(life, c.path("capital_life"), "must be a duration such as 5y (the life the capital is amortised over) or one-off (got '\(text)')")
+      } else if let hours = reader.duration(life, at: c.path("capital_life"), positive: true) {
+        costs.capital = .life(hours)
+      }
+    }
     return costs
   }
 }

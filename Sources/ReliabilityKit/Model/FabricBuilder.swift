@@ -199,7 +199,7 @@ public enum FabricBuilder {
       let opticalPorts = tier.portsInUse - electrical
       let opticalRadix = (copper && tier.name == "leaf" ? up : r) + spec.sparePorts
       switch spec.optics {
-      case .pluggable:
+      case .pluggable, .lpo, .lro:
         let board = try part(roles.switchBoard, "switch_board")
         populations.append(.init(fru: board.fru, role: .switchBoard, location: tier.name, count: tier.switches,
                                  parts: [.init(part: board.id, count: 1)]))

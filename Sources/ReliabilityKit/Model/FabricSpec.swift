@@ -16,6 +16,24 @@ public struct FabricSpec: Sendable, Hashable {
     /// Co-packaged optical engines with lasers inside the package: a laser failure kills the
     /// engine. NICs keep pluggable modules.
     case cpoInternalLaser = "cpo-internal-laser"
+    /// Linear pluggable optics at every switch port and NIC: no DSP in the module, the host
+    /// SerDes equalises the link (transceiver part `lpo-800g` unless `parts.transceiver` says).
+    case lpo
+    /// Linear-receive (half-retimed) pluggable optics: a DSP on the transmit path only
+    /// (transceiver part `lro-800g` unless `parts.transceiver` says).
+    case lro
+
+    /// Whether the switch ports hold pluggable modules (DSP, LPO or LRO).
+    public var isPluggable: Bool { self == .pluggable || self == .lpo || self == .lro }
+
+    /// The catalog part a fabric of this class uses as its transceiver when the scenario names none.
+    public var defaultTransceiver: String? {
+      switch self {
+      case .lpo: "lpo-800g"
+      case .lro: "lro-800g"
+      default: nil
+      }
+    }
   }
 
   /// What carries the links between GPU NICs and leaf switches.

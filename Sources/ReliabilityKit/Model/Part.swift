@@ -16,6 +16,12 @@ public struct Part: Sendable, Hashable {
   public var reworkCostUSD: Double? = nil
   /// Cost of one RMA shipment of the FRU (to the vendor and back), in US dollars.
   public var rmaLogisticsUSD: Double = 0
+  /// Power of the host SerDes lanes that drive one unit of this part (the switch or NIC ASIC's
+  /// electrical interface to a module, an optical engine or a copper cable), in watts. Counted in
+  /// the SerDes energy cost line, apart from the optics' own `powerWatts`.
+  public var hostSerDesWatts: Double = 0
+  /// Vendor support contract per unit of the FRU per year, in US dollars (the support cost line).
+  public var supportUSDPerYear: Double = 0
   /// A key of FailureData/SOURCES.md, or `estimate`.
   public var source: String
   public var note: String?

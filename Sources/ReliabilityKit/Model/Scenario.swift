@@ -348,6 +348,23 @@ public struct CostSpec: Sendable, Hashable {
   /// Cost of holding spares, per year, as a fraction of the value of the stock on hand
   /// (capital, storage, insurance, obsolescence); the spares capital cost line (docs/inputs.md).
   public var sparesCarryingRatePerYear: Double = 0.25
+  /// How the fabric's capital (every FRU the plant holds, at its unit price) is counted: nil
+  /// leaves it out; `.life(L)` amortises it straight-line over L hours (the horizon carries h/L
+  /// of it); `.oneOff` counts all of it once, whatever the horizon (docs/alternatives.md).
+  public var capital: Capital? = nil
+
+  public enum Capital: Sendable, Hashable {
+    case life(Hours)
+    case oneOff
+
+    /// The share of the installed capital a horizon of `h` hours carries.
+    public func share(horizon h: Hours) -> Double {
+      switch self {
+      case let .life(life): h / life
+      case .oneOff: 1
+      }
+    }
+  }
 }
 
 /// A tail probability the report gives: the share of trials in which a metric is beyond a

@@ -26,6 +26,10 @@ public struct ComparisonReport: Encodable, Sendable {
   /// For each other scenario and shared metric: the probability, over trials (input uncertainty
   /// included), that the scenario is better than the baseline.
   public let probabilityBetter: [String: [String: Probability]]
+  /// For every scenario: the share of paired trials in which its `total_cost_usd` was the
+  /// lowest of all the scenarios compared (strictly; `cheapest_ties` holds the trials with a tie).
+  public let probabilityCheapest: [String: Probability]
+  public let cheapestTies: Probability
   public var verdicts: [String]
   /// The posterior the scenarios drew their inputs from (`posterior:`, or `--posterior FILE`),
   /// when one did: each trial is one joint draw and one simulated history, so P(better) is a
@@ -161,9 +165,34 @@ public struct ComparisonReport: Encodable, Sendable {
                                sims.contains { !$0.scenario.uncertainInputs.isEmpty } ? ", input uncertainty included" : "", what))
       }
     }
+    let n = statistics.perScenario[0].trials
+    let counted = statistics.cheapest.count == sims.count && comparison.sharedMetrics.contains { $0.name == Comparison.costMetric }
+    probabilityCheapest = counted ? Dictionary(uniqueKeysWithValues: sims.indices.map {
+      (sims[$0].scenario.name, Probability(share: statistics.cheapest[$0], of: n))
+    }) : [:]
+    cheapestTies = Probability(share: counted ? statistics.cheapestTies : 0, of: counted ? n : 0)
+    if counted, sims.count > 2 {
+      verdicts.append(Self.cheapestVerdict(names: sims.map(\.scenario.name), probabilities: probabilityCheapest, ties: cheapestTies, n: n,
+                                           uncertain: sims.contains { !$0.scenario.uncertainInputs.isEmpty }))
+    }
     self.differences = differences
     probabilityBetter = probabilities
     self.verdicts = verdicts
+  }
+
+  /// One sentence: P(each cheapest) over the paired trials, most often cheapest first.
+  static func cheapestVerdict(names: [String], probabilities: [String: Probability], ties: Probability, n: Int, uncertain: Bool) -> String {
+    let ranked = names.enumerated().sorted { a, b in
+      let pa = probabilities[a.element]?.p.value ?? 0, pb = probabilities[b.element]?.p.value ?? 0
+      return pa != pb ? pa > pb : a.offset < b.offset
+    }.map(\.element)
+    let parts = ranked.map { name -> String in
+      guard let p = probabilities[name] else { return name }
+      return String(format: "%@ %.2f (95%% CI %.2f .. %.2f)", name, p.p.value, p.ci95Low.value, p.ci95High.value)
+    }
+    var text = "P(cheapest) over \(n) paired trials\(uncertain ? ", input uncertainty included" : ""): " + parts.joined(separator: ", ")
+    if ties.p.value > 0 { text += String(format: "; tied %.2f", ties.p.value) }
+    return text
   }
 
   /// Plain sentences for the differences that decide the trade, in the numbers of the pages

@@ -100,6 +100,11 @@ public struct Inventory: Encodable, Sendable {
   public let parts: [Count]
   /// Every input with its provenance: catalog values of the parts used, then scenario values.
   public let inputs: [Input]
+  /// Every FRU the plant holds, priced (the capital, support and SerDes cost lines' inputs).
+  public let capital: [ScenarioDescription.CapitalLine]
+  /// `costs.capital_life` in hours; null when capital is one-off or not counted.
+  public let capitalLifeHours: Double?
+  public let capitalOneOff: Bool
 
   public init(scenario: Scenario) throws(ModelError) {
     self.scenario = scenario.name
@@ -108,6 +113,9 @@ public struct Inventory: Encodable, Sendable {
     trials = scenario.trials
     seed = scenario.seed
     inputs = scenario.inputs.map(Input.init)
+    capital = ScenarioDescription.capitalLines(scenario)
+    if case let .life(h)? = scenario.costs.capital { capitalLifeHours = h } else { capitalLifeHours = nil }
+    capitalOneOff = scenario.costs.capital == .oneOff
     switch scenario.plant {
     case let .fabric(spec):
       let fabric = try FabricBuilder.build(spec, catalog: scenario.catalog)

@@ -236,8 +236,28 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let warrantyHours: Nullable<Double>
     public let reworkCostUsd: Nullable<Double>
     public let rmaLogisticsUsd: Double
+    public let hostSerdesW: Double
+    public let supportUsdPerYear: Double
     public let source: String
     public let modes: [ModeDescription]
+  }
+
+  /// One FRU of the plant in the capital and contract lines: how many, at what price, with the
+  /// provenance of each price (`sourced:<key>`, `estimate`, `calibrated` or `unstated`).
+  public struct CapitalLine: Encodable, Sendable {
+    public let fru: String
+    /// The part that carries the FRU's price and contract.
+    public let part: String
+    public let count: Int
+    public let unitCostUsd: Double
+    public let unitCostSource: String
+    public let installedUsd: Double
+    public let supportUsdPerYear: Double
+    public let supportSource: String
+    /// Host SerDes power of one FRU (all its parts), and of all of them.
+    public let hostSerdesW: Double
+    public let hostSerdesSource: String
+    public let totalHostSerdesW: Double
   }
 
   public struct FabricDescription: Encodable, Sendable {
@@ -402,6 +422,11 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let electricityUsdPerKwh: Double
     public let pue: Double
     public let sparesCarryingRate: Double
+    /// `costs.capital_life` in hours (null: one-off or not counted), and whether capital is one-off.
+    public let capitalLifeHours: Nullable<Double>
+    public let capitalOneOff: Bool
+    /// Every FRU the plant holds, priced: the capital, support and SerDes lines' inputs.
+    public let capitalLines: [CapitalLine]
   }
 
   public let name: String
@@ -440,7 +465,8 @@ public struct ScenarioDescription: Encodable, Sendable {
     parts = s.catalog.parts.map { part in
       PartDescription(id: part.id, fru: part.fru, powerW: part.powerWatts, unitCostUsd: part.unitCostUSD,
                       warrantyHours: Nullable(part.warranty), reworkCostUsd: Nullable(part.reworkCostUSD),
-                      rmaLogisticsUsd: part.rmaLogisticsUSD, source: part.source,
+                      rmaLogisticsUsd: part.rmaLogisticsUSD, hostSerdesW: part.hostSerDesWatts,
+                      supportUsdPerYear: part.supportUSDPerYear, source: part.source,
                       modes: part.modes.map { mode in
         var flap: DistributionDescription?
         if case let .flap(duration) = mode.effect { flap = DistributionDescription(duration) }
@@ -478,6 +504,49 @@ public struct ScenarioDescription: Encodable, Sendable {
                                    spareUsdPerGpuHour: s.nodePool.spareUSDPerGPUHour ?? s.jobs.first?.usdPerGPUHour ?? 0)
     costs = CostDescription(technicianUsdPerHour: s.costs.technicianUSDPerHour, dispatchFeeUsd: s.costs.dispatchFeeUSD,
                             electricityUsdPerKwh: s.costs.electricityUSDPerKWh, pue: s.costs.pue,
-                            sparesCarryingRate: s.costs.sparesCarryingRatePerYear)
+                            sparesCarryingRate: s.costs.sparesCarryingRatePerYear,
+                            capitalLifeHours: Nullable({ if case let .life(h)? = s.costs.capital { return h } else { return nil } }()),
+                            capitalOneOff: s.costs.capital == .oneOff, capitalLines: Self.capitalLines(s))
+  }
+}
+
+extension ScenarioDescription {
+  /// The FRUs a scenario's plant holds, priced, in the order the plant lists them (one line per FRU).
+  static func capitalLines(_ s: Scenario) -> [CapitalLine] {
+    var order: [String] = []
+    var counts: [String: Int] = [:], serdes: [String: Double] = [:], first: [String: String] = [:], serdesParts: [String: [String]] = [:]
+    func add(fru: String, count: Int, parts: [(String, Int)]) {
+      if counts[fru] == nil { order.append(fru); first[fru] = parts.first?.0 }
+      counts[fru, default: 0] += count
+      let perUnit = parts.reduce(0.0) { $0 + Double($1.1) * (s.catalog[$1.0]?.hostSerDesWatts ?? 0) }
+      serdes[fru, default: 0] += Double(count) * perUnit
+      for (part, _) in parts where !(serdesParts[fru] ?? []).contains(part) { serdesParts[fru, default: []].append(part) }
+    }
+    switch s.plant {
+    case let .fabric(spec):
+      guard let fabric = try? FabricBuilder.build(spec, catalog: s.catalog) else { return [] }
+      for p in fabric.populations { add(fru: p.fru, count: p.count, parts: p.parts.map { ($0.part, $0.count) }) }
+    case let .system(system):
+      for unit in system.units {
+        if let part = s.catalog[unit.part] { add(fru: part.fru, count: unit.count, parts: [(part.id, 1)]) }
+      }
+    }
+    func source(_ part: String, _ field: String) -> String {
+      guard let input = s.inputs.first(where: { $0.part == part && $0.keyPath.hasSuffix(".\(field)") && $0.keyPath.hasPrefix("parts.\(part).") }) else {
+        return "unstated"
+      }
+      if case let .sourced(key) = input.provenance { return "sourced:\(key)" }
+      return input.provenance.className
+    }
+    return order.compactMap { fru in
+      guard let id = first[fru], let part = s.catalog[id], let count = counts[fru] else { return nil }
+      let serdesPart = (serdesParts[fru] ?? []).first { (s.catalog[$0]?.hostSerDesWatts ?? 0) > 0 } ?? id
+      return CapitalLine(fru: fru, part: id, count: count, unitCostUsd: part.unitCostUSD, unitCostSource: source(id, "unit_cost_usd"),
+                         installedUsd: Double(count) * part.unitCostUSD, supportUsdPerYear: part.supportUSDPerYear,
+                         supportSource: part.supportUSDPerYear > 0 ? source(id, "support_usd_per_year") : "none",
+                         hostSerdesW: count > 0 ? (serdes[fru] ?? 0) / Double(count) : 0,
+                         hostSerdesSource: (serdes[fru] ?? 0) > 0 ? source(serdesPart, "host_serdes_w") : "none",
+                         totalHostSerdesW: serdes[fru] ?? 0)
+    }
   }
 }

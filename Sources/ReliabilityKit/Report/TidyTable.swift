@@ -111,6 +111,13 @@ extension TidyTable {
         if let p = report.probabilityBetter[name]?[metric] { add(difference, metric: metric, probability: p) }
       }
     }
+    // P(each cheapest): the share of paired trials in which the scenario had the lowest total cost.
+    for name in names {
+      guard let p = report.probabilityCheapest[name] else { continue }
+      for (statistic, value) in [("p_cheapest", p.p), ("p_cheapest_ci95_low", p.ci95Low), ("p_cheapest_ci95_high", p.ci95High)] {
+        rows.append(Row(scenario: name, keys: [], metric: Comparison.costMetric, statistic: statistic, value: value.value, unit: "probability"))
+      }
+    }
     // Per branch: the total cost's difference and P(cheaper), the scenario `B - A [branch]`.
     for branch in report.branches ?? [] {
       for name in names.dropFirst() {

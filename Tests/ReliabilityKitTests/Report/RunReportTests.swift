@@ -39,7 +39,8 @@ struct RunReportTests {
       let o = simulation.runTrial(trial, seed: 8)
       func value(_ name: String) -> Double { metrics.value(named: name, in: o)! }
       let lines = ["interruption_cost_usd", "labour_cost_usd", "spares_cost_usd", "rma_cost_usd", "logistics_cost_usd",
-                   "spares_capital_cost_usd", "spare_nodes_cost_usd", "energy_cost_usd"]
+                   "spares_capital_cost_usd", "spare_nodes_cost_usd", "energy_cost_usd", "serdes_energy_cost_usd",
+                   "capital_cost_usd", "support_cost_usd"]
       let sum = lines.map(value).reduce(0, +)
       #expect(abs(sum - value("total_cost_usd")) <= 1e-9 * max(1, sum))
       #expect(value("energy_cost_usd") > 0 && value("labour_cost_usd") > 0)
