@@ -17,7 +17,7 @@ help:
 	@echo "make demo-alternatives  DSP pluggable, LPO and CPO-ELS on the 16k fabric: costs with capital and contracts, P(each cheapest), the inputs that decide it (docs/alternatives.md)"
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
-	@echo "make infer-demo  the posterior of Llama 3's two fitted inputs given every shipped evidence item, and the 16k preset checked against the part-level evidence (docs/inference.md)"
+	@echo "make infer-demo  the posterior of Llama 3's two fitted inputs given every shipped evidence item, the shipped 16k posterior Scenarios/posterior-16k.yaml (about 1 min of CPU, 3-5 min wall), and the 16k preset checked against the part-level evidence (docs/inference.md)"
 	@echo "make test    install what is missing (GSL, a venv with jsonschema) and run the test suite"
 	@echo "make equivalence  this engine against a reference built from git: every scenario, every metric (EQUIV_MODE=ci|full, EQUIV_REF=commit)"
 	@echo "make equivalence-selftest  the harness passes an unchanged engine and fails a 5 % rate shift"
