@@ -86,9 +86,13 @@ struct InferCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write a tidy CSV table here (docs/report.md).", valueName: "file"))
   var csv: String?
 
-  @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (central values, 5-95% ranges) here.",
+  @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (joint draws read per trial, 5-95% ranges) here.",
                              valueName: "file"))
   var writeScenario: String?
+
+  @Option(help: ArgumentHelp("Equally weighted joint draws the written scenario carries (systematic resampling of the weighted sample).",
+                             valueName: "n"))
+  var draws: Int = 1000
 
   @Option(help: ArgumentHelp("The day recorded in the provenance (default: today).", valueName: "YYYY-MM-DD"))
   var date: String?
@@ -124,6 +128,7 @@ struct InferCommand: ParsableCommand {
     guard threads >= 1 else { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
     guard fleetSpread > 0, fleetSpread <= 10 else { throw ValidationError("'--fleet-spread' must be above 0 and at most 10 (got \(fleetSpread))") }
     if pooled, fleet != nil { throw ValidationError("'--fleet' names the cluster's fleet in the hierarchical model: drop --pooled or --fleet") }
+    guard (1...20_000).contains(draws) else { throw ValidationError("'--draws' must be between 1 and 20000 (got \(draws))") }
     if let date, !ProvenanceReader.isDate(date) { throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')") }
     try checkOutputNames(outputFiles, inputs: [scenario])
   }
@@ -164,7 +169,7 @@ struct InferCommand: ParsableCommand {
                                  evidenceFiles: evidence.map(\.file), outputScenario: writeScenario, date: day, method: method)
     if let writeScenario, !inputs.isEmpty {
       let text = Self.scenarioText(result, report: report, scenario: scenario, writtenTo: writeScenario, date: day,
-                                   command: CalibrateCommand.commandLine(), evidence: evidence)
+                                   command: CalibrateCommand.commandLine(), evidence: evidence, draws: draws)
       try OutputFile(writeScenario, option: "--write-scenario").write(Data(text.utf8))
     }
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
@@ -174,6 +179,13 @@ struct InferCommand: ParsableCommand {
       print(try JSONOutput.string(report), terminator: "")
     } else {
       print(Self.text(result, report: report, scenario: base.name, model: model))
+    let priorOnly = Self.priorOnly(base, varied: inputs.map(\.keyPath), items: model.items)
+    if !priorOnly.isEmpty {
+      print("")
+      print("prior-only: inputs of \(base.name) given as ranges or drawn that this inference does not move "
+        + "(branch on them or add evidence; docs/inference.md, Branches):")
+      for line in priorOnly { print("  " + line) }
+    }
     }
     if let writeScenario {
       printError(inputs.isEmpty ? "no --vary: no posterior scenario written" : "posterior scenario written to \(writeScenario)")
@@ -281,6 +293,39 @@ struct InferCommand: ParsableCommand {
     return lines.joined(separator: "\n")
   }
 
+  /// The `posterior:` block (docs/inference.md, "The posterior block"): the inputs' key paths
+  /// and units, `draws` equally weighted joint rows resampled systematically from the weighted
+  /// sample at the sampler's seed (`PosteriorDraws.systematicResample`), and the provenance: the
+  /// evidence files with their SHA-256, the seed, the ESS, the method.
+  static func posteriorBlock(_ r: Inference.Result, evidence: [EvidenceFile], draws: Int, method: String) -> [String] {
+    // The points in the order of their values (the first input's first): systematic resampling
+    // keeps the cumulative weight in the order it walks within 1/draws, so the first input's
+    // quantiles are kept to 1/draws; the others' to the resampling's random error, about
+    // √(q(1 − q)/draws).
+    let order = r.values.indices.sorted { r.values[$0].lexicographicallyPrecedes(r.values[$1]) }
+    let indices = PosteriorDraws.systematicResample(weights: order.map { r.weights[$0] }, count: draws, seed: r.seed).map { order[$0] }
+    func quoted(_ s: String) -> String { YAMLText.quoted(s) }
+    var lines = ["posterior:"]
+    lines.append("  keys: [" + r.inputs.map { quoted($0.keyPath) }.joined(separator: ", ") + "]")
+    lines.append("  units: [" + r.inputs.map { quoted($0.suffix) }.joined(separator: ", ") + "]")
+    lines.append("  provenance:")
+    lines.append("    method: \(quoted(method))")
+    lines.append("    resampling: \(quoted("systematic (Kitagawa 1996) of the \(r.values.count) weighted points, in the order of their values, into \(draws) equally weighted draws, one uniform from the seed"))")
+    lines.append("    seed: \(r.seed)")
+    lines.append(String(format: "    ess: %.1f", r.effectiveSampleSize))
+    lines.append("    points: \(r.values.count)")
+    lines.append("    distinct_points_drawn: \(Set(indices).count)")
+    lines.append("    evidence:")
+    for (e, hash) in zip(evidence, RunReport.hashes(evidence.map(\.file))) {
+      lines.append("      - {file: \(quoted(e.file)), sha256: \(hash.sha256), fleet: \(quoted(e.fleet)), items: [\(e.items.map { quoted($0.name) }.joined(separator: ", "))]}")
+    }
+    lines.append("  draws:")
+    for i in indices {
+      lines.append("    - [" + r.values[i].map { String(format: "%.6g", $0) }.joined(separator: ", ") + "]")
+    }
+    return lines
+  }
+
   /// The names of the items whose prediction differs between the posterior's points.
   static func informative(_ r: Inference.Result, items: [EvidenceItem]) -> [String] {
     items.indices.filter { i in
@@ -289,11 +334,43 @@ struct InferCommand: ParsableCommand {
     }.map { items[$0].name }
   }
 
-  /// A scenario that extends the input with the posterior: the medians as `set`, the 5-95 %
-  /// ranges as `ranges`, provenance `calibrated` naming the evidence, and the method, ESS,
+  /// A scenario that extends the input with the posterior: the joint draws as `posterior:`
+  /// (each key at its median when nothing is drawn), the 5-95 % ranges as `ranges`, provenance `calibrated` naming the evidence, and the method, ESS,
   /// correlations and conflicts in a comment.
+  /// The scenario's uncertain inputs and ranged inputs that no `--vary` moves, each with the
+  /// analytic items that would constrain it if it were varied (a part mode's rate counted by a
+  /// `failures` item, an input counted by an `input_rate` item) or "no evidence item".
+  static func priorOnly(_ scenario: Scenario, varied: [String], items: [EvidenceItem]) -> [String] {
+    let moved = Set(varied.map(ScenarioLoader.normalisedKeyPath))
+    var keys: [String] = []
+    let branched = Dictionary(scenario.branches.flatMap { b in b.set.map { (ScenarioLoader.normalisedKeyPath($0.keyPath), b.name) } },
+                              uniquingKeysWith: { a, b in "\(a), \(b)" })
+    for key in scenario.branches.flatMap({ $0.set.map(\.keyPath) }) + scenario.uncertainInputs.map(\.keyPath)
+      + scenario.ranges.map(\.keyPath) + (scenario.posterior?.keys ?? [])
+    where !moved.contains(ScenarioLoader.normalisedKeyPath(key)) && !keys.contains(key) {
+      keys.append(key)
+    }
+    let drawn = Set((scenario.posterior?.keys ?? []).map(ScenarioLoader.normalisedKeyPath))
+    return keys.map { key in
+      let normal = ScenarioLoader.normalisedKeyPath(key)
+      let touching = items.filter { item in
+        switch item.measure {
+        case let .failures(part, mode, _):
+          let prefix = "parts.\(part).modes."
+          return normal.hasPrefix(prefix) && (mode == nil || normal.hasPrefix(prefix + mode! + ".distribution"))
+            && normal.contains(".distribution")
+        case let .inputRate(input, _): return ScenarioLoader.normalisedKeyPath(input) == normal
+        default: return false
+        }
+      }.map(\.name)
+      let how = branched[normal].map { "branch \($0)" } ?? (scenario.uncertainInputs.contains { $0.keyPath == key } ? "uncertain"
+        : drawn.contains(normal) ? "posterior draws (carried)" : "range")
+      return pad(key, 64) + " " + pad(how, 12) + " " + (touching.isEmpty ? "no analytic item counts it" : "constrained by \(touching.joined(separator: ", ")) if varied")
+    }
+  }
+
   static func scenarioText(_ r: Inference.Result, report: InferenceReport, scenario: String, writtenTo path: String, date: String,
-                           command: String, evidence: [EvidenceFile]) -> String {
+                           command: String, evidence: [EvidenceFile], draws: Int) -> String {
     let from = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
     let to = URL(fileURLWithPath: scenario).standardizedFileURL.path
     let extends = CalibrateCommand.relativePath(from: from, to: to)
@@ -308,12 +385,12 @@ struct InferCommand: ParsableCommand {
     }
     lines.append("# Method: \(report.method).")
     lines.append(String(format: "# Effective sample size %.1f (%d points pooled over %d rounds).", r.effectiveSampleSize, r.values.count, r.roundESS.count))
-    lines.append("# Posterior: mean, sd, 5% .. 95% (the set value is the median):")
+    lines.append("# Posterior: mean, sd, 5% .. 95% (the scenario holds the draws' median of each when nothing is drawn):")
     for m in r.marginals {
       lines.append("#   \(m.input.keyPath) = \(written(m, m.mean)) (sd \(String(format: "%.3g", m.sd)), \(written(m, m.p5)) .. \(written(m, m.p95)))")
     }
     if r.inputs.count > 1 {
-      lines.append("# Correlations (the ranges below are marginal; the joint draws, with weights, are in the JSON, -o):")
+      lines.append("# Correlations (the ranges below are marginal; the draws under posterior: keep them):")
       for (a, row) in r.correlations.enumerated() {
         lines.append("#   \(r.inputs[a].keyPath): " + row.map { String(format: "%.3f", $0) }.joined(separator: " "))
       }
@@ -324,9 +401,8 @@ struct InferCommand: ParsableCommand {
     lines += [
       "extends: \(extends)",
       "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)",
-      "set:",
     ]
-    for m in r.marginals { lines.append("  \(m.input.keyPath): \(written(m, m.p50))") }
+    lines += posteriorBlock(r, evidence: evidence, draws: draws, method: report.method)
     lines.append("ranges:")
     for m in r.marginals { lines.append("  \(m.input.keyPath): [\(written(m, m.p5)), \(written(m, m.p95))]") }
     lines.append("provenance:")

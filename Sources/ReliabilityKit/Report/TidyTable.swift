@@ -118,6 +118,14 @@ extension TidyTable {
         rows.append(Row(scenario: name, keys: [], metric: Comparison.costMetric, statistic: statistic, value: value.value, unit: "probability"))
       }
     }
+    // Per branch: the total cost's difference and P(cheaper), the scenario `B - A [branch]`.
+    for branch in report.branches ?? [] {
+      for name in names.dropFirst() {
+        let difference = "\(Self.difference(name, report.baseline)) [\(branch.name)]"
+        if let e = branch.differences[name] { add(difference, metric: "total_cost_usd_per_year", estimate: e) }
+        if let p = branch.probabilityCheaper[name] { add(difference, metric: "total_cost_usd_per_year", probability: p) }
+      }
+    }
   }
 
   /// A sweep: one column per swept key path holding the value as written.
