@@ -53,7 +53,7 @@ public enum ReportInputError: Error, Equatable, CustomStringConvertible {
 public enum HTMLReport {
   /// Every kind the renderer reads, in the order a report without a `kind` field is matched.
   public static var kinds: [any HTMLReportKind.Type] {
-    [RunHTML.self, ComparisonHTML.self, SweepHTML.self, BreakevenHTML.self, SensitivityHTML.self, CalibrationHTML.self, RecurrentHTML.self]
+    [RunHTML.self, ComparisonHTML.self, SweepHTML.self, BreakevenHTML.self, SensitivityHTML.self, CalibrationHTML.self, RecurrentHTML.self, InferenceHTML.self]
   }
 
   /// `run, comparison, sweep, breakeven, sensitivity and calibration reports of schema_version 1`.

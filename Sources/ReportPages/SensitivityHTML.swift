@@ -39,7 +39,9 @@ public enum SensitivityHTML: HTMLReportKind {
     }
     let inputs = (json["inputs"]?.array ?? []).compactMap { i -> Input? in
       guard let key = i["key_path"]?.string, let lo = EstimateView(i["low", "difference"]), let hi = EstimateView(i["high", "difference"]) else { return nil }
-      return Input(key: key, label: i["label"]?.string ?? label(key), provenance: i["provenance"]?.string,
+      let evidence = i["evidence"]?.string
+      let provenance = evidence == "prior-only" ? "prior-only" + (i["provenance"]?.string.map { "; \($0)" } ?? "") : i["provenance"]?.string
+      return Input(key: key, label: i["label"]?.string ?? label(key), provenance: provenance,
                    centralText: i["central", "text"]?.string.map(ReportSections.written),
                    lowText: (i["low", "text"]?.string).map(ReportSections.written) ?? i["low", "value"]?.text ?? "low",
                    highText: (i["high", "text"]?.string).map(ReportSections.written) ?? i["high", "value"]?.text ?? "high", atLow: lo, atHigh: hi)

@@ -34,6 +34,10 @@ struct Compare: ParsableCommand {
                              valueName: "file"))
   var perTrial: String?
 
+  @Option(help: ArgumentHelp("Apply this file's posterior: (joint draws) and branches: to every scenario compared "
+    + "(a file written by cposim infer --write-scenario; docs/inference.md).", valueName: "file"))
+  var posterior: String?
+
   @OptionGroup var simulation: SimulationOptions
 
   @Flag(help: "Also list metrics that are 0 in every trial of every scenario in the table.")
@@ -41,7 +45,7 @@ struct Compare: ParsableCommand {
 
   func validate() throws {
     guard scenarios.count >= 2 else { throw ValidationError("give at least two scenario files to compare") }
-    try checkOutputNames(outputFiles, inputs: scenarios)
+    try checkOutputNames(outputFiles, inputs: scenarios + (posterior.map { [$0] } ?? []))
   }
 
   var outputFiles: [OutputFile?] {
@@ -52,10 +56,12 @@ struct Compare: ParsableCommand {
   func run() throws {
     var problems: [String] = []
     var loaded: [Scenario] = []
+    let source = try posterior.map { path throws(InputErrors) in try ScenarioLoader.posteriorSource(path: path) }
     for path in scenarios {
-      do { loaded.append(try ScenarioLoader.load(path: path)) } catch { problems.append(error.description) }
+      do { loaded.append(try ScenarioLoader.load(path: path, applying: source)) } catch { problems.append(error.description) }
     }
     guard problems.isEmpty else { throw CLIError(problems.joined(separator: "\n")) }
+    let branches = try Self.branches(loaded)
     let report = output.map { OutputFile($0, option: "-o") }
     try OutputFile.check(outputFiles.compactMap { $0 }, inputs: loaded.flatMap(\.inputFiles))
     let names = loaded.map(\.name)
@@ -72,7 +78,32 @@ struct Compare: ParsableCommand {
     if let lines { sink = { data in lines.append(data) } }
     let statistics = comparison.run(trials: count, seed: seed, threads: simulation.threads, progress: update,
                                     perTrial: lines == nil ? nil : TidyTable.perTrialLines(comparison), lines: sink)
-    let comparisonReport = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
+    var comparisonReport = ComparisonReport(comparison: comparison, statistics: statistics, seed: seed)
+    if let p = loaded.compactMap(\.posterior).first {
+      comparisonReport.posterior = .init(p, file: posterior ?? p.file)
+    }
+    if !branches.isEmpty {
+      // Each branch: the same scenarios with its values set, the same seed and trials (the same
+      // posterior draw and failure draws in trial i).
+      var results: [ComparisonReport.BranchResult] = []
+      for (b, branch) in branches.enumerated() {
+        let overrides = branch.set.map { ScenarioLoader.Override(keyPath: $0.keyPath, value: $0.value, option: "branch \(branch.name):") }
+        let variant = try scenarios.map { path throws(InputErrors) in try ScenarioLoader.load(path: path, overrides: overrides, applying: source) }
+        let branchComparison = Comparison(simulations: try variant.map { try Simulation(scenario: $0) })
+        let bar = ProgressBar(total: count, label: "branch \(b + 1)/\(branches.count)", quiet: simulation.quiet)
+        let stats = branchComparison.run(trials: count, seed: seed, threads: simulation.threads, progress: { bar.update($0) })
+        results.append(.init(branch: branch, report: ComparisonReport(comparison: branchComparison, statistics: stats, seed: seed)))
+      }
+      comparisonReport.branches = results
+      for r in results {
+        for name in loaded.dropFirst().map(\.name) {
+          guard let p = r.probabilityCheaper[name], let d = r.differences[name] else { continue }
+          comparisonReport.verdicts.append(String(format: "%@ vs %@ if %@: total cost per year %@, P(%@ cheaper) = %.2f (95%% CI %.2f .. %.2f)",
+            name, loaded[0].name, r.name, Quantity.format(d.mean.value, unit: "usd", metric: "total_cost_usd_per_year", signed: true),
+            name, p.p.value, p.ci95Low.value, p.ci95High.value))
+        }
+      }
+    }
     try report?.writeJSON(comparisonReport)
     if let html { try HTMLOutput.write(comparisonReport, to: html) }
     if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(comparisonReport).csv.utf8)) }
@@ -82,6 +113,27 @@ struct Compare: ParsableCommand {
     if let html { printError("HTML report written to \(html)") }
     if let csv { printError("CSV table written to \(csv)") }
     if let perTrial { printError("per-trial values and differences written to \(perTrial)") }
+  }
+}
+
+extension Compare {
+  /// The branches of the scenarios compared, by name in first appearance: a branch two
+  /// scenarios both name must be defined the same way in both.
+  static func branches(_ loaded: [Scenario]) throws -> [ScenarioBranch] {
+    var result: [ScenarioBranch] = []
+    for scenario in loaded {
+      for branch in scenario.branches {
+        if let known = result.first(where: { $0.name == branch.name }) {
+          guard known.sameDefinition(as: branch) else {
+            throw CLIError("\(branch.file):\(branch.line ?? 0): branches.\(branch.name): defined differently at \(known.file):\(known.line ?? 0); "
+              + "a branch compared across scenarios must set the same values")
+          }
+          continue
+        }
+        result.append(branch)
+      }
+    }
+    return result
   }
 }
 

@@ -30,7 +30,34 @@ struct Describe: ParsableCommand {
       print(try JSONOutput.string(inventory), terminator: "")
     } else {
       print(InventoryTable.render(inventory))
+      let extra = Self.posteriorLines(loaded)
+      if !extra.isEmpty { print(extra.joined(separator: "\n")) }
     }
+  }
+
+  /// The posterior's inputs with their 5/50/95 % over the draws, and the branches.
+  static func posteriorLines(_ scenario: Scenario) -> [String] {
+    var lines: [String] = []
+    if let p = scenario.posterior {
+      lines += ["", "posterior  \(p.rows.count) joint draws of \(p.keys.count) inputs (\(p.file):\(p.line ?? 0)); each trial runs with one, "
+        + "the scenario holds the medians"]
+      let width = min(64, p.keys.map(\.count).max() ?? 0) + 2
+      lines.append("  " + "key".padding(toLength: width, withPad: " ", startingAt: 0) + "5%          50%         95%")
+      for (k, key) in p.keys.enumerated() {
+        let q = [0.05, 0.5, 0.95].map { (String(format: "%.4g", p.quantile($0, key: k)) + p.units[k]).padding(toLength: 12, withPad: " ", startingAt: 0) }
+        lines.append("  " + key.padding(toLength: max(width, key.count + 2), withPad: " ", startingAt: 0) + q.joined())
+      }
+      for (key, value) in p.provenance where key != "evidence" { lines.append("  \(key): \(value)") }
+      if let evidence = p.provenance.first(where: { $0.key == "evidence" }) { lines.append("  evidence: \(evidence.value)") }
+    }
+    if !scenario.branches.isEmpty {
+      lines += ["", "branches  \(scenario.branches.count) (cposim compare runs each under the same draws)"]
+      for b in scenario.branches {
+        lines.append("  \(b.name): " + b.set.map { "\($0.keyPath)=\($0.value)" }.joined(separator: ", "))
+        lines.append("    \(b.note)\(b.source.map { " [\($0)]" } ?? "")")
+      }
+    }
+    return lines
   }
 }
 

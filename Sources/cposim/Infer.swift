@@ -18,7 +18,12 @@ struct InferCommand: ParsableCommand {
       Poisson likelihood; simulated items run the same --trials at the same --seed at every \
       point (common random numbers). Without --vary the evidence is checked against the \
       scenario as written. Every item gets a posterior predictive check: observed against its \
-      95% predictive interval, conflicts (p < 0.05) named. Method: docs/inference.md.
+      95% predictive interval, conflicts (p < 0.05) named. Fleets differ: a rate that items of \
+      two fleets or more measure gets a fleet effect each and a between-fleet spread sigma \
+      learnt from the evidence (--pooled: none); the report gives sigma, the population's rate \
+      and a new fleet's (your cluster's, unless --fleet names its own items), and predicts each \
+      fleet's items from the others (leave one fleet out). --html writes the page, --csv a \
+      tidy table. Method: docs/inference.md.
 
       Examples:
         # the scenario as written against every shipped analytic and simulated item
@@ -75,12 +80,32 @@ struct InferCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "Write the JSON here.")
   var output: String?
 
-  @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (central values, 5-95% ranges) here.",
+  @Option(help: ArgumentHelp("Write the HTML page of the inference here (as cposim report draws it from the JSON).", valueName: "file"))
+  var html: String?
+
+  @Option(help: ArgumentHelp("Write a tidy CSV table here (docs/report.md).", valueName: "file"))
+  var csv: String?
+
+  @Option(help: ArgumentHelp("Write a scenario that extends the input with the posterior (joint draws read per trial, 5-95% ranges) here.",
                              valueName: "file"))
   var writeScenario: String?
 
+  @Option(help: ArgumentHelp("Equally weighted joint draws the written scenario carries (systematic resampling of the weighted sample).",
+                             valueName: "n"))
+  var draws: Int = 1000
+
   @Option(help: ArgumentHelp("The day recorded in the provenance (default: today).", valueName: "YYYY-MM-DD"))
   var date: String?
+
+  @Flag(help: "The pooled model: no fleet effects (every fleet's items as if from one fleet).")
+  var pooled = false
+
+  @Option(help: ArgumentHelp("The half-normal scale of the between-fleet spread sigma of ln(rate) (default 1).", valueName: "scale"))
+  var fleetSpread: Double = Inference.Fleets.defaultSpreadScale
+
+  @Option(help: ArgumentHelp("The fleet of the scenario's cluster: its items pin its own rates; otherwise it is a new fleet drawn from the population.",
+                             valueName: "name"))
+  var fleet: String?
 
   static func parseVary(_ text: String) throws -> Inference.Input {
     let range = try CalibrateCommand.parseVary(text)
@@ -101,12 +126,16 @@ struct InferCommand: ParsableCommand {
     guard (1...20).contains(rounds) else { throw ValidationError("'--rounds' must be between 1 and 20 (got \(rounds))") }
     guard trials >= 1, trials <= 1_000_000 else { throw ValidationError("'--trials' must be between 1 and 1000000 (got \(trials))") }
     guard threads >= 1 else { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
+    guard fleetSpread > 0, fleetSpread <= 10 else { throw ValidationError("'--fleet-spread' must be above 0 and at most 10 (got \(fleetSpread))") }
+    if pooled, fleet != nil { throw ValidationError("'--fleet' names the cluster's fleet in the hierarchical model: drop --pooled or --fleet") }
+    guard (1...20_000).contains(draws) else { throw ValidationError("'--draws' must be between 1 and 20000 (got \(draws))") }
     if let date, !ProvenanceReader.isDate(date) { throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')") }
     try checkOutputNames(outputFiles, inputs: [scenario])
   }
 
   var outputFiles: [OutputFile?] {
-    [output.map { OutputFile($0, option: "-o") }, writeScenario.map { OutputFile($0, option: "--write-scenario") }]
+    [output.map { OutputFile($0, option: "-o") }, writeScenario.map { OutputFile($0, option: "--write-scenario") },
+     html.map { OutputFile($0, option: "--html") }, csv.map { OutputFile($0, option: "--csv") }]
   }
 
   func run() throws {
@@ -118,6 +147,11 @@ struct InferCommand: ParsableCommand {
     try OutputFile.check(outputFiles.compactMap { $0 }, inputs: base.inputFiles + evidence.map(\.file))
 
     let items = model.items
+    if let fleet, !items.contains(where: { $0.fleet == fleet }) {
+      let known = Array(Set(items.map(\.fleet))).sorted()
+      throw ValidationError("'--fleet \(fleet)': no evidence item comes from that fleet (the fleets: \(known.joined(separator: ", ")))")
+    }
+    let fleets = model.fleets(spreadScale: pooled ? nil : fleetSpread, userFleet: fleet)
     let simulated = items.filter { !$0.isAnalytic }.count
     if !quiet {
       printError("inferring \(inputs.isEmpty ? "nothing (checking the scenario as written)" : inputs.map(\.keyPath).joined(separator: ", ")) "
@@ -126,7 +160,7 @@ struct InferCommand: ParsableCommand {
     }
     let bar = ProgressBar(total: inputs.isEmpty ? 1 : population * rounds, label: "infer", quiet: quiet, unit: "evaluations")
     let result = try Inference.run(inputs: inputs, likelihoods: model.likelihoods, population: population, maxRounds: rounds,
-                                   seed: seed, model: model.predict) { done, _ in bar.update(done) }
+                                   seed: seed, fleets: fleets, model: model.predict) { done, _ in bar.update(done) }
     bar.update(inputs.isEmpty ? 1 : population * rounds)
 
     let day = date ?? CalibrateCommand.today()
@@ -135,27 +169,42 @@ struct InferCommand: ParsableCommand {
                                  evidenceFiles: evidence.map(\.file), outputScenario: writeScenario, date: day, method: method)
     if let writeScenario, !inputs.isEmpty {
       let text = Self.scenarioText(result, report: report, scenario: scenario, writtenTo: writeScenario, date: day,
-                                   command: CalibrateCommand.commandLine(), evidence: evidence)
+                                   command: CalibrateCommand.commandLine(), evidence: evidence, draws: draws)
       try OutputFile(writeScenario, option: "--write-scenario").write(Data(text.utf8))
     }
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
+    if let html { try HTMLOutput.write(report, to: html) }
+    if let csv { try OutputFile(csv, option: "--csv").write(Data(TidyTable(report).csv.utf8)) }
     if json {
       print(try JSONOutput.string(report), terminator: "")
     } else {
       print(Self.text(result, report: report, scenario: base.name, model: model))
+    let priorOnly = Self.priorOnly(base, varied: inputs.map(\.keyPath), items: model.items)
+    if !priorOnly.isEmpty {
+      print("")
+      print("prior-only: inputs of \(base.name) given as ranges or drawn that this inference does not move "
+        + "(branch on them or add evidence; docs/inference.md, Branches):")
+      for line in priorOnly { print("  " + line) }
+    }
     }
     if let writeScenario {
       printError(inputs.isEmpty ? "no --vary: no posterior scenario written" : "posterior scenario written to \(writeScenario)")
     }
     if let output { printError("inference written to \(output)") }
+    if let html { printError("HTML page written to \(html)") }
+    if let csv { printError("CSV table written to \(csv)") }
   }
 
   static func method(_ r: Inference.Result, model: EvidenceModel) -> String {
-    if r.inputs.isEmpty { return "posterior predictive check at the scenario's own values (no --vary)" }
     let sim = model.simulates ? "; simulated items: \(model.trials) trials at seed \(model.seed) per evaluation (common random numbers)" : ""
+    let hierarchy = (r.fleetModel?.isHierarchical ?? false)
+      ? "; hierarchical: a fleet effect per rate \(r.fleetSpreads.count == 1 ? "" : "(\(r.fleetSpreads.count) rates) ")that several fleets inform, "
+        + "integrated by adaptive Gauss-Hermite quadrature, its spread sigma on a grid of its \(r.fleetModel!.sigmaPriorText)"
+      : "; pooled (no fleet effects)"
+    if r.inputs.isEmpty { return "posterior predictive check at the scenario's own values (no --vary)\(hierarchy)" }
     return "adaptive multiple importance sampling (AMIS, \(r.population) points a round, \(r.roundESS.count) rounds pooled, "
       + "defensive mixture with \(Int(Inference.defensiveShare * 100))% prior) with exact Poisson / negative binomial / lognormal "
-      + "likelihoods of the analytic items and a synthetic Poisson likelihood of the simulated ones\(sim)"
+      + "likelihoods of the analytic items and a synthetic Poisson likelihood of the simulated ones\(sim)\(hierarchy)"
   }
 
   static func pad(_ s: String, _ width: Int) -> String { CalibrateCommand.pad(s, width) }
@@ -189,6 +238,20 @@ struct InferCommand: ParsableCommand {
         }
       }
     }
+    if !r.fleetSpreads.isEmpty {
+      lines.append("")
+      lines.append("fleets differ: a fleet effect per rate several fleets inform, ln(fleet rate) = ln(population rate) + sigma x N(0, 1)")
+      lines.append("  sigma prior: \(r.fleetSpreads[0].sigmaPrior); rates per unit-hour of one part (or per hour of the input's unit)")
+      let width = max(34, r.fleetSpreads.map(\.rate.count).max() ?? 0)
+      lines.append("  " + pad("rate", width) + "  " + pad("fleets", 8) + pad("sigma 50% (5% .. 95%)", 26) + pad("population 50% (5% .. 95%)", 36)
+        + "new fleet 50% (5% .. 95%)")
+      for s in r.fleetSpreads {
+        func range(_ x: Inference.Summary) -> String { "\(number(x.p50)) (\(number(x.p5)) .. \(number(x.p95)))" }
+        lines.append("  " + pad(s.rate, width) + "  " + pad("\(s.fleets.count)", 8) + pad(range(s.sigma), 26) + pad(range(s.populationRate), 36)
+          + range(s.newFleetRate) + (s.pinnedByUserFleet ? " (pinned by fleet \(r.fleetModel?.fleets.userFleet ?? ""))" : ""))
+      }
+      lines.append("  (a wide sigma: the fleets disagree, and a new fleet's rate, the cluster's unless --fleet names its items, is that uncertain)")
+    }
     lines.append("")
     lines.append(r.inputs.isEmpty ? "check of every item at the scenario's values (95% predictive interval; conflict: p < 0.05)"
                                   : "posterior predictive check (95% predictive interval; conflict: p < 0.05)")
@@ -210,8 +273,57 @@ struct InferCommand: ParsableCommand {
       lines.append("conflicts: \(report.conflicts.count) of \(report.items.count) items disagree with \(r.inputs.isEmpty ? "the scenario" : "the posterior"): \(report.conflicts.joined(separator: ", "))")
       lines.append("  (the model and these fleets disagree: a pooled posterior is a compromise between them; docs/inference.md, Conflicts)")
     }
+    if !report.leaveOneFleetOut.isEmpty {
+      lines.append("")
+      lines.append("leave one fleet out: each fleet's items predicted from the other fleets (95% predictive interval; p < 0.05: not predicted)")
+      lines.append(pad("fleet / item", nameWidth) + "  " + pad("observed", 12) + pad("median", 12) + pad("95% predictive", 30) + pad("p", 9))
+      for fleet in report.leaveOneFleetOut {
+        lines.append(fleet.fleet + String(format: " (ESS %.1f%@)", fleet.effectiveSampleSize.value,
+                                          fleet.effectiveSampleSize.value < 20 ? ": few points carry it, a rough check" : ""))
+        for item in fleet.items {
+          let interval = item.predictiveLow.value.map { "\(number($0.value)) .. \(number(item.predictiveHigh.value!.value))" } ?? "P = \(number(item.predicted.value))"
+          lines.append(pad("  " + item.name, nameWidth) + "  " + pad(item.observed, 12) + pad(number(item.predictedMedian.value), 12) + pad(interval, 30)
+            + pad(String(format: "%.3g", item.pValue.value), 9) + (item.conflict ? "NOT PREDICTED" : ""))
+        }
+      }
+      lines.append(report.fleetsNotPredicted.isEmpty ? "every fleet is predicted by the others"
+                                                     : "fleets the others fail to predict: \(report.fleetsNotPredicted.joined(separator: ", "))")
+    }
     lines.append("method: \(report.method)")
     return lines.joined(separator: "\n")
+  }
+
+  /// The `posterior:` block (docs/inference.md, "The posterior block"): the inputs' key paths
+  /// and units, `draws` equally weighted joint rows resampled systematically from the weighted
+  /// sample at the sampler's seed (`PosteriorDraws.systematicResample`), and the provenance: the
+  /// evidence files with their SHA-256, the seed, the ESS, the method.
+  static func posteriorBlock(_ r: Inference.Result, evidence: [EvidenceFile], draws: Int, method: String) -> [String] {
+    // The points in the order of their values (the first input's first): systematic resampling
+    // keeps the cumulative weight in the order it walks within 1/draws, so the first input's
+    // quantiles are kept to 1/draws; the others' to the resampling's random error, about
+    // √(q(1 − q)/draws).
+    let order = r.values.indices.sorted { r.values[$0].lexicographicallyPrecedes(r.values[$1]) }
+    let indices = PosteriorDraws.systematicResample(weights: order.map { r.weights[$0] }, count: draws, seed: r.seed).map { order[$0] }
+    func quoted(_ s: String) -> String { YAMLText.quoted(s) }
+    var lines = ["posterior:"]
+    lines.append("  keys: [" + r.inputs.map { quoted($0.keyPath) }.joined(separator: ", ") + "]")
+    lines.append("  units: [" + r.inputs.map { quoted($0.suffix) }.joined(separator: ", ") + "]")
+    lines.append("  provenance:")
+    lines.append("    method: \(quoted(method))")
+    lines.append("    resampling: \(quoted("systematic (Kitagawa 1996) of the \(r.values.count) weighted points, in the order of their values, into \(draws) equally weighted draws, one uniform from the seed"))")
+    lines.append("    seed: \(r.seed)")
+    lines.append(String(format: "    ess: %.1f", r.effectiveSampleSize))
+    lines.append("    points: \(r.values.count)")
+    lines.append("    distinct_points_drawn: \(Set(indices).count)")
+    lines.append("    evidence:")
+    for (e, hash) in zip(evidence, RunReport.hashes(evidence.map(\.file))) {
+      lines.append("      - {file: \(quoted(e.file)), sha256: \(hash.sha256), fleet: \(quoted(e.fleet)), items: [\(e.items.map { quoted($0.name) }.joined(separator: ", "))]}")
+    }
+    lines.append("  draws:")
+    for i in indices {
+      lines.append("    - [" + r.values[i].map { String(format: "%.6g", $0) }.joined(separator: ", ") + "]")
+    }
+    return lines
   }
 
   /// The names of the items whose prediction differs between the posterior's points.
@@ -222,11 +334,43 @@ struct InferCommand: ParsableCommand {
     }.map { items[$0].name }
   }
 
-  /// A scenario that extends the input with the posterior: the medians as `set`, the 5-95 %
-  /// ranges as `ranges`, provenance `calibrated` naming the evidence, and the method, ESS,
+  /// A scenario that extends the input with the posterior: the joint draws as `posterior:`
+  /// (each key at its median when nothing is drawn), the 5-95 % ranges as `ranges`, provenance `calibrated` naming the evidence, and the method, ESS,
   /// correlations and conflicts in a comment.
+  /// The scenario's uncertain inputs and ranged inputs that no `--vary` moves, each with the
+  /// analytic items that would constrain it if it were varied (a part mode's rate counted by a
+  /// `failures` item, an input counted by an `input_rate` item) or "no evidence item".
+  static func priorOnly(_ scenario: Scenario, varied: [String], items: [EvidenceItem]) -> [String] {
+    let moved = Set(varied.map(ScenarioLoader.normalisedKeyPath))
+    var keys: [String] = []
+    let branched = Dictionary(scenario.branches.flatMap { b in b.set.map { (ScenarioLoader.normalisedKeyPath($0.keyPath), b.name) } },
+                              uniquingKeysWith: { a, b in "\(a), \(b)" })
+    for key in scenario.branches.flatMap({ $0.set.map(\.keyPath) }) + scenario.uncertainInputs.map(\.keyPath)
+      + scenario.ranges.map(\.keyPath) + (scenario.posterior?.keys ?? [])
+    where !moved.contains(ScenarioLoader.normalisedKeyPath(key)) && !keys.contains(key) {
+      keys.append(key)
+    }
+    let drawn = Set((scenario.posterior?.keys ?? []).map(ScenarioLoader.normalisedKeyPath))
+    return keys.map { key in
+      let normal = ScenarioLoader.normalisedKeyPath(key)
+      let touching = items.filter { item in
+        switch item.measure {
+        case let .failures(part, mode, _):
+          let prefix = "parts.\(part).modes."
+          return normal.hasPrefix(prefix) && (mode == nil || normal.hasPrefix(prefix + mode! + ".distribution"))
+            && normal.contains(".distribution")
+        case let .inputRate(input, _): return ScenarioLoader.normalisedKeyPath(input) == normal
+        default: return false
+        }
+      }.map(\.name)
+      let how = branched[normal].map { "branch \($0)" } ?? (scenario.uncertainInputs.contains { $0.keyPath == key } ? "uncertain"
+        : drawn.contains(normal) ? "posterior draws (carried)" : "range")
+      return pad(key, 64) + " " + pad(how, 12) + " " + (touching.isEmpty ? "no analytic item counts it" : "constrained by \(touching.joined(separator: ", ")) if varied")
+    }
+  }
+
   static func scenarioText(_ r: Inference.Result, report: InferenceReport, scenario: String, writtenTo path: String, date: String,
-                           command: String, evidence: [EvidenceFile]) -> String {
+                           command: String, evidence: [EvidenceFile], draws: Int) -> String {
     let from = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
     let to = URL(fileURLWithPath: scenario).standardizedFileURL.path
     let extends = CalibrateCommand.relativePath(from: from, to: to)
@@ -241,12 +385,12 @@ struct InferCommand: ParsableCommand {
     }
     lines.append("# Method: \(report.method).")
     lines.append(String(format: "# Effective sample size %.1f (%d points pooled over %d rounds).", r.effectiveSampleSize, r.values.count, r.roundESS.count))
-    lines.append("# Posterior: mean, sd, 5% .. 95% (the set value is the median):")
+    lines.append("# Posterior: mean, sd, 5% .. 95% (the scenario holds the draws' median of each when nothing is drawn):")
     for m in r.marginals {
       lines.append("#   \(m.input.keyPath) = \(written(m, m.mean)) (sd \(String(format: "%.3g", m.sd)), \(written(m, m.p5)) .. \(written(m, m.p95)))")
     }
     if r.inputs.count > 1 {
-      lines.append("# Correlations (the ranges below are marginal; the joint draws, with weights, are in the JSON, -o):")
+      lines.append("# Correlations (the ranges below are marginal; the draws under posterior: keep them):")
       for (a, row) in r.correlations.enumerated() {
         lines.append("#   \(r.inputs[a].keyPath): " + row.map { String(format: "%.3f", $0) }.joined(separator: " "))
       }
@@ -257,9 +401,8 @@ struct InferCommand: ParsableCommand {
     lines += [
       "extends: \(extends)",
       "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)",
-      "set:",
     ]
-    for m in r.marginals { lines.append("  \(m.input.keyPath): \(written(m, m.p50))") }
+    lines += posteriorBlock(r, evidence: evidence, draws: draws, method: report.method)
     lines.append("ranges:")
     for m in r.marginals { lines.append("  \(m.input.keyPath): [\(written(m, m.p5)), \(written(m, m.p95))]") }
     lines.append("provenance:")

@@ -136,7 +136,41 @@ enum ComparisonTable {
     if let note = TerminalFormat.hiddenNote(hidden) { lines += ["", note] }
     lines.append("")
     lines += report.verdicts
+    if let posterior = report.posterior {
+      lines += ["", "posterior: \(posterior.draws) joint draws of \(posterior.keys.count) inputs from \(posterior.file) (each trial takes one, "
+        + "the same in every scenario)"]
+      for key in posterior.keys {
+        let q = posterior.quantiles[key] ?? [:], unit = posterior.units[posterior.keys.firstIndex(of: key)!]
+        func v(_ s: String) -> String { q[s].map { String(format: "%.4g", $0) + unit } ?? "–" }
+        lines.append("  \(key): 5% \(v("p5")), 50% \(v("p50")), 95% \(v("p95"))")
+      }
+    }
+    if let branches = report.branches, !branches.isEmpty {
+      lines += ["", "branches (what no evidence constrains), each under the same draws and trials:"]
+      var table = TextTable(header: ["branch"] + letters.dropFirst().flatMap { letter in
+        ["\(letter) − A: total cost/yr (95% CI)", "P(\(letter) cheaper) (95% CI)"]
+      } + ["set"])
+      for b in branches {
+        var row = [b.name]
+        for name in names.dropFirst() {
+          row.append(b.differences[name].map { TerminalFormat.withInterval($0, metric: "total_cost_usd_per_year", signed: true) } ?? "–")
+          row.append(b.probabilityCheaper[name].map { String(format: "%.2f (%.2f .. %.2f)", $0.p.value, $0.ci95Low.value, $0.ci95High.value) } ?? "–")
+        }
+        row.append(b.set.keys.sorted().map { "\(Self.shortKey($0))=\(b.set[$0]!)" }.joined(separator: ", "))
+        table.rows.append(row)
+      }
+      table.leftColumns = 1
+      lines.append(table.text)
+      for b in branches { lines.append("  \(b.name): \(b.note)\(b.source.map { " [\($0)]" } ?? "")") }
+    }
     return lines.joined(separator: "\n")
+  }
+
+  /// A key path without the catalog's boilerplate (`parts.x.modes.y.distribution.rate` →
+  /// `x.y.rate`).
+  static func shortKey(_ key: String) -> String {
+    key.replacingOccurrences(of: "parts.", with: "").replacingOccurrences(of: ".modes.", with: ".")
+      .replacingOccurrences(of: ".distribution.", with: ".")
   }
 }
 
@@ -195,11 +229,17 @@ enum SensitivityTable {
     var table = TextTable(header: ["rank", "input", "low", "B − A at low (95% CI)", "high", "B − A at high (95% CI)", "swing", "flips"],
                           leftColumns: 2)
     for (rank, input) in report.inputs.enumerated() {
-      let only = input.moves.count == 1 ? " (\(input.moves[0]) only)" : ""
+      let only = (input.moves.count == 1 ? " (\(input.moves[0]) only)" : "") + (input.evidence.map { " [\($0)]" } ?? "")
       table.rows.append([String(rank + 1), input.keyPath + only, input.low.text, f(input.low.difference), input.high.text, f(input.high.difference),
                          Quantity.format(input.swing.value, unit: c.unit, metric: report.metric), input.flips ? "yes" : ""])
     }
     lines.append(table.text)
+    if let posterior = report.posterior {
+      let fromPosterior = report.inputs.filter { $0.evidence == "posterior" }.count
+      lines.append("")
+      lines.append("[posterior]: the range is the 5-95 % posterior of \(posterior), centred on its median; [prior-only]: no evidence moved it, "
+        + "its range is the prior's (\(fromPosterior) of \(report.inputs.count) shown inputs from the posterior)")
+    }
     lines.append("")
     lines.append(report.verdict)
     return lines.joined(separator: "\n")

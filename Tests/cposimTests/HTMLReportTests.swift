@@ -351,7 +351,7 @@ struct HTMLReportTests {
 
   // MARK: Bad input
 
-  static let readable = "it reads run, comparison, sweep, breakeven, sensitivity, calibration and recurrent reports of schema_version 1"
+  static let readable = "it reads run, comparison, sweep, breakeven, sensitivity, calibration and recurrent reports of schema_version 1; inference reports of schema_version 1 or 2"
 
   @Test("a report of another schema version or kind says which it reads, in one line",
         arguments: [

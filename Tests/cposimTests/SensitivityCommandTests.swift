@@ -72,6 +72,42 @@ struct SensitivityCommandTests {
     #expect(page.contains("data-kind=\"sensitivity\"") && page.contains("unit cost usd moves b − a most"))
   }
 
+  @Test("--posterior: an inferred input moves over its posterior 5-95 % range centred on its median (also a key no range named), every other input is labelled prior-only, in the JSON (valid against its schema), the table and the page")
+  func posteriorRanges() throws {
+    let workspace = Workspace()
+    let (a, b) = try Self.scenarios(workspace)
+    let posterior = try workspace.write("posterior.json", """
+      {"kind": "inference", "schema_version": 2, "inputs": [
+        {"key_path": "parts.pb.unit_cost_usd", "suffix": "", "p5": 0.2, "p50": 0.3, "p95": 0.5},
+        {"key_path": "costs.electricity_usd_per_kwh", "suffix": "", "p5": 0.08, "p50": 0.1, "p95": 0.12}]}
+      """)
+    func sensitivity(_ extra: [String], _ name: String) throws -> [String: Any] {
+      var command = try CPOSim.parseAsRoot(["sensitivity", a, b, "--seed", "4", "--trials", "8", "--quiet", "-o", workspace.path(name)] + extra)
+      try command.run()
+      return try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: workspace.path(name)))) as! [String: Any]
+    }
+    let json = try sensitivity(["--posterior", posterior, "--html", workspace.path("p.html")], "p.json")
+    #expect(try JSONSchemaValidator("sensitivity").validate(json) == [])
+    #expect(json["posterior"] as? String == posterior)
+    let inputs = Dictionary(uniqueKeysWithValues: (json["inputs"] as! [[String: Any]]).map { ($0["key_path"] as! String, $0) })
+    let cost = try #require(inputs["parts.pb.unit_cost_usd"])
+    #expect(cost["evidence"] as? String == "posterior")
+    #expect((cost["low"] as! [String: Any])["text"] as? String == "0.2" && (cost["high"] as! [String: Any])["text"] as? String == "0.5")
+    #expect((cost["central"] as! [String: Any])["text"] as? String == "0.3")
+    let kwh = try #require(inputs["costs.electricity_usd_per_kwh"], "a posterior key no range named is moved")
+    #expect(kwh["evidence"] as? String == "posterior" && kwh["moves"] as? [String] == ["a", "b"])
+    #expect(inputs["costs.pue"]?["evidence"] as? String == "prior-only" && inputs["parts.pa.power_w"]?["evidence"] as? String == "prior-only")
+    // Centred on the median: B's spare at 0.30 instead of 0.35 makes the central B − A lower.
+    let plain = try sensitivity([], "plain.json")
+    #expect(plain["posterior"] == nil && (plain["inputs"] as! [[String: Any]]).allSatisfy { $0["evidence"] == nil })
+    let centre = { (j: [String: Any]) in (j["central"] as! [String: Any])["mean"] as! Double }
+    #expect(centre(json) < centre(plain), "\(centre(json)) against \(centre(plain))")
+    let page = try String(contentsOfFile: workspace.path("p.html"), encoding: .utf8)
+    #expect(page.contains("prior-only") && page.contains("posterior 5-95 %"))
+    let bad = try workspace.write("not-inference.json", "{\"kind\": \"sensitivity\", \"inputs\": []}")
+    #expect(throws: (any Error).self) { try sensitivity(["--posterior", bad], "x.json") }
+  }
+
   @Test("the HTML report's fixture is in the shape the command writes")
   func fixtureShape() throws {
     let validator = try JSONSchemaValidator("sensitivity")

@@ -51,6 +51,10 @@ MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
   --vary 'jobs[0].uplink_interrupt_probability=0..1' >/dev/null
 "$CPOSIM" sensitivity "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 8 --quiet -o "$OUT/sensitivity.json" >/dev/null
 "$CPOSIM" recurrent FailureData/field/recurrent/synthetic-ports-lemons.csv --cost-ratio 10 --json >"$OUT/recurrent.json"
+# An inference with fleet spreads and leave-one-fleet-out (the part-level evidence, analytic: quick).
+"$CPOSIM" infer "$SMALL/small-pluggable.yaml" --evidence Evidence/alibaba-hpn.yaml --evidence Evidence/meta-pluggable-fleet.yaml \
+  --evidence Evidence/microsoft-switches.yaml --vary 'parts.pluggable-800g.modes.laser-wearout.distribution.afr=0.05%..3%' \
+  --vary 'parts.switch-board.modes.board-hardware.distribution.afr=0.1%..6%' --population 100 --quiet -o "$OUT/inference.json" >/dev/null
 "$PY" - "$OUT/comparison.json" "$OUT/comparison-extended.json" <<'EOF'
 import json, sys
 report = json.load(open(sys.argv[1]))
@@ -74,6 +78,7 @@ PAGES=(
   "sensitivity sensitivity 1 $CPO"
   "calibration calibration 2 $CROSSING"
   "recurrent recurrent 2 $PLUGGABLE $CROSSING"
+  "inference inference 4 $PLUGGABLE"
 )
 
 chrome() {

@@ -129,6 +129,29 @@ public final class EvidenceModel: @unchecked Sendable {  // read-only after init
   /// The likelihood of each item, in the order of `items`.
   public var likelihoods: [Inference.Likelihood] { items.map { Inference.Likelihood($0.observed, spread: $0.spread) } }
 
+  /// Each item's fleet and the rate it measures, for the hierarchical model
+  /// (`Inference.Fleets`): an analytic item measures a part's mode (`switch-board/board-hardware`),
+  /// a part's hard modes (`pluggable-800g (hard modes)`) or a rate input
+  /// (`input jobs[0].background_rate`); a simulated item measures no single rate and carries no
+  /// fleet effect. `spreadScale` nil: the pooled model (leave-one-fleet-out still runs).
+  public func fleets(spreadScale: Double?, userFleet: String?) -> Inference.Fleets {
+    var groups: [String?] = [], scales: [Double] = []
+    for item in items {
+      var group: String?, perUnit = 1.0
+      switch item.measure {
+      case let .failures(part, mode, u): group = mode.map { "\(part)/\($0)" } ?? "\(part) (hard modes)"; perUnit = u
+      case let .inputRate(keyPath, u): group = "input \(ScenarioLoader.normalisedKeyPath(keyPath))"; perUnit = u
+      case .metric, .threshold: group = nil
+      }
+      var scale = perUnit
+      if case .count = item.observed, case let .unitHours(hours)? = item.exposure { scale *= hours }
+      groups.append(group)
+      scales.append(scale)
+    }
+    return Inference.Fleets(itemFleets: items.map(\.fleet), itemGroups: groups, itemScales: scales, spreadScale: spreadScale,
+                            userFleet: userFleet)
+  }
+
   /// Whether any item needs a simulation.
   public var simulates: Bool { !exposures.isEmpty }
 

@@ -152,6 +152,30 @@ public enum Inference {
       }
     }
 
+    /// The log-likelihood and its first two derivatives in η = ln μ (the hierarchical model
+    /// integrates a fleet's offset ε in η = ln μ + σ ε; every count and rate likelihood is
+    /// concave in η, so the integrand has one mode).
+    func logLikelihoodInLog(_ eta: Double) -> (value: Double, first: Double, second: Double) {
+      let mu = exp(eta)
+      switch self {
+      case let .count(k, spread):
+        let x = Double(k)
+        if spread > 0 {
+          let r = 1 / (spread * spread)
+          let lse = eta > log(r) ? eta + log1p(r / mu) : log(r) + log1p(mu / r)  // ln(r + μ)
+          let value = GSL.logGamma(x + r) - GSL.logGamma(r) - GSL.logGamma(x + 1) + r * log(r) - (x + r) * lse + x * eta
+          let share = mu / (r + mu)
+          return (value, x - (x + r) * share, -(x + r) * share * (1 - share))
+        }
+        return (x * eta - mu - GSL.logGamma(x + 1), x - mu, -mu)
+      case let .rate(v, _, _):
+        let s = sigma, d = (eta - log(v)) / s
+        return (-0.5 * d * d - log(s), -d / s, -1 / (s * s))
+      case .held:
+        return (eta, 1, 0)
+      }
+    }
+
     /// The predictive CDF at the observed value for one prediction: P(X ≤ x) (counts: of the
     /// count; rates: of the observed log-rate).
     func cdf(_ x: Double, mu: Double) -> Double {
@@ -184,6 +208,9 @@ public enum Inference {
     public let pValue: Double
     /// Whether the observation conflicts with the posterior: p < 0.05.
     public var conflict: Bool { pValue < 0.05 }
+    /// The posterior median of the prediction (a new fleet's prediction is heavy-tailed: its
+    /// mean is carried by the tail, its median is the typical value).
+    public var predictedMedian: Double = .nan
   }
 
   /// An input's posterior.
@@ -218,6 +245,14 @@ public enum Inference {
     public let seed: UInt64
     /// Model evaluations run.
     public let evaluations: Int
+    /// The hierarchical model (nil: no fleets given); its groups are the rates with a fleet spread.
+    public var fleetModel: FleetModel?
+    /// Per rate several fleets inform: σ, the population's rate and a new fleet's (empty: pooled).
+    public var fleetSpreads: [FleetSpread] = []
+    /// Per point, per fleet spread: σ's posterior on the grid `fleetModel.sigma`.
+    public var sigmaPosteriors: [[[Double]]] = []
+    /// Leave-one-fleet-out checks, one per fleet (empty with one fleet or no fleets given).
+    public var leaveOneOut: [LeaveOneOut] = []
   }
 
   public enum Failure: Error, CustomStringConvertible, Equatable {
@@ -241,20 +276,34 @@ public enum Inference {
   ///   - model: the predictions at input values (in the order of `inputs`).
   ///   - progress: called after each evaluation with (evaluations done, evaluations at most).
   /// - Throws: `Failure`, or what the model throws.
+  ///   - fleets: each item's fleet and the rate it measures: with a spread scale, the rates two
+  ///     fleets or more inform get a fleet effect each (FleetEffects.swift), and every fleet is
+  ///     left out in turn; nil: the pooled model and no leave-one-fleet-out.
+  ///   - checks: false skips the fleets' predictive checks and leave-one-fleet-out (calibration
+  ///     tests that need the posterior only).
   public static func run(inputs: [Input], likelihoods: [Likelihood], population: Int, maxRounds: Int = 4, seed: UInt64,
+                         fleets: Fleets? = nil, checks: Bool = true,
                          model: ([Double]) throws -> Predictions,
                          progress: ((Int, Int) -> Void)? = nil) throws -> Result {
     precondition(population >= 2 && maxRounds >= 1)
     let d = inputs.count
     var evaluations = 0
+    let fleetModel = fleets.map { FleetModel($0, likelihoods: likelihoods) }
+    var terms: [FleetModel.Terms] = []
     func logLikelihood(_ p: Predictions) -> Double {
-      zip(likelihoods, p).reduce(0) { $0 + $1.0.logLikelihood($1.1) }
+      if let fleetModel {
+        let t = fleetModel.terms(p)
+        terms.append(t)
+        return fleetModel.logLikelihood(p, terms: t)
+      }
+      return zip(likelihoods, p).reduce(0) { $0 + $1.0.logLikelihood($1.1) }
     }
     if d == 0 {
       let p = try model([])
+      _ = logLikelihood(p)
       progress?(1, 1)
       return finish(inputs: inputs, likelihoods: likelihoods, values: [[]], weights: [1], predictions: [p], roundESS: [1],
-                    population: 1, seed: seed, evaluations: 1)
+                    population: 1, seed: seed, evaluations: 1, fleetModel: fleetModel, terms: terms, logBase: [0], fleetChecks: checks)
     }
     let total = population * maxRounds
     let seeds = SeedSequence(master: seed)
@@ -264,16 +313,21 @@ public enum Inference {
     var proposals: [(mean: [Double], chol: [[Double]])?] = []  // nil: the prior (round 0)
     var roundESS: [Double] = []
     var weights: [Double] = []
+    var logBase: [Double] = []
     /// The deterministic-mixture weights of every point: prior × likelihood / (the average of
-    /// every round's proposal density), all rounds having the same size.
+    /// every round's proposal density), all rounds having the same size. `logBase` keeps
+    /// ln(prior / proposal), which leave-one-fleet-out reweights with.
     func reweight() -> [Double] {
-      let logW = zs.indices.map { i -> Double in
+      logBase = zs.indices.map { i -> Double in
         let q = logSumExp(proposals.map { proposal -> Double in
           guard let (mean, chol) = proposal else { return logPriors[i] }
           return logSumExp([log(1 - defensiveShare) + logNormalDensity(zs[i], mean: mean, chol: chol),
                             log(defensiveShare) + logPriors[i]])
         }) - log(Double(proposals.count))
-        let w = logPriors[i] + logLiks[i] - q
+        return logPriors[i] - q
+      }
+      let logW = zs.indices.map { i -> Double in
+        let w = logBase[i] + logLiks[i]
         return w.isNaN ? -.infinity : w
       }
       return normalised(logW)
@@ -319,7 +373,8 @@ public enum Inference {
     }
     let values = zs.map { z in zip(inputs, z).map { $0.prior.value($1) } }
     return finish(inputs: inputs, likelihoods: likelihoods, values: values, weights: weights, predictions: preds,
-                  roundESS: roundESS, population: population, seed: seed, evaluations: evaluations)
+                  roundESS: roundESS, population: population, seed: seed, evaluations: evaluations,
+                  fleetModel: fleetModel, terms: terms, logBase: logBase, fleetChecks: checks)
   }
 
   /// The least variance of a proposal in each coordinate z.
@@ -329,7 +384,9 @@ public enum Inference {
   public static let defensiveShare = 0.1
 
   static func finish(inputs: [Input], likelihoods: [Likelihood], values: [[Double]], weights: [Double], predictions: [Predictions],
-                     roundESS: [Double], population: Int, seed: UInt64, evaluations: Int) -> Result {
+                     roundESS: [Double], population: Int, seed: UInt64, evaluations: Int,
+                     fleetModel: FleetModel? = nil, terms: [FleetModel.Terms] = [], logBase: [Double] = [],
+                     fleetChecks: Bool = true) -> Result {
     let ess = effectiveSampleSize(weights)
     var marginals: [Marginal] = []
     for (j, input) in inputs.enumerated() {
@@ -349,18 +406,33 @@ public enum Inference {
         correlations[a][b] = a == b ? 1 : (s > 0 ? c / s : 0)
       }
     }
+    let fleet = fleetModel.map { fleetResults($0, likelihoods: likelihoods, predictions: predictions, weights: weights, terms: terms,
+                                              logBase: logBase, seed: seed, checks: fleetChecks) }
     let checks = likelihoods.indices.map { i in
-      check(likelihoods[i], predictions: predictions.map { $0[i] }, weights: weights)
+      fleet?.checks[i] ?? check(likelihoods[i], predictions: predictions.map { $0[i] }, weights: weights)
     }
-    return Result(inputs: inputs, likelihoods: likelihoods, values: values, weights: weights, predictions: predictions,
-                  effectiveSampleSize: ess, roundESS: roundESS, marginals: marginals, correlations: correlations, checks: checks,
-                  population: population, seed: seed, evaluations: evaluations)
+    var result = Result(inputs: inputs, likelihoods: likelihoods, values: values, weights: weights, predictions: predictions,
+                        effectiveSampleSize: ess, roundESS: roundESS, marginals: marginals, correlations: correlations, checks: checks,
+                        population: population, seed: seed, evaluations: evaluations)
+    if let fleetModel, let fleet {
+      result.fleetModel = fleetModel
+      result.fleetSpreads = fleet.spreads
+      result.sigmaPosteriors = fleet.sigmaPosteriors
+      result.leaveOneOut = fleet.lofo
+    }
+    return result
   }
 
   /// The posterior predictive check of one item: the predictive distribution of what would be
   /// observed is the weighted mixture, over the posterior points, of the item's sampling
   /// distribution at each point's prediction.
   static func check(_ likelihood: Likelihood, predictions mu: [Double], weights w: [Double]) -> Check {
+    var result = checkAtMean(likelihood, predictions: mu, weights: w)
+    result.predictedMedian = quantile(mu, w, 0.5)
+    return result
+  }
+
+  static func checkAtMean(_ likelihood: Likelihood, predictions mu: [Double], weights w: [Double]) -> Check {
     let predicted = zip(mu, w).reduce(0) { $0 + $1.0 * $1.1 }
     func mixtureCDF(_ x: Double) -> Double { zip(mu, w).reduce(0) { $0 + $1.1 * likelihood.cdf(x, mu: $1.0) } }
     switch likelihood {

@@ -56,6 +56,9 @@ public enum Sensitivity {
     /// Where the range was written (the first scenario that has it).
     public let file: String
     public let line: Int?
+    /// With a posterior (`sensitivity --posterior`): `posterior` when the range is the
+    /// posterior's 5-95 %, `prior-only` when no evidence item moved the input; nil without one.
+    public var evidence: String?
 
     public init(keyPath: String, bounds: [Bounds?], origin: Origin, provenance: String?, file: String, line: Int?) {
       self.keyPath = keyPath
@@ -128,6 +131,59 @@ public enum Sensitivity {
     }
   }
 
+  /// An input's posterior, read from an inference JSON (`cposim infer -o`): 5 %, median, 95 %
+  /// as the scenario takes them.
+  public struct PosteriorRange: Sendable, Hashable {
+    public let keyPath: String
+    public let low: String
+    public let central: String
+    public let high: String
+    public init(keyPath: String, low: String, central: String, high: String) {
+      self.keyPath = keyPath
+      self.low = low
+      self.central = central
+      self.high = high
+    }
+  }
+
+  /// The inputs with the posterior's 5-95 % ranges where it has the key (in every scenario that
+  /// has the key as an input or a range; a posterior input no range named is added), every
+  /// other input labelled `prior-only`.
+  public static func applying(_ posterior: [PosteriorRange], file: String, to inputs: [Input], scenarios: [Scenario]) -> [Input] {
+    var out: [Input] = []
+    var used: Set<String> = []
+    let byKey = Dictionary(posterior.map { (normalised($0.keyPath), $0) }, uniquingKeysWith: { a, _ in a })
+    func has(_ scenario: Scenario, _ key: String) -> Bool {
+      scenario.inputs.contains { normalised($0.keyPath) == key } || scenario.ranges.contains { normalised($0.keyPath) == key }
+    }
+    func moved(_ p: PosteriorRange, bounds: [Bounds?], keyPath: String, file inputFile: String, line: Int?, origin: Input.Origin) -> Input {
+      let b = Bounds(low: p.low, central: p.central, high: p.high)
+      var input = Input(keyPath: keyPath, bounds: bounds.map { $0 == nil ? nil : b }, origin: origin,
+                        provenance: "posterior 5-95 % (\(file))", file: inputFile, line: line)
+      input.evidence = "posterior"
+      return input
+    }
+    for input in inputs {
+      let key = normalised(input.keyPath)
+      if let p = byKey[key] {
+        used.insert(key)
+        let bounds = zip(input.bounds, scenarios).map { b, s in b ?? (has(s, key) ? Bounds(low: "", central: "", high: "") : nil) }
+        out.append(moved(p, bounds: bounds, keyPath: input.keyPath, file: input.file, line: input.line, origin: input.origin))
+      } else {
+        var input = input
+        input.evidence = "prior-only"
+        out.append(input)
+      }
+    }
+    for p in posterior where !used.contains(normalised(p.keyPath)) {
+      let key = normalised(p.keyPath)
+      let bounds: [Bounds?] = scenarios.map { has($0, key) ? Bounds(low: "", central: "", high: "") : nil }
+      guard bounds.contains(where: { $0 != nil }) else { continue }
+      out.append(moved(p, bounds: bounds, keyPath: p.keyPath, file: file, line: nil, origin: .scenario))
+    }
+    return out
+  }
+
   /// The value an uncertain input is held at in a sensitivity study: the median of its
   /// distribution (for a lognormal √(low·high), for a uniform the midpoint, for a triangular the
   /// value below which half its probability lies), rounded for whole-number keys.
@@ -175,6 +231,8 @@ public enum Sensitivity {
   ///   - baseline, alternative: each scenario as loaded, with its template
   ///     (`ScenarioLoader.loadWithTemplate`).
   ///   - inputs: the inputs to move (default: `inputs(of:)` of both).
+  ///   - center: per side, values the central point holds besides the uncertain inputs' medians
+  ///     (a posterior's medians, `--posterior`).
   ///   - progress: paired trials finished so far and the total, after each block.
   /// - Throws: `SensitivityError` for an unknown metric, no input to move, or a bound that
   ///   does not give a valid scenario; `ModelError` when a plant cannot be built.
@@ -182,12 +240,13 @@ public enum Sensitivity {
   public static func run(baseline: (scenario: Scenario, template: ScenarioTemplate),
                          alternative: (scenario: Scenario, template: ScenarioTemplate),
                          inputs given: [Input]? = nil, metric: String, trials: Int?, seed: UInt64?, threads: Int,
+                         center: [[(keyPath: String, value: String)]] = [[], []],
                          progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws -> Result {
     let sides = [baseline, alternative]
     let inputs = given ?? Self.inputs(of: sides.map(\.scenario))
     let usedSeed = seed ?? baseline.scenario.seed
     let usedTrials = trials ?? baseline.scenario.trials
-    let central = sides.map { centralOverrides($0.scenario) }
+    let central = sides.indices.map { centralOverrides(sides[$0].scenario) + center[$0] }
     func simulation(_ k: Int, _ extra: [(keyPath: String, value: String)], what: String) throws -> Simulation {
       let scenario: Scenario
       do {

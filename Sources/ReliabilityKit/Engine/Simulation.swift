@@ -81,6 +81,7 @@ public struct Simulation: Sendable {
   /// (scenario, seed, index, tool version), never on which thread runs it or in what order.
   /// - Parameter trace: receives every event of the trial, in order, when given.
   ///
+  /// With a posterior (`posterior:`) the trial runs with its row `PosteriorDraws.rowIndex`.
   /// With uncertain inputs the trial first draws them (each from a stream of its own, so a
   /// compared scenario with the same key and range draws the same value) and runs the scenario
   /// built with those values; its outcome records them and the prices they give.
@@ -89,7 +90,7 @@ public struct Simulation: Sendable {
   public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil,
                        shouldStop: (@Sendable () -> Bool)? = nil) -> TrialOutcome {
     let seeds = SeedSequence(master: seed)
-    guard !scenario.uncertainInputs.isEmpty, let template = scenario.template else {
+    guard !scenario.uncertainInputs.isEmpty || scenario.posterior != nil, let template = scenario.template else {
       var trial = Trial(layout: layout, scenario: scenario, seeds: seeds, trial: index, trace: trace)
       trial.shouldStop = shouldStop
       return trial.run()
@@ -101,7 +102,10 @@ public struct Simulation: Sendable {
     }
     let drawn: Scenario, drawnLayout: PlantLayout
     do {
-      drawn = try template.scenario(overrides: zip(inputs, values).map { ($0.keyPath, $0.text($1)) })
+      // A posterior's row: one joint draw of its keys, the same row in the same trial of every
+      // scenario that carries the same posterior.
+      let row = scenario.posterior.map { $0.overrides(row: $0.rowIndex(trial: index, seeds: seeds)) } ?? []
+      drawn = try template.scenario(overrides: zip(inputs, values).map { ($0.keyPath, $0.text($1)) } + row)
       drawnLayout = try PlantLayout(scenario: drawn, reusing: layout)
     } catch {
       // Both ends of every range were checked when the scenario was loaded.

@@ -14,6 +14,10 @@ final class InputReader {
   /// the readers that expect a number there would only add lines about the same place.
   var reported: Set<String> = []
 
+  /// The normalised key paths a scenario's posterior draws: their prior ranges do not bound the
+  /// (median) value the scenario holds.
+  var posteriorKeys: Set<String> = []
+
   static func location(_ node: SourceNode) -> String { "\(node.file):\(node.line ?? 0):\(node.column ?? 0)" }
 
   func fail(_ node: SourceNode, _ keyPath: String, _ message: String) {

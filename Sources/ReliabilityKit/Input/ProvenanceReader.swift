@@ -153,7 +153,11 @@ package enum ProvenanceReader {
           : "'\(w.keyPath)' is a mapping; give the range on one of its values: " + keys.map { "\(w.part?.relative ?? w.keyPath).\($0)" }.joined(separator: ", "))
         continue
       }
-      let fromSet = valueNode.file.hasPrefix("--set ") || valueNode.file.hasPrefix("--vary ")
+      // A value the posterior draws (`posterior:`, held at its median) is bounded by the
+      // evidence, not by the prior range: like a value set on the command line, the range does
+      // not constrain it.
+      let drawn = reader.posteriorKeys.contains(ScenarioLoader.normalisedKeyPath(w.keyPath))
+      let fromSet = valueNode.file.hasPrefix("--set ") || valueNode.file.hasPrefix("--vary ") || drawn
       // A range bounds the value as its file saw it: when a later file (a scenario over the
       // catalog, a derived scenario over its base) overrides the value, the range no longer
       // applies; that file gives its own range if it has one.

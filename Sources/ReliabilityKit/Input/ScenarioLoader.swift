@@ -9,7 +9,7 @@ public enum ScenarioLoader {
   static let topKeys = [
     "name", "description", "extends", "catalog", "horizon", "trials", "seed", "ageing_while_down",
     "fabric", "system", "parts", "repair", "jobs", "node_pool", "costs", "thresholds", "common_causes", "fleet", "provenance",
-    "ranges",
+    "ranges", "posterior", "branches",
   ]
 
   /// A key path with list steps written one way: `jobs[0].x` and `jobs.0.x` are the same key
@@ -41,6 +41,57 @@ public enum ScenarioLoader {
 
   public static func load(path: String, overrides: [Override] = []) throws(InputErrors) -> Scenario {
     try load(path: path, overrides: overrides, keepingTemplate: false)
+  }
+
+  /// The `posterior:` and `branches:` blocks of a scenario file (after its `extends`), to apply
+  /// to other scenarios (`cposim compare --posterior FILE`). The file is loaded in full first,
+  /// so its blocks are checked against the scenario it is written for.
+  public struct PosteriorSource: Sendable {
+    public let file: String
+    public let scenario: Scenario
+    let posterior: SourceNode?
+    let branches: SourceNode?
+  }
+
+  public static func posteriorSource(path: String) throws(InputErrors) -> PosteriorSource {
+    let scenario = try load(path: path)
+    var chain: [String] = []
+    let (node, _) = try resolveExtends(url: URL(fileURLWithPath: path), displayName: path, chain: &chain)
+    guard node["posterior"] != nil || node["branches"] != nil else {
+      throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "posterior",
+                                    message: "has neither 'posterior:' nor 'branches:' (cposim infer --write-scenario writes a posterior)")])
+    }
+    return PosteriorSource(file: path, scenario: scenario, posterior: node["posterior"], branches: node["branches"])
+  }
+
+  /// Loads the scenario at `path` with `source`'s posterior and branches in place of its own
+  /// (a scenario that carries a posterior of its own is refused: two posteriors are ambiguous).
+  public static func load(path: String, overrides: [Override] = [], applying source: PosteriorSource?) throws(InputErrors) -> Scenario {
+    guard let source else { return try load(path: path, overrides: overrides) }
+    let url = URL(fileURLWithPath: path)
+    var chain: [String] = []
+    var (node, files) = try resolveExtends(url: url, displayName: path, chain: &chain)
+    for (key, block) in [("posterior", source.posterior), ("branches", source.branches)] {
+      guard let block else { continue }
+      if let own = node[key], own != block {
+        throw InputErrors([InputError(file: own.file, line: own.line, column: own.column, keyPath: key,
+                                      message: "the scenario carries its own '\(key):' and --posterior \(source.file) gives another: give one")])
+      }
+      node = node.replacing(key, with: block)
+    }
+    for override in overrides {
+      let steps = override.keyPath.split(separator: ".").map(String.init)
+      if let beyond = node.indexBeyondList(steps) {
+        throw InputErrors([InputError(file: "\(override.option) \(override.keyPath)=\(override.value)", line: nil, column: nil,
+                                      keyPath: override.keyPath, message: beyondList(beyond))])
+      }
+      node = node.setting(steps, to: override.value, option: override.option)
+    }
+    let reader = InputReader()
+    let scenario = read(node, files: files, scenarioURL: url, displayName: path, reader: reader, keepingTemplate: false)
+    try reader.throwIfFailed()
+    guard let scenario else { throw InputErrors([InputError(file: path, line: nil, column: nil, keyPath: "", message: "invalid scenario")]) }
+    return scenario
   }
 
   /// Loads the scenario at `path` (ranges checked, as `load`) and a template of its resolved
@@ -178,8 +229,44 @@ public enum ScenarioLoader {
   static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader,
                    preloaded: (catalog: SourceNode, file: String?)? = nil, checkingRanges: Bool = true,
                    keepingTemplate: Bool = false) -> Scenario? {
+    // The posterior and the branches are read once here and kept out of the template: a trial
+    // sets the posterior's keys itself, and a branch is a scenario of its own.
+    let posteriorNode = node["posterior"], branchesNode = node["branches"]
+    var posterior = posteriorNode.flatMap { PosteriorReader.read($0, reader: reader) }
+    reader.posteriorKeys = Set((posterior?.keys ?? []).map(normalisedKeyPath))
+    let branches = branchesNode.map { PosteriorReader.branches($0, reader: reader) } ?? []
     // Ranges ({uncertain: ...}) are found and replaced by their central values first.
-    let (node, topInputs) = UncertaintyReader.extract(node, prefix: "", skipping: ["parts", "catalog", "extends"], reader: reader)
+    var (node, topInputs) = UncertaintyReader.extract(node.removing("posterior").removing("branches"), prefix: "",
+                                                      skipping: ["parts", "catalog", "extends"], reader: reader)
+    // The posterior's keys hold their medians in the scenario (those under parts: below, once
+    // the catalog is merged).
+    func posteriorPlace(_ p: PosteriorDraws, _ k: Int) -> (file: String, line: Int?, column: Int?) {
+      (p.file, p.keyLines.indices.contains(k) ? p.keyLines[k] : p.line, nil)
+    }
+    func applyMedians(_ tree: SourceNode, parts: Bool) -> SourceNode {
+      guard let p = posterior else { return tree }
+      var tree = tree
+      let medians = p.medians
+      for (k, key) in p.keys.enumerated() where key.hasPrefix("parts.") == parts {
+        var path = key.split(separator: ".").map(String.init)
+        if parts { path.removeFirst() }
+        // A value given on the command line would be replaced by the draws without a word.
+        if let given = tree.node(at: path.joined(separator: ".")), given.file.hasPrefix("--") {
+          reader.fail(given, key, "is drawn by the posterior (\(p.file):\(p.keyLines.indices.contains(k) ? p.keyLines[k] ?? 0 : 0)); "
+            + "a value set here would be replaced in every trial: remove it, or run a scenario without the posterior")
+          continue
+        }
+        if let beyond = tree.indexBeyondList(path) {
+          let place = posteriorPlace(p, k)
+          reader.fail(SourceNode(value: .scalar(key), file: place.file, line: place.line, column: nil), "posterior.keys[\(k)]",
+                      "'\(key)': " + beyondList(beyond))
+          continue
+        }
+        tree = tree.setting(path, to: p.text(medians[k], key: k), at: posteriorPlace(p, k))
+      }
+      return tree
+    }
+    node = applyMedians(node, parts: false)
     guard let top = reader.mapping(node, at: "", allowed: topKeys) else { return nil }
 
     let catalogNode = preloaded?.catalog ?? loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
@@ -187,7 +274,19 @@ public enum ScenarioLoader {
     var partsNode = catalogNode ?? SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
     if let overrides = top["parts"] { partsNode = partsNode.merged(with: overrides) }
     let (centralParts, partInputs) = UncertaintyReader.extract(partsNode, prefix: "parts", reader: reader)
-    partsNode = centralParts
+    partsNode = applyMedians(centralParts, parts: true)
+    // A key is drawn by the posterior or by its own range, not both.
+    if let p = posterior {
+      let uncertain = Dictionary((topInputs + partInputs).map { (normalisedKeyPath($0.keyPath), $0) }, uniquingKeysWith: { a, _ in a })
+      for (k, key) in p.keys.enumerated() {
+        guard let u = uncertain[normalisedKeyPath(key)] else { continue }
+        let place = posteriorPlace(p, k)
+        reader.fail(SourceNode(value: .scalar(key), file: place.file, line: place.line, column: nil), "posterior.keys[\(k)]",
+                    "'\(key)' is drawn by the posterior and also uncertain at \(u.file):\(u.line ?? 0) ({uncertain: \(u.shape.rawValue), ...}): "
+                      + "give it one or the other")
+        posterior = nil
+      }
+    }
     let catalog = PartCatalog(parts: CatalogReader.parts(partsNode, at: "parts", reader: reader))
 
     let name = top.text("name") ?? scenarioURL.deletingPathExtension().lastPathComponent
@@ -287,7 +386,8 @@ public enum ScenarioLoader {
                                origin: value.part == nil ? .scenario : .catalog, file: u.file, line: u.line)
       return value
     }
-    guard !inputs.isEmpty || keepingTemplate, reader.errors.isEmpty else { return scenario }
+    scenario.branches = branches
+    guard !inputs.isEmpty || posterior != nil || !branches.isEmpty || keepingTemplate, reader.errors.isEmpty else { return scenario }
     let template = ScenarioTemplate(node: node.replacing("parts", with: partsNode),
                                     files: files, catalogFile: catalogFile, scenarioURL: scenarioURL, displayName: displayName)
     // Every value a draw can take must be a valid input: check both ends of each range. All
@@ -321,9 +421,59 @@ public enum ScenarioLoader {
         reader.fail(place, "", "the \(end) ends of the uncertain ranges, drawn together, are not a valid scenario: \(detail(joint))")
       }
     }
+    if let p = posterior { checkPosterior(p, inputs: inputs, template: template, reader: reader) }
+    checkBranches(branches, posterior: posterior, template: template, reader: reader)
     scenario.uncertainInputs = inputs
+    scenario.posterior = posterior
     scenario.template = template
     return scenario
+  }
+
+  /// Every value a posterior row can take must be valid: each key's smallest and largest value
+  /// are tried (all the smallest together, then all the largest; one key at a time only to name
+  /// the one that fails), with the uncertain inputs at their central values.
+  static func checkPosterior(_ p: PosteriorDraws, inputs: [UncertainInput], template: ScenarioTemplate, reader: InputReader) {
+    func detail(_ error: InputErrors) -> String {
+      error.errors.first.map { "\($0.keyPath.isEmpty ? "" : $0.keyPath + ": ")\($0.message)" } ?? "invalid"
+    }
+    let low = p.keys.indices.map { k in p.rows.map { $0[k] }.min()! }, high = p.keys.indices.map { k in p.rows.map { $0[k] }.max()! }
+    for (end, bound) in [("smallest", low), ("largest", high)] {
+      do {
+        _ = try template.scenario(overrides: p.keys.indices.map { (p.keys[$0], p.text(bound[$0], key: $0)) })
+        continue
+      } catch {}
+      for k in p.keys.indices {
+        do {
+          _ = try template.scenario(overrides: [(p.keys[k], p.text(bound[k], key: k))])
+        } catch {
+          let row = p.rows.firstIndex { $0[k] == bound[k] } ?? 0
+          reader.fail(SourceNode(value: .null, file: p.file, line: p.keyLines.indices.contains(k) ? p.keyLines[k] : p.line, column: nil),
+                      "posterior.draws[\(row)][\(k)]",
+                      "the \(end) value of \(p.keys[k]) (\(p.text(bound[k], key: k))) is not a valid value: \(detail(error))")
+        }
+      }
+    }
+  }
+
+  /// A branch must not set a key the posterior draws, and must give a valid scenario.
+  static func checkBranches(_ branches: [ScenarioBranch], posterior: PosteriorDraws?, template: ScenarioTemplate, reader: InputReader) {
+    let drawn = Set((posterior?.keys ?? []).map(normalisedKeyPath))
+    for branch in branches {
+      let place = SourceNode(value: .null, file: branch.file, line: branch.line, column: nil)
+      var ok = true
+      for kv in branch.set where drawn.contains(normalisedKeyPath(kv.keyPath)) {
+        reader.fail(place, "branches.\(branch.name).set.\(kv.keyPath)",
+                    "the posterior draws \(kv.keyPath): a branch names what no evidence constrains; leave it to the posterior")
+        ok = false
+      }
+      guard ok else { continue }
+      do {
+        _ = try template.scenario(overrides: branch.set.map { ($0.keyPath, $0.value) })
+      } catch {
+        let first = error.errors.first
+        reader.fail(place, "branches.\(branch.name).set", "is not a valid scenario: \(first.map { "\($0.keyPath.isEmpty ? "" : $0.keyPath + ": ")\($0.message)" } ?? "invalid")")
+      }
+    }
   }
 
   /// A FRU reworked outside its warranty needs a rework price: each `rma-rework` workflow's FRU

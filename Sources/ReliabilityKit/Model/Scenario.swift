@@ -28,6 +28,11 @@ public struct Scenario: Sendable, Hashable {
   /// Inputs given as ranges, drawn per trial (two-level Monte Carlo); the scenario holds their
   /// central values.
   public var uncertainInputs: [UncertainInput] = []
+  /// A posterior carried as joint draws (`posterior:`): each trial runs with one row; the
+  /// scenario holds each key's median.
+  public var posterior: PosteriorDraws? = nil
+  /// Named sets of values for inputs no evidence constrains (`branches:`); `compare` runs each.
+  public var branches: [ScenarioBranch] = []
   /// The scenario's resolved source, to build it again with drawn values (nil without ranges).
   public var template: ScenarioTemplate? = nil
   /// Tail probabilities the report gives: P(metric beyond a value).

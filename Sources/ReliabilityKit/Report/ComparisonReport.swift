@@ -30,7 +30,58 @@ public struct ComparisonReport: Encodable, Sendable {
   /// lowest of all the scenarios compared (strictly; `cheapest_ties` holds the trials with a tie).
   public let probabilityCheapest: [String: Probability]
   public let cheapestTies: Probability
-  public let verdicts: [String]
+  public var verdicts: [String]
+  /// The posterior the scenarios drew their inputs from (`posterior:`, or `--posterior FILE`),
+  /// when one did: each trial is one joint draw and one simulated history, so P(better) is a
+  /// posterior predictive probability.
+  public var posterior: PosteriorSummary? = nil
+  /// The verdict per named branch (`branches:`), each under the same draws and trials.
+  public var branches: [BranchResult]? = nil
+
+  public struct PosteriorSummary: Encodable, Sendable {
+    /// The file the block came from (the scenario's own file when it carries it).
+    public let file: String
+    public let sha256: String
+    public let keys: [String]
+    public let units: [String]
+    public let draws: Int
+    /// Each key's 5/50/95 % over the draws.
+    public let quantiles: [String: [String: Double]]
+    /// The block's provenance as written.
+    public let provenance: [String: String]
+
+    public init(_ p: PosteriorDraws, file: String) {
+      self.file = file
+      sha256 = RunReport.hashes([file]).first?.sha256 ?? ""
+      keys = p.keys
+      units = p.units
+      draws = p.rows.count
+      quantiles = Dictionary(uniqueKeysWithValues: p.keys.indices.map { k in
+        (p.keys[k], ["p5": p.quantile(0.05, key: k), "p50": p.quantile(0.5, key: k), "p95": p.quantile(0.95, key: k)])
+      })
+      provenance = Dictionary(p.provenance.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+  }
+
+  /// One branch: its values, and for each other scenario the paired difference of the total cost
+  /// per year and P(cheaper) under the branch.
+  public struct BranchResult: Encodable, Sendable {
+    public let name: String
+    public let note: String
+    public let source: String?
+    public let set: [String: String]
+    public let differences: [String: Estimate]
+    public let probabilityCheaper: [String: Probability]
+
+    public init(branch: ScenarioBranch, report: ComparisonReport) {
+      name = branch.name
+      note = branch.note
+      source = branch.source
+      set = Dictionary(branch.set.map { ($0.keyPath, $0.value) }, uniquingKeysWith: { a, _ in a })
+      differences = report.differences.compactMapValues { $0["total_cost_usd_per_year"] }
+      probabilityCheaper = report.probabilityBetter.compactMapValues { $0["total_cost_usd_per_year"] }
+    }
+  }
 
   /// The share of trials in which a scenario beat the baseline, with a Wilson 95 % interval.
   public struct Probability: Encodable, Sendable {
@@ -107,9 +158,11 @@ public struct ComparisonReport: Encodable, Sendable {
       })
       verdicts += ComparisonReport.verdicts(name: name, baseline: baseline, differences: estimates)
       if let cost = probabilities[name]?["total_cost_usd_per_year"], cost.p.value.isFinite {
-        verdicts.append(String(format: "%@ vs %@: P(%@ cheaper) = %.2f (95%% CI %.2f .. %.2f) over %d paired trials%@", name, baseline, name,
+        let posterior = sims.compactMap(\.scenario.posterior).first
+        let what = posterior.map { ", each with one joint draw of the posterior (\($0.rows.count) draws of \($0.keys.count) inputs): a posterior predictive probability" } ?? ""
+        verdicts.append(String(format: "%@ vs %@: P(%@ cheaper) = %.2f (95%% CI %.2f .. %.2f) over %d paired trials%@%@", name, baseline, name,
                                cost.p.value, cost.ci95Low.value, cost.ci95High.value, n,
-                               sims.contains { !$0.scenario.uncertainInputs.isEmpty } ? ", input uncertainty included" : ""))
+                               sims.contains { !$0.scenario.uncertainInputs.isEmpty } ? ", input uncertainty included" : "", what))
       }
     }
     let n = statistics.perScenario[0].trials

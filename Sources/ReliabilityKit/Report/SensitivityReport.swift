@@ -38,7 +38,12 @@ public struct SensitivityReport: Encodable, Sendable {
     public let swing: FiniteOrNull
     /// Whether B − A at the low or the high has the opposite sign of the central B − A.
     public let flips: Bool
+    /// With `--posterior`: `posterior` (the range is the posterior's 5-95 %) or `prior-only`.
+    public let evidence: String?
   }
+
+  /// The inference JSON whose ranges were used (`--posterior`), if any.
+  public var posterior: String?
 
   public let kind = "sensitivity"
   public let schemaVersion = SensitivityReport.schemaVersion
@@ -77,7 +82,7 @@ public struct SensitivityReport: Encodable, Sendable {
         central: Value(value: FiniteOrNull(Self.number(shown.central)), text: text(\.central)),
         low: EndResult(value: FiniteOrNull(Self.number(shown.low)), text: text(\.low), difference: i.low),
         high: EndResult(value: FiniteOrNull(Self.number(shown.high)), text: text(\.high), difference: i.high),
-        swing: FiniteOrNull(i.swing), flips: i.flips)
+        swing: FiniteOrNull(i.swing), flips: i.flips, evidence: i.input.evidence)
     }
     inputsMoved = r.inputs.count
     inputsFlipping = r.inputs.filter(\.flips).count

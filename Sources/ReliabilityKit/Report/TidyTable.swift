@@ -118,6 +118,14 @@ extension TidyTable {
         rows.append(Row(scenario: name, keys: [], metric: Comparison.costMetric, statistic: statistic, value: value.value, unit: "probability"))
       }
     }
+    // Per branch: the total cost's difference and P(cheaper), the scenario `B - A [branch]`.
+    for branch in report.branches ?? [] {
+      for name in names.dropFirst() {
+        let difference = "\(Self.difference(name, report.baseline)) [\(branch.name)]"
+        if let e = branch.differences[name] { add(difference, metric: "total_cost_usd_per_year", estimate: e) }
+        if let p = branch.probabilityCheaper[name] { add(difference, metric: "total_cost_usd_per_year", probability: p) }
+      }
+    }
   }
 
   /// A sweep: one column per swept key path holding the value as written.
@@ -169,6 +177,66 @@ extension TidyTable {
         for m in metrics.indices { add(difference, m, values[k][m] - values[0][m]) }
       }
       return Data(text.utf8)
+    }
+  }
+}
+
+extension TidyTable {
+  /// An inference (`cposim infer --csv`): the columns `section, name, fleet` between `scenario`
+  /// and `metric`.
+  /// - `input`: each input's `posterior` (`mean`, `sd`, `mean_se`, `p5`, `p50`, `p95`; unit: the
+  ///   suffix it is written in), and its `correlation[KEY]` with each other input.
+  /// - `item`: each evidence item's `predictive_check` (`observed`, `predicted`,
+  ///   `predictive_low`, `predictive_high`, `p_value`, `conflict` 1 or 0).
+  /// - `fleet_spread`: each rate several fleets inform (`name`; `fleet`: the fleets, `;` between),
+  ///   its `sigma`, `population_rate` and `new_fleet_rate` (`mean`, `p5`, `p50`, `p95`).
+  /// - `leave_one_fleet_out`: each item of each fleet left out, `predictive_check` (`ess`,
+  ///   `predicted`, `predicted_median`, `predictive_low`, `predictive_high`, `p_value`,
+  ///   `not_predicted` 1 or 0).
+  public init(_ report: InferenceReport) {
+    self.init(keys: ["section", "name", "fleet"])
+    let scenario = URL(fileURLWithPath: report.scenario).deletingPathExtension().lastPathComponent
+    func add(_ keys: [String], _ metric: String, _ statistic: String, _ value: Double?, _ unit: String) {
+      rows.append(Row(scenario: scenario, keys: keys, metric: metric, statistic: statistic, value: value ?? .nan, unit: unit))
+    }
+    for (a, input) in report.inputs.enumerated() {
+      let keys = ["input", input.keyPath, ""]
+      for (s, v) in [("mean", input.mean), ("sd", input.sd), ("mean_se", input.meanStandardError), ("p5", input.p5), ("p50", input.p50), ("p95", input.p95)] {
+        add(keys, "posterior", s, v.value, input.suffix)
+      }
+      for (b, other) in report.inputs.enumerated() where b != a {
+        add(keys, "correlation[\(other.keyPath)]", "weighted", report.correlations[a][b].value, "")
+      }
+    }
+    for item in report.items {
+      let keys = ["item", item.name, item.fleet]
+      let unit = item.observedRatePerUnitHour.value == nil ? (item.observedCount.value == nil ? "probability" : "count") : "per unit-hour"
+      let observed = item.observedCount.value.map(Double.init) ?? item.observedRatePerUnitHour.value?.value
+      add(keys, "predictive_check", "observed", observed, unit)
+      add(keys, "predictive_check", "predicted", item.predicted.value, unit)
+      add(keys, "predictive_check", "predictive_low", item.predictiveLow.value?.value, unit)
+      add(keys, "predictive_check", "predictive_high", item.predictiveHigh.value?.value, unit)
+      add(keys, "predictive_check", "p_value", item.pValue.value, "probability")
+      add(keys, "predictive_check", "conflict", item.conflict ? 1 : 0, "boolean")
+    }
+    for spread in report.fleetSpreads {
+      let keys = ["fleet_spread", spread.rate, spread.fleets.joined(separator: ";")]
+      for (metric, s, unit) in [("sigma", spread.sigma, "ln rate"), ("population_rate", spread.populationRate, "per unit-hour"),
+                                ("new_fleet_rate", spread.newFleetRate, "per unit-hour")] {
+        for (statistic, v) in [("mean", s.mean), ("p5", s.p5), ("p50", s.p50), ("p95", s.p95)] { add(keys, metric, statistic, v.value, unit) }
+      }
+    }
+    for fleet in report.leaveOneFleetOut {
+      for item in fleet.items {
+        let keys = ["leave_one_fleet_out", item.name, fleet.fleet]
+        add(keys, "predictive_check", "ess", fleet.effectiveSampleSize.value, "points")
+        add(keys, "predictive_check", "predicted", item.predicted.value, "")
+        add(keys, "predictive_check", "predicted_median", item.predictedMedian.value, "")
+        add(keys, "predictive_check", "predictive_low", item.predictiveLow.value?.value, "")
+        add(keys, "predictive_check", "predictive_high", item.predictiveHigh.value?.value, "")
+        add(keys, "predictive_check", "p_value", item.pValue.value, "probability")
+        add(keys, "predictive_check", "not_predicted", item.conflict ? 1 : 0, "boolean")
+      }
     }
   }
 }
