@@ -260,6 +260,13 @@ demo-alternatives: build
 	  --trials $(DEMO_TRIALS) -o $(OUT)/compare-16k-alternatives.json --html $(OUT)/compare-16k-alternatives.html \
 	  --csv $(OUT)/compare-16k-alternatives.csv
 	@echo
+	@echo "Under the posterior (Scenarios/posterior-16k.yaml) and per branch, LPO's and CPO's unmeasured inputs named"
+	@echo "($(POSTERIOR_TRIALS) paired trials each; docs/alternatives.md):"
+	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-lpo.yaml Scenarios/cluster-16k-cpo-els.yaml \
+	  --posterior Scenarios/posterior-16k.yaml --trials $(POSTERIOR_TRIALS) --quiet \
+	  -o $(OUT)/compare-16k-alternatives-posterior.json --csv $(OUT)/compare-16k-alternatives-posterior.csv \
+	  | sed -n -E '/^branches/,$$p; / vs .* if /d; / vs .*(total cost per year|cheaper)/p; /^P\(cheapest\)/p'
+	@echo
 	@echo "Which inputs decide LPO against DSP pluggable ($(ALT_SENS_TRIALS) paired trials per point, top $(ALT_TOP)):"
 	$(CPOSIM) sensitivity Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-lpo.yaml --trials $(ALT_SENS_TRIALS) \
 	  --top $(ALT_TOP) --quiet -o $(OUT)/sensitivity-16k-lpo.json
