@@ -130,7 +130,7 @@ struct SignalTests {
     let scenario = try workspace.write("s.yaml", """
       \(Workspace.catalogLine)
       horizon: 1y
-      trials: 40000
+      trials: 400000
       parts:
         unit-part: {fru: unit-fru, source: estimate, modes: {fail: {distribution: {kind: exponential, mtbf: 2000h}}}}
       system: {units: {u: {part: unit-part, count: 2}}, structure: {parallel: [u]}}
@@ -151,6 +151,9 @@ struct SignalTests {
     reference.waitUntilExit()
     #expect(reference.terminationStatus == 0)
 
+    // The checkpoint is written once a second at most (CheckpointTimer), so the interrupted run
+    // must last well beyond a second: 400,000 trials on one thread take 7.5 s of the release build
+    // on the 2-core reference machine (40,000 took 0.75 s and finished before the first checkpoint).
     let interrupted = try launch(["run", scenario, "-o", "out.json", "--quiet", "--threads", "1"])
     let checkpoint = directory.appendingPathComponent("out.json.checkpoint").path
     let deadline = Date().addingTimeInterval(120)
