@@ -167,30 +167,23 @@ struct HostileMessagesTests {
     let passwd = try edited("passwd.json") { $0["scenario"] = "/etc/passwd" }
     let named = failureMessage(["merge", passwd, p0, "-o", out, "--quiet"]) ?? ""
     #expect(named == "\(passwd): not a consistent partial report (edited or truncated?): the scenario it names is not among the files whose SHA-256 it records", "\(named)")
-    // Both parts naming it among their files, with some hash: the hash is compared before reading.
-    func naming(_ name: String, _ source: String) throws -> String {
+    // A copy of part `source` naming `scenario` as its scenario and only file, with some hash.
+    func naming(_ name: String, _ source: String, scenario: String) throws -> String {
       var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source))) as? [String: Any])
-      json["scenario"] = "/etc/passwd"
-      json["scenario_files"] = [["path": "/etc/passwd", "sha256": String(repeating: "0", count: 64)]]
+      json["scenario"] = scenario
+      json["scenario_files"] = [["path": scenario, "sha256": String(repeating: "0", count: 64)]]
       let path = dir.path(name)
       try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
       return path
     }
+    // Both parts naming it among their files, with some hash: the hash is compared before reading.
     if FileManager.default.fileExists(atPath: "/etc/passwd") {
-      let a = try naming("a.json", p0), b = try naming("b.json", p1)
+      let a = try naming("a.json", p0, scenario: "/etc/passwd"), b = try naming("b.json", p1, scenario: "/etc/passwd")
       let message = failureMessage(["merge", a, b, "-o", out, "--quiet"]) ?? ""
       #expect(message == "/etc/passwd changed since the parts were computed (its SHA-256 differs)", "\(message)")
     }
     // Run from another folder: the relative scenario is named as such.
-    func relative(_ name: String, _ source: String) throws -> String {
-      var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source))) as? [String: Any])
-      json["scenario"] = "elsewhere/s.yaml"
-      json["scenario_files"] = [["path": "elsewhere/s.yaml", "sha256": String(repeating: "0", count: 64)]]
-      let path = dir.path(name)
-      try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
-      return path
-    }
-    let r0 = try relative("r0.json", p0), r1 = try relative("r1.json", p1)
+    let r0 = try naming("r0.json", p0, scenario: "elsewhere/s.yaml"), r1 = try naming("r1.json", p1, scenario: "elsewhere/s.yaml")
     #expect(failureMessage(["merge", r0, r1, "-o", out, "--quiet"])
             == "elsewhere/s.yaml: no such file; the parts name it relative to the folder the shards ran in: run merge there")
     #expect(!FileManager.default.fileExists(atPath: out))
