@@ -107,6 +107,24 @@ struct InferCommand: ParsableCommand {
                              valueName: "name"))
   var fleet: String?
 
+  @Option(name: .customLong("same-rate"), parsing: .unconditionalSingleValue,
+          help: ArgumentHelp("PART/MODE=RATE: in the written draws, PART/MODE has the rate RATE (a PART/MODE the evidence measures) in your cluster: "
+                               + "the same fleet effect, and the same move as RATE's varied key (repeat).", valueName: "part/mode=part/mode"))
+  var sameRateTexts: [String] = []
+
+  /// `PART/MODE=PART/MODE` (a mode shares a mode's rate) or `PART=PART` (a part's hard modes
+  /// share a part's): the other side, and the rate group it shares as `infer` names it.
+  static func parseSameRate(_ text: String) throws -> (part: String, mode: String?, group: String) {
+    let sides = text.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+    let left = sides.first?.split(separator: "/", omittingEmptySubsequences: false).map(String.init) ?? []
+    let right = sides.count == 2 ? sides[1].split(separator: "/", omittingEmptySubsequences: false).map(String.init) : []
+    guard sides.count == 2, (1...2).contains(left.count), left.count == right.count, !(left + right).contains(where: \.isEmpty) else {
+      throw ValidationError("'--same-rate' must look like PART/MODE=PART/MODE or PART=PART, such as "
+        + "cpo-switch-board/board-hardware=switch-board/board-hardware or lpo-800g=pluggable-800g (got '\(text)')")
+    }
+    return (left[0], left.count == 2 ? left[1] : nil, right.count == 2 ? sides[1] : "\(right[0]) (hard modes)")
+  }
+
   static func parseVary(_ text: String) throws -> Inference.Input {
     let range = try CalibrateCommand.parseVary(text)
     let prior: Inference.Prior = range.logScale ? .logUniform(low: range.low, high: range.high) : .uniform(low: range.low, high: range.high)
@@ -128,6 +146,7 @@ struct InferCommand: ParsableCommand {
     guard threads >= 1 else { throw ValidationError("'--threads' must be at least 1 (got \(threads))") }
     guard fleetSpread > 0, fleetSpread <= 10 else { throw ValidationError("'--fleet-spread' must be above 0 and at most 10 (got \(fleetSpread))") }
     if pooled, fleet != nil { throw ValidationError("'--fleet' names the cluster's fleet in the hierarchical model: drop --pooled or --fleet") }
+    for text in sameRateTexts { _ = try Self.parseSameRate(text) }
     guard (1...20_000).contains(draws) else { throw ValidationError("'--draws' must be between 1 and 20000 (got \(draws))") }
     if let date, !ProvenanceReader.isDate(date) { throw ValidationError("'--date' must be written YYYY-MM-DD (got '\(date)')") }
     try checkOutputNames(outputFiles, inputs: [scenario])
@@ -167,9 +186,17 @@ struct InferCommand: ParsableCommand {
     let method = Self.method(result, model: model)
     let report = InferenceReport(result, model: model, scenario: scenario, scenarioFiles: base.files,
                                  evidenceFiles: evidence.map(\.file), outputScenario: writeScenario, date: day, method: method)
+    var written: WrittenDraws?
     if let writeScenario, !inputs.isEmpty {
+      let sharing = try sameRateTexts.map(Self.parseSameRate)
+      for s in sharing where !result.fleetSpreads.contains(where: { $0.rate == s.group }) && !pooled {
+        throw ValidationError("'--same-rate \(s.part)\(s.mode.map { "/\($0)" } ?? "")=...': \(s.group) has no fleet effect here "
+          + "(the rates with one: \(result.fleetSpreads.map(\.rate).joined(separator: ", ")))")
+      }
+      let rows = try Self.writtenDraws(result, model: model, draws: draws, sharing: sharing)
+      written = rows
       let text = Self.scenarioText(result, report: report, scenario: scenario, writtenTo: writeScenario, date: day,
-                                   command: CalibrateCommand.commandLine(), evidence: evidence, draws: draws)
+                                   command: CalibrateCommand.commandLine(), evidence: evidence, draws: rows)
       try OutputFile(writeScenario, option: "--write-scenario").write(Data(text.utf8))
     }
     if let output { try OutputFile(output, option: "-o").writeJSON(report) }
@@ -188,7 +215,8 @@ struct InferCommand: ParsableCommand {
     }
     }
     if let writeScenario {
-      printError(inputs.isEmpty ? "no --vary: no posterior scenario written" : "posterior scenario written to \(writeScenario)")
+      printError(inputs.isEmpty ? "no --vary: no posterior scenario written"
+                                : "posterior scenario written to \(writeScenario): its draws are \(written?.description ?? "")")
     }
     if let output { printError("inference written to \(output)") }
     if let html { printError("HTML page written to \(html)") }
@@ -200,6 +228,8 @@ struct InferCommand: ParsableCommand {
     let hierarchy = (r.fleetModel?.isHierarchical ?? false)
       ? "; hierarchical: a fleet effect per rate \(r.fleetSpreads.count == 1 ? "" : "(\(r.fleetSpreads.count) rates) ")that several fleets inform, "
         + "integrated by adaptive Gauss-Hermite quadrature, its spread sigma on a grid of its \(r.fleetModel!.sigmaPriorText)"
+        + (r.fleetModel!.spreadReplaced.isEmpty ? ""
+          : "; the stated spread of \(r.fleetModel!.spreadReplaced.map { model.items[$0].name }.joined(separator: ", ")) replaced by the learnt sigma")
       : "; pooled (no fleet effects)"
     if r.inputs.isEmpty { return "posterior predictive check at the scenario's own values (no --vary)\(hierarchy)" }
     return "adaptive multiple importance sampling (AMIS, \(r.population) points a round, \(r.roundESS.count) rounds pooled, "
@@ -293,35 +323,120 @@ struct InferCommand: ParsableCommand {
     return lines.joined(separator: "\n")
   }
 
-  /// The `posterior:` block (docs/inference.md, "The posterior block"): the inputs' key paths
-  /// and units, `draws` equally weighted joint rows resampled systematically from the weighted
-  /// sample at the sampler's seed (`PosteriorDraws.systematicResample`), and the provenance: the
-  /// evidence files with their SHA-256, the seed, the ESS, the method.
-  static func posteriorBlock(_ r: Inference.Result, evidence: [EvidenceFile], draws: Int, method: String) -> [String] {
+  /// The rows `--write-scenario` writes (docs/inference.md, "Your cluster in the written
+  /// posterior"): the weighted points systematically resampled, and under the hierarchical model
+  /// each rate several fleets inform scaled by a multiplier e^{σε} for the user's cluster (a new
+  /// fleet, or the `--fleet` named whose items pin it), mapped onto the scenario keys that set
+  /// that rate (`EvidenceModel.scaledKeys`). Keys the multipliers scale that no `--vary` names
+  /// are added after the inputs, at the scenario's value times the multiplier.
+  struct WrittenDraws {
+    var keys: [String]
+    var units: [String]
+    var rows: [[Double]]
+    /// How many of the keys are the varied inputs (the first ones).
+    var inputs: Int
+    var distinctPoints: Int
+    /// What the rows are draws of, in words (the provenance's `draws_for`).
+    var description: String
+    /// Per rate with a fleet effect: the keys its multiplier scales (the provenance's `fleet_effects`).
+    var effects: [String]
+    /// Whether any multiplier applies (the ranges then come from the rows).
+    var scaled: Bool { !effects.isEmpty }
+  }
+
+  static func writtenDraws(_ r: Inference.Result, model: EvidenceModel, draws: Int,
+                           sharing: [(part: String, mode: String?, group: String)] = []) throws -> WrittenDraws {
     // The points in the order of their values (the first input's first): systematic resampling
     // keeps the cumulative weight in the order it walks within 1/draws, so the first input's
     // quantiles are kept to 1/draws; the others' to the resampling's random error, about
     // √(q(1 − q)/draws).
     let order = r.values.indices.sorted { r.values[$0].lexicographicallyPrecedes(r.values[$1]) }
     let indices = PosteriorDraws.systematicResample(weights: order.map { r.weights[$0] }, count: draws, seed: r.seed).map { order[$0] }
+    var keys = r.inputs.map(\.keyPath), units = r.inputs.map(\.suffix)
+    var rows = indices.map { r.values[$0] }
+    let pooled = r.fleetModel?.fleets.spreadScale == nil
+    guard !pooled, !r.fleetSpreads.isEmpty else {
+      let description = pooled ? "the posterior points (the pooled model: every fleet's items as if from one fleet)"
+        : "the posterior points (no rate is measured by items of two fleets or more: no fleet effect to draw)"
+      return WrittenDraws(keys: keys, units: units, rows: rows, inputs: keys.count, distinctPoints: Set(indices).count,
+                          description: description, effects: [])
+    }
+    let multipliers = Inference.fleetMultipliers(r, points: indices, seed: r.seed)
+    var scaledBy: [String: String] = [:]
+    var effects: [String] = []
+    var targets: [[(column: Int, key: EvidenceModel.ScaledKey)]] = []
+    for spread in r.fleetSpreads {
+      var columns: [(Int, EvidenceModel.ScaledKey)] = []
+      let shared = sharing.filter { $0.group == spread.rate }.map { (part: $0.part, mode: $0.mode) }
+      for key in try model.scaledKeys(group: spread.rate, sharing: shared) {
+        let normal = ScenarioLoader.normalisedKeyPath(key.keyPath)
+        if let other = scaledBy[normal] {
+          throw ValidationError("the fleet effects of '\(other)' and '\(spread.rate)' both scale '\(key.keyPath)': a new fleet's draws "
+            + "cannot give one key two multipliers (give the evidence of one of the two rates only, or use --pooled)")
+        }
+        scaledBy[normal] = spread.rate
+        let column: Int
+        if let j = key.input {
+          column = j
+        } else {
+          column = keys.count
+          keys.append(key.keyPath)
+          units.append(key.unit)
+        }
+        columns.append((column, key))
+      }
+      targets.append(columns)
+      let pinned = spread.pinnedByUserFleet ? "fleet \(r.fleetModel?.fleets.userFleet ?? "")'s own effect" : "a new fleet's e^(sigma eps)"
+      effects.append("\(spread.rate): \(pinned) on " + columns.map { c in
+        "\(keys[c.0]) \(c.1.power > 0 ? "x m" : "/ m")" + (c.1.follows.map { " (and as \(r.inputs[$0.input].keyPath) moves)" } ?? "")
+      }.joined(separator: ", "))
+    }
+    for (d, m) in multipliers.enumerated() {
+      let point = rows[d]
+      var row = point + [Double](repeating: .nan, count: keys.count - point.count)
+      for (g, columns) in targets.enumerated() {
+        for (column, key) in columns { row[column] = key.value(point: point, multiplier: m[g]) }
+      }
+      rows[d] = row
+    }
+    let pinned = r.fleetSpreads.filter(\.pinnedByUserFleet).map(\.rate)
+    let user = r.fleetModel?.fleets.userFleet
+    let description: String
+    if let user, !pinned.isEmpty {
+      description = "the cluster of fleet \(user): its own rates where its items pin them (\(pinned.joined(separator: ", "))), "
+        + "a new fleet's elsewhere, each posterior point's rates times e^(sigma eps)"
+    } else {
+      description = "a new fleet drawn from the population of fleets (the cluster's): each posterior point with every rate "
+        + "several fleets inform times e^(sigma eps), sigma from its posterior at the point, eps ~ N(0, 1)"
+    }
+    return WrittenDraws(keys: keys, units: units, rows: rows, inputs: r.inputs.count, distinctPoints: Set(indices).count,
+                        description: description, effects: effects)
+  }
+
+  /// The `posterior:` block (docs/inference.md, "The posterior block"): the keys and units, the
+  /// rows of `writtenDraws`, and the provenance: the evidence files with their SHA-256, the
+  /// seed, the ESS, the method, what the draws are of and which keys each fleet effect scales.
+  static func posteriorBlock(_ r: Inference.Result, evidence: [EvidenceFile], draws w: WrittenDraws, method: String) -> [String] {
     func quoted(_ s: String) -> String { YAMLText.quoted(s) }
     var lines = ["posterior:"]
-    lines.append("  keys: [" + r.inputs.map { quoted($0.keyPath) }.joined(separator: ", ") + "]")
-    lines.append("  units: [" + r.inputs.map { quoted($0.suffix) }.joined(separator: ", ") + "]")
+    lines.append("  keys: [" + w.keys.map { quoted($0) }.joined(separator: ", ") + "]")
+    lines.append("  units: [" + w.units.map { quoted($0) }.joined(separator: ", ") + "]")
     lines.append("  provenance:")
     lines.append("    method: \(quoted(method))")
-    lines.append("    resampling: \(quoted("systematic (Kitagawa 1996) of the \(r.values.count) weighted points, in the order of their values, into \(draws) equally weighted draws, one uniform from the seed"))")
+    lines.append("    resampling: \(quoted("systematic (Kitagawa 1996) of the \(r.values.count) weighted points, in the order of their values, into \(w.rows.count) equally weighted draws, one uniform from the seed"))")
+    lines.append("    draws_for: \(quoted(w.description))")
+    if !w.effects.isEmpty { lines.append("    fleet_effects: [" + w.effects.map { quoted($0) }.joined(separator: ", ") + "]") }
     lines.append("    seed: \(r.seed)")
     lines.append(String(format: "    ess: %.1f", r.effectiveSampleSize))
     lines.append("    points: \(r.values.count)")
-    lines.append("    distinct_points_drawn: \(Set(indices).count)")
+    lines.append("    distinct_points_drawn: \(w.distinctPoints)")
     lines.append("    evidence:")
     for (e, hash) in zip(evidence, RunReport.hashes(evidence.map(\.file))) {
       lines.append("      - {file: \(quoted(e.file)), sha256: \(hash.sha256), fleet: \(quoted(e.fleet)), items: [\(e.items.map { quoted($0.name) }.joined(separator: ", "))]}")
     }
     lines.append("  draws:")
-    for i in indices {
-      lines.append("    - [" + r.values[i].map { String(format: "%.6g", $0) }.joined(separator: ", ") + "]")
+    for row in w.rows {
+      lines.append("    - [" + row.map { String(format: "%.6g", $0) }.joined(separator: ", ") + "]")
     }
     return lines
   }
@@ -370,7 +485,7 @@ struct InferCommand: ParsableCommand {
   }
 
   static func scenarioText(_ r: Inference.Result, report: InferenceReport, scenario: String, writtenTo path: String, date: String,
-                           command: String, evidence: [EvidenceFile], draws: Int) -> String {
+                           command: String, evidence: [EvidenceFile], draws w: WrittenDraws) -> String {
     let from = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
     let to = URL(fileURLWithPath: scenario).standardizedFileURL.path
     let extends = CalibrateCommand.relativePath(from: from, to: to)
@@ -395,6 +510,15 @@ struct InferCommand: ParsableCommand {
         lines.append("#   \(r.inputs[a].keyPath): " + row.map { String(format: "%.3f", $0) }.joined(separator: " "))
       }
     }
+    lines.append("# Draws: \(w.description).")
+    if w.scaled {
+      lines.append("# Fleet effects on the draws: \(w.effects.joined(separator: "; ")).")
+      lines.append("# The draws' 5% .. 50% .. 95% (the ranges below are these):")
+      let d = PosteriorDraws(keys: w.keys, units: w.units, rows: w.rows)
+      for k in w.keys.indices {
+        lines.append("#   \(w.keys[k]) = " + [0.05, 0.5, 0.95].map { String(format: "%.4g", d.quantile($0, key: k)) + w.units[k] }.joined(separator: " .. "))
+      }
+    }
     let checkedOnly = evidence.flatMap(\.items).map(\.name).filter { !informative(r, items: evidence.flatMap(\.items)).contains($0) }
     if !checkedOnly.isEmpty { lines.append("# Checked only (their predictions do not move with these inputs): \(checkedOnly.joined(separator: ", ")).") }
     lines.append(report.conflicts.isEmpty ? "# Conflicts: none." : "# Conflicts (p < 0.05): \(report.conflicts.joined(separator: ", ")).")
@@ -402,9 +526,21 @@ struct InferCommand: ParsableCommand {
       "extends: \(extends)",
       "name: \(URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)",
     ]
-    lines += posteriorBlock(r, evidence: evidence, draws: draws, method: report.method)
+    lines += posteriorBlock(r, evidence: evidence, draws: w, method: report.method)
     lines.append("ranges:")
-    for m in r.marginals { lines.append("  \(m.input.keyPath): [\(written(m, m.p5)), \(written(m, m.p95))]") }
+    if w.scaled {
+      // The 5-95 % of what the draws hold (a new fleet's values, wider than the population's).
+      let d = PosteriorDraws(keys: w.keys, units: w.units, rows: w.rows)
+      for k in w.keys.indices {
+        // Four digits, more when the draws barely spread (a spread scale near 0); no range at
+        // all when they do not spread (a range's low must be below its high).
+        let (low, high) = (d.quantile(0.05, key: k), d.quantile(0.95, key: k))
+        guard let digits = [4, 6, 9].first(where: { String(format: "%.\($0)g", low) != String(format: "%.\($0)g", high) }) else { continue }
+        lines.append("  \(w.keys[k]): [" + [low, high].map { String(format: "%.\(digits)g", $0) + w.units[k] }.joined(separator: ", ") + "]")
+      }
+    } else {
+      for m in r.marginals { lines.append("  \(m.input.keyPath): [\(written(m, m.p5)), \(written(m, m.p95))]") }
+    }
     lines.append("provenance:")
     // The items that inform the inputs: those whose prediction moves with them (the others are
     // only checked).
@@ -413,6 +549,11 @@ struct InferCommand: ParsableCommand {
     let target = "posterior median given evidence \(names.joined(separator: ", ")) (\(files.joined(separator: ", "))), seed \(r.seed)"
     for m in r.marginals {
       lines.append("  \(m.input.keyPath): {source: calibrated, calibrated: {target: \"\(target.replacingOccurrences(of: "\"", with: "'"))\", date: \(date)}}")
+    }
+    for key in w.keys[w.inputs...] {
+      let effect = w.effects.first { $0.contains(key) } ?? ""
+      let why = "the scenario's value times the fleet effect of \(effect.split(separator: ":").first ?? "") given evidence \(names.joined(separator: ", ")), seed \(r.seed)"
+      lines.append("  \(key): {source: calibrated, calibrated: {target: \"\(why.replacingOccurrences(of: "\"", with: "'"))\", date: \(date)}}")
     }
     return lines.joined(separator: "\n") + "\n"
   }

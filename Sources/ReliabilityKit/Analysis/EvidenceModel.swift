@@ -138,10 +138,10 @@ public final class EvidenceModel: @unchecked Sendable {  // read-only after init
     var groups: [String?] = [], scales: [Double] = []
     for item in items {
       var group: String?, perUnit = 1.0
+      group = Self.groupName(item)?.name
       switch item.measure {
-      case let .failures(part, mode, u): group = mode.map { "\(part)/\($0)" } ?? "\(part) (hard modes)"; perUnit = u
-      case let .inputRate(keyPath, u): group = "input \(ScenarioLoader.normalisedKeyPath(keyPath))"; perUnit = u
-      case .metric, .threshold: group = nil
+      case let .failures(_, _, u), let .inputRate(_, u): perUnit = u
+      case .metric, .threshold: break
       }
       var scale = perUnit
       if case .count = item.observed, case let .unitHours(hours)? = item.exposure { scale *= hours }
@@ -150,6 +150,172 @@ public final class EvidenceModel: @unchecked Sendable {  // read-only after init
     }
     return Inference.Fleets(itemFleets: items.map(\.fleet), itemGroups: groups, itemScales: scales, spreadScale: spreadScale,
                             userFleet: userFleet)
+  }
+
+  /// A scenario key that a rate's fleet effect scales (docs/inference.md, "The user's cluster in
+  /// the written posterior"): the new value is the old times the multiplier m to the `power`
+  /// (+1 for an AFR, FIT or rate; −1 for an MTBF, or the scale or median of a Weibull, gamma or
+  /// lognormal, whose mean falls as 1/m), so the rate the group measures (1 / the mean time to
+  /// failure) is multiplied by m.
+  public struct ScaledKey: Sendable, Hashable {
+    /// The key as `--set` takes it.
+    public let keyPath: String
+    /// The index of the varied input it is, if it is one (its value comes from the point).
+    public let input: Int?
+    /// Its value in the scenario when not varied, in `unit`.
+    public let base: Double
+    public let unit: String
+    public let power: Double
+    /// For a mode that shares the group's rate (`--same-rate`): the varied key of the group it
+    /// follows, with that key's scenario value and power, so the mode moves with the population
+    /// rate as well as with the fleet effect. Nil otherwise.
+    public var follows: (input: Int, base: Double, power: Double)? = nil
+
+    public static func == (a: ScaledKey, b: ScaledKey) -> Bool {
+      a.keyPath == b.keyPath && a.input == b.input && a.unit == b.unit && a.power == b.power
+    }
+    public func hash(into h: inout Hasher) { h.combine(keyPath) }
+
+    /// The key's value in a row: the varied value (or the scenario's) times the multiplier.
+    public func value(point: [Double], multiplier m: Double) -> Double {
+      if let input { return point[input] * pow(m, power) }
+      var rateRatio = m
+      if let f = follows { rateRatio *= pow(point[f.input] / f.base, f.power) }
+      return base * pow(rateRatio, power)
+    }
+  }
+
+  /// The rate group of each item, as `fleets` names it, with what it measures.
+  enum Measured: Hashable {
+    case mode(part: String, mode: String)
+    case hardModes(part: String)
+    case input(String)
+  }
+
+  static func groupName(_ item: EvidenceItem) -> (name: String, measured: Measured)? {
+    switch item.measure {
+    case let .failures(part, mode, _):
+      if let mode { return ("\(part)/\(mode)", .mode(part: part, mode: mode)) }
+      return ("\(part) (hard modes)", .hardModes(part: part))
+    case let .inputRate(keyPath, _): return ("input \(ScenarioLoader.normalisedKeyPath(keyPath))", .input(keyPath))
+    case .metric, .threshold: return nil
+    }
+  }
+
+  /// Parameters of a distribution whose product with the mean is fixed (power −1) or whose value
+  /// is a rate (power +1).
+  static let rateParameters: [String: Double] = ["afr": 1, "fit": 1, "rate": 1, "mtbf": -1, "scale": -1, "median": -1, "mean": -1, "sd": -1]
+
+  /// The scenario keys that carry the rate of group `name` (a mode's rate parameter, every hard
+  /// mode's, or a rate input), varied or not.
+  /// - Throws: `InputErrors` when the rate cannot be scaled through its keys: a distribution
+  ///   with no rate parameter (a mixture, an empirical or deterministic one), a key the scenario
+  ///   draws as `{uncertain:}` (two draws of one key), a value that is not a number with a unit.
+  public func scaledKeys(group name: String, sharing: [(part: String, mode: String?)] = []) throws -> [ScaledKey] {
+    guard let item = items.first(where: { Self.groupName($0)?.name == name }), let measured = Self.groupName(item)?.measured else {
+      return []
+    }
+    let varied = inputs.enumerated().map { (ScenarioLoader.normalisedKeyPath($0.element.keyPath), $0.offset) }
+    let uncertain = Set(scenario.uncertainInputs.map { ScenarioLoader.normalisedKeyPath($0.keyPath) })
+    var keys: [ScaledKey] = [], problems: [String] = []
+    func scenarioKey(_ keyPath: String, power: Double) {
+      let normal = ScenarioLoader.normalisedKeyPath(keyPath)
+      if let j = varied.first(where: { $0.0 == normal })?.1 {
+        keys.append(ScaledKey(keyPath: inputs[j].keyPath, input: j, base: .nan, unit: inputs[j].suffix, power: power))
+        return
+      }
+      if uncertain.contains(normal) {
+        problems.append("'\(keyPath)' is {uncertain:} in the scenario: give it a value or --vary it, or use --pooled")
+        return
+      }
+      guard let value = template.writtenValue(at: normal) else {
+        problems.append("'\(keyPath)' has no value in the scenario")
+        return
+      }
+      let (number, unit) = Units.splitNumber(value)
+      guard let number, let x = Double(number), x.isFinite, x > 0 else {
+        problems.append("'\(keyPath)' = '\(value)' is not a positive number with a unit")
+        return
+      }
+      keys.append(ScaledKey(keyPath: keyPath, input: nil, base: x, unit: unit, power: power))
+    }
+    func mode(_ part: String, _ m: FailureMode) {
+      let prefix = "parts.\(part).modes.\(m.id).distribution."
+      let written = Self.rateParameters.keys.sorted().filter { template.writtenValue(at: prefix + $0) != nil }
+      // A varied rate parameter of the mode is the one scaled; otherwise the scenario's own.
+      let variedHere = inputs.filter { ScenarioLoader.normalisedKeyPath($0.keyPath).hasPrefix(prefix) }
+        .compactMap { i -> String? in
+          let last = String(ScenarioLoader.normalisedKeyPath(i.keyPath).dropFirst(prefix.count))
+          return Self.rateParameters[last] == nil ? nil : last
+        }
+      let parameters = variedHere.isEmpty ? written : variedHere
+      guard !parameters.isEmpty else {
+        problems.append("\(part)/\(m.id) is a \(m.distribution.kind) distribution with no rate, MTBF, scale or median to scale")
+        return
+      }
+      for p in parameters { scenarioKey(prefix + p, power: Self.rateParameters[p]!) }
+    }
+    switch measured {
+    case let .mode(part, id):
+      if let m = scenario.catalog[part]?.modes.first(where: { $0.id == id }) { mode(part, m) }
+    case let .hardModes(part):
+      for m in scenario.catalog[part]?.modes ?? [] {
+        if case .hard = m.effect, m.distribution.mean > 0 { mode(part, m) }
+      }
+    case let .input(keyPath):
+      scenarioKey(keyPath, power: 1)
+    }
+    // Modes of other parts that have this rate in the user's cluster (`--same-rate`): scaled by
+    // the same fleet effect, and moved with the group's varied key of the same mode when it has
+    // one (OTHER = its value × (varied value / the scenario's value of that key) × m).
+    let own = keys
+    func follow(_ before: Int, sourcePrefix: String) {
+      let varied = own.filter { $0.input != nil && ScenarioLoader.normalisedKeyPath($0.keyPath).hasPrefix(sourcePrefix) }
+      guard varied.count <= 1 else {
+        problems.append("--same-rate: the rate of \(sourcePrefix) is set by \(varied.count) varied keys; vary one")
+        return
+      }
+      guard let v = varied.first, let j = v.input else { return }
+      let text = template.writtenValue(at: ScenarioLoader.normalisedKeyPath(v.keyPath)) ?? ""
+      guard let number = Units.splitNumber(text).number.flatMap(Double.init), number > 0, Units.splitNumber(text).unit == v.unit else {
+        problems.append("--same-rate: '\(v.keyPath)' has no value in the scenario to follow, written in the unit --vary gives it ('\(v.unit)')")
+        return
+      }
+      for k in before..<keys.count where keys[k].input == nil { keys[k].follows = (j, number, v.power) }
+    }
+    for (part, id) in sharing {
+      guard let other = scenario.catalog[part] else {
+        problems.append("--same-rate: no part '\(part)' in the catalog")
+        continue
+      }
+      switch (measured, id) {
+      case let (.mode(sourcePart, sourceMode), id?):
+        guard let m = other.modes.first(where: { $0.id == id }) else {
+          problems.append("--same-rate: part '\(part)' has no mode '\(id)' (its modes: \(other.modes.map(\.id).joined(separator: ", ")))")
+          continue
+        }
+        let before = keys.count
+        mode(part, m)
+        follow(before, sourcePrefix: "parts.\(sourcePart).modes.\(sourceMode).distribution.")
+      case let (.hardModes(sourcePart), nil):
+        for m in other.modes {
+          guard case .hard = m.effect, m.distribution.mean > 0 else { continue }
+          let before = keys.count
+          mode(part, m)
+          follow(before, sourcePrefix: "parts.\(sourcePart).modes.\(m.id).distribution.")
+        }
+      default:
+        problems.append("--same-rate \(part)\(id.map { "/\($0)" } ?? "")=\(name): a mode shares a mode's rate (PART/MODE=PART/MODE), "
+          + "a part's hard modes a part's (PART=PART); a rate input is not shared")
+      }
+    }
+    if !problems.isEmpty {
+      throw InputErrors(problems.map {
+        InputError(file: item.file, line: item.line, column: nil, keyPath: "fleet effect of \(name)",
+                   message: "cannot write a new fleet's draws: \($0)")
+      })
+    }
+    return keys
   }
 
   /// Whether any item needs a simulation.

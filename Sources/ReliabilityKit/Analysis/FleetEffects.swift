@@ -123,6 +123,21 @@ extension Inference {
     }
   }
 
+  /// The multipliers e^{σε} of every rate with a fleet spread (in the order of `fleetSpreads`)
+  /// for draws at the given posterior points (one list per point given, deterministic in
+  /// `seed`): σ from its posterior at the point, ε ~ N(0, 1) for a new fleet or the user's
+  /// fleet's posterior effect when its items pin it. Empty lists under the pooled model. This is
+  /// what `infer --write-scenario` applies to the resampled points (docs/inference.md).
+  public static func fleetMultipliers(_ r: Result, points: [Int], seed: UInt64) -> [[Double]] {
+    guard let model = r.fleetModel, !r.fleetSpreads.isEmpty else { return points.map { _ in [] } }
+    let random = RandomSource(seed: SeedSequence(master: seed).seed(forTrial: 0, stream: SeedSequence.streamKey("infer-written-fleet-draws")))
+    return points.map { i in
+      r.fleetSpreads.indices.map { g in
+        model.multiplier(point: i, group: g, predictions: r.predictions[i], sigmaPosterior: r.sigmaPosteriors[i][g], random: random)
+      }
+    }
+  }
+
   /// Draws a point index in proportion to its weight.
   struct WeightedPicker {
     let cumulative: [Double]
@@ -173,9 +188,16 @@ extension Inference {
     /// Gauss-Hermite nodes and log weights (weight e^{−x²}).
     let hermite: (x: [Double], logW: [Double])
 
-    init(_ fleets: Fleets, likelihoods: [Likelihood]) {
+    /// The items whose stated `spread` (a negative binomial: the item's fleet differs from the
+    /// model by about that CV) was dropped because their rate has a learnt fleet effect: the
+    /// stated spread and sigma would both describe the same between-fleet variation, counted
+    /// twice (docs/inference.md, "One spread, not two"). Under the pooled model, or for a rate one
+    /// fleet measures, the stated spread is kept.
+    public let spreadReplaced: [Int]
+
+    init(_ fleets: Fleets, likelihoods given: [Likelihood]) {
       self.fleets = fleets
-      self.likelihoods = likelihoods
+      let likelihoods = given
       var groups: [Group] = []
       if fleets.spreadScale != nil {
         var order: [String] = []
@@ -200,6 +222,13 @@ extension Inference {
       var grouped = [Bool](repeating: false, count: likelihoods.count)
       for g in groups { for i in g.items { grouped[i] = true } }
       self.grouped = grouped
+      var replaced: [Int] = []
+      self.likelihoods = likelihoods.enumerated().map { i, l in
+        guard grouped[i], case let .count(k, spread) = l, spread > 0 else { return l }
+        replaced.append(i)
+        return .count(k, spread: 0)
+      }
+      spreadReplaced = replaced
       let scale = fleets.spreadScale ?? 1
       let k = fleets.gridSize
       step = 4 * scale / Double(k)

@@ -289,6 +289,9 @@ public enum Inference {
     let d = inputs.count
     var evaluations = 0
     let fleetModel = fleets.map { FleetModel($0, likelihoods: likelihoods) }
+    // Under the hierarchical model an item of a rate with a fleet effect keeps no stated spread
+    // of its own: the learnt sigma replaces it (FleetModel.spreadReplaced).
+    let likelihoods = fleetModel?.likelihoods ?? likelihoods
     var terms: [FleetModel.Terms] = []
     func logLikelihood(_ p: Predictions) -> Double {
       if let fleetModel {
