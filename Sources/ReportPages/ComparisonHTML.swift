@@ -47,7 +47,8 @@ public enum ComparisonHTML: HTMLReportKind {
         let interval = Quantity.interval(e.ci95Low, e.ci95High, unit: e.unit, metric: metric, signed: true)
         page.keyNumbers.append((label, Quantity.format(e.mean, unit: e.unit, metric: metric, signed: true), interval.isEmpty ? "" : "95% CI \(interval)"))
         if metric == "total_cost_usd_per_year", let p = probabilityRow(probability, scenario: alternative, metric: metric) {
-          page.keyNumbers.append(("P(\(alternative) cheaper)", String(format: "%.0f%%", p.p * 100),
+          let given = json["posterior"]?.object == nil ? "" : " | evidence"
+          page.keyNumbers.append(("P(\(alternative) cheaper\(given))", String(format: "%.0f%%", p.p * 100),
                                   p.low.map { lo in String(format: "95%% CI %.0f%% .. %.0f%%", lo * 100, (p.high ?? lo) * 100) } ?? ""))
         }
       }
@@ -60,6 +61,7 @@ public enum ComparisonHTML: HTMLReportKind {
       rootCauseChart(json, names: names, scenarios: scenarios, colours: colours, alternative: alternative, baseline: baseline, diff: diff),
       probabilityChart(probability, names: names, colours: colours),
     ])
+    posteriorSections(json, names: names, baseline: baseline, into: &page)
     page.section("Distributions over trials", intro: "Each strip is a scenario's trials: the thin line spans min to max, the box p5 to p95, the tick is the median, the dot the mean.")
     page.charts([
       strips(metric: "link_availability", names: names, scenarios: scenarios, colours: colours),
@@ -84,6 +86,61 @@ public enum ComparisonHTML: HTMLReportKind {
     }))
     page.provenance = ReportSections.provenance(json)
     page.notes.append("Colours: pluggable \(ReportPalette.pluggable), CPO \(ReportPalette.cpo), others from a neutral set; the same in every cposim chart.")
+  }
+
+  /// Under the posterior (`posterior` in the JSON): what was drawn (each key's 5/50/95 % and
+  /// what the draws are of), and the verdict per named branch (`branches`): B − A cost per year
+  /// and P(B cheaper) under the same draws, with the values each branch sets and its note.
+  static func posteriorSections(_ json: ReportJSON, names: [String], baseline: String, into page: inout HTMLPage) {
+    if let posterior = json["posterior"], let keys = posterior["keys"]?.array?.compactMap(\.string) {
+      let units = posterior["units"]?.array?.compactMap(\.string) ?? []
+      let draws = posterior["draws"]?.int ?? 0
+      let drawnFor = posterior["provenance", "draws_for"]?.string
+      page.section("Under the posterior",
+                   intro: "Each paired trial ran with one of the \(draws) joint draws of \(posterior["file"]?.string ?? "the posterior") "
+                     + "and one simulated history, so P(cheaper) is a posterior predictive probability given the evidence"
+                     + (drawnFor.map { "; the draws are \($0)" } ?? "") + ".")
+      func number(_ x: Double?, _ unit: String) -> String { x.map { HTML.escape(String(format: "%.4g", $0) + unit) } ?? "–" }
+      page.table(HTMLTable(caption: "The drawn inputs over the \(draws) draws", header: ["input", "5%", "50%", "95%"], rows: keys.enumerated().map { k, key in
+        let q = posterior["quantiles", key]
+        let unit = k < units.count ? units[k] : ""
+        return [HTML.escape(key), number(q?["p5"]?.double, unit), number(q?["p50"]?.double, unit), number(q?["p95"]?.double, unit)]
+      }))
+      var facts: [[String]] = []
+      for field in ["seed", "ess", "points", "fleet_effects", "method"] {
+        if let v = posterior["provenance", field]?.string { facts.append([HTML.escape(field), HTML.escape(v)]) }
+      }
+      if let sha = posterior["sha256"]?.string { facts.append(["sha256", HTML.escape(sha)]) }
+      page.table(HTMLTable(caption: "Where the draws come from (the posterior block's provenance)", header: ["", ""], rows: facts))
+    }
+    guard let branches = json["branches"]?.array, !branches.isEmpty else { return }
+    let others = Array(names.dropFirst())
+    page.section("Branches: what no fleet measured",
+                 intro: "Each branch sets inputs no evidence constrains and runs again with the same draws and the same trials; "
+                   + "the verdict is given per branch, not averaged over them.")
+    var header = ["branch", "sets"]
+    for o in others { header += ["\(o) − \(baseline) per year", "P(\(o) cheaper)"] }
+    header.append("why")
+    let rows = branches.map { b -> [String] in
+      let set = (b["set"]?.object ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value.string ?? $0.value.text)" }
+      var row = [HTML.escape(b["name"]?.string ?? ""), set.map(HTML.escape).joined(separator: "<br>")]
+      for o in others {
+        row.append(ReportSections.cell(EstimateView(b["differences", o]), metric: "total_cost_usd_per_year", signed: true))
+        if let p = probabilityValue(b["probability_cheaper", o]) {
+          row.append(String(format: "%.2f", p.p) + (p.low.map { lo in String(format: "<br><span class=\"ci\">%.2f .. %.2f</span>", lo, p.high ?? lo) } ?? ""))
+        } else {
+          row.append("–")
+        }
+      }
+      row.append(HTML.escape((b["note"]?.string ?? "") + (b["source"]?.string.map { " [\($0)]" } ?? "")))
+      return row
+    }
+    page.table(HTMLTable(caption: "The verdict per branch (cost per year, paired, 95% CI; P with its Wilson interval)", header: header, rows: rows))
+  }
+
+  static func probabilityValue(_ entry: ReportJSON?) -> (p: Double, low: Double?, high: Double?, tie: Double?)? {
+    guard let entry, let p = entry["p"]?.double else { return nil }
+    return (p, entry["ci95_low"]?.double, entry["ci95_high"]?.double, entry["p_tie"]?.double)
   }
 
   static func costChart(names: [String], scenarios: [String: [String: EstimateView]], colours: [String: String], perYear: Double?,

@@ -44,6 +44,9 @@ MTBF=parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf
   --set "$MTBF=80000h,325000h,1300000h" --set costs.electricity_usd_per_kwh=0.05,0.1,0.2 >/dev/null
 # The demo's pair, whose long names once pushed the cost legend over the bars.
 "$CPOSIM" compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml --trials 8 --quiet -o "$OUT/comparison-16k.json" >/dev/null
+# The pair under the shipped posterior, with its branches (the posterior and branch tables).
+"$CPOSIM" compare "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --posterior Scenarios/posterior-16k.yaml --trials 8 --quiet \
+  -o "$OUT/comparison-posterior.json" >/dev/null
 "$CPOSIM" breakeven "$SMALL/small-pluggable.yaml" "$SMALL/small-cpo.yaml" --trials 12 --quiet \
   --vary "$MTBF" --range 10000h..1000000h -o "$OUT/breakeven.json" >/dev/null
 "$CPOSIM" calibrate "$SMALL/small-pluggable.yaml" --trials 8 --quiet -o "$OUT/calibration.json" \
@@ -74,6 +77,7 @@ PAGES=(
   "sweep sweep 4 $CPO"
   "sweep sweep-two 4 $CPO"
   "comparison comparison-16k 5 $PLUGGABLE $CPO"
+  "comparison comparison-posterior 5 $PLUGGABLE $CPO"
   "breakeven breakeven 1 $CROSSING"
   "sensitivity sensitivity 1 $CPO"
   "calibration calibration 2 $CROSSING"

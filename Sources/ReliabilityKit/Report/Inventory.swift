@@ -105,8 +105,24 @@ public struct Inventory: Encodable, Sendable {
   /// `costs.capital_life` in hours; null when capital is one-off or not counted.
   public let capitalLifeHours: Double?
   public let capitalOneOff: Bool
+  /// The joint draws the scenario carries (`posterior:`, docs/inference.md): keys, units, the
+  /// number of draws, each key's 5/50/95 % over them and the block's provenance; absent when none.
+  public let posterior: ComparisonReport.PosteriorSummary?
+  /// The named branches (`branches:`): what each sets, its note and source; absent when none.
+  public let branches: [Branch]?
+
+  public struct Branch: Encodable, Sendable {
+    public let name: String
+    public let set: [String: String]
+    public let note: String
+    public let source: String?
+  }
 
   public init(scenario: Scenario) throws(ModelError) {
+    posterior = scenario.posterior.map { ComparisonReport.PosteriorSummary($0, file: $0.file) }
+    branches = scenario.branches.isEmpty ? nil : scenario.branches.map { b in
+      Branch(name: b.name, set: Dictionary(b.set.map { ($0.keyPath, $0.value) }, uniquingKeysWith: { a, _ in a }), note: b.note, source: b.source)
+    }
     self.scenario = scenario.name
     files = scenario.files
     horizonHours = scenario.horizon
@@ -153,7 +169,7 @@ public struct Inventory: Encodable, Sendable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case schemaVersion, scenario, files, horizonHours, trials, seed, fabric, system, frus, parts, inputs
+    case schemaVersion, scenario, files, horizonHours, trials, seed, fabric, system, frus, parts, inputs, posterior, branches
   }
 
   /// Writes `fabric` or `system` as an explicit null when absent.
@@ -170,5 +186,7 @@ public struct Inventory: Encodable, Sendable {
     try c.encode(frus, forKey: .frus)
     try c.encode(parts, forKey: .parts)
     try c.encode(inputs, forKey: .inputs)
+    if let posterior { try c.encode(posterior, forKey: .posterior) } else { try c.encodeNil(forKey: .posterior) }
+    try c.encode(branches ?? [], forKey: .branches)
   }
 }
