@@ -17,7 +17,7 @@ help:
 	@echo "make demo-alternatives  DSP pluggable, LPO and CPO-ELS on the 16k fabric: costs with capital and contracts, P(each cheapest), the inputs that decide it (docs/alternatives.md)"
 	@echo "make verdict-tables  how the 16k verdict moves with spares, fabric variant and misbehaviour (docs/verdict-tables.md)"
 	@echo "make calibrate-llama3  refit the Llama 3 scenario to the published counts (writes out/llama3-calibrated.yaml)"
-	@echo "make infer-demo  the posterior of Llama 3's two fitted inputs given every shipped evidence item, the shipped 16k posterior Scenarios/posterior-16k.yaml (about 1 min of CPU, 3-5 min wall), and the 16k preset checked against the part-level evidence (docs/inference.md)"
+	@echo "make infer-demo  the posterior of Llama 3's two fitted inputs given every shipped evidence item, the shipped 16k posterior Scenarios/posterior-16k.yaml (every fleet, a new fleet's draws; about 2 min of CPU, 5-8 min wall), and the 16k preset checked against the part-level evidence (docs/inference.md)"
 	@echo "make test    install what is missing (GSL, a venv with jsonschema) and run the test suite"
 	@echo "make equivalence  this engine against a reference built from git: every scenario, every metric (EQUIV_MODE=ci|full, EQUIV_REF=commit)"
 	@echo "make equivalence-selftest  the harness passes an unchanged engine and fails a 5 % rate shift"
@@ -237,7 +237,7 @@ demo: build
 	$(CPOSIM) compare Scenarios/cluster-16k-uncertain-pluggable.yaml Scenarios/cluster-16k-uncertain-cpo-els.yaml \
 	  --trials $(DEMO_TRIALS) --quiet -o $(OUT)/compare-16k-uncertain.json | grep -E ' vs .*(total cost per year|cheaper)'
 	@echo
-	@echo "The verdict under the posterior (Scenarios/posterior-16k.yaml: every Meta-fleet evidence item, joint draws, make infer-demo)"
+	@echo "The verdict under the posterior (Scenarios/posterior-16k.yaml: every fleet's evidence, your cluster drawn as a new fleet, joint draws, make infer-demo)"
 	@echo "and per branch for what no fleet measured (POSTERIOR_TRIALS=$(POSTERIOR_TRIALS) paired trials each; docs/inference.md):"
 	$(CPOSIM) compare Scenarios/cluster-16k-pluggable.yaml Scenarios/cluster-16k-cpo-els.yaml --posterior Scenarios/posterior-16k.yaml \
 	  --trials $(POSTERIOR_TRIALS) --quiet -o $(OUT)/compare-16k-posterior.json --csv $(OUT)/compare-16k-posterior.csv \
@@ -295,23 +295,23 @@ calibrate-llama3: build
 
 # The joint posterior of the two inputs `calibrate-llama3` fits, given every shipped evidence item
 # (Evidence/), then the 16k pluggable preset checked as written against the part-level items
-# (no --vary: Alibaba's conflicts are named). Then the shipped posterior of the 16k presets,
-# Scenarios/posterior-16k.yaml (the four inputs Meta's fleets pin, joint draws, with the branches
-# of Scenarios/cluster-16k-branches.yaml), which `make demo` compares under. Alibaba's items are
-# left out of it and checked against the preset (their conflict is named, not averaged in:
-# docs/inference.md, Conflicts). Cost in docs/inference.md (Cost).
+# (no --vary: under the hierarchical model Alibaba's items are a fleet of lower rates). Then the
+# shipped posterior of the 16k presets, Scenarios/posterior-16k.yaml: five inputs given every
+# fleet (Alibaba included), hierarchical, written as a new fleet's draws (the user's cluster:
+# each rate several fleets measure times e^(sigma eps)), with the branches of
+# Scenarios/cluster-16k-branches.yaml; `make demo` compares under it. Cost in docs/inference.md (Cost).
 INFER_DATE ?= 2026-12-07
 infer-demo: build
 	@mkdir -p $(OUT)
 	$(CPOSIM) infer Scenarios/llama3-calibration.yaml --evidence Evidence/ \
 	  --vary 'jobs[0].uplink_interrupt_probability=0..1' --vary 'jobs[0].background_rate=2.34e-3/d..6.5e-3/d' \
 	  --population 200 --rounds 4 --trials 50 -o $(OUT)/llama3-posterior.json --write-scenario $(OUT)/llama3-posterior.yaml
-	$(CPOSIM) infer Scenarios/cluster-16k-branches.yaml --evidence Evidence/llama3.yaml --evidence Evidence/meta-pluggable-fleet.yaml \
-	  --evidence Evidence/meta-cpo-study.yaml --evidence Evidence/kokolis-rsc1.yaml --evidence Evidence/kokolis-rsc2.yaml \
-	  --evidence Evidence/microsoft-switches.yaml \
+	$(CPOSIM) infer Scenarios/cluster-16k-branches.yaml --evidence Evidence/ \
 	  --vary 'jobs[0].uplink_interrupt_probability=0..1' --vary 'jobs[0].background_rate=2.34e-3/d..6.5e-3/d' \
 	  --vary 'parts.pluggable-800g.modes.laser-wearout.distribution.afr=0.05%..5%' \
+	  --vary 'parts.switch-board.modes.board-hardware.distribution.afr=0.1%..6%' \
 	  --vary 'parts.cpo-optical-engine.modes.engine-failure.distribution.mtbf=50000h..2000000h' \
+	  --same-rate cpo-switch-board/board-hardware=switch-board/board-hardware --same-rate lpo-800g=pluggable-800g \
 	  --population 200 --rounds 6 --trials 50 --seed 405 --draws 1000 --date $(INFER_DATE) --quiet \
 	  -o $(OUT)/posterior-16k.json --write-scenario Scenarios/posterior-16k.yaml
 	$(CPOSIM) infer Scenarios/cluster-16k-pluggable.yaml --evidence Evidence/alibaba-hpn.yaml \
