@@ -8,7 +8,7 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-deps python-deps man equivalence equivalence-selftest fuzz fuzz-scenario fuzz-fieldlog fuzz-report fuzz-partial test-slurm test-html image test-image validate-k8s crosscheck notebooks bench demo demo-alternatives calibrate-llama3 infer-demo verdict-tables clean help
+.PHONY: all deps build build-debug test test-deps python-deps man equivalence equivalence-selftest fuzz fuzz-scenario fuzz-fieldlog fuzz-report fuzz-partial test-slurm test-html image test-image validate-k8s crosscheck notebooks bench bench-engine demo demo-alternatives calibrate-llama3 infer-demo verdict-tables clean help
 
 all: build
 
@@ -26,6 +26,7 @@ help:
 	@echo "make crosscheck  compare cposim fit and recurrent with Python's reliability, lifelines, surpyval and scipy; check interval coverage (venv)"
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side, print the tables and the speed targets met or missed (BENCH='sampler scaling peer threads')"
+	@echo "make bench-engine  the engine's sections only (scaling with the 1M pair, threads with the 128k comparison), after an engine change"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make test-html  render every kind of HTML report in headless chromium and check the pages"
 	@echo "make image   build the OCI image cposim:$(VERSION) with podman or buildah (FROM scratch, no registry)"
@@ -196,6 +197,11 @@ BENCH ?= sampler scaling peer threads
 bench: build
 	$(SWIFT) build $(RELEASE_FLAGS) --product cposim-bench
 	bash bench/run.sh $(BENCH)
+
+# The engine's sections of make bench (scaling with the 1M pair, threads with the 128k
+# comparison): the one command to rerun after an engine change (docs/performance.md).
+bench-engine: build
+	bash bench/run.sh scaling threads
 
 # Slurm end to end on localhost: a 3-shard job array plus a dependent merge job, checked
 # byte for byte against a single-process run (installs slurm-wlm and munge when missing).
