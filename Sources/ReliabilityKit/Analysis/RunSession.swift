@@ -52,6 +52,10 @@ public final class RunSession: @unchecked Sendable {
   private let state: BlockRun<RunStatistics>
 
   /// - Parameters:
+  ///   - scenarioPath: the scenario file as the run names it (recorded in partial reports).
+  ///   - simulation: the scenario, ready to run.
+  ///   - seed: the master seed.
+  ///   - trials: trials of the whole run (all shards), 1 or more.
   ///   - shard: `(index, count)` with `0 <= index < count`; `(0, 1)` is the whole run.
   ///   - checkpoint: the file that keeps the completed blocks (`OUTPUT.checkpoint` in the CLI).
   ///   - checkpointInterval: seconds between checkpoint writes while running (default 1).
@@ -106,8 +110,10 @@ public final class RunSession: @unchecked Sendable {
 
   /// Runs the blocks not done yet on `threads` threads.
   /// - Parameters:
+  ///   - threads: worker threads (the result does not depend on them).
   ///   - perTrialLine: turns each trial into a line of output, delivered to `lines` in trial
   ///     order (one call at a time). Lines of blocks done before a resume are not delivered.
+  ///   - lines: receives the lines `perTrialLine` makes.
   ///   - stop: when it is set the workers stop inside the trial they run, the block it cuts
   ///     short is discarded, and the checkpoint is written one last time.
   ///   - progress: after each block, the trials done so far (resumed ones included).

@@ -102,9 +102,9 @@ public struct FabricSpec: Sendable, Hashable {
   /// engine left dark can move to them.
   public var sparePorts = 0
 
-  /// A fabric; the defaults are those of a scenario file's `fabric:` section (docs/scenarios.md).
-  /// - Parameter roles: the catalog part of each role; nil takes `Roles()` with the optics'
-  ///   own transceiver class (`lpo-800g`, `lro-800g`) where it has one, as the loader does.
+  /// A fabric; the defaults are those of a scenario file's `fabric:` section (docs/scenarios.md),
+  /// and each parameter is the property of the same name. `roles` nil takes `Roles()` with the
+  /// optics' own transceiver class (`lpo-800g`, `lro-800g`) where it has one, as the loader does.
   public init(topology: TopologyPreset, gpus: Int, gpusPerNode: Int = 8, switchRadix: Int = 64, portSpeedGbps: Int = 800,
               oversubscription: Double = 1, optics: Optics, portsPerOpticalEngine: Int = 8, portsPerELS: Int = 8, spareLaserLanes: Int = 0,
               lasersPerModule: Int = 8, lasersPerELS: Int = 16, psusPerSwitch: Int = 2, psusRequired: Int = 1, fansPerSwitch: Int = 6,

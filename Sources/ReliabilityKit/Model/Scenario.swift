@@ -60,13 +60,11 @@ public struct Scenario: Sendable, Hashable {
   /// A scenario built in code. The optional parts (`fleet`, `commonCauses`, `thresholds`) are
   /// properties to set afterwards; `files`, `inputs` and `ranges` describe where a loaded
   /// scenario came from and may stay empty. Call `validated()` before running it.
-  /// - Parameters:
-  ///   - horizon: simulated time per trial, in hours (`Units.hours(from: "5y")`).
-  ///   - trials: the default trial count of a run.
-  ///   - seed: the default master seed.
-  ///   - catalog: the parts (`PartCatalog.load(path:)` reads FailureData/parts.yaml).
-  ///   - files: the files the scenario was read from (none for one built in code): reports
-  ///     record their SHA-256.
+  ///
+  /// `horizon` is the simulated time per trial in hours (`Units.hours(from: "5y")`); `trials`
+  /// and `seed` are a run's defaults; `catalog` holds the parts (`PartCatalog.load(path:)` reads
+  /// FailureData/parts.yaml); `files` and `catalogFile` name the files a scenario was read from
+  /// (none for one built in code), whose SHA-256 reports record.
   public init(name: String, description: String? = nil, horizon: Hours, trials: Int, seed: UInt64, plant: Plant,
               catalog: PartCatalog, repair: RepairSpec, jobs: [JobSpec] = [], nodePool: NodePoolSpec = NodePoolSpec(),
               costs: CostSpec, ageingWhileDown: AgeingWhileDown = .continues, files: [String] = [], catalogFile: String? = nil) {
@@ -139,10 +137,8 @@ public struct RepairSpec: Sendable, Hashable {
   /// overriding the FRU's workflow for that mode.
   public var modeWorkflows: [String: [String: Workflow]] = [:]
 
-  /// - Parameters:
-  ///   - detection: time from a failure to someone knowing about it (the loader's default: 5 min).
-  ///   - verification: time to verify a repair (default 10 min).
-  ///   - technicians: technicians on shift (default 2).
+  /// A scenario file's defaults are a detection of 5 min, a verification of 10 min and 2
+  /// technicians on shift.
   public init(detection: Distribution, verification: Distribution, technicians: Int, shift: Shift = .twentyFourSeven,
               maintenanceWindow: MaintenanceWindow? = nil, spares: [String: SparePool] = [:], workflows: [String: Workflow] = [:],
               modeWorkflows: [String: [String: Workflow]] = [:]) {
@@ -274,10 +270,8 @@ public struct Workflow: Sendable, Hashable {
     /// The largest `after_flaps` the engine tracks.
     public static let maximumFlaps = 8
 
-    /// - Parameters:
-    ///   - afterFlaps: flaps (1 to `maximumFlaps`) within `within` hours that mark a lemon.
-    ///   - replace: replace the unit (true) or clean it (false).
-    ///   - atWindow: at the next maintenance window (true) or now (false).
+    /// `afterFlaps` flaps (1 to `maximumFlaps`) within `within` hours mark a lemon, which is
+    /// replaced (`replace`) or cleaned, at the next maintenance window (`atWindow`) or now.
     public init(afterFlaps: Int, within: Hours, replace: Bool, atWindow: Bool) {
       self.afterFlaps = afterFlaps
       self.within = within
