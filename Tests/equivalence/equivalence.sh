@@ -34,7 +34,7 @@ trials_for() {
     full:*128k*) echo 100 ;;
     full:*16k*)  echo 400 ;;
     full:*)      echo 2000 ;;
-    ci:*1m*)     echo 0 ;;  # full mode only: 48 trials of each 1M preset cost about 4 CPU-min an engine
+    ci:*1m*)     echo 0 ;;  # full mode only: 48 trials of each 1M preset cost about 6 CPU-min an engine
     ci:*128k*)   echo 48 ;;
     ci:*16k*)    echo 100 ;;
     ci:*)        echo 400 ;;
