@@ -156,4 +156,21 @@ extension CalibrateCommandTests {
     let path = try dir.write("n.yaml", "extends: s.yaml\nname: \(YAMLText.scalar(text))\n")
     #expect(try ScenarioLoader.load(path: path).name == text)
   }
+
+  @Test("command-line arguments are quoted so bash reads back the same string", arguments: [
+    "plain-name_1.2", "two words", "it's", "a'b'c", "back\\slash", "x\ny: 1", "tab\there", "cr\rx", "bell\u{7}",
+    "line\u{2028}separator", "rtl\u{202E}override", "$HOME", "`cmd`", "\"dq\"", "quote'and\nbreak", "",
+  ])
+  func shellArgumentsRoundTrip(text: String) throws {
+    let bash = Process()
+    bash.executableURL = URL(fileURLWithPath: "/bin/bash")
+    bash.arguments = ["-c", "printf %s " + YAMLText.shellQuoted(text)]
+    let pipe = Pipe()
+    bash.standardOutput = pipe
+    try bash.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    bash.waitUntilExit()
+    #expect(bash.terminationStatus == 0)
+    #expect(String(decoding: data, as: UTF8.self) == text)
+  }
 }

@@ -24,10 +24,17 @@ public enum YAMLText {
   /// character that is not printable, breaks a line (also U+0085, U+2028, U+2029) or is an
   /// invisible format character (bidirectional overrides, zero-width joiners, U+FEFF).
   public static func quoted(_ text: String) -> String {
-    var out = "\""
+    "\"" + escaped(text, quote: "\"") + "\""
+  }
+
+  /// `text` with backslash escapes for `quote`, backslashes, tabs, line breaks and every
+  /// character ``needsEscape(_:)`` names: the body of a YAML double-quoted scalar (quote `"`) or
+  /// of a bash `$'...'` string (quote `'`), which read these escapes alike.
+  private static func escaped(_ text: String, quote: Unicode.Scalar) -> String {
+    var out = ""
     for scalar in text.unicodeScalars {
       switch scalar {
-      case "\"": out += "\\\""
+      case quote: out += "\\" + String(quote)
       case "\\": out += "\\\\"
       case "\n": out += "\\n"
       case "\t": out += "\\t"
@@ -40,7 +47,7 @@ public enum YAMLText {
         }
       }
     }
-    return out + "\""
+    return out
   }
 
   /// Control characters, DEL, YAML's line breaks beyond CR and LF, and format characters.
@@ -66,23 +73,7 @@ public enum YAMLText {
     guard argument.unicodeScalars.contains(where: needsEscape) else {
       return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
-    var out = "$'"
-    for scalar in argument.unicodeScalars {
-      switch scalar {
-      case "'": out += "\\'"
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if needsEscape(scalar) {
-          out += escape(scalar)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "'"
+    return "$'" + escaped(argument, quote: "'") + "'"
   }
 
   /// `text` with every character that would end a YAML comment line escaped.
