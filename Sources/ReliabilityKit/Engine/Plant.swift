@@ -212,65 +212,109 @@ struct Plant {
   /// apart (a spine's are one per leaf), so each is a cache miss.
   static let prefetchDistance = 8
 
-  @inline(__always)
-  private func prefetchOwn(_ l: Int) {
-    own.withUnsafeBufferPointer { cposim_prefetch($0.baseAddress! + l) }
-  }
-
   /// Switch `s` went down or came back (its first outage began, or its last ended): the links
   /// on its ports change unless something else holds them down, in port order.
   private mutating func switchChanged(_ s: Int, down: Bool) {
     let f = fabric!
-    let ports = f.links(ofSwitch: s)
-    let n = ports.count
-    for i in 0..<min(n, Self.prefetchDistance) { prefetchOwn(ports[i]) }
-    let nicLinks = f.nicLinks
-    if s < f.leaves {
-      // A leaf: its NIC links (down unless the leaf was isolated already; back unless it stays
-      // isolated, which its uplinks below decide), then its uplinks.
-      // (The switch's count is already up to date: whether it was cut before is its uplinks'.)
-      let cutBefore = !down || (f.up > 0 && Int(leafUplinksDown[s]) == f.up)
-      var isolated = true  // while the leaf is down its uplinks all count as down
-      var i = 0
-      while i < n, ports[i] < nicLinks {
-        if i + Self.prefetchDistance < n { prefetchOwn(ports[i + Self.prefetchDistance]) }
-        let l = ports[i]
-        if down, !cutBefore, own[l] == 0 { mark(l, down: true, nicLinks: nicLinks) }
-        if !down, f.up == 0, own[l] == 0 { mark(l, down: false, nicLinks: nicLinks) }
-        i += 1
-      }
-      let firstUplink = i
-      while i < n {
-        if i + Self.prefetchDistance < n { prefetchOwn(ports[i + Self.prefetchDistance]) }
-        let l = ports[i]
-        i += 1
-        guard own[l] == 0, switches[f.switches(ofLink: l).upper].down == 0 else { continue }
-        if down {
-          leafUplinksDown[s] += 1
-          if Int(leafUplinksDown[s]) == f.up { isolationChanged = true }
-          mark(l, down: true, nicLinks: nicLinks)
-        } else {
-          leafUplinksDown[s] -= 1
-          if isolated {
-            // The first uplink back rejoins the leaf: its NIC links without an outage of their own come back first.
-            isolated = false
-            isolationChanged = true
-            for k in 0..<firstUplink where own[ports[k]] == 0 { mark(ports[k], down: false, nicLinks: nicLinks) }
+    var walk = SwitchWalk(fabric: f, down: down, nicLinks: f.nicLinks, linksDown: linksDown, nicLinksDown: nicLinksDown)
+    // The walk runs on the arrays' buffers: indexing the arrays checked each write for a
+    // shared buffer (a call).
+    f.links(ofSwitch: s).withUnsafeBufferPointer { ports in
+      own.withUnsafeBufferPointer { own in
+        switches.withUnsafeBufferPointer { switches in
+          leafUplinksDown.withUnsafeMutableBufferPointer { uplinks in
+            walk.run(s, ports: ports, own: own, switches: switches, uplinks: uplinks, changed: &changedLinks)
           }
-          mark(l, down: false, nicLinks: nicLinks)
         }
       }
-      return
     }
-    let spineEnd = f.leaves + f.spines
-    for i in 0..<n {
-      if i + Self.prefetchDistance < n { prefetchOwn(ports[i + Self.prefetchDistance]) }
-      let l = ports[i]
-      guard own[l] == 0 else { continue }
-      let ends = f.switches(ofLink: l)
-      let other = s < spineEnd && l >= f.spineCoreOffset ? ends.upper : ends.lower
-      guard switches[other].down == 0 else { continue }
-      if l < f.spineCoreOffset { uplinkChanged(l, leaf: other, down: down) } else { mark(l, down: down, nicLinks: nicLinks) }
+    linksDown = walk.linksDown
+    nicLinksDown = walk.nicLinksDown
+    if walk.isolation { isolationChanged = true }
+  }
+
+  /// One walk over the links of switch that went down (`down`) or came back: the links that
+  /// change (`changed`, in port order), the uplinks down per leaf, the links down, and whether a
+  /// leaf was isolated or rejoined.
+  private struct SwitchWalk {
+    let fabric: FabricLayout
+    let down: Bool
+    let nicLinks: Int
+    var linksDown: Int
+    var nicLinksDown: Int
+    var isolation = false
+
+    @inline(__always)
+    private mutating func mark(_ l: Int, _ changed: inout [Int]) {
+      let step = down ? 1 : -1
+      linksDown += step
+      if l < nicLinks { nicLinksDown += step }
+      changed.append(l)
+    }
+
+    mutating func run(_ s: Int, ports: UnsafeBufferPointer<Int>, own: UnsafeBufferPointer<Int32>,
+                      switches: UnsafeBufferPointer<SwitchState>, uplinks: UnsafeMutableBufferPointer<Int32>, changed: inout [Int]) {
+      let f = fabric
+      let n = ports.count, ahead = Plant.prefetchDistance
+      for i in 0..<min(n, ahead) { cposim_prefetch(own.baseAddress! + ports[i]) }
+      if s < f.leaves {
+        // A leaf: its NIC links (down unless the leaf was isolated already; back unless it
+        // stays isolated, which its uplinks below decide), then its uplinks. (The switch's
+        // count is already up to date: whether it was cut before is its uplinks'.)
+        let up = f.up
+        let cutBefore = !down || (up > 0 && Int(uplinks[s]) == up)
+        var isolated = true  // while the leaf is down its uplinks all count as down
+        var i = 0
+        while i < n, ports[i] < nicLinks {
+          if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
+          let l = ports[i]
+          if own[l] == 0, down ? !cutBefore : up == 0 { mark(l, &changed) }
+          i += 1
+        }
+        let firstUplink = i
+        while i < n {
+          if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
+          let l = ports[i]
+          i += 1
+          guard own[l] == 0, switches[f.switches(ofLink: l).upper].down == 0 else { continue }
+          if down {
+            uplinks[s] += 1
+            if Int(uplinks[s]) == up { isolation = true }
+          } else {
+            uplinks[s] -= 1
+            if isolated {
+              // The first uplink back rejoins the leaf: its NIC links without an outage of
+              // their own come back first.
+              isolated = false
+              isolation = true
+              for k in 0..<firstUplink where own[ports[k]] == 0 { mark(ports[k], &changed) }
+            }
+          }
+          mark(l, &changed)
+        }
+        return
+      }
+      // A spine or core: each link changes unless its own outage or the switch at its other
+      // end holds it down; a leaf's uplink may isolate or rejoin the leaf.
+      let spineEnd = f.leaves + f.spines, spineCore = f.spineCoreOffset
+      for i in 0..<n {
+        if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
+        let l = ports[i]
+        guard own[l] == 0 else { continue }
+        let ends = f.switches(ofLink: l)
+        let other = s < spineEnd && l >= spineCore ? ends.upper : ends.lower
+        guard switches[other].down == 0 else { continue }
+        if l < spineCore {
+          let was = uplinks[other]
+          uplinks[other] = was + (down ? 1 : -1)
+          let all = Int32(f.up)
+          if (down && was + 1 == all) || (!down && was == all) {
+            isolation = true
+            for nic in f.nicLinks(onLeaf: other) where own[nic] == 0 { mark(nic, &changed) }
+          }
+        }
+        mark(l, &changed)
+      }
     }
   }
 
