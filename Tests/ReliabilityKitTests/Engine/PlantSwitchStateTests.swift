@@ -233,7 +233,7 @@ struct LinkByLinkPlant {
 struct PlantSwitchStateTests {
   static let fabrics = [
     "topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo",
-    "topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, nic_homing: 2",
+    "topology: leaf-spine, gpus: 256, switch_radix: 64, optics: pluggable, nic_homing: 2",
     "topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, rail_optimized: true, planes: 2",
     "topology: leaf-spine, gpus: 256, switch_radix: 64, optics: cpo, nic_link: copper, uplink_overbuild: 2",
     "topology: three-tier-clos, gpus: 512, switch_radix: 16, optics: cpo",
