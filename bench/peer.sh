@@ -5,8 +5,8 @@
 # Prints availability with its 95% interval, wall and CPU time (user + system; medians of 3 runs,
 # AvailSim4 one run), peak memory and both time ratios to C. Closed form:
 # (1 + 10/10000)^-100 = 0.904883.
-# Target: cposim with 1 thread within 1.3x of the C program, on the medians of CPU seconds (CPU,
-# not wall, so that another process on the machine weighs less).
+# Target (issue 26): cposim with 1 thread within 1.5x of the C program this round, 1.3x the goal,
+# on the medians of CPU seconds (CPU, not wall, so that another process on the machine weighs less).
 # AVAILSIM_TRIALS (default 1000, about 10 minutes) runs AvailSim4 on fewer trials; its times are
 # then scaled to 1,000 trials and marked as such.
 set -euo pipefail
@@ -37,8 +37,8 @@ row() {  # name runs scale command...: one line "name wall-s cpu-s kB availabili
 
 {
   row c-gsl 3 1 .build/peer-c
-  row cposim-1-thread 3 1 .build/release/cposim run Scenarios/peer-series-100.yaml --threads 1 --quiet -o "$out/r.json"
-  row cposim-2-threads 3 1 .build/release/cposim run Scenarios/peer-series-100.yaml --threads 2 --quiet -o "$out/r.json"
+  row cposim-1-thread 3 1 "$cposim" run Scenarios/peer-series-100.yaml --threads 1 --quiet -o "$out/r.json"
+  row cposim-2-threads 3 1 "$cposim" run Scenarios/peer-series-100.yaml --threads 2 --quiet -o "$out/r.json"
   row numpy 3 1 .venv-bench/bin/python bench/python/peer_numpy.py
   row simpy 3 1 .venv-bench/bin/python bench/python/peer_simpy.py
 } > "$out/results"
@@ -60,5 +60,5 @@ done < "$out/results"
 
 cposim_cpu=$(awk '$1 == "cposim-1-thread" {print $3}' "$out/results")
 ratio=$(echo "$cposim_cpu / $c_cpu" | bc -l)
-target "$TARGET_PEER" "$(printf '%.2fx C (%.2f s against %.2f s)' "$ratio" "$cposim_cpu" "$c_cpu")" "$(verdict "$ratio <= 1.3")"
+target "$TARGET_PEER" "$(printf '%.2fx C (%.2f s against %.2f s)' "$ratio" "$cposim_cpu" "$c_cpu")" "$(verdict_goal "$ratio <= 1.5" "$ratio <= 1.3")"
 end_targets

@@ -107,65 +107,29 @@ struct Run: ParsableCommand {
     }
     let threads = self.simulation.threads, quiet = self.simulation.quiet
     if let trace, let traceFile = files.trace { try writeTrace(simulation: simulation, trial: trace, seed: seed, to: traceFile) }
-    let metrics = TrialMetrics(simulation: simulation)
     let shard = shardSpec ?? (0, 1)
-    let blocks = TrialBlocks(trials: count)
-    let mine = blocks.blocks(ofShard: shard.index, of: shard.count)
-    let checkpoint = files.checkpoint
-    let run = BlockRun(trials: count, empty: RunStatistics(metrics: metrics, simulation: simulation))
-    let scenarioPath = scenario
-    @Sendable func partial() -> PartialReport {
-      let (statistics, completed) = run.snapshot()
-      return PartialReport(scenario: scenarioPath, simulation: simulation, seed: seed, trials: count, shardIndex: shard.index,
-                           shardCount: shard.count, completedBlocks: completed, statistics: statistics)
+    let session = RunSession(scenarioPath: scenario, simulation: simulation, seed: seed, trials: count, shard: shard,
+                             checkpoint: files.checkpoint)
+    if resume, let restored = try session.resume() {
+      printError("resuming: \(restored) trials already done")
     }
-    if resume, let checkpoint, FileManager.default.fileExists(atPath: checkpoint.path) {
-      let saved = try PartialReport.read(checkpoint.path)
-      try partial().checkResumable(saved, path: checkpoint.path)
-      try saved.checkInvariants(path: checkpoint.path, expected: RunStatistics(metrics: metrics, simulation: simulation))
-      guard saved.completedBlocks.ranges.allSatisfy({ mine.contains($0.lowerBound) && $0.upperBound <= mine.upperBound }) else {
-        throw MergeError.inconsistent(path: checkpoint.path, reason: "it lists blocks outside this shard's \(mine)")
-      }
-      run.restore(saved.statistics, completed: saved.completedBlocks)
-      printError("resuming: \(saved.statistics.trials) trials already done")
-    }
-    // A checkpoint already there (the one resumed from, or one an earlier run left) is replaced
-    // by this run's at once: the file removed when the run completes is always one it wrote.
-    let checkpointFailure = CheckpointFailure()
-    if let checkpoint, checkpoint.exists {
-      do { try partial().write(to: checkpoint) } catch { checkpointFailure.report(error) }
-    }
-    let myTrials = blocks.trialCount(of: mine)
-    let already = run.statistics.trials
+    let myTrials = session.shardTrials
     let progress = ProgressBar(total: myTrials, label: loaded.name, quiet: quiet)
-    let stop = StopFlag.installed()
+    let stop = StopSignal.installed()
     let lineFile = try files.perTrial.map { try $0.openLines() }
-    let timer = CheckpointTimer()
     var lineSink: (@Sendable (Data) -> Void)?
     if let lineFile { lineSink = { data in lineFile.append(data) } }
-    let perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = perTrial == nil ? nil : Self.perTrialLine(metrics)
-    let blockDone: @Sendable (Int) -> Void = { done in
-      progress.update(already + done)
-      if let checkpoint, timer.due() {
-        do { try partial().write(to: checkpoint) } catch { checkpointFailure.report(error) }
-      }
-    }
-    run.run(mine, threads: threads, makeWorker: simulation.blockWorker(seed: seed, metrics: metrics, perTrialLine: perTrialLine,
-                                                                      shouldStop: { stop.isSet }),
-            lines: lineSink, shouldStop: { stop.isSet }, blockDone: blockDone)
-    if stop.isSet {
+    let outcome = session.run(threads: threads, perTrialLine: perTrial == nil ? nil : RunSession.perTrialLine(session.metrics),
+                              lines: lineSink, stop: stop, progress: { progress.update($0) },
+                              checkpointFailed: { printError("\nwarning: \($0); the run goes on, but an interruption could not be resumed") })
+    if case let .interrupted(trials, saved) = outcome {
       lineFile?.discard()
-      var saved = false
-      if let checkpoint {
-        do { try partial().write(to: checkpoint); saved = true } catch { checkpointFailure.report(error) }
-      }
-      let trials = run.statistics.trials
       let advice: String
-      if let checkpoint, saved {
+      if let checkpoint = files.checkpoint, saved {
         advice = "; completed blocks are saved in \(checkpoint.path): run the same command with --resume to continue"
       } else if perTrial != nil {
         advice = "; a --per-trial run cannot be resumed: run it again"
-      } else if checkpoint != nil {
+      } else if files.checkpoint != nil {
         advice = "; the checkpoint could not be written, so the run cannot be resumed: run it again"
       } else {
         advice = ""
@@ -174,34 +138,21 @@ struct Run: ParsableCommand {
       throw ExitCode(130)
     }
     if shardSpec != nil, let report = files.report {
-      try partial().write(to: report)
-      checkpoint?.removeIfWritten()
+      try session.partialReport().write(to: report)
+      session.removeCheckpoint()
       printError("shard \(shard.index)/\(shard.count) (\(myTrials) trials) written to \(report.path)")
       return
     }
-    let report = RunReport(simulation: simulation, metrics: metrics, statistics: run.statistics, seed: seed)
+    let report = session.report()
     if let file = files.report { try file.writeJSON(report) }
     if let html { try HTMLOutput.write(report, to: html) }
     if let file = files.csv { try file.write(Data(TidyTable(report).csv.utf8)) }
-    checkpoint?.removeIfWritten()
+    session.removeCheckpoint()
     try lineFile?.commit()
     print(ReportTable.render(report, showZero: showZero))
     if let output { printError("report written to \(output)") }
     if let html { printError("HTML report written to \(html)") }
     if let csv { printError("CSV table written to \(csv)") }
-  }
-
-  /// One NDJSON line of a trial's metrics.
-  static func perTrialLine(_ metrics: TrialMetrics) -> @Sendable (Int, TrialOutcome) -> Data {
-    { trial, outcome in
-      var object: [String: FiniteOrNull] = ["trial": FiniteOrNull(Double(trial))]
-      for (definition, value) in zip(metrics.definitions, metrics.values(outcome)) {
-        object[definition.name] = FiniteOrNull(value)
-      }
-      guard var line = try? JSONOutput.lineEncoder().encode(object) else { return Data() }
-      line.append(0x0A)
-      return line
-    }
   }
 
   /// Writes the trace in one go, atomically, so a failed run never leaves half a trace.
@@ -220,58 +171,5 @@ struct Run: ParsableCommand {
     if let encodingError { throw encodingError }
     try file.write(lines)
     if !file.isStandardOutput { printError("trace of trial \(trial) written to \(traceOutput)") }
-  }
-}
-
-/// True at most once a second: how often a running job rewrites its checkpoint.
-final class CheckpointTimer: @unchecked Sendable {
-  private let lock = NSLock()
-  private var last = Date()
-
-  func due() -> Bool {
-    lock.lock(); defer { lock.unlock() }
-    guard Date().timeIntervalSince(last) >= 1 else { return false }
-    last = Date()
-    return true
-  }
-}
-
-/// Reports the first failing checkpoint write (later ones would say the same): the run goes
-/// on, but the user learns that it could not be resumed.
-final class CheckpointFailure: @unchecked Sendable {
-  private let lock = NSLock()
-  private var reported = false
-
-  func report(_ error: any Error) {
-    lock.lock(); defer { lock.unlock() }
-    guard !reported else { return }
-    reported = true
-    printError("\nwarning: \(error); the run goes on, but an interruption could not be resumed")
-  }
-}
-
-/// Set by SIGINT or SIGTERM: workers stop inside the trial they run (within a few thousand
-/// events), discard their block and start no new one.
-final class StopFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var set = false
-  private var sources: [any DispatchSourceSignal] = []
-
-  var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
-
-  static func installed() -> StopFlag {
-    let flag = StopFlag()
-    for number in [SIGINT, SIGTERM] {
-      signal(number, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { [flag] in
-        flag.lock.lock()
-        flag.set = true
-        flag.lock.unlock()
-      }
-      source.resume()
-      flag.sources.append(source)
-    }
-    return flag
   }
 }

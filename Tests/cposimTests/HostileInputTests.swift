@@ -183,10 +183,10 @@ struct LimitTests {
     }
     var message = failure(["run", try system(dir, distribution: flaps("1e4/h")), "--quiet"])
     #expect(message.contains("events per trial expected") && message.contains("at most 1e+08"), "\(message)")
-    let scenario = try ScenarioLoader.load(path: try system(dir, distribution: flaps("100/h")))
+    let scenario = try ScenarioLoader.load(path: try system(dir, distribution: flaps("1000/h")))
     let simulation = try Simulation(scenario: scenario)
     #expect(simulation.expectedEventsPerTrial > Simulation.eventWarning)
-    #expect(abs(simulation.expectedEventsPerTrial - 2 * 100 * 8760) < 1)
+    #expect(abs(simulation.expectedEventsPerTrial - 2 * 1000 * 8760) < 1)
     let fabric = try dir.write("bg.yaml", """
       \(Workspace.catalogLine)
       horizon: 1y

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/../.."
 mkdir -p "$out"
 trials_for() {
   case "$1" in
+    *1m*) echo 2 ;;  # about 6 CPU-s a trial; v0.3.0 and older cannot read them (fabric.gpus was limited to 1,000,000)
     *128k*) echo 8 ;;
     *16k*|*llama3*) echo 16 ;;
     *) echo 64 ;;

@@ -162,7 +162,9 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
   /// Serialises `blockDone` calls, which run outside `lock` (they may take a snapshot).
   private let callbackLock = NSLock()
 
-  /// - Parameter empty: the statistics of no trials.
+  /// - Parameters:
+  ///   - trials: trials of the whole run.
+  ///   - empty: the statistics of no trials.
   public init(trials: Int, empty: Statistics) {
     blocks = TrialBlocks(trials: trials)
     merged = empty
@@ -186,6 +188,8 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
 
   /// Runs the blocks of `range` not completed yet on `threads` threads.
   /// - Parameters:
+  ///   - range: block indices to run (those completed already are skipped).
+  ///   - threads: worker threads (at most one per block).
   ///   - makeWorker: called once per worker thread (so each can hold its own copies).
   ///   - lines: when given, receives the output lines of the blocks of `range`, in block order,
   ///     one call at a time (lines of blocks completed before a restore are not delivered).

@@ -28,8 +28,9 @@ public struct Simulation: Sendable {
   /// a scenario is refused (an input error), not left to run for hours.
   public static let eventLimit = 1e8
   /// The expected event volume above which `cposim validate` warns (far beyond any real
-  /// fabric's: a 128k-GPU fabric expects a few thousand failures a year).
-  public static let eventWarning = 1e6
+  /// fabric's: the 1M-GPU presets expect about 1.3 to 1.5 million, mostly host failures and
+  /// restarts of their jobs).
+  public static let eventWarning = 5e6
   /// The most flaps a trial may count without simulating them (those shorter than every job's
   /// tolerance): a million units flapping a hundred times an hour for a year. The counts are
   /// drawn in pieces the generator holds (2^32), so their number stays small.

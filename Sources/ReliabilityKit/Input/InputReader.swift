@@ -293,8 +293,9 @@ public enum InputLimits {
   public static let integer = 1_000_000
   /// Trials of one run.
   public static let trials = 1_000_000_000
-  /// GPUs of a fabric.
-  public static let gpus = 1_000_000
+  /// GPUs of a fabric: 2^22, four times the largest preset (`cluster-1m-*`, 2^20 GPUs on two
+  /// planes of a radix-128 three-tier Clos).
+  public static let gpus = 4_194_304
   /// Ports of a switch.
   public static let switchRadix = 4096
   /// Units of one population of a plain system.

@@ -102,11 +102,19 @@ public struct FabricSpec: Sendable, Hashable {
   /// engine left dark can move to them.
   public var sparePorts = 0
 
-  public init(topology: TopologyPreset, gpus: Int, gpusPerNode: Int, switchRadix: Int, portSpeedGbps: Int,
-              oversubscription: Double, optics: Optics, portsPerOpticalEngine: Int, portsPerELS: Int, spareLaserLanes: Int,
-              lasersPerModule: Int, lasersPerELS: Int, psusPerSwitch: Int, psusRequired: Int, fansPerSwitch: Int,
-              fansRequired: Int, roles: Roles, nicLink: NICLink = .optical, railOptimized: Bool = false, planes: Int = 1,
+  /// A fabric; the defaults are those of a scenario file's `fabric:` section (docs/scenarios.md),
+  /// and each parameter is the property of the same name. `roles` nil takes `Roles()` with the
+  /// optics' own transceiver class (`lpo-800g`, `lro-800g`) where it has one, as the loader does.
+  public init(topology: TopologyPreset, gpus: Int, gpusPerNode: Int = 8, switchRadix: Int = 64, portSpeedGbps: Int = 800,
+              oversubscription: Double = 1, optics: Optics, portsPerOpticalEngine: Int = 8, portsPerELS: Int = 8, spareLaserLanes: Int = 0,
+              lasersPerModule: Int = 8, lasersPerELS: Int = 16, psusPerSwitch: Int = 2, psusRequired: Int = 1, fansPerSwitch: Int = 6,
+              fansRequired: Int = 5, roles: Roles? = nil, nicLink: NICLink = .optical, railOptimized: Bool = false, planes: Int = 1,
               nicHoming: Int = 1, uplinkOverbuild: Int = 0, sparePorts: Int = 0) {
+    let roles = roles ?? {
+      var defaults = Roles()
+      if let module = optics.defaultTransceiver { defaults.transceiver = module }
+      return defaults
+    }()
     self.topology = topology
     self.gpus = gpus
     self.gpusPerNode = gpusPerNode

@@ -1,5 +1,7 @@
-/// A validated scenario: everything one study needs, typed. Built once by `ScenarioLoader`;
-/// the engine relies on its invariants.
+/// A validated scenario: everything one study needs, typed. Built by `ScenarioLoader` from a
+/// YAML file, or in code with `init(name:horizon:trials:seed:plant:catalog:repair:jobs:...)`
+/// and `validated()` (the article "Building a scenario in code"); the engine relies on its
+/// invariants, which the loader checks and `validated()` checks for a scenario built in code.
 public struct Scenario: Sendable, Hashable {
   public var name: String
   public var description: String?
@@ -47,9 +49,39 @@ public struct Scenario: Sendable, Hashable {
   /// Every scalar input with its provenance (docs/inputs.md), catalog values first.
   public var inputs: [InputValue] = []
 
+  /// What a scenario simulates.
   public enum Plant: Sendable, Hashable {
+    /// A cluster network built from a preset (`FabricSpec`, expanded by `FabricBuilder`).
     case fabric(FabricSpec)
+    /// Named units and a reliability structure.
     case system(SystemSpec)
+  }
+
+  /// A scenario built in code. The optional parts (`fleet`, `commonCauses`, `thresholds`) are
+  /// properties to set afterwards; `files`, `inputs` and `ranges` describe where a loaded
+  /// scenario came from and may stay empty. Call `validated()` before running it.
+  ///
+  /// `horizon` is the simulated time per trial in hours (`Units.hours(from: "5y")`); `trials`
+  /// and `seed` are a run's defaults; `catalog` holds the parts (`PartCatalog.load(path:)` reads
+  /// FailureData/parts.yaml); `files` and `catalogFile` name the files a scenario was read from
+  /// (none for one built in code), whose SHA-256 reports record.
+  public init(name: String, description: String? = nil, horizon: Hours, trials: Int, seed: UInt64, plant: Plant,
+              catalog: PartCatalog, repair: RepairSpec, jobs: [JobSpec] = [], nodePool: NodePoolSpec = NodePoolSpec(),
+              costs: CostSpec, ageingWhileDown: AgeingWhileDown = .continues, files: [String] = [], catalogFile: String? = nil) {
+    self.name = name
+    self.description = description
+    self.horizon = horizon
+    self.trials = trials
+    self.seed = seed
+    self.plant = plant
+    self.catalog = catalog
+    self.repair = repair
+    self.jobs = jobs
+    self.nodePool = nodePool
+    self.costs = costs
+    self.ageingWhileDown = ageingWhileDown
+    self.files = files
+    self.catalogFile = catalogFile
   }
 }
 
@@ -65,14 +97,27 @@ public enum AgeingWhileDown: String, Sendable, Hashable, CaseIterable {
 
 /// A plain system: named units with counts and a reliability structure.
 public struct SystemSpec: Sendable, Hashable {
+  /// `count` units of the catalog part `part`, named `name` in the structure.
   public struct Unit: Sendable, Hashable {
     public var name: String
     public var part: String
     public var count: Int
+
+    public init(name: String, part: String, count: Int) {
+      self.name = name
+      self.part = part
+      self.count = count
+    }
   }
 
   public var units: [Unit]
+  /// How the units' states make the system's: series, parallel, k-of-n.
   public var structure: Topology
+
+  public init(units: [Unit], structure: Topology) {
+    self.units = units
+    self.structure = structure
+  }
 }
 
 /// Technicians, spares, workflows and windows: how failures get fixed.
@@ -92,6 +137,21 @@ public struct RepairSpec: Sendable, Hashable {
   /// overriding the FRU's workflow for that mode.
   public var modeWorkflows: [String: [String: Workflow]] = [:]
 
+  /// A scenario file's defaults are a detection of 5 min, a verification of 10 min and 2
+  /// technicians on shift.
+  public init(detection: Distribution, verification: Distribution, technicians: Int, shift: Shift = .twentyFourSeven,
+              maintenanceWindow: MaintenanceWindow? = nil, spares: [String: SparePool] = [:], workflows: [String: Workflow] = [:],
+              modeWorkflows: [String: [String: Workflow]] = [:]) {
+    self.detection = detection
+    self.verification = verification
+    self.technicians = technicians
+    self.shift = shift
+    self.maintenanceWindow = maintenanceWindow
+    self.spares = spares
+    self.workflows = workflows
+    self.modeWorkflows = modeWorkflows
+  }
+
   public enum Shift: String, Sendable, Hashable, CaseIterable {
     /// Around the clock.
     case twentyFourSeven = "24x7"
@@ -106,14 +166,31 @@ public struct RepairSpec: Sendable, Hashable {
     public var duration: Hours
     /// Start of the first window after time 0, in hours.
     public var offset: Hours
+
+    public init(every: Hours, duration: Hours, offset: Hours = 0) {
+      self.every = every
+      self.duration = duration
+      self.offset = offset
+    }
   }
 
+  /// A stock of spare FRUs with a reorder-point policy.
   public struct SparePool: Sendable, Hashable {
+    /// Spares on hand at time 0.
     public var initial: Int
     /// Reorder when stock on hand plus on order falls to this level.
     public var reorderPoint: Int
+    /// Spares per order.
     public var reorderQuantity: Int
+    /// Time from an order to its arrival, in hours.
     public var leadTime: Hours
+
+    public init(initial: Int, reorderPoint: Int, reorderQuantity: Int, leadTime: Hours) {
+      self.initial = initial
+      self.reorderPoint = reorderPoint
+      self.reorderQuantity = reorderQuantity
+      self.leadTime = leadTime
+    }
   }
 }
 
@@ -169,6 +246,21 @@ public struct Workflow: Sendable, Hashable {
   /// Swap a unit whose degradation was detected (pre-FEC monitoring), as planned work.
   public var actOnDegradation = false
 
+  /// A workflow with every field given; `Workflow.default(action:)` gives the loader's
+  /// defaults for an action, to change a few fields of.
+  public init(action: Action, when: When, handsOn: Distribution, drain: Distribution, cleanFirst: Bool, cleanSuccess: Double,
+              noFaultFound: Double, collateral: Double, rmaTurnaround: Hours) {
+    self.action = action
+    self.when = when
+    self.handsOn = handsOn
+    self.drain = drain
+    self.cleanFirst = cleanFirst
+    self.cleanSuccess = cleanSuccess
+    self.noFaultFound = noFaultFound
+    self.collateral = collateral
+    self.rmaTurnaround = rmaTurnaround
+  }
+
   /// `proactive: {after_flaps: K, within: W, action: clean|replace, when: now|maintenance-window}`.
   public struct Proactive: Sendable, Hashable {
     public var afterFlaps: Int
@@ -177,6 +269,15 @@ public struct Workflow: Sendable, Hashable {
     public var atWindow: Bool
     /// The largest `after_flaps` the engine tracks.
     public static let maximumFlaps = 8
+
+    /// `afterFlaps` flaps (1 to `maximumFlaps`) within `within` hours mark a lemon, which is
+    /// replaced (`replace`) or cleaned, at the next maintenance window (`atWindow`) or now.
+    public init(afterFlaps: Int, within: Hours, replace: Bool, atWindow: Bool) {
+      self.afterFlaps = afterFlaps
+      self.within = within
+      self.replace = replace
+      self.atWindow = atWindow
+    }
   }
 
   /// The workflow used when a scenario names none, by the FRU's role.
@@ -353,6 +454,18 @@ public struct CostSpec: Sendable, Hashable {
   /// of it); `.oneOff` counts all of it once, whatever the horizon (docs/alternatives.md).
   public var capital: Capital? = nil
 
+  /// The loader's defaults are $29.98/h (BLS median), no dispatch fee, $0.078/kWh and PUE 1.56.
+  public init(technicianUSDPerHour: Double, dispatchFeeUSD: Double, electricityUSDPerKWh: Double, pue: Double,
+              sparesCarryingRatePerYear: Double = 0.25, capital: Capital? = nil) {
+    self.technicianUSDPerHour = technicianUSDPerHour
+    self.dispatchFeeUSD = dispatchFeeUSD
+    self.electricityUSDPerKWh = electricityUSDPerKWh
+    self.pue = pue
+    self.sparesCarryingRatePerYear = sparesCarryingRatePerYear
+    self.capital = capital
+  }
+
+  /// How the fabric's capital is counted.
   public enum Capital: Sendable, Hashable {
     case life(Hours)
     case oneOff
@@ -417,6 +530,15 @@ public struct CommonCause: Sendable, Hashable {
   public var duration: Distribution
   /// A planned event (a firmware rollback): the group is drained, so jobs checkpoint first.
   public var planned: Bool
+
+  public init(name: String, tier: String?, groupSize: Int, ratePerHour: Double, duration: Distribution, planned: Bool) {
+    self.name = name
+    self.tier = tier
+    self.groupSize = groupSize
+    self.ratePerHour = ratePerHour
+    self.duration = duration
+    self.planned = planned
+  }
 }
 
 /// How old the units are when the horizon starts: `installedAge`, plus a commissioning ramp
