@@ -60,6 +60,9 @@ final class FabricLayout: Sendable {
   /// The position of a switch's first optical port in its port list (a leaf's uplinks when its
   /// NIC links are copper; 0 otherwise).
   private let opticalStart: [Int32]
+  /// Per link above the NIC links (by `link − nicLinks`): its upper switch, the spine of a
+  /// leaf–spine link or the core of a spine–core link.
+  private let upperSwitch: [Int32]
 
   init(fabric: Fabric) {
     self.fabric = fabric
@@ -152,12 +155,30 @@ final class FabricLayout: Sendable {
     }
     portLinks = ports
     opticalStart = start
+    var upper = [Int32](repeating: -1, count: leafSpineLinks * (threeTier ? 2 : 1))
+    for s in leaves..<(leaves + spines) {
+      for link in ports[s] where link < spineCoreOffset { upper[link - leafSpineOffset] = Int32(s) }
+    }
+    for c in (leaves + spines)..<(leaves + spines + cores) {
+      for link in ports[c] { upper[link - leafSpineOffset] = Int32(c) }
+    }
+    upperSwitch = upper
   }
 
   var linkCount: Int { nicLinks + leafSpineLinks * (threeTier ? 2 : 1) }
   var switchCount: Int { leaves + spines + cores }
   var leafSpineOffset: Int { nicLinks }
   var spineCoreOffset: Int { nicLinks + leafSpineLinks }
+
+  /// The switches at the two ends of a link above the NIC links: (leaf, spine) for a leaf–spine
+  /// link, (spine, core) for a spine–core link. (A NIC link's one switch is its leaf,
+  /// `leaf(ofNICLink:)`.)
+  @inline(__always)
+  func switches(ofLink link: Int) -> (lower: Int, upper: Int) {
+    let k = link - nicLinks
+    if link < spineCoreOffset { return (k / up, Int(upperSwitch[k])) }
+    return (Int(upperSwitch[k - leafSpineLinks]), Int(upperSwitch[k]))
+  }
 
   /// The number of the first switch of a tier (0 leaf, 1 spine, 2 core).
   func firstSwitch(ofTier tier: Int) -> Int { [0, leaves, leaves + spines][tier] }

@@ -3,8 +3,18 @@ internal import CGSL
 /// The up/down state of what users care about in one trial: links, switches and a plain
 /// system's structure, with the time each spent down.
 ///
-/// Outages are counted, not flagged: a link is down while at least one outage covers it (its
-/// own failure, a flap, its switch, a drain), so overlapping outages come and go in any order.
+/// Outages are counted, not flagged, so overlapping outages come and go in any order. A link
+/// holds only its own outages (its failure, a flap, its ports' engine or laser source, collateral
+/// damage); a switch holds its own (its board, a drain, its power or fans, a common cause). A
+/// link is down while it has an outage of its own, or one of its switches is down, or (a NIC
+/// link) its leaf has lost every uplink: its nodes cannot reach the rest of the fabric. So a
+/// switch's outage touches the switch, and its links only to find those that change: a link
+/// already down for another reason is not written, and a second outage of a switch that is down
+/// walks nothing.
+///
+/// Link down-hours are the count of links down integrated over time (`accrue`), not a sum of
+/// each link's outages: the same integral, added in another order.
+///
 /// Applying an impact returns what changed; the trial tells the jobs.
 struct Plant {
   /// What applying an impact changed.
@@ -16,13 +26,6 @@ struct Plant {
     case system(up: Bool)
   }
 
-  /// Outages covering a link (down while positive), and since when. One entry per link, count
-  /// and time together: a spine's links are far apart in memory, and a drain touches each once.
-  struct LinkState {
-    var down: Int32 = 0
-    var since: Hours = 0
-  }
-
   /// Outages covering a switch and since when, and the failed units of its redundant sets.
   struct SwitchState {
     var down: Int32 = 0
@@ -32,21 +35,25 @@ struct Plant {
 
   let fabric: FabricLayout?
   let structure: SystemStructure?
-  private(set) var links: [LinkState] = []
+  /// Per link: the outages of the link itself (not its switches').
+  private var own: [Int32] = []
   private(set) var switches: [SwitchState] = []
   /// Plain systems: copies of each unit (by population) that are down.
   private var unitDown: [Int]
   private(set) var systemUp = true
   private(set) var systemDownSince: Hours = 0
-  /// The links the last `apply` changed (a buffer reused to avoid an allocation per call).
+  /// The links the last `apply` changed, in the order they changed (a buffer reused to avoid an
+  /// allocation per call).
   private(set) var changedLinks: [Int] = []
   /// Whether the last `apply` isolated or rejoined a leaf.
   private(set) var isolationChanged = false
-  /// The links of a `.link` or `.linkSet` impact (a buffer reused).
-  private var scratch: [Int] = []
-  /// Per leaf: uplinks down. A leaf with none left is isolated: its NIC links count as down too
-  /// (its nodes cannot reach the rest of the fabric).
+  /// Per leaf: uplinks down (for any reason, the leaf's own outage included). A leaf with none
+  /// left is isolated: its NIC links are down too.
   private var leafUplinksDown: [Int32] = []
+  /// Links down now, and NIC links among them; the time up to which their down-hours are booked.
+  private(set) var linksDown = 0
+  private(set) var nicLinksDown = 0
+  private var bookedUntil: Hours = 0
 
   // Time integrals and counts for the outcome.
   private(set) var linkDownHours: Hours = 0
@@ -65,7 +72,7 @@ struct Plant {
     groupDownSince = Array(repeating: nil, count: structure?.groups.count ?? 0)
     groupDownHours = Array(repeating: 0, count: structure?.groups.count ?? 0)
     if let f = fabric {
-      links = [LinkState](repeating: LinkState(), count: f.linkCount)
+      own = [Int32](repeating: 0, count: f.linkCount)
       switches = [SwitchState](repeating: SwitchState(), count: f.switchCount)
       leafUplinksDown = [Int32](repeating: 0, count: f.leaves)
     }
@@ -86,113 +93,227 @@ struct Plant {
     case let .systemUnit(p):
       unitDown[p] += down ? 1 : -1
       return updateSystem(at: now)
+    default:
+      break
+    }
+    book(until: now)
+    if !changedLinks.isEmpty { changedLinks.removeAll(keepingCapacity: true) }
+    let f = fabric!
+    switch impact {
     case let .link(l):
-      // One link (most failures): walked in place, without building a list.
-      return withUnsafePointer(to: l) { changeLinks(UnsafeBufferPointer(start: $0, count: 1), down: down, at: now) }
+      changeOwn(l, down: down)
     case let .linkSet(first, stride, count):
-      scratch.removeAll(keepingCapacity: true)
-      for k in 0..<count { scratch.append(first + k * stride) }
-      return changeLinks(scratch[...], down: down, at: now)
+      for k in 0..<count { changeOwn(first + k * stride, down: down) }
     case let .ports(s, range):
-      return changeLinks(fabric!.links(ofSwitch: s)[range], down: down, at: now)
+      let ports = f.links(ofSwitch: s)
+      for i in range { changeOwn(ports[i], down: down) }
     case let .switchDown(s):
-      return changeSwitch(s, down: down, at: now)
+      changeSwitch(s, down: down, at: now)
     case let .redundancy(s, group):
-      let f = fabric!
       let before = Int(group == .psu ? switches[s].failed.psu : switches[s].failed.fan)
       let after = before + (down ? 1 : -1)
       if group == .psu { switches[s].failed.psu = Int32(max(0, after)) } else { switches[s].failed.fan = Int32(max(0, after)) }
       let spare = f.redundancy[group.rawValue].perSwitch - f.redundancy[group.rawValue].required
-      if down, before == spare { return changeSwitch(s, down: true, at: now) }
-      if !down, after == spare { return changeSwitch(s, down: false, at: now) }
-      return .none
+      if down, before == spare { changeSwitch(s, down: true, at: now) }
+      if !down, after == spare { changeSwitch(s, down: false, at: now) }
+    case .none, .systemUnit:
+      break
     }
-  }
-
-  private mutating func changeSwitch(_ s: Int, down: Bool, at now: Hours) -> Change {
-    let before = switches[s].down
-    let after = before + (down ? 1 : -1)
-    switches[s].down = max(0, after)
-    if before == 0, after > 0 { switches[s].since = now }
-    if before > 0, after == 0 { switchDownHours += now - switches[s].since }
-    return changeLinks(fabric!.links(ofSwitch: s)[...], down: down, at: now)
-  }
-
-  private mutating func changeLinks(_ changing: ArraySlice<Int>, down: Bool, at now: Hours) -> Change {
-    changing.withUnsafeBufferPointer { changeLinks($0, down: down, at: now) }
-  }
-
-  private mutating func changeLinks(_ ids: UnsafeBufferPointer<Int>, down: Bool, at now: Hours) -> Change {
-    changedLinks.removeAll(keepingCapacity: true)
-    let f = fabric!
-    // The walk runs on the arrays' buffers: indexing the arrays themselves checked each one for
-    // a shared buffer (a call) at every write. The downtime sums add in the same order as
-    // link by link, so they are the same numbers.
-    var walk = LinkWalk(nicLinks: f.nicLinks, spineCoreOffset: f.spineCoreOffset, up: f.up, down: down, now: now,
-                        hours: linkDownHours, nicHours: nicLinkDownHours)
-    links.withUnsafeMutableBufferPointer { state in
-      leafUplinksDown.withUnsafeMutableBufferPointer { uplinks in
-        walk.run(ids, state: state, uplinks: uplinks, changed: &changedLinks, fabric: f)
-      }
-    }
-    linkDownHours = walk.hours
-    nicLinkDownHours = walk.nicHours
-    if walk.isolation { isolationChanged = true }
     return changedLinks.isEmpty ? .none : .links
   }
 
-  /// One walk over links that an outage takes down (`down`) or returns at `now`: each link's
-  /// outage count, the leaves isolated or rejoined (a leaf whose last uplink goes down isolates
-  /// its NIC links, which count that as one more outage), the links that went down or came back
-  /// (`changed`) and the downtime they add.
-  private struct LinkWalk {
-    let nicLinks: Int
-    let spineCoreOffset: Int
-    let up: Int
-    let down: Bool
-    let now: Hours
-    var hours: Hours
-    var nicHours: Hours
-    var isolation = false
-
-    /// A switch's links lie far apart in the link state (a spine's are one per leaf), so each
-    /// is a cache miss: ask for the state of the link this far ahead while changing this one.
-    static let prefetchDistance = 8
-
-    mutating func run(_ ids: UnsafeBufferPointer<Int>, state: UnsafeMutableBufferPointer<LinkState>,
-                      uplinks: UnsafeMutableBufferPointer<Int32>, changed: inout [Int], fabric f: FabricLayout) {
-      let n = ids.count
-      for i in 0..<min(n, Self.prefetchDistance) { cposim_prefetch(state.baseAddress! + ids[i]) }
-      for i in 0..<n {
-        if i + Self.prefetchDistance < n { cposim_prefetch(state.baseAddress! + ids[i + Self.prefetchDistance]) }
-        change(ids[i], state: state, uplinks: uplinks, changed: &changed, fabric: f)
-      }
+  /// Books the link down-hours from the last change up to `now`.
+  @inline(__always)
+  private mutating func book(until now: Hours) {
+    guard now > bookedUntil else { return }
+    if linksDown > 0 {
+      let span = now - bookedUntil
+      linkDownHours += Double(linksDown) * span
+      if nicLinksDown > 0 { nicLinkDownHours += Double(nicLinksDown) * span }
     }
+    bookedUntil = now
+  }
 
-    private mutating func change(_ link: Int, state: UnsafeMutableBufferPointer<LinkState>, uplinks: UnsafeMutableBufferPointer<Int32>,
-                                 changed: inout [Int], fabric f: FabricLayout) {
-      let before = state[link].down
-      let after = max(0, before + (down ? 1 : -1))
-      state[link].down = after
-      if link >= nicLinks, link < spineCoreOffset, (before == 0) != (after == 0) {
-        // A leaf-spine link went down or came back: isolate or rejoin its leaf when it was the last.
-        let leaf = (link - nicLinks) / up
-        let was = uplinks[leaf]
-        uplinks[leaf] += down ? 1 : -1
-        let all = Int32(up)
-        if (down && was + 1 == all) || (!down && was == all) {
-          isolation = true
-          for nic in f.nicLinks(onLeaf: leaf) { change(nic, state: state, uplinks: uplinks, changed: &changed, fabric: f) }
+  /// Whether link `l` is down: an outage of its own, one of its switches, or its leaf isolated.
+  func isDown(link l: Int) -> Bool {
+    if own[l] > 0 { return true }
+    let f = fabric!
+    if l < f.nicLinks { return leafCut(f.leaf(ofNICLink: l)) }
+    let (a, b) = f.switches(ofLink: l)
+    return switches[a].down > 0 || switches[b].down > 0
+  }
+
+  /// Whether leaf `leaf`'s NIC links are cut off: the leaf is down or has lost every uplink.
+  @inline(__always)
+  private func leafCut(_ leaf: Int) -> Bool {
+    switches[leaf].down > 0 || (fabric!.up > 0 && Int(leafUplinksDown[leaf]) == fabric!.up)
+  }
+
+  /// Link `l` went down or came back.
+  @inline(__always)
+  private mutating func mark(_ l: Int, down: Bool, nicLinks: Int) {
+    let step = down ? 1 : -1
+    linksDown += step
+    if l < nicLinks { nicLinksDown += step }
+    changedLinks.append(l)
+  }
+
+  /// An outage of link `l` itself begins or ends: the link changes when it was its only one
+  /// and nothing else holds the link down.
+  private mutating func changeOwn(_ l: Int, down: Bool) {
+    let before = own[l]
+    if down {
+      own[l] = before + 1
+      guard before == 0 else { return }
+    } else {
+      guard before > 0 else { return }
+      own[l] = before - 1
+      guard before == 1 else { return }
+    }
+    let f = fabric!
+    if l < f.nicLinks {
+      if !leafCut(f.leaf(ofNICLink: l)) { mark(l, down: down, nicLinks: f.nicLinks) }
+      return
+    }
+    let (a, b) = f.switches(ofLink: l)
+    guard switches[a].down == 0, switches[b].down == 0 else { return }
+    if l < f.spineCoreOffset { uplinkChanged(l, leaf: a, down: down) } else { mark(l, down: down, nicLinks: f.nicLinks) }
+  }
+
+  /// Leaf–spine link `l` of leaf `leaf` (which is up) went down or came back: when it was the
+  /// leaf's last uplink, or the first back, the leaf's NIC links without an outage of their own
+  /// change with it (before it, as the leaf is isolated or rejoins).
+  private mutating func uplinkChanged(_ l: Int, leaf: Int, down: Bool) {
+    let f = fabric!
+    let was = leafUplinksDown[leaf]
+    leafUplinksDown[leaf] = was + (down ? 1 : -1)
+    let all = Int32(f.up)
+    if (down && was + 1 == all) || (!down && was == all) {
+      isolationChanged = true
+      for nic in f.nicLinks(onLeaf: leaf) where own[nic] == 0 { mark(nic, down: down, nicLinks: f.nicLinks) }
+    }
+    mark(l, down: down, nicLinks: f.nicLinks)
+  }
+
+  private mutating func changeSwitch(_ s: Int, down: Bool, at now: Hours) {
+    let before = switches[s].down
+    let after = before + (down ? 1 : -1)
+    switches[s].down = max(0, after)
+    if before == 0, after > 0 {
+      switches[s].since = now
+      switchChanged(s, down: true)
+    } else if before > 0, after == 0 {
+      switchDownHours += now - switches[s].since
+      switchChanged(s, down: false)
+    }
+  }
+
+  /// How far ahead a switch's walk asks for its links' own outages: a switch's links lie far
+  /// apart (a spine's are one per leaf), so each is a cache miss.
+  static let prefetchDistance = 8
+
+  /// Switch `s` went down or came back (its first outage began, or its last ended): the links
+  /// on its ports change unless something else holds them down, in port order.
+  private mutating func switchChanged(_ s: Int, down: Bool) {
+    let f = fabric!
+    var walk = SwitchWalk(fabric: f, down: down, nicLinks: f.nicLinks, linksDown: linksDown, nicLinksDown: nicLinksDown)
+    // The walk runs on the arrays' buffers: indexing the arrays checked each write for a
+    // shared buffer (a call).
+    f.links(ofSwitch: s).withUnsafeBufferPointer { ports in
+      own.withUnsafeBufferPointer { own in
+        switches.withUnsafeBufferPointer { switches in
+          leafUplinksDown.withUnsafeMutableBufferPointer { uplinks in
+            walk.run(s, ports: ports, own: own, switches: switches, uplinks: uplinks, changed: &changedLinks)
+          }
         }
       }
-      if down, before == 0 {
-        state[link].since = now
-        changed.append(link)
-      } else if !down, before > 0, after == 0 {
-        let length = now - state[link].since
-        hours += length
-        if link < nicLinks { nicHours += length }
-        changed.append(link)
+    }
+    linksDown = walk.linksDown
+    nicLinksDown = walk.nicLinksDown
+    if walk.isolation { isolationChanged = true }
+  }
+
+  /// One walk over the links of switch that went down (`down`) or came back: the links that
+  /// change (`changed`, in port order), the uplinks down per leaf, the links down, and whether a
+  /// leaf was isolated or rejoined.
+  private struct SwitchWalk {
+    let fabric: FabricLayout
+    let down: Bool
+    let nicLinks: Int
+    var linksDown: Int
+    var nicLinksDown: Int
+    var isolation = false
+
+    @inline(__always)
+    private mutating func mark(_ l: Int, _ changed: inout [Int]) {
+      let step = down ? 1 : -1
+      linksDown += step
+      if l < nicLinks { nicLinksDown += step }
+      changed.append(l)
+    }
+
+    mutating func run(_ s: Int, ports: UnsafeBufferPointer<Int>, own: UnsafeBufferPointer<Int32>,
+                      switches: UnsafeBufferPointer<SwitchState>, uplinks: UnsafeMutableBufferPointer<Int32>, changed: inout [Int]) {
+      let f = fabric
+      let n = ports.count, ahead = Plant.prefetchDistance
+      for i in 0..<min(n, ahead) { cposim_prefetch(own.baseAddress! + ports[i]) }
+      if s < f.leaves {
+        // A leaf: its NIC links (down unless the leaf was isolated already; back unless it
+        // stays isolated, which its uplinks below decide), then its uplinks. (The switch's
+        // count is already up to date: whether it was cut before is its uplinks'.)
+        let up = f.up
+        let cutBefore = !down || (up > 0 && Int(uplinks[s]) == up)
+        var isolated = true  // while the leaf is down its uplinks all count as down
+        var i = 0
+        while i < n, ports[i] < nicLinks {
+          if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
+          let l = ports[i]
+          if own[l] == 0, down ? !cutBefore : up == 0 { mark(l, &changed) }
+          i += 1
+        }
+        let firstUplink = i
+        while i < n {
+          if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
+          let l = ports[i]
+          i += 1
+          guard own[l] == 0, switches[f.switches(ofLink: l).upper].down == 0 else { continue }
+          if down {
+            uplinks[s] += 1
+            if Int(uplinks[s]) == up { isolation = true }
+          } else {
+            uplinks[s] -= 1
+            if isolated {
+              // The first uplink back rejoins the leaf: its NIC links without an outage of
+              // their own come back first.
+              isolated = false
+              isolation = true
+              for k in 0..<firstUplink where own[ports[k]] == 0 { mark(ports[k], &changed) }
+            }
+          }
+          mark(l, &changed)
+        }
+        return
+      }
+      // A spine or core: each link changes unless its own outage or the switch at its other
+      // end holds it down; a leaf's uplink may isolate or rejoin the leaf.
+      let spineEnd = f.leaves + f.spines, spineCore = f.spineCoreOffset
+      for i in 0..<n {
+        if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
+        let l = ports[i]
+        guard own[l] == 0 else { continue }
+        let ends = f.switches(ofLink: l)
+        let other = s < spineEnd && l >= spineCore ? ends.upper : ends.lower
+        guard switches[other].down == 0 else { continue }
+        if l < spineCore {
+          let was = uplinks[other]
+          uplinks[other] = was + (down ? 1 : -1)
+          let all = Int32(f.up)
+          if (down && was + 1 == all) || (!down && was == all) {
+            isolation = true
+            for nic in f.nicLinks(onLeaf: other) where own[nic] == 0 { mark(nic, &changed) }
+          }
+        }
+        mark(l, &changed)
       }
     }
   }
@@ -220,14 +341,10 @@ struct Plant {
     return .system(up: up)
   }
 
-  /// Books the outages still open at the horizon, in link and switch order (floating-point
-  /// sums must not depend on anything else: the report is byte-identical for the same inputs).
+  /// Books the outages still open at the horizon, in switch order (floating-point sums must not
+  /// depend on anything else: the report is byte-identical for the same inputs).
   mutating func close(at horizon: Hours) {
-    let nicLinks = fabric?.nicLinks ?? 0
-    for link in links.indices where links[link].down > 0 {
-      linkDownHours += horizon - links[link].since
-      if link < nicLinks { nicLinkDownHours += horizon - links[link].since }
-    }
+    book(until: horizon)
     for s in switches.indices where switches[s].down > 0 { switchDownHours += horizon - switches[s].since }
     if !systemUp { systemDownHours += horizon - systemDownSince }
     for g in groupDownSince.indices { if let since = groupDownSince[g] { groupDownHours[g] += horizon - since } }
