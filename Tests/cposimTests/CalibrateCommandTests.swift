@@ -8,14 +8,7 @@ import ReliabilityKit
 struct CalibrateCommandTests {
   static func workspace() throws -> (Workspace, String) {
     let workspace = Workspace()
-    let scenario = try workspace.write("s.yaml", """
-      \(Workspace.catalogLine)
-      horizon: 1y
-      trials: 8
-      fabric: {topology: leaf-spine, gpus: 256, switch_radix: 32, optics: pluggable, nic_link: copper}
-      node_pool: {spare_nodes: 2, spare_swap_time: 5m, host_repair: 24h}
-      jobs: [{name: train, gpus: 192, checkpoint_interval: 30m, restart_overhead: 5m, background_rate: 3.4e-3/d, uplink_interrupt_probability: 0.5, flap_tolerance: 30s}]
-      """)
+    let scenario = try workspace.write("s.yaml", Workspace.smallScenario())
     return (workspace, scenario)
   }
 

@@ -103,14 +103,7 @@ struct NewFleetDrawsTests {
   @Test("the user's fleet pins its rate: with --fleet, the written MTBF (divided by the multiplier) gives that fleet's own rate, 4e-6 per hour from 400 failures, as infer prints it")
   func pinnedFleet() throws {
     let dir = Workspace()
-    let scenario = try dir.write("s.yaml", """
-      \(Workspace.catalogLine)
-      horizon: 1y
-      trials: 8
-      fabric: {topology: leaf-spine, gpus: 256, switch_radix: 32, optics: cpo, nic_link: copper}
-      node_pool: {spare_nodes: 2, spare_swap_time: 5m, host_repair: 24h}
-      jobs: [{name: train, gpus: 192, checkpoint_interval: 30m, restart_overhead: 5m, background_rate: 3.4e-3/d, uplink_interrupt_probability: 0.5, flap_tolerance: 30s}]
-      """)
+    let scenario = try dir.write("s.yaml", Workspace.smallScenario(optics: "cpo"))
     var evidence = try Self.fleets(dir, part: "cpo-optical-engine", mode: "engine-failure")
     evidence.append(try dir.write("mine.yaml", """
       fleet: mine
@@ -171,18 +164,12 @@ struct NewFleetDrawsTests {
   @Test("a rate whose key the scenario draws as {uncertain:} is refused with the evidence item and the key, not dropped")
   func uncertainKeyRefused() throws {
     let dir = Workspace()
-    let scenario = try dir.write("s.yaml", """
-      \(Workspace.catalogLine)
-      horizon: 1y
-      trials: 8
-      fabric: {topology: leaf-spine, gpus: 256, switch_radix: 32, optics: pluggable, nic_link: copper}
-      node_pool: {spare_nodes: 2, spare_swap_time: 5m, host_repair: 24h}
-      jobs: [{name: train, gpus: 192, checkpoint_interval: 30m, restart_overhead: 5m, background_rate: 3.4e-3/d, uplink_interrupt_probability: 0.5, flap_tolerance: 30s}]
+    let scenario = try dir.write("s.yaml", Workspace.smallScenario("""
       parts:
         pluggable-800g:
           modes:
             contamination: {distribution: {afr: {uncertain: lognormal, low: 0.26%, high: 0.95%}}}
-      """)
+      """))
     let evidence = try Self.fleets(dir, part: "pluggable-800g", mode: "null", perUnit: 2, counts: [400, 1600, 100])
     let message = failureMessage(["infer", scenario] + evidence.flatMap { ["--evidence", $0] }
       + ["--vary", "parts.pluggable-800g.modes.laser-wearout.distribution.afr=0.01%..20%", "--population", "50", "--rounds", "1",
