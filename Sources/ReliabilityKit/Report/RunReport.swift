@@ -112,8 +112,14 @@ public struct RunReport: Encodable, Sendable {
     public let drawn: Estimate
   }
 
-  /// - Parameter buildCommit: the commit of the build that computed the trials: this one's, or
-  ///   for merged shards, theirs.
+  /// The report of a run.
+  /// - Parameters:
+  ///   - simulation: the simulation that ran (its scenario is described in the report).
+  ///   - definitions: `metrics`, the metrics collected (their names and units).
+  ///   - s: `statistics`, what the trials gave (``RunStatistics``).
+  ///   - seed: the run's master seed.
+  ///   - buildCommit: the commit of the build that computed the trials: this one's, or
+  ///     for merged shards, theirs.
   public init(simulation: Simulation, metrics definitions: TrialMetrics, statistics s: RunStatistics, seed: UInt64,
               buildCommit: String = ToolVersion.commit) {
     let scenario = simulation.scenario
