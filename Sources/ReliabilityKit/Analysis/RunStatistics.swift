@@ -16,11 +16,13 @@ public struct RunStatistics: Sendable, Equatable, Codable {
   public let modeKeys: [String]
   /// Repairs per trial by workflow action, in ``Workflow/Action`` order.
   public private(set) var repairsByAction: [MetricAccumulator]
-  /// Spares used per trial by FRU, in the plant's FRU order.
+  /// Spares used per trial by FRU, one accumulator per FRU of the plant, in the order its
+  /// populations first name them.
   public private(set) var sparesByFRU: [MetricAccumulator]
   /// Per job, per job metric.
   public private(set) var jobs: [[MetricAccumulator]]
-  /// Failures per month of the horizon (30.44-day months), one accumulator per month.
+  /// Failures per month of the horizon (months of `TimeUnits.hoursPerMonth`), one accumulator
+  /// per month.
   public private(set) var monthlyFailures: [MetricAccumulator]
   /// The drawn values of each uncertain input, in the scenario's order.
   public private(set) var inputs: [MetricAccumulator] = []

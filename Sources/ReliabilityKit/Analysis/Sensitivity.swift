@@ -54,7 +54,7 @@ public enum Sensitivity {
     /// The input's bounds in each scenario (baseline first); nil where the scenario does not
     /// have the input, which then stays at its central values when the input moves.
     public let bounds: [Bounds?]
-    /// Where the range comes from (a stated range, an uncertain input, a posterior).
+    /// Where the range was given: the catalog's `ranges`, the scenario's, or an uncertain input.
     public let origin: Origin
     /// The value's provenance class (`sourced: key`, `calibrated`, `estimate`, `uncertain:
     /// lognormal`), when known.

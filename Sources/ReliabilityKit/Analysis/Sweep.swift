@@ -87,7 +87,7 @@ public enum Breakeven {
   ///   - range: the parameter's values searched, in the unit `text` writes.
   ///   - text: writes a value of the parameter as the scenario takes it (with its unit).
   ///   - metric: the metric whose paired difference B − A is evaluated (a `TrialMetrics` name).
-  ///   - points: values evaluated evenly over `range` before bisection (at least 2).
+  ///   - points: values evaluated evenly over `range`, both ends included, before bisection.
   ///   - refinements: bisections of the first bracket where the mean difference changes sign.
   ///   - trials: paired trials per value (default: the scenario's `trials`).
   ///   - seed: the master seed (default: the scenario's `seed`); every value runs the same trials.
@@ -96,7 +96,7 @@ public enum Breakeven {
   ///     written by `text`.
   ///   - wholeNumbers: the parameter takes whole numbers: points are rounded (and not repeated)
   ///     and bisection stops when the bracket holds no whole number inside it.
-  ///   - progress: called with a line describing each value once it is evaluated.
+  ///   - progress: called with each value's text (as `text` writes it) once it is evaluated.
   public static func run(range: ClosedRange<Double>, text: (Double) -> String, metric: String, points: Int, refinements: Int,
                          trials: Int?, seed: UInt64?, threads: Int, wholeNumbers: Bool = false,
                          scenarios: (String) throws -> (Scenario, Scenario),

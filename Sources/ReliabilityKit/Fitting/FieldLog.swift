@@ -78,7 +78,7 @@ public struct FieldLog: Sendable, Equatable {
 
   // swiftlint:disable:next function_body_length cyclomatic_complexity
   /// Reads a log from CSV text (the columns above).
-  /// - Throws: ``InputErrors``, every problem with its line, column and value.
+  /// - Throws: ``InputErrors``, every problem with its line and column name.
   public static func parse(_ text: String, file: String) throws(InputErrors) -> FieldLog {
     var errors: [InputError] = []
     func fail(_ line: Int, _ field: String, _ message: String) {

@@ -144,9 +144,9 @@ public enum MaximumLikelihood {
   public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No failure in the data (only `censored` censored units).
     case noFailures(censored: Int)
-    /// Fewer failures than the family has parameters.
+    /// A two-parameter family with fewer than 2 failures.
     case tooFewFailures(family: Family, failures: Int)
-    /// The units' total time on test is zero.
+    /// Every unit failed at the age it entered observation: no time on test to estimate a rate from.
     case noTimeOnTest
 
     public var description: String {

@@ -60,7 +60,7 @@ public struct InputErrors: Error, Equatable, Sendable, CustomStringConvertible {
   /// Every problem found, in file order.
   public var errors: [InputError]
 
-  /// The errors `errors` (at least one).
+  /// The problems `errors`, thrown together.
   public init(_ errors: [InputError]) {
     self.errors = errors
   }

@@ -103,7 +103,7 @@ public struct PartCatalog: Sendable, Hashable {
   /// The parts, in catalog order.
   public private(set) var parts: [Part]
 
-  /// A catalog of `parts` (ids must be distinct: ``Scenario/validated()`` checks it).
+  /// A catalog of `parts`, in this order (give each a distinct id: a lookup finds the first).
   public init(parts: [Part]) {
     self.parts = parts
   }
