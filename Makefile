@@ -103,14 +103,14 @@ test: deps test-deps
 # and ReportPages and those without a doc comment from their symbol graphs, and the target fails
 # when a count is above its stated maximum below or docc prints more than DOCS_MAX_WARNINGS
 # warnings. Lower a maximum when a change documents or hides more; never raise one to pass (add
-# the doc comments, or make the declaration `package`). About 20 s after the build.
-SURFACE_MAX_PUBLIC      := 2544
-SURFACE_MAX_UNDOCUMENTED := 1308
-PAGES_MAX_PUBLIC        := 238
-PAGES_MAX_UNDOCUMENTED  := 104
-# The two left are in Engine/Simulation.swift (run(trial:seed:)'s parameters), outside this
-# round's files: lower to 0 when the engine round documents them.
-DOCS_MAX_WARNINGS       := 63
+# the doc comments, or make the declaration `package`). About 10 CPU-s after the build.
+SURFACE_MAX_PUBLIC      := 2386
+SURFACE_MAX_UNDOCUMENTED := 903
+PAGES_MAX_PUBLIC        := 16
+PAGES_MAX_UNDOCUMENTED  := 0
+# The two left are in Engine/Simulation.swift (runTrial(_:seed:...)'s index and seed), outside
+# the files this pass changed: lower to 0 when the engine round documents them.
+DOCS_MAX_WARNINGS       := 2
 DOCS_BUILD := .build/$(shell uname -m)-unknown-linux-gnu/release
 SYMBOLGRAPH = swift-symbolgraph-extract -I $(DOCS_BUILD)/Modules -I $(DOCS_BUILD) \
 	  -target $$(uname -m)-unknown-linux-gnu -minimum-access-level public \
