@@ -20,10 +20,13 @@ public enum ScenarioLoader {
 
   /// One value set from the command line: a dotted key path and the value as text.
   public struct Override: Sendable, Hashable {
+    /// The dotted key path (`repair.technicians.count`, `jobs[0].gpus`).
     public let keyPath: String
+    /// The value as written on the command line (units allowed: `4h`, `1%`).
     public let value: String
     /// The option that gave it (`--set`, `--vary`): messages about the value name it.
     public let option: String
+    /// `keyPath` set to `value`, as option `option` gave it.
     public init(keyPath: String, value: String, option: String = "--set") {
       self.keyPath = keyPath
       self.value = value
@@ -31,14 +34,16 @@ public enum ScenarioLoader {
     }
   }
 
-  /// Loads the scenario at `path` (relative paths are taken from the current directory), with
-  /// `overrides` applied on top of everything it extends, as if written in the file itself.
   /// Whether the last step of `keyPath` takes a whole number (`repair.technicians.count`).
   public static func takesWholeNumber(_ keyPath: String) -> Bool {
     let last = keyPath.split(separator: ".").last.map(String.init) ?? keyPath
     return UncertaintyReader.integerKeys.contains(last)
   }
 
+  /// Loads the scenario at `path` (relative paths are taken from the current directory), with
+  /// `overrides` applied on top of everything it extends, as if written in the file itself.
+  /// - Throws: ``InputErrors``: every problem of the file and the files it extends, each with
+  ///   its file, line, key and value.
   public static func load(path: String, overrides: [Override] = []) throws(InputErrors) -> Scenario {
     try load(path: path, overrides: overrides, keepingTemplate: false)
   }
@@ -47,12 +52,16 @@ public enum ScenarioLoader {
   /// to other scenarios (`cposim compare --posterior FILE`). The file is loaded in full first,
   /// so its blocks are checked against the scenario it is written for.
   public struct PosteriorSource: Sendable {
+    /// The scenario file the blocks come from.
     public let file: String
+    /// That file's scenario, loaded in full.
     public let scenario: Scenario
     let posterior: SourceNode?
     let branches: SourceNode?
   }
 
+  /// Loads the scenario at `path` and keeps its `posterior:` and `branches:` blocks.
+  /// - Throws: ``InputErrors`` when the file does not load or has neither block.
   public static func posteriorSource(path: String) throws(InputErrors) -> PosteriorSource {
     let scenario = try load(path: path)
     var chain: [String] = []

@@ -82,13 +82,21 @@ public enum Units {
 
 /// A duration or rate that could not be read.
 public enum UnitError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// A duration with no text.
   case emptyDuration
+  /// Text that is not a number followed by a unit.
   case notADuration(text: String)
+  /// A number without a unit (`10`, not `10h`).
   case missingDurationUnit(text: String)
+  /// A unit that is not one of s, m, h, d, w, y.
   case unknownDurationUnit(text: String, unit: String)
+  /// Text that is not a rate (`1%/yr`, `1140 FIT`, `6.5e-3/d`).
   case notARate(text: String)
+  /// A number without a rate unit.
   case missingRateUnit(text: String)
+  /// A rate with an unknown unit.
   case unknownRateUnit(text: String)
+  /// An interval that is not `LOW..HIGH` of durations with 0 ≤ LOW < HIGH.
   case badInterval(text: String)
 
   public var description: String {
