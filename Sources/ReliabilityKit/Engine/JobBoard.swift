@@ -289,6 +289,26 @@ struct JobBoard {
     return slotsOK && usableBits.reduce(0) { $0 + $1.nonzeroBitCount } == usableSpares
   }
 
+  /// The board's state and its last call's output, for tests that run two boards side by side
+  /// (each job's state by its description: every stored field).
+  struct Snapshot: Equatable {
+    var nodes: [[Int]], leaves: [Int], pods: [Int], degradedByCut: [[Int32]], swapPending: [Bool]
+    var owner: [Int32], nicLinksDown: [UInt8], nicsCut: [Int16], hostDown: [Bool], degradedCut: [Int16]
+    var spares: [Int], usableBits: [UInt64], usableSpares: Int, uplinksDown: [Int32], onLeaf: [Int32], inPod: [Int32]
+    var unusable: Int, unusableNodeHours: Hours, jobs: [String]
+    var restarts: [[Double]], hits: [String], hostRepairs: [[Double]], swaps: [[Double]]
+  }
+
+  var snapshot: Snapshot {
+    Snapshot(nodes: placements.map(\.nodes), leaves: placements.map(\.leaves), pods: placements.map(\.pods),
+             degradedByCut: placements.map(\.degradedByCut), swapPending: placements.map(\.swapPending),
+             owner: owner, nicLinksDown: nicLinksDown, nicsCut: nicsCut, hostDown: hostDown, degradedCut: degradedCut,
+             spares: spares, usableBits: usableBits, usableSpares: usableSpares, uplinksDown: uplinksDown, onLeaf: onLeaf,
+             inPod: inPod, unusable: unusable, unusableNodeHours: unusableNodeHours, jobs: jobs.map { String(describing: $0) },
+             restarts: restarts.map { [Double($0.job), Double($0.token), $0.at] }, hits: hits.map { "\($0.job) \($0.planned)" },
+             hostRepairs: hostRepairs.map { [Double($0.node), $0.at] }, swaps: swaps.map { [Double($0.job), Double($0.run), $0.at] })
+  }
+
   /// Takes a usable spare out of the pool: the last usable one in the pool's order.
   private mutating func takeSpare() -> Int? {
     guard usableSpares > 0 else { return nil }
@@ -408,29 +428,30 @@ struct JobBoard {
   /// `origin`. A flap of length `flap` is ignored by jobs that tolerate it on that class of
   /// link; an uplink interrupts with its probability, drawn from `source` (only for unplanned
   /// changes, jobs running or restarting, leaves up).
+  ///
+  /// The board reacts a run at a time (`react`): the NIC links of one node at once (a leaf's
+  /// transition cuts or restores its nodes' NICs node by node), the uplinks of one leaf at once,
+  /// the links above one pod at once, in the order of `changed`, so that it meets the nodes in
+  /// the same order as one link at a time would (the nodes a job loses, in that order, decide
+  /// its node list). `linkByLink` takes the reaction one link at a time instead: the reference
+  /// the tests check the runs against.
   /// - Parameters:
   ///   - isolation: the change isolated or rejoined a leaf (all its uplinks): its NIC links in
   ///     `changed` are cut by the fabric above, not by their own parts.
   ///   - leafDown: whether a leaf switch is down itself (failed or drained).
   mutating func linksChanged(_ changed: [Int], down: Bool, planned: Bool, flap: Hours?, origin: OutageOrigin,
-                             isolation: Bool = false, at now: Hours, using source: RandomSource, leafDown: (Int) -> Bool) {
+                             isolation: Bool = false, at now: Hours, using source: RandomSource, leafDown: (Int) -> Bool,
+                             linkByLink: Bool = false) {
     reset()
     guard let f = fabric else { return }
-    for j in jobs.indices { lost[j].removeAll(keepingCapacity: true); uplinkHit[j] = false }
-    for link in changed {
-      switch f.role(ofLink: link) {
-      case let .nic(node, nic):
-        nicLinkChanged(node: node, nic: nic, down: down, flap: flap, at: now)
-      case let .leafUplink(leaf):
-        let before = uplinksDown[leaf]
-        uplinksDown[leaf] += down ? 1 : -1
-        // A leaf that is down itself carries no traffic: its uplinks' loss strikes no one.
-        guard down, !planned, before >= Int32(f.uplinkOverbuild), !leafDown(leaf) else { continue }
-        for j in jobs.indices where placements[j].leaves > 1 && onLeaf[j * leafCount + leaf] > 0 { uplinkHit[j] = true }
-      case let .podUplink(pod):
-        guard down, !planned else { continue }
-        for j in jobs.indices where placements[j].pods > 1 && inPod[j * podCount + pod] > 0 { uplinkHit[j] = true }
-      }
+    for j in jobs.indices {
+      if !lost[j].isEmpty { lost[j].removeAll(keepingCapacity: true) }
+      uplinkHit[j] = false
+    }
+    if linkByLink {
+      reactLinkByLink(to: changed, down: down, planned: planned, flap: flap, fabric: f, at: now, leafDown: leafDown)
+    } else {
+      react(to: changed, down: down, planned: planned, flap: flap, fabric: f, at: now, leafDown: leafDown)
     }
     let nodeCause: InterruptionCause = origin == .nic ? .nic : origin == .leafSwitch ? .leaf : isolation ? .uplink : .nicLink
     let uplinkCause: InterruptionCause = origin == .leafSwitch ? .leaf : .uplink
@@ -451,6 +472,137 @@ struct JobBoard {
       }
     }
     serveWaiting(at: now)
+  }
+
+  /// The reaction to the changed links one link at a time (the engine's before the runs; kept
+  /// as the reference `react` is checked against).
+  private mutating func reactLinkByLink(to changed: [Int], down: Bool, planned: Bool, flap: Hours?, fabric f: FabricLayout,
+                                        at now: Hours, leafDown: (Int) -> Bool) {
+    for link in changed {
+      switch f.role(ofLink: link) {
+      case let .nic(node, nic):
+        nicLinkChanged(node: node, nic: nic, down: down, flap: flap, at: now)
+      case let .leafUplink(leaf):
+        let before = uplinksDown[leaf]
+        uplinksDown[leaf] += down ? 1 : -1
+        // A leaf that is down itself carries no traffic: its uplinks' loss strikes no one.
+        guard down, !planned, before >= Int32(f.uplinkOverbuild), !leafDown(leaf) else { continue }
+        for j in jobs.indices where placements[j].leaves > 1 && onLeaf[j * leafCount + leaf] > 0 { uplinkHit[j] = true }
+      case let .podUplink(pod):
+        guard down, !planned else { continue }
+        for j in jobs.indices where placements[j].pods > 1 && inPod[j * podCount + pod] > 0 { uplinkHit[j] = true }
+      }
+    }
+  }
+
+  /// The reaction to the changed links a run at a time, in the order of `changed`: the same
+  /// state as `reactLinkByLink` and the same nodes lost in the same order.
+  ///
+  /// - A run of NIC links of one node (a leaf's NIC links come node by node): the node's NIC
+  ///   counts move for each link, and the node is looked at once, at the end of the run. One
+  ///   link at a time, the node's usability flips at most once in a run (all its links move one
+  ///   way), and it joins its job's lost nodes at the first link that leaves it unusable; it is
+  ///   still unusable at the end of the run, so it joins the list in the same place. A node of a
+  ///   job that keeps partly cut nodes (`degrade`, `swap-at-checkpoint`) passes through each
+  ///   partial cut (rates set, a swap scheduled): its links go one at a time.
+  /// - A run of uplinks of one leaf: the leaf's uplink count moves by the run's length; a loss
+  ///   strikes when the last of them found the overbuild used up (the count before it is the
+  ///   largest of the run's).
+  /// - A run of links above the leaves: nothing when it comes back or is planned; otherwise the
+  ///   jobs of each pod it serves, a pod at a time.
+  private mutating func react(to changed: [Int], down: Bool, planned: Bool, flap: Hours?, fabric f: FabricLayout,
+                              at now: Hours, leafDown: (Int) -> Bool) {
+    // One link (a module, a cable, a NIC's link): the same reaction with less set-up.
+    if changed.count == 1 {
+      reactLinkByLink(to: changed, down: down, planned: planned, flap: flap, fabric: f, at: now, leafDown: leafDown)
+      return
+    }
+    let nicLinks = f.nicLinks, gpus = f.gpus, perNode = f.gpusPerNode, spineCore = f.spineCoreOffset, up = f.up
+    let overbuild = Int32(f.uplinkOverbuild)
+    changed.withUnsafeBufferPointer { links in
+      let count = links.count
+      var i = 0
+      while i < count {
+        let link = links[i]
+        if link < nicLinks {
+          // Node n's NICs on this copy of the NIC links are links copy + n·G ..< copy + (n + 1)·G.
+          let gpu = link < gpus ? link : link % gpus
+          let copy = link - gpu, node = gpu / perNode
+          let first = copy + node * perNode, last = min(first + perNode, copy + gpus)
+          var end = i + 1
+          while end < count, links[end] >= first, links[end] < last { end += 1 }
+          nicRunChanged(node: node, links, i..<end, copy: copy, down: down, flap: flap, fabric: f, at: now)
+          i = end
+        } else if link < spineCore {
+          let leaf = (link - nicLinks) / up
+          let first = nicLinks + leaf * up, last = first + up
+          var end = i + 1
+          while end < count, links[end] >= first, links[end] < last { end += 1 }
+          let runLength = Int32(end - i)
+          let before = uplinksDown[leaf]
+          uplinksDown[leaf] = before + (down ? runLength : -runLength)
+          i = end
+          // A leaf that is down itself carries no traffic: its uplinks' loss strikes no one.
+          guard down, !planned, before + runLength - 1 >= overbuild, !leafDown(leaf) else { continue }
+          for j in jobs.indices where placements[j].leaves > 1 && onLeaf[j * leafCount + leaf] > 0 { uplinkHit[j] = true }
+        } else {
+          var end = i + 1
+          guard down, !planned else {
+            // Links above the pods coming back, or drained: nothing for the jobs.
+            while end < count, links[end] >= spineCore { end += 1 }
+            i = end
+            continue
+          }
+          let pod = f.pod(ofLeaf: (link - spineCore) / up)
+          while end < count, links[end] >= spineCore, f.pod(ofLeaf: (links[end] - spineCore) / up) == pod { end += 1 }
+          i = end
+          for j in jobs.indices where placements[j].pods > 1 && inPod[j * podCount + pod] > 0 { uplinkHit[j] = true }
+        }
+      }
+    }
+  }
+
+  /// NIC links `links[run]` of node `n`, all on the copy of the NIC links that starts at link
+  /// `copy`, went down or came back (one run of `react`).
+  private mutating func nicRunChanged(node n: Int, _ links: UnsafeBufferPointer<Int>, _ run: Range<Int>, copy: Int, down: Bool,
+                                      flap: Hours?, fabric f: FabricLayout, at now: Hours) {
+    let j = Int(owner[n])
+    if j >= 0, terms[j].partialLoss != .interrupt, !(flap.map { $0 <= terms[j].nicTolerance } ?? false) {
+      // Partly cut nodes count: each partial cut on the way matters.
+      for k in run { nicLinkChanged(node: n, nic: links[k] - copy - n * f.gpusPerNode, down: down, flap: flap, at: now) }
+      return
+    }
+    let wasUsable = isUsable(n)
+    let homing = UInt8(f.homing)
+    // The node's NIC counts, on the buffer (indexing the array checked each write for a shared
+    // buffer): the NICs cut (down) or restored, and whether any link counted. Node n's NIC c is
+    // slot n · G + c, the NIC's GPU: the link less its copy's first link.
+    let (cutChange, counted): (Int16, Bool) = nicLinksDown.withUnsafeMutableBufferPointer { nics in
+      var cutChange: Int16 = 0
+      var counted = false
+      for k in run {
+        let slot = links[k] - copy
+        if down {
+          nics[slot] += 1
+          if nics[slot] == homing { cutChange += 1 }
+          counted = true
+        } else {
+          guard nics[slot] > 0 else { continue }
+          if nics[slot] == homing { cutChange -= 1 }
+          nics[slot] -= 1
+          counted = true
+        }
+      }
+      return (cutChange, counted)
+    }
+    guard counted else { return }
+    nicsCut[n] += cutChange
+    let usable = isUsable(n)
+    if usable != wasUsable { usabilityChanged(n, usable: usable, at: now) }
+    guard j >= 0 else { return }
+    if let flap, flap <= terms[j].nicTolerance { return }
+    // (The job loses a node it cannot use: it keeps none partly cut.)
+    if down, !usable { lost[j].append(n) }
   }
 
   /// One NIC link of `node`'s NIC `nic` went down or came back.
