@@ -80,14 +80,18 @@ public struct Simulation: Sendable {
 
   /// Runs trial `index` of the master seed `seed`. The outcome depends only on
   /// (scenario, seed, index, tool version), never on which thread runs it or in what order.
-  /// - Parameter trace: receives every event of the trial, in order, when given.
   ///
   /// With a posterior (`posterior:`) the trial runs with its row `PosteriorDraws.rowIndex`.
   /// With uncertain inputs the trial first draws them (each from a stream of its own, so a
   /// compared scenario with the same key and range draws the same value) and runs the scenario
   /// built with those values; its outcome records them and the prices they give.
-  /// - Parameter shouldStop: asked every few thousand events; when it answers true the trial
-  ///   ends early and its outcome is incomplete (the caller discards it).
+  /// - Parameters:
+  ///   - index: the trial's number, from 0; trial i of a run, a shard or a resumed run is the
+  ///     same trial.
+  ///   - seed: the run's master seed (`SeedSequence(master:)` derives every stream from it).
+  ///   - trace: receives every event of the trial, in order, when given.
+  ///   - shouldStop: asked every few thousand events; when it answers true the trial ends early
+  ///     and its outcome is incomplete (the caller discards it).
   public func runTrial(_ index: Int, seed: UInt64, trace: ((TraceRecord) -> Void)? = nil,
                        shouldStop: (@Sendable () -> Bool)? = nil) -> TrialOutcome {
     let seeds = SeedSequence(master: seed)
