@@ -57,12 +57,13 @@ while read -r a b n; do
     bin=$before; [ "$side" = after ] && bin=$after
     /usr/bin/time -f "%U %S %e" -o "$out/$a.$side.time" \
       "$bin" compare "Scenarios/$a.yaml" "Scenarios/$b.yaml" --trials "$n" --seed "$seed" --threads "$threads" \
-      --per-trial "$out/$a.$side.csv" --quiet -o "$out/$a.$side.json" > /dev/null
+      --per-trial "$out/$a.$side.csv" --quiet -o "$out/$a.$side.json" > /dev/null 2> "$out/$a.$side.log" \
+      || { cat "$out/$a.$side.log" >&2; echo "crn-report: $side: cposim compare $a $b failed" >&2; exit 1; }
   done
   python3 - "$out/$a.before.csv" "$out/$a.after.csv" "$a" "$b" "$n" "$out/$a.before.time" "$out/$a.after.time" <<'EOF'
 import csv, math, sys
 before, after, a, b, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-metrics = ["total_cost_usd_per_year", "fabric_capacity_availability", "link_availability", "job_ettr", "job_interruptions"]
+metrics = ["total_cost_usd_per_year", "interruption_cost_usd", "fabric_capacity_availability", "link_availability", "job_ettr", "job_interruptions", "failures", "repair_downtime_hours"]
 def read(path):
     rows = {}
     for r in csv.DictReader(open(path)):

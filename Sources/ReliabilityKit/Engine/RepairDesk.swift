@@ -196,6 +196,14 @@ struct RepairDesk {
     return source
   }
 
+  /// A duration of `step` of the ticket keyed `key`. A fixed duration draws nothing, so its
+  /// substream is not started (no other draw uses it: skipping the restart changes no value).
+  @inline(__always)
+  private static func sample(_ d: Distribution, _ key: UInt64, _ step: Step, _ source: RandomSource) -> Hours {
+    if case let .deterministic(fixed) = d { return fixed.value }
+    return d.sample(using: draws(key, step, source))
+  }
+
   // MARK: Opening tickets
 
   /// Opens a ticket for a failure of unit `unit` of `population` at `now` and schedules its
@@ -211,7 +219,7 @@ struct RepairDesk {
     ticket.atWindow = atWindow
     ticket.key = key
     let slot = tickets.insert(ticket)
-    let delay = detection.sample(using: Self.draws(key, .detection, source))
+    let delay = Self.sample(detection, key, .detection, source)
     counts.detectionHours += untilHorizon(from: now, to: now + delay)
     schedule(.detected(ticket: slot), after: delay, priority: .decision)
     return slot
@@ -348,7 +356,8 @@ struct RepairDesk {
     guard case .none = tickets[ticket].drain else { return }
     let t = tickets[ticket]
     let population = layout.populations[t.population]
-    let impact = layout.impact(of: population.drainRule, unit: t.unit, using: Self.draws(t.key, .drainImpact, source))
+    let impact = layout.impact(of: population.drainRule, unit: t.unit,
+                               using: population.drainRule.draws ? Self.draws(t.key, .drainImpact, source) : source)
     guard !impact.isEmpty else { return }
     tickets[ticket].drain = impact
     counts.drains += 1
@@ -414,7 +423,7 @@ struct RepairDesk {
       trace(.dispatch, ticket)
       if plan.drainsFirst || t.planned {
         drain(ticket, using: source)
-        let drainTime = plan.drainTime.sample(using: Self.draws(t.key, .drainTime, source))
+        let drainTime = Self.sample(plan.drainTime, t.key, .drainTime, source)
         schedule(.drained(ticket: ticket), after: drainTime, priority: .resource)
       } else {
         startHandsOn(ticket, using: source)
@@ -456,7 +465,7 @@ struct RepairDesk {
     let spare = layout.populations[t.population].spareIndex
     if t.replaces {
       counts.replaced += 1
-      if Self.draws(t.key, .noFaultFound, source).uniform() < plan.noFaultFound {
+      if plan.noFaultFound > 0, Self.draws(t.key, .noFaultFound, source).uniform() < plan.noFaultFound {
         counts.noFaultFound += 1
         receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source)  // the removed unit goes back to stock
       } else if case let .rework(turnaround) = plan.disposition {
@@ -480,8 +489,7 @@ struct RepairDesk {
       schedule(.collateralEnd(link: neighbour, population: t.population), after: verification.sample(using: source), priority: .restoration)
     }
     dispatchTechnicians(at: now, using: source)
-    schedule(.verified(ticket: ticket), after: verification.sample(using: Self.draws(t.key, .verification, source)),
-             priority: .restoration)
+    schedule(.verified(ticket: ticket), after: Self.sample(verification, t.key, .verification, source), priority: .restoration)
   }
 
   /// Verification passed: the unit's outages end and it goes back into service.

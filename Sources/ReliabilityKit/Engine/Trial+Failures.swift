@@ -189,7 +189,7 @@ extension Trial {
 
     if let duration = population.flapDurations[event.mode] {
       counts.flaps += 1
-      let impactSource = unitDraws(p, u, k, .impact)
+      let impactSource = population.failureRules[event.mode].draws ? unitDraws(p, u, k, .impact) : unitSource
       let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: impactSource)
       // Only flaps longer than the smallest tolerance are simulated for healthy units; a lemon's
       // model simulates all of its flaps (its variant says which).
@@ -232,7 +232,7 @@ extension Trial {
       carryOutDeskEffects()
       return
     }
-    let impactSource = unitDraws(p, u, k, .impact)
+    let impactSource = population.failureRules[event.mode].draws ? unitDraws(p, u, k, .impact) : unitSource
     let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: impactSource)
     apply(impact, down: true, planned: false, population: p)
     if population.plans[event.mode].decision.keepsServing {
