@@ -3,16 +3,16 @@ import ReliabilityKit
 
 /// The page of `cposim breakeven -o`: the paired difference B − A against the varied input,
 /// its 95 % band, the crossing and the crossing's interval.
-public enum BreakevenHTML: HTMLReportKind {
-  public static let name = "breakeven"
-  public static let schemaVersions = [1]
-  public static let requiredFields = ["points"]
+package enum BreakevenHTML: HTMLReportKind {
+  package static let name = "breakeven"
+  package static let schemaVersions = [1]
+  package static let requiredFields = ["points"]
 
-  public static func matches(_ json: ReportJSON) -> Bool {
+  package static func matches(_ json: ReportJSON) -> Bool {
     json["points"]?.array != nil && json["key_path"] != nil
   }
 
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let a = json["baseline"]?.string ?? "A", b = json["alternative"]?.string ?? "B"
     let key = json["key_path"]?.string ?? "parameter"
     let metric = json["metric"]?.string ?? "metric"

@@ -4,12 +4,12 @@ import ReliabilityKit
 /// The page of a calibration report (`"kind": "calibration"`, docs/report.md): every evaluation
 /// of the fit, input value against simulated metric, with the target's band and the fitted
 /// input with its interval.
-public enum CalibrationHTML: HTMLReportKind {
-  public static let name = "calibration"
-  public static let schemaVersions = [1]
-  public static let requiredFields = ["targets", "evaluations"]
+package enum CalibrationHTML: HTMLReportKind {
+  package static let name = "calibration"
+  package static let schemaVersions = [1]
+  package static let requiredFields = ["targets", "evaluations"]
 
-  public static func matches(_ json: ReportJSON) -> Bool {
+  package static func matches(_ json: ReportJSON) -> Bool {
     json["targets"]?.array != nil && json["evaluations"]?.array != nil
   }
 
@@ -38,7 +38,7 @@ public enum CalibrationHTML: HTMLReportKind {
     }
   }
 
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let inputs = (json["inputs"]?.array ?? []).compactMap { i -> Input? in
       guard let key = i["key_path"]?.string else { return nil }
       let text = i["fitted_text"]?.string

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A map from data values to pixels along one axis, with its ticks.
-public struct ChartScale: Sendable {
-  public enum Kind: Sendable, Equatable {
+package struct ChartScale: Sendable {
+  package enum Kind: Sendable, Equatable {
     /// Equal steps.
     case linear
     /// Decades (MTBF, rates, counts over several orders of magnitude); values must be positive.
@@ -11,22 +11,22 @@ public struct ChartScale: Sendable {
     case nines
   }
 
-  public let kind: Kind
+  package let kind: Kind
   /// Data interval shown, low to high.
-  public let low: Double
-  public let high: Double
+  package let low: Double
+  package let high: Double
   /// Pixel interval the data interval maps to (may run downwards for a y axis).
-  public let start: Double
-  public let end: Double
+  package let start: Double
+  package let end: Double
   /// How tick labels are written.
-  public let label: @Sendable (Double) -> String
+  package let label: @Sendable (Double) -> String
   /// Tick labels with a given number of significant digits, tried when `label` writes two
   /// ticks the same.
-  public let precise: (@Sendable (Double, Int) -> String)?
+  package let precise: (@Sendable (Double, Int) -> String)?
 
   /// A scale over `values` (non-finite ones, and non-positive ones on a log scale, ignored),
   /// widened to nice bounds. `includeZero` keeps 0 in a linear domain (bars start at 0).
-  public init(kind: Kind, values: [Double], pixels: (Double, Double), includeZero: Bool = false,
+  package init(kind: Kind, values: [Double], pixels: (Double, Double), includeZero: Bool = false,
               precise: (@Sendable (Double, Int) -> String)? = nil, label: @escaping @Sendable (Double) -> String) {
     self.kind = kind
     start = pixels.0
@@ -83,7 +83,7 @@ public struct ChartScale: Sendable {
 
   /// The pixel of `v`, or nil for a value this scale cannot show (non-finite; non-positive on
   /// a log scale; 1 or more on a nines scale is drawn at the top end).
-  public func callAsFunction(_ v: Double) -> Double? {
+  package func callAsFunction(_ v: Double) -> Double? {
     guard v.isFinite else { return nil }
     if kind == .log, v <= 0 { return nil }
     let a = t(low), b = t(high)
@@ -94,13 +94,13 @@ public struct ChartScale: Sendable {
   }
 
   /// The pixel of `v` kept inside the axis (for bands and whiskers that run off it).
-  public func clamped(_ v: Double) -> Double? {
+  package func clamped(_ v: Double) -> Double? {
     guard let p = self(v) ?? (kind == .log && v <= 0 ? start : nil) else { return nil }
     return min(max(p, min(start, end)), max(start, end))
   }
 
   /// Tick values with their labels, inside the domain.
-  public var ticks: [(value: Double, label: String)] {
+  package var ticks: [(value: Double, label: String)] {
     var values: [Double] = []
     switch kind {
     case .linear:

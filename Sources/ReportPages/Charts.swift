@@ -2,12 +2,12 @@ import Foundation
 import ReliabilityKit
 
 /// A point of a line chart, with an optional 95 % interval.
-public struct LinePoint: Sendable {
-  public var x: Double
-  public var y: Double
-  public var low: Double?
-  public var high: Double?
-  public init(x: Double, y: Double, low: Double? = nil, high: Double? = nil) {
+package struct LinePoint: Sendable {
+  package var x: Double
+  package var y: Double
+  package var low: Double?
+  package var high: Double?
+  package init(x: Double, y: Double, low: Double? = nil, high: Double? = nil) {
     self.x = x
     self.y = y
     self.low = low
@@ -16,12 +16,12 @@ public struct LinePoint: Sendable {
 }
 
 /// One line of a line chart; its interval is drawn as a band.
-public struct LineSeries: Sendable {
-  public var name: String
-  public var colour: String
-  public var points: [LinePoint]
-  public var dots: Bool
-  public init(name: String, colour: String, points: [LinePoint], dots: Bool = true) {
+package struct LineSeries: Sendable {
+  package var name: String
+  package var colour: String
+  package var points: [LinePoint]
+  package var dots: Bool
+  package init(name: String, colour: String, points: [LinePoint], dots: Bool = true) {
     self.name = name
     self.colour = colour
     self.points = points.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.x < $1.x }
@@ -30,13 +30,13 @@ public struct LineSeries: Sendable {
 }
 
 /// A vertical line with an optional interval band (a break-even crossing, a fitted input).
-public struct VerticalMarker: Sendable {
-  public var x: Double
-  public var low: Double?
-  public var high: Double?
-  public var label: String
-  public var colour: String
-  public init(x: Double, low: Double? = nil, high: Double? = nil, label: String, colour: String) {
+package struct VerticalMarker: Sendable {
+  package var x: Double
+  package var low: Double?
+  package var high: Double?
+  package var label: String
+  package var colour: String
+  package init(x: Double, low: Double? = nil, high: Double? = nil, label: String, colour: String) {
     self.x = x
     self.low = low
     self.high = high
@@ -46,13 +46,13 @@ public struct VerticalMarker: Sendable {
 }
 
 /// A horizontal band (a calibration target's range) with a line at its value.
-public struct HorizontalBand: Sendable {
-  public var value: Double
-  public var low: Double
-  public var high: Double
-  public var label: String
-  public var colour: String
-  public init(value: Double, low: Double, high: Double, label: String, colour: String) {
+package struct HorizontalBand: Sendable {
+  package var value: Double
+  package var low: Double
+  package var high: Double
+  package var label: String
+  package var colour: String
+  package init(value: Double, low: Double, high: Double, label: String, colour: String) {
     self.value = value
     self.low = low
     self.high = high
@@ -62,14 +62,14 @@ public struct HorizontalBand: Sendable {
 }
 
 /// One axis's description: scale kind, label with its unit, and how ticks are written.
-public struct AxisSpec: Sendable {
-  public var kind: ChartScale.Kind
-  public var label: String
-  public var format: @Sendable (Double) -> String
-  public var includeZero: Bool
+package struct AxisSpec: Sendable {
+  package var kind: ChartScale.Kind
+  package var label: String
+  package var format: @Sendable (Double) -> String
+  package var includeZero: Bool
   /// Tick labels with more significant digits, for ticks `format` writes alike.
-  public var precise: @Sendable (Double, Int) -> String
-  public init(_ kind: ChartScale.Kind = .linear, label: String, includeZero: Bool = false,
+  package var precise: @Sendable (Double, Int) -> String
+  package init(_ kind: ChartScale.Kind = .linear, label: String, includeZero: Bool = false,
               format: @escaping @Sendable (Double) -> String = { Quantity.compact($0) },
               precise: @escaping @Sendable (Double, Int) -> String = { Quantity.compact($0, significant: $1) }) {
     self.kind = kind
@@ -82,7 +82,7 @@ public struct AxisSpec: Sendable {
 
 /// The chart kinds of the HTML report, drawn as inline SVG. Each returns nil when it has no
 /// data to draw, so a missing optional field skips its chart.
-public enum Charts {
+package enum Charts {
   static let width = 560.0
   static let ink = "#1d2430"
 
@@ -90,7 +90,7 @@ public enum Charts {
 
   /// Lines with interval bands over a numeric x axis, with optional zero line, vertical
   /// markers (a crossing and its interval) and horizontal bands (a target).
-  public static func line(id: String, title: String, note: String, series: [LineSeries], x: AxisSpec, y: AxisSpec,
+  package static func line(id: String, title: String, note: String, series: [LineSeries], x: AxisSpec, y: AxisSpec,
                           zeroLine: Bool = false, markers: [VerticalMarker] = [], bands: [HorizontalBand] = [],
                           wide: Bool = false) -> ChartFigure? {
     let drawn = series.filter { !$0.points.isEmpty }
@@ -169,7 +169,7 @@ public enum Charts {
   /// Bars of trial shares by bin, one colour per scenario, with each scenario's mean marked.
   /// The report's sketch bins are narrow (0.5 % relative); they are gathered into equal steps
   /// of the axis (`displayBins` of them) so a few dozen trials still read as a distribution.
-  public static func histogram(id: String, title: String, note: String,
+  package static func histogram(id: String, title: String, note: String,
                                series: [(name: String, colour: String, bins: [(low: Double, high: Double, count: Int)], mean: Double?)],
                                x: AxisSpec, displayBins: Int = 30) -> ChartFigure? {
     let drawn = series.filter { s in s.bins.contains { $0.count > 0 && $0.low.isFinite && $0.high.isFinite } }
@@ -223,7 +223,7 @@ public enum Charts {
   // MARK: Horizontal bars
 
   /// Grouped horizontal bars with 95 % interval whiskers and the value written at each bar.
-  public static func bars(id: String, title: String, note: String, categories: [String],
+  package static func bars(id: String, title: String, note: String, categories: [String],
                           groups: [(name: String, colour: String)], values: [[EstimateView?]],
                           x: AxisSpec, valueText: @escaping @Sendable (Double) -> String, wide: Bool = false) -> ChartFigure? {
     let present = values.flatMap { $0 }.compactMap { $0?.mean }.filter { x.kind != .log || $0 > 0 }
@@ -275,7 +275,7 @@ public enum Charts {
 
   /// One strip per scenario: min–max line, p5–p95 box, median tick, mean dot. For reports that
   /// carry quantiles but no histogram (comparisons).
-  public static func quantileStrips(id: String, title: String, note: String,
+  package static func quantileStrips(id: String, title: String, note: String,
                                     rows: [(name: String, colour: String, estimate: EstimateView)], x: AxisSpec) -> ChartFigure? {
     let drawn = rows.filter { $0.estimate.p5 != nil && $0.estimate.p95 != nil }
     guard !drawn.isEmpty else { return nil }
@@ -323,7 +323,7 @@ public enum Charts {
   /// One row per input, ranked by swing: bars from the central value of B − A to its value at
   /// the input's low (upper half of the row) and at its high (lower half), each labelled with
   /// the input's value at its outer end.
-  public static func tornado(id: String, title: String, note: String, central: Double,
+  package static func tornado(id: String, title: String, note: String, central: Double,
                              rows: [(name: String, lowLabel: String, highLabel: String, atLow: Double, atHigh: Double)],
                              x: AxisSpec, lowColour: String, highColour: String, wide: Bool = false) -> ChartFigure? {
     let drawn = rows.filter { $0.atLow.isFinite && $0.atHigh.isFinite }
@@ -373,15 +373,15 @@ public enum Charts {
   // MARK: Probability
 
   /// One row of a probability chart: P(B better), its interval, and P(tie) when known.
-  public struct ProbabilityRow: Sendable {
-    public var name: String
-    public var colour: String
-    public var p: Double
-    public var low: Double?
-    public var high: Double?
+  package struct ProbabilityRow: Sendable {
+    package var name: String
+    package var colour: String
+    package var p: Double
+    package var low: Double?
+    package var high: Double?
     /// The share of trials in which B and A were equal.
-    public var tie: Double?
-    public init(name: String, colour: String, p: Double, low: Double? = nil, high: Double? = nil, tie: Double? = nil) {
+    package var tie: Double?
+    package init(name: String, colour: String, p: Double, low: Double? = nil, high: Double? = nil, tie: Double? = nil) {
       self.name = name
       self.colour = colour
       self.p = p
@@ -393,7 +393,7 @@ public enum Charts {
 
   /// Probabilities on a 0–100 % axis: each bar split into B better (its colour), tied (grey)
   /// and B worse (the baseline's colour, light), with the interval of P(better) and a line at 50 %.
-  public static func probabilities(id: String, title: String, note: String, rows: [ProbabilityRow],
+  package static func probabilities(id: String, title: String, note: String, rows: [ProbabilityRow],
                                    worseColour: String = "#9aa3ad") -> ChartFigure? {
     let drawn = rows.filter { $0.p.isFinite && $0.p >= 0 && $0.p <= 1 }
     guard !drawn.isEmpty else { return nil }
@@ -450,7 +450,7 @@ public enum Charts {
 
   /// A small interval glyph for a table cell: zero line, the 95 % interval and the mean, on a
   /// scale symmetric around zero. Nil without an interval.
-  public static func miniInterval(_ e: EstimateView, colour: String) -> String? {
+  package static func miniInterval(_ e: EstimateView, colour: String) -> String? {
     guard let mean = e.mean, let lo = e.ci95Low, let hi = e.ci95High else { return nil }
     let extent = max(abs(lo), abs(hi), abs(mean))
     guard extent > 0, extent.isFinite else { return nil }

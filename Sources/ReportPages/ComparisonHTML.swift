@@ -4,16 +4,16 @@ import ReliabilityKit
 /// The page of `cposim compare -o` (schemas/comparison.schema.json): scenarios side by side in
 /// their side's colours, paired differences with intervals, the verdicts, and P(B better) when
 /// the report gives it.
-public enum ComparisonHTML: HTMLReportKind {
-  public static let name = "comparison"
-  public static let schemaVersions = [1]
-  public static let requiredFields = ["baseline", "scenarios"]
+package enum ComparisonHTML: HTMLReportKind {
+  package static let name = "comparison"
+  package static let schemaVersions = [1]
+  package static let requiredFields = ["baseline", "scenarios"]
 
-  public static func matches(_ json: ReportJSON) -> Bool {
+  package static func matches(_ json: ReportJSON) -> Bool {
     json["baseline"]?.string != nil && json["scenarios"]?.object != nil
   }
 
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let baseline = json["baseline"]?.string ?? "baseline"
     let scenarioObjects = json["scenarios"]?.object ?? [:]
     let scenarios = scenarioObjects.mapValues(\.estimates)

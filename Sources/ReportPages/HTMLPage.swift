@@ -2,9 +2,9 @@ import Foundation
 import ReliabilityKit
 
 /// HTML text helpers.
-public enum HTML {
+package enum HTML {
   /// Escapes text for element content and attribute values.
-  public static func escape(_ text: String) -> String {
+  package static func escape(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.count)
     for c in text {
@@ -22,16 +22,16 @@ public enum HTML {
 }
 
 /// A chart with its title, which states the finding, and a note that says what is drawn.
-public struct ChartFigure: Sendable {
-  public let id: String
-  public let title: String
-  public let note: String
-  public let svg: String
-  public let marks: Int
+package struct ChartFigure: Sendable {
+  package let id: String
+  package let title: String
+  package let note: String
+  package let svg: String
+  package let marks: Int
   /// Wide figures span both columns of the grid.
-  public let wide: Bool
+  package let wide: Bool
 
-  public init(id: String, title: String, note: String, canvas: SVGCanvas, wide: Bool = false) {
+  package init(id: String, title: String, note: String, canvas: SVGCanvas, wide: Bool = false) {
     self.id = id
     self.title = title
     self.note = note
@@ -42,12 +42,12 @@ public struct ChartFigure: Sendable {
 }
 
 /// A table: header cells and rows of cells (already escaped HTML), first column left-aligned.
-public struct HTMLTable: Sendable {
-  public var caption: String?
-  public var header: [String]
-  public var rows: [[String]]
+package struct HTMLTable: Sendable {
+  package var caption: String?
+  package var header: [String]
+  package var rows: [[String]]
 
-  public init(caption: String? = nil, header: [String], rows: [[String]]) {
+  package init(caption: String? = nil, header: [String], rows: [[String]]) {
     self.caption = caption
     self.header = header
     self.rows = rows
@@ -66,31 +66,31 @@ public struct HTMLTable: Sendable {
 /// charts, tables, and provenance at the bottom. Renderers fill it; `html` writes the one
 /// self-contained file (inline CSS and SVG, no script, a Content-Security-Policy that forbids
 /// every load).
-public struct HTMLPage: Sendable {
-  public let kind: String
-  public var title: String
-  public var subtitle: String = ""
+package struct HTMLPage: Sendable {
+  package let kind: String
+  package var title: String
+  package var subtitle: String = ""
   /// (label, value, detail) shown large under the title.
-  public var keyNumbers: [(label: String, value: String, detail: String)] = []
-  public var verdicts: [String] = []
+  package var keyNumbers: [(label: String, value: String, detail: String)] = []
+  package var verdicts: [String] = []
   private var body: [String] = []
-  public private(set) var figures: [ChartFigure] = []
-  public var provenance: [(String, String)] = []
+  package private(set) var figures: [ChartFigure] = []
+  package var provenance: [(String, String)] = []
   /// Sentences under the provenance table.
-  public var notes: [String] = []
+  package var notes: [String] = []
 
-  public init(kind: String, title: String) {
+  package init(kind: String, title: String) {
     self.kind = kind
     self.title = title
   }
 
   /// Starts a section of the body.
-  public mutating func section(_ heading: String, intro: String? = nil) {
+  package mutating func section(_ heading: String, intro: String? = nil) {
     body.append("<h2>\(HTML.escape(heading))</h2>" + (intro.map { "<p class=\"intro\">\(HTML.escape($0))</p>" } ?? ""))
   }
 
   /// Adds charts as a grid; nil ones (missing data) are skipped.
-  public mutating func charts(_ list: [ChartFigure?]) {
+  package mutating func charts(_ list: [ChartFigure?]) {
     let present = list.compactMap { $0 }
     guard !present.isEmpty else { return }
     figures += present
@@ -104,18 +104,18 @@ public struct HTMLPage: Sendable {
     }.joined(separator: "\n") + "</div>")
   }
 
-  public mutating func table(_ table: HTMLTable) {
+  package mutating func table(_ table: HTMLTable) {
     guard !table.rows.isEmpty else { return }
     body.append(table.html)
   }
 
   /// A paragraph of plain text.
-  public mutating func paragraph(_ text: String) {
+  package mutating func paragraph(_ text: String) {
     body.append("<p>\(HTML.escape(text))</p>")
   }
 
   /// The whole document.
-  public var html: String {
+  package var html: String {
     var s = """
       <!DOCTYPE html>
       <html lang="en">

@@ -3,7 +3,7 @@ import ReliabilityKit
 
 /// One kind of report the HTML renderer reads. Adding a kind is one file with a type that
 /// conforms, plus its name in `HTMLReport.kinds`.
-public protocol HTMLReportKind {
+package protocol HTMLReportKind {
   /// The kind's name, as written in a report's `kind` field (`run`, `comparison`, ...).
   static var name: String { get }
   /// The `schema_version`s this renderer reads.
@@ -19,13 +19,19 @@ public protocol HTMLReportKind {
 
 /// A report the HTML renderer cannot read, with the message the user sees.
 public enum ReportInputError: Error, Equatable, CustomStringConvertible {
+  /// The file cannot be read (`reason` says why).
   case unreadable(file: String, reason: String)
+  /// The file is not JSON (`reason` gives the syntax error).
   case notJSON(file: String, reason: String)
+  /// The JSON is not a kind of report the renderer draws.
   case unknownKind(file: String, found: String)
+  /// A report of a `schema_version` this build does not read.
   case unsupportedVersion(file: String, kind: String, version: String)
+  /// A report without a field the page needs.
   case missingField(file: String, kind: String, field: String)
   /// A field the page reads does not have the type cposim writes there (an edited report).
   case wrongShape(file: String, kind: String, field: String, expected: String, found: String)
+  /// A file larger than ``HTMLReport/maximumBytes``.
   case tooLarge(file: String, bytes: Int?, limit: Int)
 
   public var description: String {
@@ -52,7 +58,7 @@ public enum ReportInputError: Error, Equatable, CustomStringConvertible {
 /// intervals, inline SVG charts and provenance; no script, no external resource.
 public enum HTMLReport {
   /// Every kind the renderer reads, in the order a report without a `kind` field is matched.
-  public static var kinds: [any HTMLReportKind.Type] {
+  package static var kinds: [any HTMLReportKind.Type] {
     [RunHTML.self, ComparisonHTML.self, SweepHTML.self, BreakevenHTML.self, SensitivityHTML.self, CalibrationHTML.self, RecurrentHTML.self, InferenceHTML.self]
   }
 

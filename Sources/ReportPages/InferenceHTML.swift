@@ -4,12 +4,12 @@ import ReliabilityKit
 /// The page of an inference (`"kind": "inference"`, docs/inference.md): the inputs' posterior
 /// (5/50/95 %), their correlations, the fleets' spreads, the posterior predictive check of every
 /// evidence item with its conflicts, and each fleet predicted from the others.
-public enum InferenceHTML: HTMLReportKind {
-  public static let name = "inference"
-  public static let schemaVersions = [1, 2]
-  public static let requiredFields = ["inputs", "items"]
+package enum InferenceHTML: HTMLReportKind {
+  package static let name = "inference"
+  package static let schemaVersions = [1, 2]
+  package static let requiredFields = ["inputs", "items"]
 
-  public static func matches(_ json: ReportJSON) -> Bool { json["kind"]?.string == name }
+  package static func matches(_ json: ReportJSON) -> Bool { json["kind"]?.string == name }
 
   static func number(_ x: Double?) -> String {
     guard let x, x.isFinite else { return "–" }
@@ -21,7 +21,7 @@ public enum InferenceHTML: HTMLReportKind {
     return "\(number(j["p50"]?.double)) (\(number(j["p5"]?.double)) .. \(number(j["p95"]?.double)))"
   }
 
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let scenario = json["scenario"]?.string ?? "scenario"
     let scenarioName = URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent
     let colour = ReportPalette.colour(ReportPalette.side(name: scenarioName))

@@ -3,12 +3,12 @@ import ReliabilityKit
 
 /// The page of `cposim recurrent --html` (kind `recurrent`): the MCF with its band and the fitted
 /// curves, the ROCOF by age, the trend tests, the fits, the lemon candidates and the replacement age.
-public enum RecurrentHTML: HTMLReportKind {
-  public static let name = "recurrent"
-  public static let schemaVersions = [1]
-  public static let requiredFields = ["mean_cumulative_function"]
+package enum RecurrentHTML: HTMLReportKind {
+  package static let name = "recurrent"
+  package static let schemaVersions = [1]
+  package static let requiredFields = ["mean_cumulative_function"]
 
-  public static func matches(_ json: ReportJSON) -> Bool {
+  package static func matches(_ json: ReportJSON) -> Bool {
     json["mean_cumulative_function"]?.array != nil && json["trend_tests"] != nil
   }
 
@@ -31,7 +31,7 @@ public enum RecurrentHTML: HTMLReportKind {
   }
 
   // swiftlint:disable:next function_body_length
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let file = json["file"]?.string ?? "log"
     let fits = json["fits"]?.array ?? []
     let best = fits.first

@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON document read without a fixed schema, so the HTML renderer can ignore fields it does
 /// not know and skip charts whose optional fields are missing.
-public enum ReportJSON: Sendable, Equatable {
+package enum ReportJSON: Sendable, Equatable {
   case null
   case bool(Bool)
   /// An integer that fits in 64 bits (seeds are unsigned 64-bit), kept exact.
@@ -15,24 +15,24 @@ public enum ReportJSON: Sendable, Equatable {
 
   /// Parses UTF-8 JSON text.
   /// - Throws: `DecodingError` when the text is not JSON.
-  public static func parse(_ data: Data) throws -> ReportJSON {
+  package static func parse(_ data: Data) throws -> ReportJSON {
     try JSONDecoder().decode(ReportJSON.self, from: data)
   }
 
-  public subscript(key: String) -> ReportJSON? {
+  package subscript(key: String) -> ReportJSON? {
     if case let .object(members) = self { return members[key] }
     return nil
   }
 
   /// Follows a path of object keys.
-  public subscript(path: String...) -> ReportJSON? {
+  package subscript(path: String...) -> ReportJSON? {
     var value: ReportJSON? = self
     for key in path { value = value?[key] }
     return value
   }
 
   /// The value as a finite number (integers included), or nil for null, NaN-like strings and others.
-  public var double: Double? {
+  package var double: Double? {
     switch self {
     case let .number(x): x.isFinite ? x : nil
     case let .integer(i): Double(i)
@@ -41,7 +41,7 @@ public enum ReportJSON: Sendable, Equatable {
     }
   }
 
-  public var int: Int? {
+  package var int: Int? {
     switch self {
     case let .integer(i): Int(exactly: i)
     case let .unsigned(u): Int(exactly: u)
@@ -50,15 +50,15 @@ public enum ReportJSON: Sendable, Equatable {
     }
   }
 
-  public var string: String? { if case let .string(s) = self { s } else { nil } }
-  public var bool: Bool? { if case let .bool(b) = self { b } else { nil } }
-  public var array: [ReportJSON]? { if case let .array(a) = self { a } else { nil } }
-  public var object: [String: ReportJSON]? { if case let .object(o) = self { o } else { nil } }
-  public var isNull: Bool { self == .null }
+  package var string: String? { if case let .string(s) = self { s } else { nil } }
+  package var bool: Bool? { if case let .bool(b) = self { b } else { nil } }
+  package var array: [ReportJSON]? { if case let .array(a) = self { a } else { nil } }
+  package var object: [String: ReportJSON]? { if case let .object(o) = self { o } else { nil } }
+  package var isNull: Bool { self == .null }
 
   /// The value as a person reads it in a provenance table: integers exactly, numbers with up
   /// to 6 significant digits, arrays and objects compactly.
-  public var text: String {
+  package var text: String {
     switch self {
     case .null: "null"
     case let .bool(b): b ? "true" : "false"
@@ -73,7 +73,7 @@ public enum ReportJSON: Sendable, Equatable {
 }
 
 extension ReportJSON: Decodable {
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     if var array = try? decoder.unkeyedContainer() {
       var values: [ReportJSON] = []
       while !array.isAtEnd { values.append(try array.decode(ReportJSON.self)) }
@@ -105,22 +105,22 @@ extension ReportJSON: Decodable {
 
 /// One metric estimate of a report (`{unit, n, mean, sd, ci95_low, ci95_high, min, max, p5, p50,
 /// p95, p99}`), read leniently: any statistic may be missing or null.
-public struct EstimateView: Sendable, Equatable {
-  public var unit: String
-  public var n: Int?
-  public var mean: Double?
-  public var sd: Double?
-  public var ci95Low: Double?
-  public var ci95High: Double?
-  public var min: Double?
-  public var max: Double?
-  public var p5: Double?
-  public var p50: Double?
-  public var p95: Double?
-  public var p99: Double?
+package struct EstimateView: Sendable, Equatable {
+  package var unit: String
+  package var n: Int?
+  package var mean: Double?
+  package var sd: Double?
+  package var ci95Low: Double?
+  package var ci95High: Double?
+  package var min: Double?
+  package var max: Double?
+  package var p5: Double?
+  package var p50: Double?
+  package var p95: Double?
+  package var p99: Double?
 
   /// Reads an estimate; nil when `json` is not an object with a finite mean.
-  public init?(_ json: ReportJSON?) {
+  package init?(_ json: ReportJSON?) {
     guard let json, json.object != nil, let mean = json["mean"]?.double else { return nil }
     unit = json["unit"]?.string ?? ""
     n = json["n"]?.int
@@ -145,7 +145,7 @@ public struct EstimateView: Sendable, Equatable {
     p99 = clamp(json["p99"]?.double)
   }
 
-  public init(unit: String, mean: Double, ci95Low: Double? = nil, ci95High: Double? = nil) {
+  package init(unit: String, mean: Double, ci95Low: Double? = nil, ci95High: Double? = nil) {
     self.unit = unit
     self.mean = mean
     self.ci95Low = ci95Low
@@ -153,14 +153,14 @@ public struct EstimateView: Sendable, Equatable {
   }
 
   /// Whether the 95 % interval excludes zero (a difference the trials resolve).
-  public var resolved: Bool {
+  package var resolved: Bool {
     guard let ci95Low, let ci95High else { return false }
     return ci95Low > 0 || ci95High < 0
   }
 
   /// The estimate multiplied by `factor` (for per-year rescaling); quantiles keep their order
   /// for positive factors.
-  public func scaled(by factor: Double) -> EstimateView {
+  package func scaled(by factor: Double) -> EstimateView {
     var e = self
     func s(_ x: Double?) -> Double? { x.map { $0 * factor } }
     e.mean = s(mean); e.sd = s(sd).map(abs)

@@ -1,33 +1,33 @@
 /// The colours of cposim's charts, defined once for each side of the trade. The notebooks use
 /// the same values (Notebooks-export/cposim_style.py; a test keeps the two equal), and
 /// docs/report.md lists them.
-public enum ReportPalette {
+package enum ReportPalette {
   /// Pluggable optics: blue.
-  public static let pluggable = "#1f5fa8"
+  package static let pluggable = "#1f5fa8"
   /// Co-packaged optics (any CPO variant): orange. Blue and orange stay apart for the common
   /// colour-vision deficiencies and in greyscale print.
-  public static let cpo = "#d9730d"
+  package static let cpo = "#d9730d"
   /// Scenarios that are neither (plain systems, a third scenario), in order.
-  public static let others = ["#7a4e9c", "#3b8a8c", "#8c6d46", "#5e6b7a"]
+  package static let others = ["#7a4e9c", "#3b8a8c", "#8c6d46", "#5e6b7a"]
   /// A paired difference B − A.
-  public static let difference = "#39424e"
+  package static let difference = "#39424e"
   /// The break-even crossing and its interval.
-  public static let crossing = "#c0392b"
+  package static let crossing = "#c0392b"
   /// A calibration target and its band.
-  public static let target = "#2e7d4f"
+  package static let target = "#2e7d4f"
   /// Axes, ticks and secondary text.
-  public static let axis = "#5b6470"
-  public static let grid = "#e4e7eb"
+  package static let axis = "#5b6470"
+  package static let grid = "#e4e7eb"
 
   /// Which side a scenario is on.
-  public enum Side: Equatable, Sendable {
+  package enum Side: Equatable, Sendable {
     case pluggable, cpo, other(Int)
   }
 
   /// The side of a scenario from its fabric's optics (`pluggable`, `cpo`, `cpo-internal-laser`)
   /// when the report gives it, otherwise from its name (`...cpo...`, `...pluggable...`).
   /// Other scenarios take the neutral colours in the order given by `index`.
-  public static func side(name: String, optics: String? = nil, index: Int = 0) -> Side {
+  package static func side(name: String, optics: String? = nil, index: Int = 0) -> Side {
     if let optics {
       if optics.hasPrefix("cpo") { return .cpo }
       if optics == "pluggable" { return .pluggable }
@@ -38,7 +38,7 @@ public enum ReportPalette {
     return .other(index)
   }
 
-  public static func colour(_ side: Side) -> String {
+  package static func colour(_ side: Side) -> String {
     switch side {
     case .pluggable: pluggable
     case .cpo: cpo
@@ -48,7 +48,7 @@ public enum ReportPalette {
 
   /// Colours for several scenarios: each by its side; two scenarios that land on the same side
   /// (two CPO variants) get a neutral colour for the later one so they stay apart.
-  public static func colours(names: [String], optics: [String: String] = [:]) -> [String: String] {
+  package static func colours(names: [String], optics: [String: String] = [:]) -> [String: String] {
     var used: Set<String> = []
     var result: [String: String] = [:]
     var otherIndex = 0
@@ -70,7 +70,7 @@ public enum ReportPalette {
 
   /// A lighter tint of a `#rrggbb` colour (`amount` 0: same, 1: white), for bands and the
   /// lower ends of tornado bars.
-  public static func tint(_ hex: String, _ amount: Double) -> String {
+  package static func tint(_ hex: String, _ amount: Double) -> String {
     guard hex.count == 7, let value = Int(hex.dropFirst(), radix: 16) else { return hex }
     let raw: [Int] = [(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]
     let channels: [Int] = raw.map { c in

@@ -3,16 +3,16 @@ import ReliabilityKit
 
 /// The page of `cposim run -o` (schemas/report.schema.json): one scenario's metrics with their
 /// distributions over trials, cost lines, failures per month, interruptions by root cause.
-public enum RunHTML: HTMLReportKind {
-  public static let name = "run"
-  public static let schemaVersions = [1]
-  public static let requiredFields = ["metrics"]
+package enum RunHTML: HTMLReportKind {
+  package static let name = "run"
+  package static let schemaVersions = [1]
+  package static let requiredFields = ["metrics"]
 
-  public static func matches(_ json: ReportJSON) -> Bool {
+  package static func matches(_ json: ReportJSON) -> Bool {
     json["metrics"]?.object != nil && json["scenarios"] == nil && json["baseline"] == nil
   }
 
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let metrics = json["metrics"]?.estimates ?? [:]
     let scenarioName = json["scenario", "name"]?.string ?? "scenario"
     let optics = json["scenario", "fabric", "optics"]?.string

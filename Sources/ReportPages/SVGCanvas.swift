@@ -3,13 +3,13 @@ import Foundation
 /// An inline SVG drawing. Elements that carry data are *marks* (class `mark`); the chart's
 /// `data-marks` attribute counts them, so tests and the browser check can see that every chart
 /// has its data. An element with a non-finite coordinate is dropped, never written.
-public struct SVGCanvas: Sendable {
-  public let width: Double
-  public let height: Double
+package struct SVGCanvas: Sendable {
+  package let width: Double
+  package let height: Double
   private(set) var elements: [String] = []
-  public private(set) var marks = 0
+  package private(set) var marks = 0
 
-  public init(width: Double, height: Double) {
+  package init(width: Double, height: Double) {
     self.width = width
     self.height = height
   }
@@ -31,7 +31,7 @@ public struct SVGCanvas: Sendable {
     return classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
   }
 
-  public mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
+  package mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
                             dash: String? = nil, mark: Bool = false, cls: String? = nil, tip: String? = nil) {
     let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
     let close = tip.map { "><title>\(HTML.escape($0))</title></line>" } ?? "/>"
@@ -39,7 +39,7 @@ public struct SVGCanvas: Sendable {
         mark: mark, numbers: [x1, y1, x2, y2, width])
   }
 
-  public mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, opacity: Double = 1,
+  package mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, opacity: Double = 1,
                             stroke: String? = nil, mark: Bool = false, cls: String? = nil, tip: String? = nil) {
     let x0 = w < 0 ? x + w : x, y0 = h < 0 ? y + h : y
     let s = stroke.map { " stroke=\"\($0)\" stroke-width=\"1\"" } ?? ""
@@ -49,7 +49,7 @@ public struct SVGCanvas: Sendable {
         mark: mark, numbers: [x, y, w, h])
   }
 
-  public mutating func circle(_ x: Double, _ y: Double, r: Double, fill: String, stroke: String = "#ffffff",
+  package mutating func circle(_ x: Double, _ y: Double, r: Double, fill: String, stroke: String = "#ffffff",
                               mark: Bool = true, cls: String? = nil, tip: String? = nil) {
     let close = tip.map { "><title>\(HTML.escape($0))</title></circle>" } ?? "/>"
     add("<circle\(Self.markClass(mark, cls)) cx=\"\(Self.n(x))\" cy=\"\(Self.n(y))\" r=\"\(Self.n(r))\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1\"\(close)",
@@ -57,7 +57,7 @@ public struct SVGCanvas: Sendable {
   }
 
   /// A polyline through `points` (at least two).
-  public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, dash: String? = nil,
+  package mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, dash: String? = nil,
                                 mark: Bool = true, cls: String? = nil) {
     guard points.count >= 2 else { return }
     let d = dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
@@ -67,16 +67,16 @@ public struct SVGCanvas: Sendable {
   }
 
   /// A closed, filled polygon (interval bands).
-  public mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double, mark: Bool = true, cls: String? = nil) {
+  package mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double, mark: Bool = true, cls: String? = nil) {
     guard points.count >= 3 else { return }
     let text = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
     add("<polygon\(Self.markClass(mark, cls)) points=\"\(text)\" fill=\"\(fill)\" fill-opacity=\"\(String(format: "%.2f", opacity))\" stroke=\"none\"/>",
         mark: mark, numbers: points.flatMap { [$0.0, $0.1] })
   }
 
-  public enum Anchor: String, Sendable { case start, middle, end }
+  package enum Anchor: String, Sendable { case start, middle, end }
 
-  public mutating func text(_ x: Double, _ y: Double, _ string: String, anchor: Anchor = .start, size: Double = 12,
+  package mutating func text(_ x: Double, _ y: Double, _ string: String, anchor: Anchor = .start, size: Double = 12,
                             fill: String = "#1d2430", weight: String? = nil, rotate: Double? = nil, cls: String? = nil) {
     let w = weight.map { " font-weight=\"\($0)\"" } ?? ""
     let r = rotate.map { " transform=\"rotate(\(Self.n($0)) \(Self.n(x)) \(Self.n(y)))\"" } ?? ""
@@ -86,7 +86,7 @@ public struct SVGCanvas: Sendable {
   }
 
   /// The SVG element. `label` is its accessible name (the chart's title).
-  public func svg(label: String, chart: String) -> String {
+  package func svg(label: String, chart: String) -> String {
     """
     <svg class="chart" data-chart="\(HTML.escape(chart))" data-marks="\(marks)" viewBox="0 0 \(Self.n(width)) \(Self.n(height))" \
     role="img" aria-label="\(HTML.escape(label))" font-family="inherit">
@@ -98,7 +98,7 @@ public struct SVGCanvas: Sendable {
   /// The width of `text` at `size`, from DejaVu Sans's advance widths (the widest of the
   /// page's fonts; Liberation Sans and Arial run about 10 % narrower), so labels laid out by it
   /// do not collide in any of them. Characters it does not list count 0.65 em.
-  public static func textWidth(_ text: String, size: Double = 12) -> Double {
+  package static func textWidth(_ text: String, size: Double = 12) -> Double {
     var thousandths = 0
     for scalar in text.unicodeScalars {
       let v = scalar.value

@@ -3,12 +3,12 @@ import ReliabilityKit
 
 /// The page of a sensitivity report (`"kind": "sensitivity"`, docs/report.md): a tornado of the
 /// inputs ranked by how far moving each to its low and high swings B − A.
-public enum SensitivityHTML: HTMLReportKind {
-  public static let name = "sensitivity"
-  public static let schemaVersions = [1]
-  public static let requiredFields = ["inputs"]
+package enum SensitivityHTML: HTMLReportKind {
+  package static let name = "sensitivity"
+  package static let schemaVersions = [1]
+  package static let requiredFields = ["inputs"]
 
-  public static func matches(_ json: ReportJSON) -> Bool {
+  package static func matches(_ json: ReportJSON) -> Bool {
     json["inputs"]?.array?.first?["low"]?["difference"] != nil
   }
 
@@ -24,7 +24,7 @@ public enum SensitivityHTML: HTMLReportKind {
     var swing: Double { abs((atHigh.mean ?? 0) - (atLow.mean ?? 0)) }
   }
 
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let a = json["baseline"]?.string ?? "A", b = json["alternative"]?.string ?? "B"
     let metric = json["metric"]?.string ?? "total_cost_usd_per_year"
     let central = EstimateView(json["central"])

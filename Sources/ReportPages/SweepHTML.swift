@@ -3,12 +3,12 @@ import ReliabilityKit
 
 /// The page of `cposim sweep -o`: the deciding metrics against the swept parameter, one line
 /// per value of a second parameter, with 95 % bands.
-public enum SweepHTML: HTMLReportKind {
-  public static let name = "sweep"
-  public static let schemaVersions = [1]
-  public static let requiredFields = ["rows", "parameters"]
+package enum SweepHTML: HTMLReportKind {
+  package static let name = "sweep"
+  package static let schemaVersions = [1]
+  package static let requiredFields = ["rows", "parameters"]
 
-  public static func matches(_ json: ReportJSON) -> Bool {
+  package static func matches(_ json: ReportJSON) -> Bool {
     json["rows"]?.array != nil && json["parameters"]?.array != nil
   }
 
@@ -23,7 +23,7 @@ public enum SweepHTML: HTMLReportKind {
     let estimate: EstimateView
   }
 
-  public static func render(_ json: ReportJSON, into page: inout HTMLPage) {
+  package static func render(_ json: ReportJSON, into page: inout HTMLPage) {
     let keys = (json["parameters"]?.array ?? []).compactMap(\.string)
     let rows = (json["rows"]?.array ?? []).compactMap { r -> Row? in
       guard let metric = r["metric"]?.string, let e = EstimateView(r["estimate"]) else { return nil }

@@ -1,51 +1,51 @@
 import Foundation
 
 /// Statistics that blocks of trials produce and that merge exactly, in any order.
-public protocol BlockStatistics: Sendable {
+package protocol BlockStatistics: Sendable {
   /// Adds the trials of `other` (of other blocks) to these.
   mutating func merge(_ other: Self)
 }
 
 /// A run's trials cut into blocks of `TrialBlocks.size` consecutive indices: the unit of work
 /// handed to a thread, a shard or a checkpoint. Results never depend on how blocks are spread.
-public struct TrialBlocks: Sendable, Equatable {
+package struct TrialBlocks: Sendable, Equatable {
   /// Trials per block. Results do not depend on it.
-  public static let size = 8
+  package static let size = 8
 
-  public let trials: Int
+  package let trials: Int
 
-  public init(trials: Int) { self.trials = trials }
+  package init(trials: Int) { self.trials = trials }
 
   /// The number of blocks.
-  public var count: Int { (trials + Self.size - 1) / Self.size }
+  package var count: Int { (trials + Self.size - 1) / Self.size }
 
   /// The trials of block `b`.
-  public func trials(ofBlock b: Int) -> Range<Int> { (b * Self.size)..<min((b + 1) * Self.size, trials) }
+  package func trials(ofBlock b: Int) -> Range<Int> { (b * Self.size)..<min((b + 1) * Self.size, trials) }
 
   /// The trials of the blocks in `blocks`.
-  public func trialCount(of blocks: Range<Int>) -> Int {
+  package func trialCount(of blocks: Range<Int>) -> Int {
     blocks.isEmpty ? 0 : trials(ofBlock: blocks.upperBound - 1).upperBound - blocks.lowerBound * Self.size
   }
 
   /// The blocks shard `index` of `shards` owns: a contiguous share of all blocks.
-  public func blocks(ofShard index: Int, of shards: Int) -> Range<Int> {
+  package func blocks(ofShard index: Int, of shards: Int) -> Range<Int> {
     (index * count / shards)..<((index + 1) * count / shards)
   }
 }
 
 /// A set of block indices kept as sorted, disjoint ranges: a run of a billion trials that
 /// completes blocks in order holds a few ranges, not a hundred million numbers.
-public struct BlockSet: Sendable, Equatable, Codable {
+package struct BlockSet: Sendable, Equatable, Codable {
   /// Sorted, disjoint, non-adjacent ranges.
-  public private(set) var ranges: [Range<Int>] = []
+  package private(set) var ranges: [Range<Int>] = []
 
-  public init() {}
+  package init() {}
 
-  public init<S: Sequence>(_ blocks: S) where S.Element == Int {
+  package init<S: Sequence>(_ blocks: S) where S.Element == Int {
     for b in blocks { insert(b) }
   }
 
-  public func contains(_ b: Int) -> Bool {
+  package func contains(_ b: Int) -> Bool {
     var low = 0, high = ranges.count
     while low < high {
       let mid = (low + high) / 2
@@ -55,9 +55,9 @@ public struct BlockSet: Sendable, Equatable, Codable {
   }
 
   /// The number of blocks in the set.
-  public var count: Int { ranges.reduce(0) { $0 + $1.count } }
+  package var count: Int { ranges.reduce(0) { $0 + $1.count } }
 
-  public mutating func insert(_ b: Int) {
+  package mutating func insert(_ b: Int) {
     var low = 0, high = ranges.count
     while low < high {
       let mid = (low + high) / 2
@@ -82,12 +82,12 @@ public struct BlockSet: Sendable, Equatable, Codable {
     }
   }
 
-  public mutating func formUnion(_ other: BlockSet) {
+  package mutating func formUnion(_ other: BlockSet) {
     for range in other.ranges { insert(range) }
   }
 
   /// Inserts the blocks of `range` (in time proportional to the number of ranges, not blocks).
-  public mutating func insert(_ range: Range<Int>) {
+  package mutating func insert(_ range: Range<Int>) {
     guard !range.isEmpty else { return }
     var lower = range.lowerBound, upper = range.upperBound
     var kept: [Range<Int>] = []
@@ -109,10 +109,10 @@ public struct BlockSet: Sendable, Equatable, Codable {
   }
 
   /// The largest block index plus one (0 when empty).
-  public var end: Int { ranges.last?.upperBound ?? 0 }
+  package var end: Int { ranges.last?.upperBound ?? 0 }
 
   /// The blocks of `range` that are not in the set, as ranges.
-  public func missing(from range: Range<Int>) -> [Range<Int>] {
+  package func missing(from range: Range<Int>) -> [Range<Int>] {
     var result: [Range<Int>] = []
     var start = range.lowerBound
     for r in ranges where r.upperBound > start && r.lowerBound < range.upperBound {
@@ -124,7 +124,7 @@ public struct BlockSet: Sendable, Equatable, Codable {
   }
 
   /// Encoded as a list of `[first, end)` pairs.
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let pairs = try [[Int]](from: decoder)
     for pair in pairs {
       guard pair.count == 2, pair[0] >= 0, pair[0] < pair[1] else {
@@ -134,7 +134,7 @@ public struct BlockSet: Sendable, Equatable, Codable {
     }
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     try ranges.map { [$0.lowerBound, $0.upperBound] }.encode(to: encoder)
   }
 }
@@ -146,11 +146,11 @@ public struct BlockSet: Sendable, Equatable, Codable {
 /// exactly, so the result is byte-identical whatever the thread count and block order.
 /// - Complexity: memory is one accumulator per worker, the completed-block ranges and the lines
 ///   of blocks finished ahead of an earlier unfinished one, whatever the number of trials.
-public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
+package final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
   /// Produces one block's statistics and output lines.
-  public typealias Worker = (Range<Int>) -> (Statistics, Data)
+  package typealias Worker = (Range<Int>) -> (Statistics, Data)
 
-  public let blocks: TrialBlocks
+  package let blocks: TrialBlocks
   private let lock = NSLock()
   private var merged: Statistics
   private var done = BlockSet()
@@ -165,23 +165,23 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
   /// - Parameters:
   ///   - trials: trials of the whole run.
   ///   - empty: the statistics of no trials.
-  public init(trials: Int, empty: Statistics) {
+  package init(trials: Int, empty: Statistics) {
     blocks = TrialBlocks(trials: trials)
     merged = empty
   }
 
   /// Adds blocks computed earlier (a checkpoint): their statistics and indices.
-  public func restore(_ statistics: Statistics, completed: BlockSet) {
+  package func restore(_ statistics: Statistics, completed: BlockSet) {
     lock.lock(); defer { lock.unlock() }
     merged.merge(statistics)
     done.formUnion(completed)
   }
 
-  public var statistics: Statistics { lock.lock(); defer { lock.unlock() }; return merged }
-  public var completed: BlockSet { lock.lock(); defer { lock.unlock() }; return done }
+  package var statistics: Statistics { lock.lock(); defer { lock.unlock() }; return merged }
+  package var completed: BlockSet { lock.lock(); defer { lock.unlock() }; return done }
 
   /// The statistics and the blocks they hold, taken together (for a checkpoint).
-  public func snapshot() -> (statistics: Statistics, completed: BlockSet) {
+  package func snapshot() -> (statistics: Statistics, completed: BlockSet) {
     lock.lock(); defer { lock.unlock() }
     return (merged, done)
   }
@@ -198,7 +198,7 @@ public final class BlockRun<Statistics: BlockStatistics>: @unchecked Sendable {
   ///     inside a trial).
   ///   - blockDone: called after each block, one call at a time, with the trials finished so far
   ///     in this call.
-  public func run(_ range: Range<Int>, threads: Int, makeWorker: @escaping @Sendable () -> Worker,
+  package func run(_ range: Range<Int>, threads: Int, makeWorker: @escaping @Sendable () -> Worker,
                   lines: (@Sendable (Data) -> Void)? = nil, shouldStop: (@Sendable () -> Bool)? = nil,
                   blockDone: (@Sendable (Int) -> Void)? = nil) {
     let todo = completed.missing(from: range)

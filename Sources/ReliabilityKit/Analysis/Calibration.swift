@@ -15,12 +15,15 @@ import Foundation
 public enum Calibration {
   /// A figure the model should reproduce.
   public struct Target: Sendable, Equatable {
+    /// The metric it constrains (a ``TrialMetrics`` name).
     public let metric: String
+    /// The observed value, in the metric's unit (a count over the horizon for a Poisson target).
     public let value: Double
     /// The standard deviation of a normal target; nil for a count observed once over the
     /// scenario's horizon (Poisson).
     public let sd: Double?
 
+    /// A target: `metric` observed at `value`, normal with `sd`, or a Poisson count when `sd` is nil.
     public init(metric: String, value: Double, sd: Double? = nil) {
       self.metric = metric
       self.value = value
@@ -53,12 +56,16 @@ public enum Calibration {
 
   /// An input the fit moves, between two written bounds in the unit the key takes.
   public struct Input: Sendable, Equatable {
+    /// The scenario key path moved.
     public let keyPath: String
+    /// The range's lower bound, in the unit `suffix` writes.
     public let low: Double
+    /// The range's upper bound, in the unit `suffix` writes.
     public let high: Double
     /// The unit as written (`h`, `%`, `/d`, or empty).
     public let suffix: String
 
+    /// `keyPath` moved between `low` and `high`, written with `suffix`.
     public init(keyPath: String, low: Double, high: Double, suffix: String) {
       self.keyPath = keyPath
       self.low = low
@@ -92,28 +99,38 @@ public enum Calibration {
     public let values: [Double]
     /// The estimate of each target's metric, in the order of the targets.
     public let estimates: [Estimate]
+    /// The deviance D at these values (smaller is a better fit).
     public let deviance: Double
   }
 
   /// A fitted input with its 95 % interval.
   public struct FittedInput: Sendable {
+    /// The input.
     public let input: Input
+    /// Its fitted value (where D is least).
     public let value: Double
+    /// Its 95 % interval: where D rises by 3.84 above its minimum, within the range.
     public let interval: ClosedRange<Double>
     /// Whether the interval stops at the range's bound rather than where the deviance rose by
     /// 3.84 (the data cannot rule out values beyond it).
     public let openAtLow: Bool
+    /// The same at the upper end.
     public let openAtHigh: Bool
   }
 
+  /// What a calibration found.
   public struct Result: Sendable {
+    /// The fitted inputs, in the order given.
     public let inputs: [FittedInput]
+    /// The targets, in the order given.
     public let targets: [Target]
     /// The evaluation at the fitted values.
     public let fit: Evaluation
     /// Every evaluation, in the order they ran (the notebook draws the fit from them).
     public let evaluations: [Evaluation]
+    /// The seed every evaluation used.
     public let seed: UInt64
+    /// Trials per evaluation.
     public let trials: Int
     /// How the fit and the intervals were made, in words.
     public let method: String
@@ -123,9 +140,11 @@ public enum Calibration {
     }
   }
 
+  /// Why a calibration cannot give a fit.
   public enum Failure: Error, CustomStringConvertible, Equatable {
     /// The best value of an input is a bound of its range and a target is still outside its band.
     case unreachable(metric: String, target: Double, simulated: Double, keyPath: String, bound: String, side: String)
+    /// A target's metric is not one the scenario reports (`known` lists them).
     case unknownMetric(String, known: [String])
 
     public var description: String {
@@ -145,9 +164,13 @@ public enum Calibration {
 
   /// Fits `inputs` (one or two) to `targets`.
   /// - Parameters:
+  ///   - inputs: the inputs fitted (one or two), each with its search range.
+  ///   - targets: the observed values the fit matches (each with its standard error).
+  ///   - trials: the trials every evaluation runs (the same trials each time: common random numbers).
+  ///   - seed: the seed of those trials.
+  ///   - threads: worker threads; the result does not depend on it.
   ///   - scenario: the scenario with the inputs set to the given written values (in the order of
   ///     `inputs`), as `--set` would.
-  ///   - trials, seed: the trials every evaluation runs (common random numbers).
   ///   - progress: called after each evaluation.
   /// - Throws: `Failure`, or what loading or building a scenario throws.
   public static func run(inputs: [Input], targets: [Target], trials: Int, seed: UInt64, threads: Int,

@@ -5,8 +5,8 @@ import Foundation
 public enum Checkpointing {
   /// Young's first-order optimum τ = √(2δM) (Young 1974, CACM 17(9)).
   /// - Parameters:
-  ///   - writeTime: δ, the blocking checkpoint write time, in hours.
-  ///   - meanTimeBetweenInterruptions: M, in hours.
+  ///   - δ: `writeTime`, the blocking checkpoint write time, in hours.
+  ///   - m: `meanTimeBetweenInterruptions`, M, in hours.
   public static func youngOptimum(writeTime δ: Hours, meanTimeBetweenInterruptions m: Hours) -> Hours {
     (2 * δ * m).squareRoot()
   }

@@ -4,11 +4,14 @@ import Foundation
 /// failure draws of the populations the scenarios share are the same (common random numbers),
 /// and the per-trial differences have a much tighter interval than two independent runs.
 public struct Comparison: Sendable {
+  /// The scenarios compared, baseline first.
   public let simulations: [Simulation]
+  /// Each scenario's metrics, in `simulations` order.
   public let metrics: [TrialMetrics]
   /// Metric names every scenario has, in the baseline's order.
   public let sharedMetrics: [TrialMetrics.Definition]
 
+  /// A comparison of `simulations` (at least two), the first the baseline.
   public init(simulations: [Simulation]) {
     self.simulations = simulations
     metrics = simulations.map(TrialMetrics.init)
@@ -16,18 +19,24 @@ public struct Comparison: Sendable {
     sharedMetrics = metrics[0].definitions.filter { d in names.allSatisfy { $0.contains(d.name) } }
   }
 
+  /// What the paired trials gave: each scenario's statistics and the paired differences;
+  /// merges exactly, so it does not depend on threads or blocks.
   public struct Statistics: BlockStatistics, Equatable {
+    /// Each scenario's own statistics, in `simulations` order.
     public var perScenario: [RunStatistics]
     /// differences[k][m]: scenario k+1 minus the baseline, for shared metric m.
     public var differences: [[MetricAccumulator]]
     /// below[k][m], above[k][m]: trials in which scenario k+1's metric m was below (above) the baseline's.
     public var below: [[Int]]
+    /// above[k][m]: trials in which scenario k+1's metric m was above the baseline's.
     public var above: [[Int]]
     /// cheapest[k]: trials in which scenario k alone had the lowest `total_cost_usd` (a paired
     /// trial of every scenario); `cheapestTies`: trials in which two or more shared the lowest.
     public var cheapest: [Int] = []
+    /// Trials in which two or more scenarios shared the lowest `total_cost_usd`.
     public var cheapestTies = 0
 
+    /// Adds the trials of `other` (other blocks); the order of merges does not matter.
     public mutating func merge(_ other: Statistics) {
       for k in perScenario.indices { perScenario[k].merge(other.perScenario[k]) }
       for k in cheapest.indices { cheapest[k] += other.cheapest[k] }
@@ -67,7 +76,7 @@ public struct Comparison: Sendable {
   /// the paired differences. Each worker thread gets its own copies of the plant layouts.
   /// - Parameter perTrial: when given, writes the block's output from each trial's values of
   ///   the shared metrics, one array per scenario (`values[k][m]`, in `sharedMetrics` order).
-  public func blockWorker(seed: UInt64, perTrial: (@Sendable (Int, [[Double]]) -> Data)? = nil) -> @Sendable () -> BlockRun<Statistics>.Worker {
+  package func blockWorker(seed: UInt64, perTrial: (@Sendable (Int, [[Double]]) -> Data)? = nil) -> @Sendable () -> BlockRun<Statistics>.Worker {
     let indices = metrics.map { m in sharedMetrics.map { d in m.definitions.firstIndex(of: d)! } }
     let cost = sharedMetrics.firstIndex { $0.name == Self.costMetric }
     let comparison = self
@@ -103,6 +112,10 @@ public struct Comparison: Sendable {
   /// Runs trials `0..<trials` of every scenario on `threads` threads. The result does not
   /// depend on the thread count.
   /// - Parameters:
+  ///   - trials: paired trials; trial i of every scenario draws from `seed` and i alone.
+  ///   - seed: the master seed.
+  ///   - threads: worker threads; the statistics do not depend on it.
+  ///   - progress: called with the number of paired trials done, after each block.
   ///   - perTrial: makes each trial's output from its values (see `blockWorker`).
   ///   - lines: receives the outputs in trial order, one block at a time.
   public func run(trials: Int, seed: UInt64, threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil,

@@ -273,14 +273,15 @@ public enum Inference {
   ///   - likelihoods: one per item, in the order the model predicts them.
   ///   - population: points per round.
   ///   - maxRounds: rounds at most (round 0 draws from the prior).
+  ///   - seed: the seed of the importance sample (the result is a pure function of it).
   ///   - model: the predictions at input values (in the order of `inputs`).
   ///   - progress: called after each evaluation with (evaluations done, evaluations at most).
-  /// - Throws: `Failure`, or what the model throws.
   ///   - fleets: each item's fleet and the rate it measures: with a spread scale, the rates two
   ///     fleets or more inform get a fleet effect each (FleetEffects.swift), and every fleet is
   ///     left out in turn; nil: the pooled model and no leave-one-fleet-out.
   ///   - checks: false skips the fleets' predictive checks and leave-one-fleet-out (calibration
   ///     tests that need the posterior only).
+  /// - Throws: `Failure`, or what the model throws.
   public static func run(inputs: [Input], likelihoods: [Likelihood], population: Int, maxRounds: Int = 4, seed: UInt64,
                          fleets: Fleets? = nil, checks: Bool = true,
                          model: ([Double]) throws -> Predictions,

@@ -18,9 +18,9 @@ import Foundation
 ///   that is the smaller of the two and the error α·(1 − x) the finer; values below 1/2 keep x
 ///   itself. Sketching 1 − x for every x gave an error of α·(1 − x) ≈ 0.005 for availabilities
 ///   near 0 (values of 1e-8 came out as a median of 0.005).
-public struct QuantileSketch: Sendable, Equatable, Codable {
+package struct QuantileSketch: Sendable, Equatable, Codable {
   /// Relative accuracy α of every quantile.
-  public static let relativeAccuracy = 0.005
+  package static let relativeAccuracy = 0.005
   static let gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
   static let logGamma = log(gamma)
   static let zeroThreshold = 1e-12
@@ -33,23 +33,23 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
   private(set) var lowPositive: [Int: Int] = [:]
   private(set) var lowNegative: [Int: Int] = [:]
   private(set) var lowZeros = 0
-  public private(set) var count = 0
+  package private(set) var count = 0
   /// Sketch 1 − x instead of x for x ≥ 1/2, for metrics that live just below 1
   /// (availabilities): the relative accuracy then applies to the unavailability, an absolute
   /// error of α·(1 − x).
-  public private(set) var complement = false
+  package private(set) var complement = false
   /// The smallest and largest value added (±infinity when none).
-  public private(set) var minimum = Double.infinity
-  public private(set) var maximum = -Double.infinity
+  package private(set) var minimum = Double.infinity
+  package private(set) var maximum = -Double.infinity
 
-  public init(complement: Bool = false) {
+  package init(complement: Bool = false) {
     self.complement = complement
   }
 
   /// The split point of a `complement` sketch: values at or above it are kept as 1 − x.
   static let complementFrom = 0.5
 
-  public mutating func add(_ value: Double) {
+  package mutating func add(_ value: Double) {
     guard value.isFinite else { return }
     count += 1
     minimum = min(minimum, value)
@@ -67,7 +67,7 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
     if x > 0 { positive[key, default: 0] += 1 } else { negative[key, default: 0] += 1 }
   }
 
-  public mutating func merge(_ other: QuantileSketch) {
+  package mutating func merge(_ other: QuantileSketch) {
     count += other.count
     zeros += other.zeros
     lowZeros += other.lowZeros
@@ -105,14 +105,14 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
   }
 
   /// The buckets in ascending order of value, with their bounds and counts.
-  public var bins: [(low: Double, high: Double, count: Int)] {
+  package var bins: [(low: Double, high: Double, count: Int)] {
     buckets.map { ($0.low, $0.high, $0.count) }
   }
 
   /// The q-quantile (0 <= q <= 1), within the sample's minimum and maximum, or NaN for an
   /// empty sketch. It is the ⌈qn⌉-th smallest value; for a `complement` sketch, the
   /// ⌈(1 − q)n⌉-th largest (the 1 − q quantile of 1 − x, as these sketches always counted).
-  public func quantile(_ q: Double) -> Double {
+  package func quantile(_ q: Double) -> Double {
     guard count > 0 else { return .nan }
     let rank = complement ? count + 1 - max(1, Int(((1 - q) * Double(count)).rounded(.up)))
       : max(1, Int((q * Double(count)).rounded(.up)))
@@ -133,7 +133,7 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
     case positive, negative, zeros, lowPositive, lowNegative, lowZeros, count, complement, minimum, maximum
   }
 
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     positive = try c.decode([Int: Int].self, forKey: .positive)
     negative = try c.decode([Int: Int].self, forKey: .negative)
@@ -157,12 +157,15 @@ public struct QuantileSketch: Sendable, Equatable, Codable {
 /// (ε = 2^-53): negligible unless the spread is tiny next to the mean (an availability of
 /// 0.9999 with sd 3e-6 keeps 5 significant digits of its sd).
 public struct MetricAccumulator: Sendable, Equatable, Codable {
+  /// Values added.
   public private(set) var count = 0
   private var sum = ExactSum()
   private var sumOfSquares = ExactSum()
+  /// The smallest value added (+∞ when none).
   public private(set) var minimum = Double.infinity
+  /// The largest value added (−∞ when none).
   public private(set) var maximum = -Double.infinity
-  public private(set) var sketch: QuantileSketch
+  package private(set) var sketch: QuantileSketch
 
   /// - Parameter nearOne: the metric lives just below 1 (an availability): its quantiles are
   ///   kept to a relative accuracy of its complement.
@@ -190,6 +193,7 @@ public struct MetricAccumulator: Sendable, Equatable, Codable {
     sketch.merge(other.sketch)
   }
 
+  /// The mean of the values (NaN when none), from an exact sum.
   public var mean: Double { count > 0 ? sum.value / Double(count) : .nan }
 
   /// The sample standard deviation (n − 1).
@@ -210,7 +214,7 @@ public struct MetricAccumulator: Sendable, Equatable, Codable {
 }
 
 /// The values a quantity can take, which its reported interval respects.
-public enum ValueDomain: Sendable, Equatable {
+package enum ValueDomain: Sendable, Equatable {
   /// Any real number (a difference B − A).
   case unbounded
   /// 0 or more: counts, hours, costs.
@@ -221,7 +225,7 @@ public enum ValueDomain: Sendable, Equatable {
   /// The domain of a metric's own values by its unit: ratios lie in [0, 1]; counts, hours,
   /// GPU-hours, nodes and money are never negative; other units (an uncertain input written
   /// in `h` or `%`) are left unbounded.
-  public static func of(unit: String) -> ValueDomain {
+  package static func of(unit: String) -> ValueDomain {
     switch unit {
     case "ratio": .fraction
     case "count", "count_per_month", "nodes", "hours", "gpu_hours", "usd", "usd_per_year": .nonNegative
@@ -230,7 +234,7 @@ public enum ValueDomain: Sendable, Equatable {
   }
 
   /// `x` moved into the domain.
-  public func clamp(_ x: Double) -> Double {
+  package func clamp(_ x: Double) -> Double {
     guard x.isFinite else { return x }
     switch self {
     case .unbounded: return x
@@ -247,17 +251,29 @@ public enum ValueDomain: Sendable, Equatable {
 /// 1), which no trial can take. Quantiles are the sketch's, kept inside the trials' [min, max]
 /// (the sketch's relative error could otherwise put a p5 below the smallest trial).
 public struct Estimate: Encodable, Sendable, Equatable {
+  /// The metric's unit.
   public let unit: String
+  /// Trials.
   public let n: Int
+  /// The mean over trials.
   public let mean: FiniteOrNull
+  /// The sample standard deviation (n − 1).
   public let sd: FiniteOrNull
+  /// Lower bound of the mean's 95 % interval (Student t, clipped to the domain).
   public let ci95Low: FiniteOrNull
+  /// Upper bound of the mean's 95 % interval (Student t, clipped to the domain).
   public let ci95High: FiniteOrNull
+  /// The smallest trial value.
   public let min: FiniteOrNull
+  /// The largest trial value.
   public let max: FiniteOrNull
+  /// The 5th percentile of the trials (the sketch's, within [min, max]).
   public let p5: FiniteOrNull
+  /// The median of the trials.
   public let p50: FiniteOrNull
+  /// The 95th percentile of the trials.
   public let p95: FiniteOrNull
+  /// The 99th percentile of the trials.
   public let p99: FiniteOrNull
 
   /// A metric's own values, whose domain its unit gives (`ValueDomain.of(unit:)`).
@@ -270,7 +286,7 @@ public struct Estimate: Encodable, Sendable, Equatable {
     self.init(a, unit: unit, domain: .unbounded)
   }
 
-  public init(_ a: MetricAccumulator, unit: String, domain: ValueDomain) {
+  package init(_ a: MetricAccumulator, unit: String, domain: ValueDomain) {
     self.unit = unit
     n = a.count
     mean = FiniteOrNull(a.count > 0 ? a.mean : .nan)

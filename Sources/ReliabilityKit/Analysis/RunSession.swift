@@ -32,14 +32,19 @@ public final class RunSession: @unchecked Sendable {
     case interrupted(trials: Int, checkpointSaved: Bool)
   }
 
+  /// The simulation the session runs.
   public let simulation: Simulation
+  /// The metrics its statistics collect (those of `simulation`).
   public let metrics: TrialMetrics
   /// The scenario file as the run names it (recorded in its partial reports).
   public let scenarioPath: String
+  /// The run's master seed.
   public let seed: UInt64
   /// Trials of the whole run (all shards).
   public let trials: Int
+  /// This shard's index, 0 to `shardCount` − 1 (0 for an unsharded run).
   public let shardIndex: Int
+  /// The run's number of shards (1: unsharded).
   public let shardCount: Int
   /// Where the completed blocks are saved while the run goes on (nil: nowhere).
   public let checkpoint: OutputFile?
@@ -187,6 +192,7 @@ public final class StopSignal: @unchecked Sendable {
   /// A flag only the program sets.
   public init() {}
 
+  /// Whether a stop was asked for (by SIGINT, SIGTERM or ``request()``).
   public var isSet: Bool { lock.lock(); defer { lock.unlock() }; return set }
 
   /// Asks the run to stop.

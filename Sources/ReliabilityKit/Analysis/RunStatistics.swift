@@ -6,15 +6,23 @@ import Foundation
 /// counts), so the same trials give bit-identical statistics however they were split across
 /// blocks, threads, processes or machines, and in whatever order the parts are merged.
 public struct RunStatistics: Sendable, Equatable, Codable {
+  /// Trials added so far.
   public private(set) var trials = 0
+  /// One accumulator per metric, in ``TrialMetrics/definitions`` order.
   public private(set) var metrics: [MetricAccumulator]
   /// Failures by `part/mode`, in `modeKeys` order.
   public private(set) var failuresByMode: [MetricAccumulator]
+  /// The `part/mode` keys of `failuresByMode`, in catalog order.
   public let modeKeys: [String]
+  /// Repairs per trial by workflow action, in ``Workflow/Action`` order.
   public private(set) var repairsByAction: [MetricAccumulator]
+  /// Spares used per trial by FRU, one accumulator per FRU of the plant, in the order its
+  /// populations first name them.
   public private(set) var sparesByFRU: [MetricAccumulator]
   /// Per job, per job metric.
   public private(set) var jobs: [[MetricAccumulator]]
+  /// Failures per month of the horizon (months of `TimeUnits.hoursPerMonth`), one accumulator
+  /// per month.
   public private(set) var monthlyFailures: [MetricAccumulator]
   /// The drawn values of each uncertain input, in the scenario's order.
   public private(set) var inputs: [MetricAccumulator] = []
@@ -31,6 +39,7 @@ public struct RunStatistics: Sendable, Equatable, Codable {
          thresholdMetric, modeIndex
   }
 
+  /// Empty statistics for trials of `simulation` collecting `metrics`.
   public init(metrics: TrialMetrics, simulation: Simulation) {
     self.metrics = metrics.definitions.map { MetricAccumulator(nearOne: $0.nearOne) }
     var keys: [String] = []
@@ -180,7 +189,7 @@ extension Simulation {
   /// gets its own copy of the plant layout.
   /// With `shouldStop`, a trial checks it as it runs (SIGINT at any event rate); the block a
   /// stop cuts short is incomplete, and `BlockRun` discards it.
-  public func blockWorker(seed: UInt64, metrics: TrialMetrics, clampedTo range: Range<Int>? = nil,
+  package func blockWorker(seed: UInt64, metrics: TrialMetrics, clampedTo range: Range<Int>? = nil,
                           perTrialLine: (@Sendable (Int, TrialOutcome) -> Data)? = nil,
                           shouldStop: (@Sendable () -> Bool)? = nil) -> @Sendable () -> BlockRun<RunStatistics>.Worker {
     let shared = self
@@ -204,6 +213,12 @@ extension Simulation {
   /// Runs trials `range` on `threads` threads and returns their statistics, identical whatever
   /// the thread count and however the range is split (the accumulators merge exactly).
   /// - Parameters:
+  ///   - range: the trials run (trial i is the same whatever else runs: its draws come from
+  ///     `seed` and i alone).
+  ///   - seed: the run's seed.
+  ///   - metrics: the metrics collected per trial (``TrialMetrics``).
+  ///   - threads: worker threads; the statistics do not depend on it.
+  ///   - perTrialLine: when given, makes one output line from each trial's outcome.
   ///   - lines: with `perTrialLine`, receives the output lines in trial order.
   ///   - progress: called with the number of trials done, after each block.
   public func statistics(trials range: Range<Int>, seed: UInt64, metrics: TrialMetrics, threads: Int = 1,

@@ -13,10 +13,14 @@ import Foundation
 public enum Sensitivity {
   /// Where one scenario's input sits: its low, central and high values as written.
   public struct Bounds: Sendable, Hashable {
+    /// The low value, as written (with its unit).
     public var low: String
+    /// The central value the other points hold, as written.
     public var central: String
+    /// The high value, as written.
     public var high: String
 
+    /// Bounds as written.
     public init(low: String, central: String, high: String) {
       self.low = low
       self.central = central
@@ -29,6 +33,7 @@ public enum Sensitivity {
 
   /// An end of a range.
   public enum End: String, Sendable, CaseIterable {
+    /// The low or the high end.
     case low, high
   }
 
@@ -49,17 +54,20 @@ public enum Sensitivity {
     /// The input's bounds in each scenario (baseline first); nil where the scenario does not
     /// have the input, which then stays at its central values when the input moves.
     public let bounds: [Bounds?]
+    /// Where the range was given: the catalog's `ranges`, the scenario's, or an uncertain input.
     public let origin: Origin
     /// The value's provenance class (`sourced: key`, `calibrated`, `estimate`, `uncertain:
     /// lognormal`), when known.
     public let provenance: String?
     /// Where the range was written (the first scenario that has it).
     public let file: String
+    /// The line of `file` that gives the range, when known.
     public let line: Int?
     /// With a posterior (`sensitivity --posterior`): `posterior` when the range is the
     /// posterior's 5-95 %, `prior-only` when no evidence item moved the input; nil without one.
     public var evidence: String?
 
+    /// An input to move, with where its range was written.
     public init(keyPath: String, bounds: [Bounds?], origin: Origin, provenance: String?, file: String, line: Int?) {
       self.keyPath = keyPath
       self.bounds = bounds
@@ -134,10 +142,15 @@ public enum Sensitivity {
   /// An input's posterior, read from an inference JSON (`cposim infer -o`): 5 %, median, 95 %
   /// as the scenario takes them.
   public struct PosteriorRange: Sendable, Hashable {
+    /// The key path.
     public let keyPath: String
+    /// The posterior's 5th percentile, as the scenario takes it.
     public let low: String
+    /// The posterior's median, as the scenario takes it.
     public let central: String
+    /// The posterior's 95th percentile, as the scenario takes it.
     public let high: String
+    /// A posterior range of `keyPath`.
     public init(keyPath: String, low: String, central: String, high: String) {
       self.keyPath = keyPath
       self.low = low
@@ -199,8 +212,11 @@ public enum Sensitivity {
 
   /// B − A at one end of one input.
   public struct InputResult: Sendable {
+    /// The input moved.
     public let input: Input
+    /// B − A with the input at its low end.
     public let low: Estimate
+    /// B − A with the input at its high end.
     public let high: Estimate
     /// |mean of B − A at high − mean at low|.
     public let swing: Double
@@ -208,12 +224,17 @@ public enum Sensitivity {
     public let flips: Bool
   }
 
+  /// What a sensitivity run found.
   public struct Result: Sendable {
     /// The scenarios as loaded (names, files, and the ranges moved).
     public let baseline: Scenario
+    /// Scenario B as loaded.
     public let alternative: Scenario
+    /// The metric whose paired difference is reported.
     public let metric: String
+    /// The seed every point used.
     public let seed: UInt64
+    /// Paired trials per point.
     public let trials: Int
     /// B − A with every input at its central value.
     public let central: Estimate
@@ -228,9 +249,13 @@ public enum Sensitivity {
   /// values, so its per-trial values are those of the central point (the same seed and trial
   /// give the same outcome): they are kept from the central run rather than run again.
   /// - Parameters:
-  ///   - baseline, alternative: each scenario as loaded, with its template
-  ///     (`ScenarioLoader.loadWithTemplate`).
-  ///   - inputs: the inputs to move (default: `inputs(of:)` of both).
+  ///   - baseline: scenario A as loaded, with its template (`ScenarioLoader.loadWithTemplate`).
+  ///   - alternative: scenario B, likewise; results are B − A.
+  ///   - given: `inputs`, the inputs to move (default: `inputs(of:)` of both).
+  ///   - metric: the metric whose paired difference is reported (a `TrialMetrics` name).
+  ///   - trials: paired trials per point (default: the baseline's `trials`).
+  ///   - seed: the master seed (default: the baseline's `seed`).
+  ///   - threads: worker threads; the result does not depend on it.
   ///   - center: per side, values the central point holds besides the uncertain inputs' medians
   ///     (a posterior's medians, `--posterior`).
   ///   - progress: paired trials finished so far and the total, after each block.
@@ -342,9 +367,13 @@ public enum Sensitivity {
   }
 }
 
+/// Why a sensitivity run cannot go on.
 public enum SensitivityError: Error, CustomStringConvertible {
+  /// The metric is not one both scenarios report (`known` lists theirs).
   case unknownMetric(String, known: [String])
+  /// Neither scenario has an input with a range to move.
   case noInputs(scenarios: [String])
+  /// An input's bound gives a scenario the loader refuses.
   case invalidPoint(scenario: String, what: String, detail: String)
 
   public var description: String {

@@ -6,8 +6,11 @@ import Foundation
 public enum Sweep {
   /// One grid point: the values set (key path and value as written) and the scenario they give.
   public struct Point: Sendable {
+    /// The key paths set and their values, as written.
     public let settings: [(keyPath: String, value: String)]
+    /// The scenario with those values.
     public let scenario: Scenario
+    /// A point with its settings and the scenario they give.
     public init(settings: [(keyPath: String, value: String)], scenario: Scenario) {
       self.settings = settings
       self.scenario = scenario
@@ -16,10 +19,15 @@ public enum Sweep {
 
   /// What one point gave.
   public struct PointResult: Sendable {
+    /// The point run.
     public let point: Point
+    /// Its metrics.
     public let metrics: TrialMetrics
+    /// What its trials gave.
     public let statistics: RunStatistics
+    /// The seed every point used.
     public let seed: UInt64
+    /// Trials per point.
     public let trials: Int
   }
 
@@ -45,17 +53,25 @@ public enum Sweep {
 public enum Breakeven {
   /// One evaluated value of the parameter.
   public struct Point: Sendable {
+    /// The parameter's value.
     public let value: Double
+    /// The value as the scenario took it (with its unit).
     public let text: String
     /// B − A, paired over trials (common random numbers).
     public let difference: Estimate
   }
 
+  /// What the search found.
   public struct Result: Sendable {
+    /// Scenario A's name.
     public let baseline: String
+    /// Scenario B's name.
     public let alternative: String
+    /// The metric compared.
     public let metric: String
+    /// The seed every value used.
     public let seed: UInt64
+    /// Paired trials per value.
     public let trials: Int
     /// Evaluated points, in increasing parameter value.
     public let points: [Point]
@@ -68,11 +84,19 @@ public enum Breakeven {
   /// Evaluates B − A of `metric` at `points` values evenly spread over `range`, then bisects the
   /// bracket of the first sign change `refinements` times.
   /// - Parameters:
+  ///   - range: the parameter's values searched, in the unit `text` writes.
   ///   - text: writes a value of the parameter as the scenario takes it (with its unit).
+  ///   - metric: the metric whose paired difference B − A is evaluated (a `TrialMetrics` name).
+  ///   - points: values evaluated evenly over `range`, both ends included, before bisection.
+  ///   - refinements: bisections of the first bracket where the mean difference changes sign.
+  ///   - trials: paired trials per value (default: the scenario's `trials`).
+  ///   - seed: the master seed (default: the scenario's `seed`); every value runs the same trials.
+  ///   - threads: worker threads; the result does not depend on it.
   ///   - scenarios: the baseline and alternative scenarios with the parameter set to a value
   ///     written by `text`.
   ///   - wholeNumbers: the parameter takes whole numbers: points are rounded (and not repeated)
   ///     and bisection stops when the bracket holds no whole number inside it.
+  ///   - progress: called with each value's text (as `text` writes it) once it is evaluated.
   public static func run(range: ClosedRange<Double>, text: (Double) -> String, metric: String, points: Int, refinements: Int,
                          trials: Int?, seed: UInt64?, threads: Int, wholeNumbers: Bool = false,
                          scenarios: (String) throws -> (Scenario, Scenario),
@@ -131,7 +155,9 @@ public enum Breakeven {
   }
 }
 
+/// Why a break-even search cannot run.
 public enum BreakevenError: Error, CustomStringConvertible {
+  /// The metric is not one both scenarios report (`known` lists theirs).
   case unknownMetric(String, known: [String])
   public var description: String {
     switch self {

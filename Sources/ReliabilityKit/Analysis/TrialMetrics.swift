@@ -5,8 +5,11 @@
 /// one table row that reads that field, so a metric is found by name, never by position: adding
 /// one cannot change another.
 public struct TrialMetrics: Sendable {
+  /// A metric's name and unit, as the report writes them.
   public struct Definition: Sendable, Equatable {
+    /// The metric's name (`availability`, `total_cost_usd`, `job_ettr`, ...).
     public let name: String
+    /// Its unit (`ratio`, `count`, `hours`, `usd`, ...: the report schema's list).
     public let unit: String
     /// Whether more is better (availabilities, ETTR, throughput); otherwise less is (costs,
     /// failures, interruptions, waits).
@@ -220,11 +223,14 @@ public struct TrialMetrics: Sendable {
 
   /// The metrics this scenario reports, in report order.
   let rows: [Row]
+  /// The metrics this scenario reports, in report order.
   public var definitions: [Definition] { rows.map(\.definition) }
   let simulation: Simulation
   /// Prices and sizes at the scenario's own (central) values; a trial with drawn inputs brings its own.
   let economics: TrialEconomics
 
+  /// The metrics of `simulation`'s scenario (fabric or plain system, with its jobs and
+  /// thresholds).
   public init(simulation: Simulation) {
     self.simulation = simulation
     var rows = simulation.isFabric ? Self.fabricRows : Self.systemRows

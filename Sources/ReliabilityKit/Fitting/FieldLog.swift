@@ -20,19 +20,27 @@ import Foundation
 /// - `mode` (optional): the failure mode, to fit one mode at a time or each mode in turn.
 /// Blank lines and lines starting with `#` are ignored, so a file can say where it came from.
 public struct FieldLog: Sendable, Equatable {
+  /// One row of the log: a unit's observation.
   public struct Row: Sendable, Equatable {
+    /// The row's line in the file (1-based), for messages.
     public let line: Int
+    /// The unit's id (`id` column), or empty.
     public let id: String
+    /// What the row says about the unit's life (failed, censored, or within an interval).
     public let observation: LifeData.Observation
+    /// The failure mode (`mode` column), or nil.
     public let mode: String?
   }
 
+  /// The file, as named in messages.
   public let file: String
+  /// The rows, in file order.
   public let rows: [Row]
 
   static let columns = ["id", "hours", "time", "installed", "removed", "failed", "mode",
                         "entered", "observed_from", "failed_after", "failed_before"]
 
+  /// A log of `rows` read from `file`.
   public init(file: String, rows: [Row]) {
     self.file = file
     self.rows = rows
@@ -69,6 +77,8 @@ public struct FieldLog: Sendable, Equatable {
   static let maximumHeaderFields = 64
 
   // swiftlint:disable:next function_body_length cyclomatic_complexity
+  /// Reads a log from CSV text (the columns above).
+  /// - Throws: ``InputErrors``, every problem with its line and column name.
   public static func parse(_ text: String, file: String) throws(InputErrors) -> FieldLog {
     var errors: [InputError] = []
     func fail(_ line: Int, _ field: String, _ message: String) {

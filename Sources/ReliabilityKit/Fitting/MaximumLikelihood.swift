@@ -21,25 +21,34 @@ import Foundation
 /// derived quantities (B-lives, AFR) use the delta method on their logarithm. Likelihood-ratio
 /// intervals are in `ProfileLikelihood`.
 public enum MaximumLikelihood {
+  /// The distribution families fitted.
   public enum Family: String, Sendable, CaseIterable {
+    /// Weibull, lognormal, exponential and gamma, fitted to censored data by maximum likelihood.
     case weibull, lognormal, exponential, gamma
   }
 
   /// Lower and upper bounds of a 95 % interval. A likelihood-ratio bound the data do not reach
   /// is 0 or infinite (−∞ for μ).
   public struct Interval: Sendable, Equatable {
+    /// The lower bound.
     public let lower: Double
+    /// The upper bound.
     public let upper: Double
+    /// The interval [`lower`, `upper`].
     public init(_ lower: Double, _ upper: Double) {
       self.lower = lower
       self.upper = upper
     }
+    /// Whether `value` lies in the interval (bounds included).
     public func contains(_ value: Double) -> Bool { lower <= value && value <= upper }
   }
 
   /// An estimated quantity: a parameter, a B-life or an AFR, with its intervals.
   public struct Estimate: Sendable {
+    /// What is estimated: a parameter's name (`shape`, `scale`, ...), `b1_hours`, `b10_hours` or
+    /// `afr_percent_per_year` (at `ageHours`).
     public let name: String
+    /// The maximum-likelihood value (hours for scales and lives, % per year for an AFR).
     public let estimate: Double
     /// Fisher (Wald) 95 % interval, nil when the information matrix is singular.
     public let fisher: Interval?
@@ -65,16 +74,23 @@ public enum MaximumLikelihood {
     case afr(Hours)
   }
 
+  /// A fitted family: its parameters, derived quantities and information criteria.
   public struct Fit: Sendable {
+    /// The family fitted.
     public let family: Family
+    /// The fitted parameters, each with its intervals.
     public var parameters: [Estimate]
     /// B1 and B10 lives and the AFR at the requested ages (only for converged fits).
     public var derived: [Estimate]
+    /// The maximised log-likelihood.
     public let logLikelihood: Double
+    /// Akaike's information criterion, 2k − 2 ln L.
     public let aic: Double
     /// AIC with the small-sample correction 2k(k+1)/(n−k−1).
     public let aicc: Double
+    /// The Bayesian information criterion, k ln n − 2 ln L.
     public let bic: Double
+    /// Whether the optimiser converged (otherwise `problem` says why).
     public let converged: Bool
     /// Why the fit is not a result, when it did not converge.
     public let problem: String?
@@ -124,9 +140,13 @@ public enum MaximumLikelihood {
     public var parameterCount: Int { x.count }
   }
 
+  /// Why data cannot be fitted.
   public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No failure in the data (only `censored` censored units).
     case noFailures(censored: Int)
+    /// A two-parameter family with fewer than 2 failures.
     case tooFewFailures(family: Family, failures: Int)
+    /// Every unit failed at the age it entered observation: no time on test to estimate a rate from.
     case noTimeOnTest
 
     public var description: String {

@@ -3,9 +3,9 @@ import Foundation
 /// A part for the catalog (FailureData/parts.yaml format) with one failure mode per mode of a
 /// field log, each the best converged fit by AIC of that mode with the other modes' failures
 /// censored (competing risks).
-public enum ModeCatalog {
+package enum ModeCatalog {
   /// A catalog id from free text: lower case, words joined by '-', starting with a letter.
-  public static func kebab(_ text: String) -> String {
+  package static func kebab(_ text: String) -> String {
     var result = ""
     for character in text.lowercased() {
       if character.isLetter && character.isASCII || character.isNumber && character.isASCII {
@@ -25,7 +25,7 @@ public enum ModeCatalog {
   ///   - modes: each mode name with its analysis.
   ///   - source: the log, as the user named it.
   ///   - units: the number of units in the log.
-  public static func partYAML(partID: String, modes: [(mode: String, analysis: FitAnalysis)], source: String, units: Int) -> String {
+  package static func partYAML(partID: String, modes: [(mode: String, analysis: FitAnalysis)], source: String, units: Int) -> String {
     let failures = modes.reduce(0) { $0 + $1.analysis.data.failures }
     var lines = [
       "# fitted by cposim fit \(source) --by-mode: \(units) units, \(failures) failures in \(modes.count) modes;",
@@ -79,7 +79,7 @@ public enum ModeCatalog {
 
   /// `text` with backslashes and control characters escaped (`\\`, `\n`, `\u001b`, as YAML writes them), so a file
   /// name cannot break a line of output, a YAML string or a comment.
-  public static func printable(_ text: String) -> String {
+  package static func printable(_ text: String) -> String {
     var result = ""
     for scalar in text.unicodeScalars {
       switch scalar {

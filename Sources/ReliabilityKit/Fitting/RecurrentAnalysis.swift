@@ -83,6 +83,7 @@ public struct RecurrentAnalysis: Sendable {
   ///   - log: the event log.
   ///   - mode: count only this mode's events (all when nil).
   ///   - unitClass: only the units of this class (all when nil).
+  ///   - options: which fits and tests to run and their settings (``Options``).
   public init(log: RecurrentLog, mode: String? = nil, unitClass: String? = nil, options: Options = .init()) {
     self.options = options
     let data = log.data(mode: mode, unitClass: unitClass)

@@ -49,6 +49,11 @@ public struct RecurrentEvidence: Sendable, Equatable {
   /// classes otherwise, and `defaultPart` for units without one) and mode, classes and modes in
   /// sorted order, every mode of the log for every class (a count of 0 is evidence too).
   /// - Parameters:
+  ///   - log: the event log read by ``RecurrentLog``.
+  ///   - fleet: the fleet's name, carried into each item (fleets differ: ``Inference``).
+  ///   - source: where the log comes from (a SOURCES.md key or a citation), carried into each item.
+  ///   - part: the catalog part every unit is, or nil to use the log's unit classes.
+  ///   - defaultPart: the part of units the log gives no class.
   ///   - mode: only this kind of event (`--mode`); nil for every kind of the log.
   ///   - unitClass: only the units of this class (`--class`); nil for every unit.
   /// - Throws: `EvidenceError` when some events have a mode and others do not (and no `mode` is

@@ -13,6 +13,7 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
   /// What is wrong, naming the expected form and the value found.
   public var message: String
 
+  /// An error at `file`:`line`:`column`, at key `keyPath`, with its message.
   public init(file: String, line: Int?, column: Int?, keyPath: String, message: String) {
     self.file = file
     self.line = line
@@ -56,8 +57,10 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// All the problems found in one go, so a user can fix a file in one pass.
 public struct InputErrors: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Every problem found, in file order.
   public var errors: [InputError]
 
+  /// The problems `errors`, thrown together.
   public init(_ errors: [InputError]) {
     self.errors = errors
   }

@@ -10,16 +10,16 @@ private let systemRead = Darwin.read
 /// Reading an input file whole, never more than a limit: a regular file larger than the limit
 /// is refused before it is read, and a stream (a FIFO, `/dev/stdin`, a device such as
 /// `/dev/zero`) is read only up to the limit. `/dev/null` reads as an empty file.
-public enum InputFile {
+package enum InputFile {
   /// Why a file could not be read, as the end of a message that names it.
-  public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+  package enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
     case missing
     case directory(what: String)
     /// `bytes` is nil for a stream that went on past the limit.
     case tooLarge(bytes: Int?, limit: Int)
     case unreadable(String)
 
-    public var reason: String {
+    package var reason: String {
       switch self {
       case .missing: "no such file"
       case let .directory(what): "is a directory, not a \(what)"
@@ -29,12 +29,12 @@ public enum InputFile {
       }
     }
 
-    public var description: String { reason }
+    package var description: String { reason }
   }
 
   /// Whether `path` is something other than a regular file or a directory: a FIFO, a pipe, a
   /// device such as `/dev/stdin`. Relative paths inside a stream are read from the current folder.
-  public static func isStream(_ path: String) -> Bool {
+  package static func isStream(_ path: String) -> Bool {
     // /dev/stdin redirected from a file is a regular file, but its folder is not the file's.
     if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return true }
     var info = stat()
@@ -47,7 +47,7 @@ public enum InputFile {
   /// - Parameters:
   ///   - limit: the most bytes read.
   ///   - what: what the file should be, for messages ("scenario (YAML) file").
-  public static func read(_ path: String, limit: Int, what: String) throws(Problem) -> Data {
+  package static func read(_ path: String, limit: Int, what: String) throws(Problem) -> Data {
     // A FIFO with no writer blocked open() (deaf to SIGINT): open without blocking, then read
     // blocking (a writer that is there, such as `<(cat s.yaml)`, is read to its end).
     let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)

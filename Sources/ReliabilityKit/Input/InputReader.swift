@@ -26,6 +26,10 @@ final class InputReader {
   }
 
   /// Throws everything logged so far, sorted by file and position.
+  /// Problems found by an earlier, identical reading (`ScenarioLoader.PartsStage`), added as
+  /// they were.
+  func append(_ found: [InputError]) { errors.append(contentsOf: found) }
+
   func throwIfFailed() throws(InputErrors) {
     guard !errors.isEmpty else { return }
     // Without the catalog, a scenario's part overrides lack the catalog's half (a part's

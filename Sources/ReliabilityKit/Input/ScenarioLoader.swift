@@ -20,10 +20,13 @@ public enum ScenarioLoader {
 
   /// One value set from the command line: a dotted key path and the value as text.
   public struct Override: Sendable, Hashable {
+    /// The dotted key path (`repair.technicians.count`, `jobs[0].gpus`).
     public let keyPath: String
+    /// The value as written on the command line (units allowed: `4h`, `1%`).
     public let value: String
     /// The option that gave it (`--set`, `--vary`): messages about the value name it.
     public let option: String
+    /// `keyPath` set to `value`, as option `option` gave it.
     public init(keyPath: String, value: String, option: String = "--set") {
       self.keyPath = keyPath
       self.value = value
@@ -31,14 +34,16 @@ public enum ScenarioLoader {
     }
   }
 
-  /// Loads the scenario at `path` (relative paths are taken from the current directory), with
-  /// `overrides` applied on top of everything it extends, as if written in the file itself.
   /// Whether the last step of `keyPath` takes a whole number (`repair.technicians.count`).
   public static func takesWholeNumber(_ keyPath: String) -> Bool {
     let last = keyPath.split(separator: ".").last.map(String.init) ?? keyPath
     return UncertaintyReader.integerKeys.contains(last)
   }
 
+  /// Loads the scenario at `path` (relative paths are taken from the current directory), with
+  /// `overrides` applied on top of everything it extends, as if written in the file itself.
+  /// - Throws: ``InputErrors``: every problem of the file and the files it extends, each with
+  ///   its file, line, key and value.
   public static func load(path: String, overrides: [Override] = []) throws(InputErrors) -> Scenario {
     try load(path: path, overrides: overrides, keepingTemplate: false)
   }
@@ -47,12 +52,16 @@ public enum ScenarioLoader {
   /// to other scenarios (`cposim compare --posterior FILE`). The file is loaded in full first,
   /// so its blocks are checked against the scenario it is written for.
   public struct PosteriorSource: Sendable {
+    /// The scenario file the blocks come from.
     public let file: String
+    /// That file's scenario, loaded in full.
     public let scenario: Scenario
     let posterior: SourceNode?
     let branches: SourceNode?
   }
 
+  /// Loads the scenario at `path` and keeps its `posterior:` and `branches:` blocks.
+  /// - Throws: ``InputErrors`` when the file does not load or has neither block.
   public static func posteriorSource(path: String) throws(InputErrors) -> PosteriorSource {
     let scenario = try load(path: path)
     var chain: [String] = []
@@ -218,6 +227,21 @@ public enum ScenarioLoader {
     return path
   }
 
+  /// The catalog's parts (merged with the scenario's overrides, ranges replaced by their central
+  /// values, read) as the first of a scenario's bound re-reads found them, with the problems and
+  /// reported places that reading added. A scenario is read once more for each bound of each of
+  /// its ranges; a bound outside `parts` leaves the parts as they were, so the later re-reads
+  /// take them from here (issue 26, start-up: reading the catalog's parts was about half of each
+  /// re-read). Not used under a posterior (a re-read has none: the medians are not applied).
+  final class PartsStage {
+    var value: (node: SourceNode, inputs: [UncertainInput], parts: [Part], errors: [InputError], reported: Set<String>)?
+
+    /// Whether an override at a key path starting with `first` can change the parts.
+    static func touchesParts(_ first: String) -> Bool {
+      first == "parts" || first.hasPrefix("parts[") || first == "catalog" || first == "extends"
+    }
+  }
+
   // MARK: Reading
 
   /// - Parameters:
@@ -226,9 +250,11 @@ public enum ScenarioLoader {
   ///   - checkingRanges: whether to read `provenance` and `ranges` (and try each range's bounds).
   ///   - keepingTemplate: whether to keep the template (`Scenario.template`) even when the
   ///     scenario has no uncertain input.
+  ///   - partsStage: a bound's re-read whose override is outside `parts`: the catalog's parts
+  ///     as the first such re-read found them (see `PartsStage`).
   static func read(_ node: SourceNode, files: [String], scenarioURL: URL, displayName: String, reader: InputReader,
                    preloaded: (catalog: SourceNode, file: String?)? = nil, checkingRanges: Bool = true,
-                   keepingTemplate: Bool = false) -> Scenario? {
+                   keepingTemplate: Bool = false, partsStage: PartsStage? = nil) -> Scenario? {
     // The posterior and the branches are read once here and kept out of the template: a trial
     // sets the posterior's keys itself, and a branch is a scenario of its own.
     let posteriorNode = node["posterior"], branchesNode = node["branches"]
@@ -271,10 +297,20 @@ public enum ScenarioLoader {
 
     let catalogNode = preloaded?.catalog ?? loadCatalog(top: top, scenarioURL: scenarioURL, displayName: displayName, reader: reader)
     let catalogFile = preloaded.map { $0.file } ?? catalogNode?.file
-    var partsNode = catalogNode ?? SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
-    if let overrides = top["parts"] { partsNode = partsNode.merged(with: overrides) }
-    let (centralParts, partInputs) = UncertaintyReader.extract(partsNode, prefix: "parts", reader: reader)
-    partsNode = applyMedians(centralParts, parts: true)
+    var partsNode: SourceNode
+    let partInputs: [UncertainInput]
+    let partsStart = reader.errors.count, reportedBefore = reader.reported
+    if let cached = partsStage?.value, posterior == nil {
+      (partsNode, partInputs) = (cached.node, cached.inputs)
+      reader.reported.formUnion(cached.reported)
+      reader.append(cached.errors)
+    } else {
+      partsNode = catalogNode ?? SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil)
+      if let overrides = top["parts"] { partsNode = partsNode.merged(with: overrides) }
+      let centralParts: SourceNode
+      (centralParts, partInputs) = UncertaintyReader.extract(partsNode, prefix: "parts", reader: reader)
+      partsNode = applyMedians(centralParts, parts: true)
+    }
     // A key is drawn by the posterior or by its own range, not both.
     if let p = posterior {
       let uncertain = Dictionary((topInputs + partInputs).map { (normalisedKeyPath($0.keyPath), $0) }, uniquingKeysWith: { a, _ in a })
@@ -287,7 +323,16 @@ public enum ScenarioLoader {
         posterior = nil
       }
     }
-    let catalog = PartCatalog(parts: CatalogReader.parts(partsNode, at: "parts", reader: reader))
+    let parts: [Part]
+    if let cached = partsStage?.value, posterior == nil {
+      parts = cached.parts
+    } else {
+      parts = CatalogReader.parts(partsNode, at: "parts", reader: reader)
+      if let partsStage, posterior == nil {
+        partsStage.value = (partsNode, partInputs, parts, Array(reader.errors[partsStart...]), reader.reported.subtracting(reportedBefore))
+      }
+    }
+    let catalog = PartCatalog(parts: parts)
 
     let name = top.text("name") ?? scenarioURL.deletingPathExtension().lastPathComponent
     let horizon = top.duration("horizon", positive: true, maximum: InputLimits.horizonHours, maximumText: "100y") ?? 5 * 8760
@@ -357,14 +402,17 @@ public enum ScenarioLoader {
     var provenance = ProvenanceReader.Result()
     if checkingRanges {
       // A range's bound is tried by reading the whole scenario again with it as an override.
+      // Re-reads whose override is outside `parts` find the same parts: they read them once.
+      let outsideParts = PartsStage()
       provenance = ProvenanceReader.read(top: node, parts: partsNode, catalogFile: catalogFile, files: files, usedParts: usedParts,
                                          reader: reader, otherwiseValid: { plant != nil && repair != nil && costs != nil }) {
         keyPath, value in
         let sub = InputReader()
-        _ = read(node.setting(keyPath.split(separator: ".").map(String.init), to: value), files: files, scenarioURL: scenarioURL,
+        let steps = keyPath.split(separator: ".").map(String.init)
+        _ = read(node.setting(steps, to: value), files: files, scenarioURL: scenarioURL,
                  displayName: displayName, reader: sub,
                  preloaded: catalogNode.map { ($0, catalogFile) } ?? (SourceNode(value: .mapping([]), file: displayName, line: nil, column: nil), catalogFile),
-                 checkingRanges: false)
+                 checkingRanges: false, partsStage: steps.first.map(PartsStage.touchesParts) == true ? nil : outsideParts)
         return sub.errors
       }
     }

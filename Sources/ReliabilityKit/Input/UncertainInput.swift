@@ -137,31 +137,54 @@ enum UncertaintyReader {
   static func extract(_ node: SourceNode, prefix: String, skipping: Set<String> = [], reader: InputReader)
     -> (node: SourceNode, inputs: [UncertainInput]) {
     var inputs: [UncertainInput] = []
-    func walk(_ node: SourceNode, _ path: String, top: Bool) -> SourceNode {
+    // The key path is built only where a range is found: a scenario is read once more for each
+    // bound of each of its ranges (ProvenanceReader), and building every node's path and a copy
+    // of every node was most of a 128k scenario's start-up (issue 26: 974 M of 1,342 M
+    // instructions of its load). Keys and indexes below `prefix`, in walk order:
+    var below: [String] = []
+    func path() -> String { below.reduce(prefix) { reader.join($0, $1) } }
+    // The node with its ranges replaced, or nil when nothing below it is a range (the node is
+    // kept as it is, not copied).
+    func walk(_ node: SourceNode, top: Bool) -> SourceNode? {
       switch node.value {
       case let .mapping(entries):
         if entries.contains(where: { $0.key == "uncertain" }) {
+          let path = path()
           guard let input = parse(node, path, reader: reader) else {
             // Reported: the value's own readers (and ranges over it) say nothing more about it.
             reader.reported.insert(InputReader.location(node))
-            return node
+            return nil
           }
           inputs.append(input)
           return SourceNode(value: .scalar(input.text(input.central)), file: node.file, line: node.line, column: node.column)
         }
-        return SourceNode(value: .mapping(entries.map { entry in
-          if top, skipping.contains(entry.key) { return entry }
-          return (entry.key, entry.keyNode, walk(entry.value, reader.join(path, entry.key), top: false))
-        }), file: node.file, line: node.line, column: node.column)
+        var replaced: [(key: String, keyNode: SourceNode, value: SourceNode)]?
+        for (i, entry) in entries.enumerated() {
+          if top, skipping.contains(entry.key) { continue }
+          below.append(entry.key)
+          defer { below.removeLast() }
+          if let value = walk(entry.value, top: false) {
+            if replaced == nil { replaced = entries }
+            replaced![i] = (entry.key, entry.keyNode, value)
+          }
+        }
+        return replaced.map { SourceNode(value: .mapping($0), file: node.file, line: node.line, column: node.column) }
       case let .sequence(items):
-        return SourceNode(value: .sequence(items.enumerated().map { walk($1, reader.join(path, "\($0)"), top: false) }),
-                          file: node.file, line: node.line, column: node.column)
+        var replaced: [SourceNode]?
+        for (i, item) in items.enumerated() {
+          below.append("\(i)")
+          defer { below.removeLast() }
+          if let value = walk(item, top: false) {
+            if replaced == nil { replaced = items }
+            replaced![i] = value
+          }
+        }
+        return replaced.map { SourceNode(value: .sequence($0), file: node.file, line: node.line, column: node.column) }
       default:
-        return node
+        return nil
       }
     }
-    let result = walk(node, prefix, top: true)
-    return (result, inputs)
+    return (walk(node, top: true) ?? node, inputs)
   }
 
   private static func parse(_ node: SourceNode, _ path: String, reader: InputReader) -> UncertainInput? {

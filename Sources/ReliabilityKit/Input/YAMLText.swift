@@ -4,7 +4,7 @@ import Foundation
 /// --evidence` items): a path or name becomes a plain scalar only when it is one as it stands,
 /// and a double-quoted, escaped scalar otherwise, so a name holding a newline, a colon or a quote
 /// can never add a key; comments hold no line break. The one quoting routine of the package.
-public enum YAMLText {
+package enum YAMLText {
   /// Characters of a plain scalar that YAML reads back as the same string.
   static let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+-")
 
@@ -14,7 +14,7 @@ public enum YAMLText {
   /// `text` as a YAML scalar that reads back as exactly `text` (a string): plain when it is a
   /// safe word that starts with a letter, `_` or `/` and is no number, null or boolean; else
   /// ``quoted(_:)``.
-  public static func scalar(_ text: String) -> String {
+  package static func scalar(_ text: String) -> String {
     let isPlain = text.allSatisfy(plain.contains) && !special.contains(text.lowercased()) && Double(text) == nil
       && text.first.map { $0.isLetter || $0 == "_" || $0 == "/" } == true
     return isPlain ? text : quoted(text)
@@ -23,7 +23,7 @@ public enum YAMLText {
   /// A double-quoted YAML scalar with backslash escapes for quotes, backslashes and every
   /// character that is not printable, breaks a line (also U+0085, U+2028, U+2029) or is an
   /// invisible format character (bidirectional overrides, zero-width joiners, U+FEFF).
-  public static func quoted(_ text: String) -> String {
+  package static func quoted(_ text: String) -> String {
     "\"" + escaped(text, quote: "\"") + "\""
   }
 
@@ -67,7 +67,7 @@ public enum YAMLText {
 
   /// An argument as a shell reads it back: bare when it is safe, in single quotes otherwise, and
   /// as $'...' with escapes when it holds a control character or line break.
-  public static func shellQuoted(_ argument: String) -> String {
+  package static func shellQuoted(_ argument: String) -> String {
     let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./+-=:,%@")
     if !argument.isEmpty, argument.allSatisfy(safe.contains) { return argument }
     guard argument.unicodeScalars.contains(where: needsEscape) else {
@@ -77,7 +77,7 @@ public enum YAMLText {
   }
 
   /// `text` with every character that would end a YAML comment line escaped.
-  public static func commentSafe(_ text: String) -> String {
+  package static func commentSafe(_ text: String) -> String {
     var out = ""
     for scalar in text.unicodeScalars {
       if needsEscape(scalar) {

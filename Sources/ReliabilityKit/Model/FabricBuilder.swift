@@ -3,56 +3,56 @@
 /// Units are described as *populations* of identical FRUs (all leaf transceivers, all spine
 /// boards), not as a million objects: the engine draws how many of a population fail and only
 /// then which ones, so its cost follows the number of failures, not the fleet size.
-public struct Fabric: Sendable, Hashable {
-  public struct Tier: Sendable, Hashable {
+package struct Fabric: Sendable, Hashable {
+  package struct Tier: Sendable, Hashable {
     /// `leaf`, `spine` or `core`.
-    public var name: String
-    public var switches: Int
+    package var name: String
+    package var switches: Int
     /// Ports in use per switch towards the tier below (or the NICs).
-    public var downlinksPerSwitch: Int
+    package var downlinksPerSwitch: Int
     /// Ports in use per switch towards the tier above.
-    public var uplinksPerSwitch: Int
+    package var uplinksPerSwitch: Int
     /// Ports in use on all switches of the tier.
-    public var portsInUse: Int
+    package var portsInUse: Int
   }
 
-  public struct LinkGroup: Sendable, Hashable {
+  package struct LinkGroup: Sendable, Hashable {
     /// `nic-leaf`, `leaf-spine` or `spine-core`.
-    public var name: String
-    public var count: Int
+    package var name: String
+    package var count: Int
   }
 
   /// Identical FRUs in one place, such as every transceiver on leaf switches.
-  public struct Population: Sendable, Hashable {
-    public enum Role: String, Sendable, Hashable {
+  package struct Population: Sendable, Hashable {
+    package enum Role: String, Sendable, Hashable {
       case transceiver, fibre, switchBoard = "switch-board", els, psu, fan, nic, copperLink = "copper-link"
     }
     /// The FRU id (workflows and spare pools are keyed by it).
-    public var fru: String
-    public var role: Role
+    package var fru: String
+    package var role: Role
     /// Where: a tier name, `nic` or a link group name.
-    public var location: String
-    public var count: Int
+    package var location: String
+    package var count: Int
     /// Parts inside one FRU and how many of each.
-    public var parts: [PartCount]
+    package var parts: [PartCount]
   }
 
-  public struct PartCount: Sendable, Hashable {
-    public var part: String
-    public var count: Int
+  package struct PartCount: Sendable, Hashable {
+    package var part: String
+    package var count: Int
   }
 
-  public var spec: FabricSpec
-  public var tiers: [Tier]
-  public var links: [LinkGroup]
-  public var populations: [Population]
+  package var spec: FabricSpec
+  package var tiers: [Tier]
+  package var links: [LinkGroup]
+  package var populations: [Population]
 
-  public var switches: Int { tiers.reduce(0) { $0 + $1.switches } }
-  public var linkCount: Int { links.reduce(0) { $0 + $1.count } }
-  public var switchPortsInUse: Int { tiers.reduce(0) { $0 + $1.portsInUse } }
+  package var switches: Int { tiers.reduce(0) { $0 + $1.switches } }
+  package var linkCount: Int { links.reduce(0) { $0 + $1.count } }
+  package var switchPortsInUse: Int { tiers.reduce(0) { $0 + $1.portsInUse } }
 
   /// Units of each part across the fabric, by part id, in first-seen order.
-  public var partCounts: [PartCount] {
+  package var partCounts: [PartCount] {
     var order: [String] = [], totals: [String: Int] = [:]
     for population in populations {
       for entry in population.parts {
@@ -64,7 +64,7 @@ public struct Fabric: Sendable, Hashable {
   }
 
   /// FRUs by FRU id, in first-seen order.
-  public var fruCounts: [PartCount] {
+  package var fruCounts: [PartCount] {
     var order: [String] = [], totals: [String: Int] = [:]
     for population in populations {
       if totals[population.fru] == nil { order.append(population.fru) }
@@ -73,21 +73,21 @@ public struct Fabric: Sendable, Hashable {
     return order.map { PartCount(part: $0, count: totals[$0]!) }
   }
 
-  public func count(ofPart part: String) -> Int { partCounts.first { $0.part == part }?.count ?? 0 }
+  package func count(ofPart part: String) -> Int { partCounts.first { $0.part == part }?.count ?? 0 }
 
   /// Pluggable transceiver modules (switch and NIC side).
-  public var transceivers: Int { count(ofPart: spec.roles.transceiver) }
-  public var opticalEngines: Int { count(ofPart: spec.roles.opticalEngine) }
-  public var elsModules: Int { count(ofPart: spec.roles.els) }
+  package var transceivers: Int { count(ofPart: spec.roles.transceiver) }
+  package var opticalEngines: Int { count(ofPart: spec.roles.opticalEngine) }
+  package var elsModules: Int { count(ofPart: spec.roles.els) }
 
   /// Laser diodes: in pluggable modules, in ELS modules and inside CPO packages.
-  public var lasers: Int {
+  package var lasers: Int {
     transceivers * spec.lasersPerModule + elsModules * spec.lasersPerELS + count(ofPart: spec.roles.internalLaser)
   }
 
   /// Electrical power of the links' ends in watts, before PUE: the optics (modules, optical
   /// engines, laser sources) and, with copper NIC links, the cables (active copper draws power).
-  public func opticsPowerWatts(catalog: PartCatalog) -> Double {
+  package func opticsPowerWatts(catalog: PartCatalog) -> Double {
     let roles = spec.roles
     var parts = [roles.transceiver, roles.opticalEngine, roles.els, roles.internalLaser]
     if spec.nicLink == .copper { parts.append(roles.copperLink) }
@@ -110,8 +110,8 @@ public struct Fabric: Sendable, Hashable {
 ///   switch, so pods <= R.
 /// - Every switch–switch link is optical with a module (or a CPO port) at each end and one
 ///   fibre. NIC–leaf links are optical likewise, or copper cables (no optics at either end).
-public enum FabricBuilder {
-  public static func build(_ spec: FabricSpec, catalog: PartCatalog) throws(ModelError) -> Fabric {
+package enum FabricBuilder {
+  package static func build(_ spec: FabricSpec, catalog: PartCatalog) throws(ModelError) -> Fabric {
     // Spare ports are left out of the wiring (r is the ports links may use); optics cover all.
     let g = spec.gpus, r = spec.switchRadix - spec.sparePorts, planes = spec.planes, homing = spec.nicHoming
     guard spec.sparePorts >= 0, r >= 2 else {

@@ -1,5 +1,6 @@
 /// A compact description of an AI-cluster network, expanded by `FabricBuilder`.
 public struct FabricSpec: Sendable, Hashable {
+  /// The network's shape; `FabricBuilder` sizes its tiers from the GPU count and the radix.
   public enum TopologyPreset: String, Sendable, Hashable, CaseIterable {
     /// Leaves (ToR) and spines, every leaf connected to every spine.
     case leafSpine = "leaf-spine"
@@ -7,6 +8,7 @@ public struct FabricSpec: Sendable, Hashable {
     case threeTierClos = "three-tier-clos"
   }
 
+  /// The optics class of the switch ports (the NICs keep pluggable modules in every class).
   public enum Optics: String, Sendable, Hashable, CaseIterable {
     /// Pluggable transceivers at every switch port and NIC.
     case pluggable
@@ -48,22 +50,37 @@ public struct FabricSpec: Sendable, Hashable {
 
   /// Which catalog part plays each role in the fabric.
   public struct Roles: Sendable, Hashable {
+    /// The pluggable module at switch ports and NICs.
     public var transceiver = "pluggable-800g"
+    /// The fibre of an optical link.
     public var fibre = "fibre-patch-cord"
+    /// A pluggable switch's board (ASIC, board, ports).
     public var switchBoard = "switch-board"
+    /// A CPO switch's board.
     public var cpoSwitchBoard = "cpo-switch-board"
+    /// A co-packaged optical engine (serving `portsPerOpticalEngine` ports).
     public var opticalEngine = "cpo-optical-engine"
+    /// An external laser source module (serving `portsPerELS` ports).
     public var els = "els-module"
+    /// A laser inside a CPO package (`cpo-internal-laser` optics).
     public var internalLaser = "cpo-internal-laser"
+    /// A switch power supply.
     public var psu = "psu"
+    /// A switch fan.
     public var fan = "fan"
+    /// A GPU node's network card.
     public var nic = "nic"
+    /// A copper NIC-leaf cable (`nicLink: .copper`).
     public var copperLink = "copper-dac-800g"
+    /// The catalog's default part for every role (the ids above).
     public init() {}
   }
 
+  /// The network's shape.
   public var topology: TopologyPreset
+  /// GPUs in the cluster (at most `InputLimits.gpus`).
   public var gpus: Int
+  /// GPUs per node, one NIC each; a node is the unit a job gains or loses.
   public var gpusPerNode: Int
   /// Ports per switch.
   public var switchRadix: Int
@@ -71,8 +88,11 @@ public struct FabricSpec: Sendable, Hashable {
   public var portSpeedGbps: Int
   /// Leaf downlink-to-uplink ratio (1 = non-blocking).
   public var oversubscription: Double
+  /// The optics class of the switch ports.
   public var optics: Optics
+  /// Switch ports one co-packaged optical engine serves (CPO).
   public var portsPerOpticalEngine: Int
+  /// Switch ports one external laser source module feeds (CPO with ELS).
   public var portsPerELS: Int
   /// Spare laser lanes per ELS: laser failures up to this count are absorbed without dark ports.
   public var spareLaserLanes: Int
@@ -80,10 +100,15 @@ public struct FabricSpec: Sendable, Hashable {
   public var lasersPerModule: Int
   /// Lasers in one ELS module (16 for 8 ports: 2 per port, NVIDIA's "4x fewer lasers" than 8 per module).
   public var lasersPerELS: Int
+  /// Power supplies per switch.
   public var psusPerSwitch: Int
+  /// Power supplies a switch needs to stay up (the rest are redundant).
   public var psusRequired: Int
+  /// Fans per switch.
   public var fansPerSwitch: Int
+  /// Fans a switch needs to stay up (the rest are redundant).
   public var fansRequired: Int
+  /// Which catalog part plays each role.
   public var roles: Roles
   /// NIC–leaf links: optical or copper.
   public var nicLink: NICLink = .optical

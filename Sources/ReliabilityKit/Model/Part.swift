@@ -2,6 +2,7 @@
 public struct Part: Sendable, Hashable {
   /// Catalog id, kebab-case (`pluggable-800g`).
   public var id: String
+  /// What the part is, in words.
   public var description: String
   /// The field-replaceable unit this part belongs to; replacing the FRU renews the part.
   public var fru: String
@@ -24,6 +25,7 @@ public struct Part: Sendable, Hashable {
   public var supportUSDPerYear: Double = 0
   /// A key of FailureData/SOURCES.md, or `estimate`.
   public var source: String
+  /// A remark on the part's numbers (how they were derived), or nil.
   public var note: String?
   /// Competing failure modes: each unit has all of them at once, and the first to occur wins.
   public var modes: [FailureMode]
@@ -33,6 +35,8 @@ public struct Part: Sendable, Hashable {
   /// A bad lot: a share of the units fail more often (nil: none).
   public var badLot: BadLot? = nil
 
+  /// A part with the fields a catalog entry must give; warranty, rework, RMA, SerDes and
+  /// support prices default to none, and no lemons or bad lot.
   public init(id: String, description: String, fru: String, powerWatts: Double, unitCostUSD: Double,
               source: String, note: String? = nil, modes: [FailureMode]) {
     self.id = id
@@ -68,15 +72,22 @@ public struct FailureMode: Sendable, Hashable {
     case none
   }
 
+  /// The mode's id within its part (`laser-wearout`).
   public var id: String
+  /// Time to failure from installation or renewal, in hours.
   public var distribution: Distribution
+  /// What a failure does to the service: down until repaired, or a flap.
   public var effect: Effect
+  /// What a technician does to fix it.
   public var fix: Fix
+  /// A key of FailureData/SOURCES.md, or `estimate`.
   public var source: String
+  /// A remark on the mode's numbers, or nil.
   public var note: String?
   /// A detectable degradation (pre-FEC errors rising) that precedes some hard failures.
   public var precursor: Precursor? = nil
 
+  /// A mode without a precursor.
   public init(id: String, distribution: Distribution, effect: Effect, fix: Fix, source: String, note: String? = nil) {
     self.id = id
     self.distribution = distribution
@@ -89,14 +100,18 @@ public struct FailureMode: Sendable, Hashable {
 
 /// The parts a scenario can use, keyed by id, in catalog order.
 public struct PartCatalog: Sendable, Hashable {
+  /// The parts, in catalog order.
   public private(set) var parts: [Part]
 
+  /// A catalog of `parts`, in this order (give each a distinct id: a lookup finds the first).
   public init(parts: [Part]) {
     self.parts = parts
   }
 
+  /// The part with catalog id `id`, or nil.
   public subscript(id: String) -> Part? { parts.first { $0.id == id } }
 
+  /// The parts' ids, in catalog order.
   public var ids: [String] { parts.map(\.id) }
 
   /// The part that carries FRU `fru`'s price, warranty and rework price: the first of `used` (the
@@ -110,21 +125,28 @@ public struct PartCatalog: Sendable, Hashable {
 /// `probability` (also each replacement); a lemon's flap modes run `flapMultiplier` times as
 /// often and its hard modes `failureMultiplier` times, until the unit is cleaned or replaced.
 public struct Lemon: Sendable, Hashable {
+  /// The probability that a unit (installed or replacement) is a lemon.
   public var probability: Double
+  /// How many times as often a lemon's flap modes occur.
   public var flapMultiplier: Double
+  /// How many times as often a lemon's hard modes occur.
   public var failureMultiplier: Double
 }
 
 /// A bad lot: a share `fraction` of the population's units (drawn per trial when uncertain)
 /// whose hard modes run `multiplier` times as often. Replacements come from good lots.
 public struct BadLot: Sendable, Hashable {
+  /// The share of the units from the bad lot (0 to 1).
   public var fraction: Double
+  /// How many times as often their hard modes occur.
   public var multiplier: Double
 }
 
 /// A degradation that precedes a hard failure: with `probability` it shows `leadTime` before
 /// the failure (pre-FEC bit errors rising), and a monitored FRU is swapped as planned work.
 public struct Precursor: Sendable, Hashable {
+  /// The probability that a hard failure shows a precursor.
   public var probability: Double
+  /// How long before the failure the precursor shows, in hours.
   public var leadTime: Distribution
 }

@@ -3,20 +3,28 @@
 /// and `validated()` (the article "Building a scenario in code"); the engine relies on its
 /// invariants, which the loader checks and `validated()` checks for a scenario built in code.
 public struct Scenario: Sendable, Hashable {
+  /// The scenario's name (`name:`), shown in reports and comparisons.
   public var name: String
+  /// A free-text description (`description:`), or nil.
   public var description: String?
   /// Simulated time per trial, in hours.
   public var horizon: Hours
+  /// Trials a run makes when the caller gives no count (`trials:`); at least 1.
   public var trials: Int
+  /// The master seed a run uses when the caller gives none (`seed:`); trial i's draws depend
+  /// on this seed and i alone.
   public var seed: UInt64
   /// What is being simulated: a fabric built from a preset, or a plain system.
   public var plant: Plant
   /// The part catalog with the scenario's overrides applied.
   public var catalog: PartCatalog
+  /// Technicians, spares and workflows: how failures get fixed (``RepairSpec``).
   public var repair: RepairSpec
+  /// The training jobs placed on the fabric (``JobSpec``); empty for a plain system.
   public var jobs: [JobSpec]
   /// Spare nodes and how failed nodes come back (fabrics).
   public var nodePool: NodePoolSpec = NodePoolSpec()
+  /// Prices that turn counts into money (``CostSpec``).
   public var costs: CostSpec
   /// Whether units of a plain system keep ageing (and failing) while the system is down.
   public var ageingWhileDown: AgeingWhileDown
@@ -99,10 +107,14 @@ public enum AgeingWhileDown: String, Sendable, Hashable, CaseIterable {
 public struct SystemSpec: Sendable, Hashable {
   /// `count` units of the catalog part `part`, named `name` in the structure.
   public struct Unit: Sendable, Hashable {
+    /// The unit's name in the structure.
     public var name: String
+    /// The catalog part the unit is (a ``PartCatalog`` id).
     public var part: String
+    /// How many units of it (at least 1).
     public var count: Int
 
+    /// `count` units of `part`, named `name`.
     public init(name: String, part: String, count: Int) {
       self.name = name
       self.part = part
@@ -110,10 +122,12 @@ public struct SystemSpec: Sendable, Hashable {
     }
   }
 
+  /// The system's units, each a catalog part with a count.
   public var units: [Unit]
   /// How the units' states make the system's: series, parallel, k-of-n.
   public var structure: Topology
 
+  /// A system of `units` whose states combine by `structure`.
   public init(units: [Unit], structure: Topology) {
     self.units = units
     self.structure = structure
@@ -126,8 +140,11 @@ public struct RepairSpec: Sendable, Hashable {
   public var detection: Distribution
   /// Time to verify a repair before the service is restored.
   public var verification: Distribution
+  /// Technicians on shift; a repair waits when all are busy.
   public var technicians: Int
+  /// When technicians work (``Shift``).
   public var shift: Shift
+  /// The planned-work window that deferred repairs wait for, or nil (no window).
   public var maintenanceWindow: MaintenanceWindow?
   /// Spare pools by FRU id. FRUs without a pool are assumed always in stock.
   public var spares: [String: SparePool]
@@ -152,6 +169,7 @@ public struct RepairSpec: Sendable, Hashable {
     self.modeWorkflows = modeWorkflows
   }
 
+  /// When technicians work: around the clock or office hours.
   public enum Shift: String, Sendable, Hashable, CaseIterable {
     /// Around the clock.
     case twentyFourSeven = "24x7"
@@ -159,6 +177,8 @@ public struct RepairSpec: Sendable, Hashable {
     case eightFive = "8x5"
   }
 
+  /// A recurring window for planned work: every `every` hours, `duration` long, the first at
+  /// `offset`.
   public struct MaintenanceWindow: Sendable, Hashable {
     /// Time between window starts, in hours.
     public var every: Hours
@@ -167,6 +187,7 @@ public struct RepairSpec: Sendable, Hashable {
     /// Start of the first window after time 0, in hours.
     public var offset: Hours
 
+    /// A window every `every` hours lasting `duration`, the first `offset` hours after time 0.
     public init(every: Hours, duration: Hours, offset: Hours = 0) {
       self.every = every
       self.duration = duration
@@ -185,6 +206,8 @@ public struct RepairSpec: Sendable, Hashable {
     /// Time from an order to its arrival, in hours.
     public var leadTime: Hours
 
+    /// A pool that starts with `initial` spares and orders `reorderQuantity` more, arriving after
+    /// `leadTime` hours, whenever stock on hand plus on order falls to `reorderPoint`.
     public init(initial: Int, reorderPoint: Int, reorderQuantity: Int, leadTime: Hours) {
       self.initial = initial
       self.reorderPoint = reorderPoint
@@ -196,6 +219,7 @@ public struct RepairSpec: Sendable, Hashable {
 
 /// What happens after a FRU fails.
 public struct Workflow: Sendable, Hashable {
+  /// What the technician does to the failed FRU.
   public enum Action: String, Sendable, Hashable, CaseIterable {
     /// Pull the module and insert a spare, with the link live around it.
     case hotSwap = "hot-swap"
@@ -207,6 +231,7 @@ public struct Workflow: Sendable, Hashable {
     case rmaRework = "rma-rework"
   }
 
+  /// When the action happens.
   public enum When: String, Sendable, Hashable, CaseIterable {
     /// As soon as a technician and a spare are available.
     case now
@@ -220,7 +245,9 @@ public struct Workflow: Sendable, Hashable {
     case leaveDark = "leave-dark"
   }
 
+  /// What the technician does (``Action``).
   public var action: Action
+  /// When it happens (``When``).
   public var when: When
   /// Technician hands-on time for the action.
   public var handsOn: Distribution
@@ -263,9 +290,13 @@ public struct Workflow: Sendable, Hashable {
 
   /// `proactive: {after_flaps: K, within: W, action: clean|replace, when: now|maintenance-window}`.
   public struct Proactive: Sendable, Hashable {
+    /// Flaps that mark a lemon (1 to ``maximumFlaps``).
     public var afterFlaps: Int
+    /// The window, in hours, the flaps must fall in.
     public var within: Hours
+    /// Replace the lemon (true) or clean it (false).
     public var replace: Bool
+    /// Act at the next maintenance window (true) or now (false).
     public var atWindow: Bool
     /// The largest `after_flaps` the engine tracks.
     public static let maximumFlaps = 8
@@ -293,7 +324,9 @@ public struct Workflow: Sendable, Hashable {
 /// A training job that depends on the fabric, and how it fails and recovers (docs/scenarios.md,
 /// "Jobs"; the Engine article, "Jobs and the node pool").
 public struct JobSpec: Sendable, Hashable {
+  /// The job's name, used in reports (`job_*` metrics).
   public var name: String
+  /// GPUs the job uses; its nodes are these in groups of the fabric's GPUs per node.
   public var gpus: Int
   /// Interval between durable checkpoints (computing time).
   public var checkpointInterval: Hours
@@ -301,6 +334,7 @@ public struct JobSpec: Sendable, Hashable {
   public var checkpointWrite: Hours
   /// Re-initialisation plus loading the durable checkpoint after an interruption.
   public var restartOverhead: Hours
+  /// What a GPU-hour of the job costs, in US dollars: lost and idle GPU-hours are priced at it.
   public var usdPerGPUHour: Double
   /// Host and GPU failures of the job's nodes, per node per hour (on the calendar: they strike
   /// whether the job runs, restarts or waits).
@@ -337,6 +371,9 @@ public struct JobSpec: Sendable, Hashable {
   /// step take (1 − c) + c/s of its time, so the job's throughput is 1 / ((1 − c) + c/s).
   public var communicationShare: Double = 1
 
+  /// A job with the fields a scenario file must give; the others take the loader's defaults
+  /// (no flap tolerance or detection delay, durable checkpoints only, contiguous placement,
+  /// node losses interrupt).
   public init(name: String, gpus: Int, checkpointInterval: Hours, checkpointWrite: Hours, restartOverhead: Hours,
               usdPerGPUHour: Double, backgroundRatePerNodeHour: Double, uplinkInterruptProbability: Double) {
     self.name = name
@@ -355,13 +392,16 @@ public struct JobSpec: Sendable, Hashable {
   /// memory when the outage lost at most `survivesNodesLost` nodes (their copies live on
   /// peers), else from the durable tier.
   public struct MemoryCheckpoint: Sendable, Hashable {
+    /// Computing time between in-memory checkpoints; divides the durable interval.
     public var interval: Hours
     /// Time an in-memory checkpoint blocks training.
     public var write: Hours
     /// Re-initialisation plus loading from memory.
     public var restart: Hours
+    /// The most nodes an outage may take with the memory copies still restorable from peers.
     public var survivesNodesLost: Int
 
+    /// An in-memory tier with the given interval, write and restart times (hours).
     public init(interval: Hours, write: Hours, restart: Hours, survivesNodesLost: Int) {
       self.interval = interval
       self.write = write
@@ -370,6 +410,7 @@ public struct JobSpec: Sendable, Hashable {
     }
   }
 
+  /// How a job's nodes are chosen on the fabric.
   public enum Placement: String, Sendable, Hashable, CaseIterable {
     /// The next free nodes in order (jobs share leaves as little as possible).
     case contiguous
@@ -423,11 +464,16 @@ public struct NodePoolSpec: Sendable, Hashable {
   /// the first job's `usd_per_gpu_hour`.
   public var spareUSDPerGPUHour: Double? = nil
 
+  /// How many nodes are reserved as spares.
   public enum SpareNodes: Sendable, Hashable {
+    /// This many nodes.
     case count(Int)
+    /// This share of the fabric's nodes (0 to 1), rounded up.
     case fraction(Double)
   }
 
+  /// The loader's defaults: every node no job uses is a warm spare, swapped in 5 minutes; a host
+  /// repair takes 24 hours.
   public init() {}
 
   /// The number of spare nodes out of `nodes`, given `inJobs` nodes in jobs.
@@ -442,9 +488,13 @@ public struct NodePoolSpec: Sendable, Hashable {
 
 /// Prices that turn counts into money.
 public struct CostSpec: Sendable, Hashable {
+  /// Technician labour, US dollars per hands-on hour.
   public var technicianUSDPerHour: Double
+  /// A fixed fee per repair visit, US dollars.
   public var dispatchFeeUSD: Double
+  /// Electricity, US dollars per kWh at the meter.
   public var electricityUSDPerKWh: Double
+  /// Power usage effectiveness: facility power per IT watt (at least 1).
   public var pue: Double
   /// Cost of holding spares, per year, as a fraction of the value of the stock on hand
   /// (capital, storage, insurance, obsolescence); the spares capital cost line (docs/inputs.md).
@@ -467,7 +517,9 @@ public struct CostSpec: Sendable, Hashable {
 
   /// How the fabric's capital is counted.
   public enum Capital: Sendable, Hashable {
+    /// Straight-line over a life of this many hours.
     case life(Hours)
+    /// All of it once, whatever the horizon.
     case oneOff
 
     /// The share of the installed capital a horizon of `h` hours carries.
@@ -483,20 +535,27 @@ public struct CostSpec: Sendable, Hashable {
 /// A tail probability the report gives: the share of trials in which a metric is beyond a
 /// value, such as `job_ettr < 0.9` or `job_worst_month_interruptions > 10`.
 public struct Threshold: Sendable, Hashable {
+  /// How the metric is compared with the value.
   public enum Comparison: String, Sendable, Hashable, CaseIterable {
+    /// `<`, `<=`, `>`, `>=`.
     case below = "<", atMost = "<=", above = ">", atLeast = ">="
   }
 
   /// How the value was written: a plain number, a duration (in hours) or a percentage.
   public enum Written: Sendable, Hashable { case number, duration, percent }
 
+  /// The metric compared (a ``TrialMetrics`` name).
   public let metric: String
+  /// `<`, `<=`, `>` or `>=`.
   public let comparison: Comparison
+  /// The value, in the metric's unit (hours for a duration, a ratio for a percentage).
   public let value: Double
+  /// How the value was written.
   public let written: Written
   /// As written in the scenario, which is also its name in the report.
   public let text: String
 
+  /// A threshold `metric comparison value`, written as `text`.
   public init(metric: String, comparison: Comparison, value: Double, written: Written, text: String) {
     self.metric = metric
     self.comparison = comparison
@@ -505,6 +564,7 @@ public struct Threshold: Sendable, Hashable {
     self.text = text
   }
 
+  /// Whether a trial's value `x` of the metric satisfies the threshold.
   public func holds(_ x: Double) -> Bool {
     switch comparison {
     case .below: x < value
@@ -519,6 +579,7 @@ public struct Threshold: Sendable, Hashable {
 /// firmware bug in all switches of a model, a cooling zone. Events arrive as a Poisson process
 /// per group.
 public struct CommonCause: Sendable, Hashable {
+  /// The cause's name, used in reports.
   public var name: String
   /// The tier whose switches form the groups (`leaf`, `spine`, `core`), or nil for every switch.
   public var tier: String?
@@ -545,8 +606,11 @@ public struct CommonCause: Sendable, Hashable {
 /// (each unit installed at a time drawn uniformly over `commissioningRamp` before that). Hazards
 /// that change with age (Weibull, lognormal, mixtures) start where the fleet is.
 public struct FleetSpec: Sendable, Hashable {
+  /// Age of the units at the start of the horizon, in hours.
   public var installedAge: Hours = 0
+  /// Spread of installation times before that, in hours (0: all installed together).
   public var commissioningRamp: Hours = 0
+  /// A new fleet: every unit installed at time 0.
   public init() {}
 
   /// The age of the oldest units at the start.

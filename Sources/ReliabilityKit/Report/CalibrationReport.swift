@@ -65,7 +65,10 @@ public struct CalibrationReport: Encodable, Sendable {
   public let provenance: Source
 
   /// - Parameters:
-  ///   - scenario: the scenario file as given; `files`: it and every file it extends.
+  ///   - r: the fit, from ``Calibration/run(inputs:targets:trials:seed:threads:scenario:progress:)``.
+  ///   - scenario: the scenario file as given.
+  ///   - files: it and every file it extends (their SHA-256 go into the provenance).
+  ///   - outputScenario: the calibrated scenario file written, if any.
   ///   - date: the day of the fit (YYYY-MM-DD), written into the calibrated scenario's provenance.
   public init(_ r: Calibration.Result, scenario: String, files: [String], outputScenario: String?, date: String) {
     self.scenario = scenario

@@ -2,22 +2,36 @@ import Foundation
 
 /// The JSON of `cposim compare` (schema: schemas/comparison.schema.json).
 public struct ComparisonReport: Encodable, Sendable {
+  /// The report's `schema_version`; bumped on any breaking change.
   public static let schemaVersion = 1
 
+  /// What made the comparison: the tool, its build, the generator, the seed and the trials.
   public struct ComparisonProvenance: Encodable, Sendable {
+    /// cposim's version.
     public let toolVersion: String
+    /// The git commit of the build that computed the trials.
     public var buildCommit = ToolVersion.commit
+    /// The GNU Scientific Library's version.
     public let gslVersion: String
+    /// The random number generator (`taus2`).
     public let generator: String
+    /// The master seed every scenario's trial i used.
     public let seed: UInt64
+    /// Paired trials.
     public let trials: Int
+    /// Trials per block.
     public let blockSize: Int
+    /// Whether the scenarios' trials were paired (true: trial i of each used the same seed).
     public let commonRandomNumbers: Bool
+    /// Each scenario's files (its `extends` chain and catalog), with their SHA-256.
     public let scenarioFiles: [String: [RunReport.FileHash]]
   }
 
+  /// The report's `schema_version`.
   public let schemaVersion = ComparisonReport.schemaVersion
+  /// What made the comparison.
   public let provenance: ComparisonProvenance
+  /// The baseline scenario's name (the first given).
   public let baseline: String
   /// Each scenario's own metrics.
   public let scenarios: [String: [String: Estimate]]
@@ -29,7 +43,9 @@ public struct ComparisonReport: Encodable, Sendable {
   /// For every scenario: the share of paired trials in which its `total_cost_usd` was the
   /// lowest of all the scenarios compared (strictly; `cheapest_ties` holds the trials with a tie).
   public let probabilityCheapest: [String: Probability]
+  /// The share of paired trials in which two or more scenarios shared the lowest total cost.
   public let cheapestTies: Probability
+  /// The verdict lines, in words, as `cposim compare` prints them.
   public var verdicts: [String]
   /// The posterior the scenarios drew their inputs from (`posterior:`, or `--posterior FILE`),
   /// when one did: each trial is one joint draw and one simulated history, so P(better) is a
@@ -41,15 +57,20 @@ public struct ComparisonReport: Encodable, Sendable {
   public struct PosteriorSummary: Encodable, Sendable {
     /// The file the block came from (the scenario's own file when it carries it).
     public let file: String
+    /// The file's SHA-256.
     public let sha256: String
+    /// The key paths the posterior draws, in the block's order.
     public let keys: [String]
+    /// Each key's unit as written, in `keys` order.
     public let units: [String]
+    /// Rows (joint draws) in the block.
     public let draws: Int
     /// Each key's 5/50/95 % over the draws.
     public let quantiles: [String: [String: Double]]
     /// The block's provenance as written.
     public let provenance: [String: String]
 
+    /// The summary of `p`, read from `file`.
     public init(_ p: PosteriorDraws, file: String) {
       self.file = file
       sha256 = RunReport.hashes([file]).first?.sha256 ?? ""
@@ -66,13 +87,20 @@ public struct ComparisonReport: Encodable, Sendable {
   /// One branch: its values, and for each other scenario the paired difference of the total cost
   /// per year and P(cheaper) under the branch.
   public struct BranchResult: Encodable, Sendable {
+    /// The branch's name.
     public let name: String
+    /// What the branch assumes, in words.
     public let note: String
+    /// Where its values come from (a SOURCES.md key or `estimate`), or nil.
     public let source: String?
+    /// The values the branch sets, by key path, as written.
     public let set: [String: String]
+    /// For each other scenario: the paired difference of `total_cost_usd_per_year` under the branch.
     public let differences: [String: Estimate]
+    /// For each other scenario: P(cheaper than the baseline) under the branch.
     public let probabilityCheaper: [String: Probability]
 
+    /// The branch's row, from the comparison `report` run under it.
     public init(branch: ScenarioBranch, report: ComparisonReport) {
       name = branch.name
       note = branch.note
@@ -87,12 +115,15 @@ public struct ComparisonReport: Encodable, Sendable {
   public struct Probability: Encodable, Sendable {
     /// P(strictly better).
     public let p: FiniteOrNull
+    /// Lower bound of the Wilson 95 % interval of `p`.
     public let ci95Low: FiniteOrNull
+    /// Upper bound of the Wilson 95 % interval of `p`.
     public let ci95High: FiniteOrNull
     /// P(equal): counts often tie.
     public let pTie: FiniteOrNull
     /// What better means for the metric: `lower` or `higher`.
     public let better: String
+    /// Trials counted.
     public let n: Int
 
     /// The share `count`/`n` of trials, with its interval (`better` is `share`).
@@ -126,6 +157,7 @@ public struct ComparisonReport: Encodable, Sendable {
     }
   }
 
+  /// The report of a comparison's statistics, run with master seed `seed`.
   public init(comparison: Comparison, statistics: Comparison.Statistics, seed: UInt64) {
     let sims = comparison.simulations
     provenance = ComparisonProvenance(

@@ -164,6 +164,7 @@ public struct FitReport: Encodable, Sendable {
   ///   - mode: the one mode fitted, if any.
   ///   - analysis: the fits of the data (one mode's data, with `mode`).
   ///   - modes: with `--by-mode`, each mode's analysis, and the part block.
+  ///   - partYAML: the catalog part block written from the fits (`--by-mode`), if any.
   public init(file: String, mode: String?, analysis: FitAnalysis, modes: [(mode: String, analysis: FitAnalysis)]? = nil, partYAML: String? = nil) {
     self.file = file
     self.mode = Nullable(mode)

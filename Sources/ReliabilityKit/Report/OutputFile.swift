@@ -118,7 +118,9 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
   // MARK: Checks before a run
 
   /// Refuses outputs that name an input or each other, or that cannot be written.
-  /// - Parameter inputs: every file the command reads (scenario, the files it extends, the
+  /// - Parameters:
+  ///   - outputs: every file the command writes.
+  ///   - inputs: every file the command reads (scenario, the files it extends, the
   ///   catalog, field logs, parts).
   public static func check(_ outputs: [OutputFile], inputs: [String]) throws(Problem) {
     try checkDistinct(outputs, inputs: inputs)

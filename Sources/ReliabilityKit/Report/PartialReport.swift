@@ -25,10 +25,10 @@ public struct PartialReport: Codable, Sendable {
   public var shardIndex: Int
   public var shardCount: Int
   /// Blocks (see `TrialBlocks`) whose trials are in `statistics`.
-  public var completedBlocks: BlockSet
+  package var completedBlocks: BlockSet
   public var statistics: RunStatistics
 
-  public init(scenario: String, simulation: Simulation, seed: UInt64, trials: Int, shardIndex: Int, shardCount: Int,
+  package init(scenario: String, simulation: Simulation, seed: UInt64, trials: Int, shardIndex: Int, shardCount: Int,
               completedBlocks: BlockSet, statistics: RunStatistics) {
     toolVersion = ToolVersion.current
     buildCommit = ToolVersion.commit

@@ -4,12 +4,12 @@ import Foundation
 /// lines), by the unit a report gives (`usd`, `usd_per_year`, `ratio`, `count`,
 /// `count_per_month`, `hours`, `gpu_hours`): `$15.11M/yr`, `99.9958%`, `1,234 h`, a real minus
 /// sign, thousands separators, and no e-notation.
-public enum Quantity {
+package enum Quantity {
   /// A value with its unit, such as `$15.11M/yr`, `99.9958%`, `1,234 h`.
   /// - Parameters:
   ///   - signed: write a `+` before positive values (differences).
   ///   - metric: the metric's name; availabilities are shown as percentages.
-  public static func format(_ value: Double?, unit: String, metric: String = "", signed: Bool = false) -> String {
+  package static func format(_ value: Double?, unit: String, metric: String = "", signed: Bool = false) -> String {
     guard let value, value.isFinite else { return "n/a" }
     let sign = signed && value > 0 ? "+" : (value < 0 ? "−" : "")
     let v = abs(value)
@@ -31,7 +31,7 @@ public enum Quantity {
   }
 
   /// `$15.11M`, `$218.1k`, `$950`; `v` is not negative.
-  public static func money(_ v: Double) -> String {
+  package static func money(_ v: Double) -> String {
     if v >= 1e9 { return String(format: "$%.2fB", v / 1e9) }
     if v >= 1e6 { return String(format: "$%.2fM", v / 1e6) }
     if v >= 1e3 { return String(format: "$%.1fk", v / 1e3) }
@@ -40,7 +40,7 @@ public enum Quantity {
 
   /// An availability in percent with as many decimals as keep two significant digits of the
   /// unavailability: 0.999958 → `99.9958%`, 0.99 → `99.0%`.
-  public static func availability(_ a: Double) -> String {
+  package static func availability(_ a: Double) -> String {
     guard a.isFinite else { return nonFinite(a) }
     let u = 1 - a
     guard u > 0 else { return "100%" }
@@ -49,7 +49,7 @@ public enum Quantity {
   }
 
   /// An availability for an axis tick: `99.9%`, `99.99%`, `99.968%` (no trailing zeros).
-  public static func availabilityTick(_ a: Double) -> String {
+  package static func availabilityTick(_ a: Double) -> String {
     var s = availability(a)
     guard s.hasSuffix("%"), s.contains(".") else { return s }
     s.removeLast()
@@ -59,7 +59,7 @@ public enum Quantity {
   }
 
   /// `compact` with a chosen number of significant digits (axis ticks that must differ).
-  public static func compact(_ v: Double, significant: Int) -> String {
+  package static func compact(_ v: Double, significant: Int) -> String {
     guard v.isFinite else { return nonFinite(v) }
     let a = abs(v)
     if a >= 1e9 { return decimal(v / 1e9, significant: significant) + " G" }
@@ -70,7 +70,7 @@ public enum Quantity {
 
   /// Grouped thousands below a million, then `12.3 M`, `4.56 G`; small values with 3
   /// significant digits.
-  public static func compact(_ v: Double) -> String {
+  package static func compact(_ v: Double) -> String {
     guard v.isFinite else { return nonFinite(v) }
     let a = abs(v)
     if a >= 1e9 { return String(format: "%.3g G", v / 1e9) }
@@ -86,7 +86,7 @@ public enum Quantity {
   static func nonFinite(_ v: Double) -> String { v.isNaN ? "n/a" : v > 0 ? "∞" : "−∞" }
 
   /// `12,345`.
-  public static func grouped(_ v: Double) -> String {
+  package static func grouped(_ v: Double) -> String {
     let digits = String(format: "%.0f", abs(v))
     var out = ""
     for (i, c) in digits.reversed().enumerated() {
@@ -97,7 +97,7 @@ public enum Quantity {
   }
 
   /// `v` with `significant` digits, without trailing zeros after the point.
-  public static func decimal(_ v: Double, significant: Int) -> String {
+  package static func decimal(_ v: Double, significant: Int) -> String {
     if v == 0 { return "0" }
     // A value computed on the page from a huge one (a cost per hour of 1e308 times 8760) is
     // infinite: shown as such (Int(log10(inf)) trapped).
@@ -113,7 +113,7 @@ public enum Quantity {
   }
 
   /// `2.1×10⁻⁴`.
-  public static func scientific(_ v: Double) -> String {
+  package static func scientific(_ v: Double) -> String {
     if v == 0 { return "0" }
     guard v.isFinite else { return nonFinite(v) }
     let exponent = Int(floor(log10(abs(v))))
@@ -128,20 +128,20 @@ public enum Quantity {
 
   /// A number written by a sweep or break-even (`100000h`) in the form the report reads best
   /// (`100,000 h`, `1.3 M h`).
-  public static func parameter(_ value: Double, suffix: String) -> String {
+  package static func parameter(_ value: Double, suffix: String) -> String {
     let number = compact(value)
     guard !suffix.isEmpty else { return number }
     return suffix == "%" ? number + "%" : number + " " + suffix
   }
 
   /// The interval `low .. high` formatted in the unit, or an empty string without bounds.
-  public static func interval(_ low: Double?, _ high: Double?, unit: String, metric: String = "", signed: Bool = false) -> String {
+  package static func interval(_ low: Double?, _ high: Double?, unit: String, metric: String = "", signed: Bool = false) -> String {
     guard let low, let high else { return "" }
     return "\(format(low, unit: unit, metric: metric, signed: signed)) .. \(format(high, unit: unit, metric: metric, signed: signed))"
   }
 
   /// The unit as an axis label suffix: `USD`, `USD per year`, `per month`.
-  public static func axisUnit(_ unit: String) -> String {
+  package static func axisUnit(_ unit: String) -> String {
     switch unit {
     case "usd": "USD"
     case "usd_per_year": "USD per year"
@@ -157,7 +157,7 @@ public enum Quantity {
 
   /// A metric's name as a table row reads it: its words with acronyms in capitals
   /// (`rma_cost_usd` → `RMA cost`, `lost_gpu_hours` → `lost GPU-hours`).
-  public static func label(_ metric: String) -> String {
+  package static func label(_ metric: String) -> String {
     switch metric {
     case "lost_gpu_hours": return "lost GPU-hours"
     case "job_ettr": return "ETTR (effective training time ratio)"
@@ -172,7 +172,7 @@ public enum Quantity {
   }
 
   /// `total_cost_usd_per_year` → `total cost per year`, the words of a metric name.
-  public static func words(_ metric: String) -> String {
+  package static func words(_ metric: String) -> String {
     var s = metric
     for (suffix, replacement) in [("_usd_per_year", " per year"), ("_usd", ""), ("_hours", ""), ("_per_month", " per month")] where s.hasSuffix(suffix) {
       s = String(s.dropLast(suffix.count)) + replacement

@@ -4,93 +4,138 @@ import Foundation
 /// every field is in ReliabilityKit.docc/ReportSchema.md. Bump `schemaVersion` on any breaking
 /// change.
 public struct RunReport: Encodable, Sendable {
+  /// The report's `schema_version`; bumped on any breaking change.
   public static let schemaVersion = 1
 
+  /// A file read and its SHA-256.
   public struct FileHash: Codable, Sendable, Equatable {
+    /// The path as the run named it.
     public let path: String
+    /// The file's SHA-256, 64 lowercase hex digits.
     public let sha256: String
   }
 
+  /// What made the report: the tool, its build, the generator, the seed and the trials.
   public struct RunProvenance: Encodable, Sendable {
+    /// cposim's version (`ToolVersion.current`).
     public let toolVersion: String
     /// The git commit of the build that computed the trials (`ToolVersion.commit`).
     public let buildCommit: String
+    /// The GNU Scientific Library's version.
     public let gslVersion: String
+    /// The random number generator (`taus2`).
     public let generator: String
+    /// The run's master seed.
     public let seed: UInt64
+    /// Trials run.
     public let trials: Int
+    /// Trials per block (the unit of threads, shards and checkpoints).
     public let blockSize: Int
+    /// Every scenario file of the `extends` chain and the catalog, with their SHA-256.
     public let scenarioFiles: [FileHash]
   }
 
+  /// Where the failures, repairs and spares went.
   public struct Breakdowns: Encodable, Sendable {
     /// Failures per trial by `part/mode` (hard failures, flaps and absorbed failures).
     public let failuresByMode: [String: Estimate]
+    /// Repairs per trial by workflow action (`hot-swap`, `board-replace`, ...).
     public let repairsByAction: [String: Estimate]
+    /// Spares used per trial by FRU.
     public let sparesUsedByFru: [String: Estimate]
     /// Per-job metrics by job name.
     public let jobs: [String: [String: Estimate]]
   }
 
+  /// One month of a time series: the mean over trials with its 95 % interval.
   public struct MonthPoint: Encodable, Sendable {
+    /// The month's index, 0 for the first.
     public let month: Int
+    /// When the month starts, in hours from time 0.
     public let startHours: Double
+    /// The mean over trials.
     public let mean: FiniteOrNull
+    /// Lower bound of the mean's 95 % interval.
     public let ci95Low: FiniteOrNull
+    /// Upper bound of the mean's 95 % interval.
     public let ci95High: FiniteOrNull
   }
 
+  /// Metrics over the horizon, month by month.
   public struct TimeSeries: Encodable, Sendable {
     /// Failures per month (730 h), mean over trials with its interval.
     public let monthlyFailures: [MonthPoint]
   }
 
+  /// One histogram bin: trials whose value fell in [`low`, `high`).
   public struct Bin: Encodable, Sendable {
+    /// The bin's lower edge, in the metric's unit.
     public let low: Double
+    /// The bin's upper edge.
     public let high: Double
+    /// Trials in the bin.
     public let count: Int
   }
 
   /// Checkpoint advice for one job: the Young/Daly interval for the simulated mean time between
   /// interruptions, and the ETTR the job model gives at the current and the advised interval.
   public struct CheckpointAdvice: Encodable, Sendable {
+    /// The job's durable checkpoint interval, in hours.
     public let currentIntervalHours: Double
+    /// The time a durable checkpoint write blocks training, in hours.
     public let checkpointWriteHours: Double
+    /// The restart overhead after an interruption, in hours.
     public let restartOverheadHours: Double
     /// Horizon over the mean number of interruptions per trial.
     public let meanTimeBetweenInterruptionsHours: FiniteOrNull
+    /// Young's optimum interval for the simulated mean time between interruptions, in hours.
     public let youngIntervalHours: FiniteOrNull
+    /// Daly's optimum interval, in hours.
     public let dalyIntervalHours: FiniteOrNull
+    /// The job's mean effective training time ratio over the trials.
     public let simulatedEttr: FiniteOrNull
     /// `Checkpointing.exactETTR` with interruptions as a Poisson process at the simulated rate.
     public let modelEttrAtCurrentInterval: FiniteOrNull
+    /// The same model's ETTR at Daly's interval.
     public let modelEttrAtDalyInterval: FiniteOrNull
     /// Time from a failure to the restart's beginning (the job hangs).
     public let detectionHours: Double
     /// The in-memory tier, for jobs that have one: the durable fields above then count only the
     /// interruptions that needed the durable tier.
     public let memoryTier: Nullable<MemoryTierAdvice>
+    /// The advice in words.
     public let note: String
   }
 
   /// Young/Daly for the in-memory tier: its own write time and the interruptions it restarted.
   public struct MemoryTierAdvice: Encodable, Sendable {
+    /// The in-memory checkpoint interval, in hours.
     public let currentIntervalHours: Double
+    /// The time an in-memory checkpoint blocks training, in hours.
     public let checkpointWriteHours: Double
+    /// The restart time from memory, in hours.
     public let restartHours: Double
     /// Share of interruptions restarted from memory.
     public let shareRestartedFromMemory: FiniteOrNull
     /// Horizon over the mean number of interruptions restarted from memory.
     public let meanTimeBetweenInterruptionsHours: FiniteOrNull
+    /// Young's optimum interval for the memory tier, in hours.
     public let youngIntervalHours: FiniteOrNull
+    /// Daly's optimum interval for the memory tier, in hours.
     public let dalyIntervalHours: FiniteOrNull
   }
 
+  /// The report's `schema_version`.
   public let schemaVersion = RunReport.schemaVersion
+  /// What made the report.
   public let provenance: RunProvenance
+  /// The scenario as run: its fabric or system, parts, repairs, jobs and costs.
   public let scenario: ScenarioDescription
+  /// Every metric by name (``TrialMetrics``): mean, interval, spread and quantiles over trials.
   public let metrics: [String: Estimate]
+  /// Failures by mode, repairs by action, spares by FRU, per-job metrics.
   public let breakdowns: Breakdowns
+  /// Failures month by month.
   public let timeseries: TimeSeries
   /// Histogram bins of every metric over trials (the quantile sketch's buckets).
   public let histograms: [String: [Bin]]
@@ -101,19 +146,33 @@ public struct RunReport: Encodable, Sendable {
   /// The scenario's thresholds, as written (`job_ettr < 0.9`): the share of trials beyond each.
   public let tailProbabilities: [String: ComparisonReport.Probability]
 
+  /// An input given as a range: its shape, bounds and the values the trials drew.
   public struct UncertainInputDescription: Encodable, Sendable {
+    /// `uniform`, `triangular` or `lognormal`.
     public let shape: String
+    /// The range's low bound, in `unit`.
     public let low: Double
+    /// The range's high bound, in `unit`.
     public let high: Double
+    /// The triangular shape's mode, in `unit`; null for the other shapes.
     public let mode: Nullable<Double>
+    /// The value used when nothing is drawn (the geometric mean of the bounds for a lognormal,
+    /// the midpoint for a uniform, the mode for a triangular).
     public let central: Double
     /// The unit as written (`h`, `%`, `/y`), empty for plain numbers.
     public let unit: String
+    /// The values the trials drew.
     public let drawn: Estimate
   }
 
-  /// - Parameter buildCommit: the commit of the build that computed the trials: this one's, or
-  ///   for merged shards, theirs.
+  /// The report of a run.
+  /// - Parameters:
+  ///   - simulation: the simulation that ran (its scenario is described in the report).
+  ///   - definitions: `metrics`, the metrics collected (their names and units).
+  ///   - s: `statistics`, what the trials gave (``RunStatistics``).
+  ///   - seed: the run's master seed.
+  ///   - buildCommit: the commit of the build that computed the trials: this one's, or
+  ///     for merged shards, theirs.
   public init(simulation: Simulation, metrics definitions: TrialMetrics, statistics s: RunStatistics, seed: UInt64,
               buildCommit: String = ToolVersion.commit) {
     let scenario = simulation.scenario

@@ -61,7 +61,10 @@ public struct SensitivityReport: Encodable, Sendable {
   public let verdict: String
   public let provenance: ComparisonReport.ComparisonProvenance
 
-  /// - Parameter top: how many inputs to keep, largest swing first (nil: all).
+  /// The report of a sensitivity run.
+  /// - Parameters:
+  ///   - r: the run's result.
+  ///   - top: how many inputs to keep, largest swing first (nil: all).
   public init(_ r: Sensitivity.Result, top: Int? = nil) {
     baseline = r.baseline.name
     alternative = r.alternative.name

@@ -27,6 +27,7 @@ public struct SweepReport: Encodable, Sendable {
   /// - Parameters:
   ///   - scenario: the scenario file as given.
   ///   - parameters: the key paths swept, in order.
+  ///   - results: one per grid point, in the sweep's order.
   public init(scenario: String, parameters: [String], results: [Sweep.PointResult]) {
     self.scenario = scenario
     self.parameters = parameters
@@ -77,7 +78,12 @@ public struct BreakevenReport: Encodable, Sendable {
   public let crossingCi95High: FiniteOrNull
   public let verdict: String
 
-  /// - Parameter text: writes a value of the parameter with its unit, as the scenario takes it.
+  /// The report of a break-even search.
+  /// - Parameters:
+  ///   - r: the search's result.
+  ///   - keyPath: the parameter searched (a scenario key path).
+  ///   - range: the values searched.
+  ///   - text: writes a value of the parameter with its unit, as the scenario takes it.
   public init(_ r: Breakeven.Result, keyPath: String, range: ClosedRange<Double>, text: (Double) -> String) {
     baseline = r.baseline
     alternative = r.alternative

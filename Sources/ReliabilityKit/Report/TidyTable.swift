@@ -11,29 +11,29 @@ import Foundation
 ///   `p50`, `p95`, `p99`; of P(B better): `p_better`, `p_better_ci95_low`, `p_better_ci95_high`,
 ///   `p_tie` (unit `probability`).
 /// - An undefined value (a standard deviation of one trial) is an empty cell, never NaN.
-public struct TidyTable: Sendable, Equatable {
+package struct TidyTable: Sendable, Equatable {
   /// Identifying columns after `scenario` and before `metric` (a sweep's key paths).
-  public var keys: [String]
-  public var rows: [Row]
+  package var keys: [String]
+  package var rows: [Row]
 
-  public struct Row: Sendable, Equatable {
-    public var scenario: String
-    public var keys: [String]
-    public var metric: String
-    public var statistic: String
-    public var value: Double
-    public var unit: String
+  package struct Row: Sendable, Equatable {
+    package var scenario: String
+    package var keys: [String]
+    package var metric: String
+    package var statistic: String
+    package var value: Double
+    package var unit: String
   }
 
-  public init(keys: [String] = [], rows: [Row] = []) {
+  package init(keys: [String] = [], rows: [Row] = []) {
     self.keys = keys
     self.rows = rows
   }
 
-  public var header: [String] { ["scenario"] + keys + ["metric", "statistic", "value", "unit"] }
+  package var header: [String] { ["scenario"] + keys + ["metric", "statistic", "value", "unit"] }
 
   /// The name of a difference `B - A` as the `scenario` column writes it.
-  public static func difference(_ b: String, _ a: String) -> String { "\(b) - \(a)" }
+  package static func difference(_ b: String, _ a: String) -> String { "\(b) - \(a)" }
 
   /// The statistics of an estimate, in the table's order.
   static func statistics(_ e: Estimate) -> [(String, Double)] {
@@ -54,7 +54,7 @@ public struct TidyTable: Sendable, Equatable {
   }
 
   /// RFC 4180 CSV with a header line and `\n` line ends; numbers in their shortest exact form.
-  public var csv: String {
+  package var csv: String {
     var out = Self.line(header)
     for row in rows {
       out += Self.line([row.scenario] + row.keys + [row.metric, row.statistic, Self.number(row.value), row.unit])
@@ -81,7 +81,7 @@ public struct TidyTable: Sendable, Equatable {
 extension TidyTable {
   /// A run: every metric's estimate, then the breakdowns (`failures_by_mode[part/mode]`,
   /// `repairs_by_action[action]`, `spares_used_by_fru[fru]`, `job[name].metric`).
-  public init(_ report: RunReport) {
+  package init(_ report: RunReport) {
     self.init()
     let name = report.scenario.name
     for metric in report.metrics.keys.sorted() { add(name, metric: metric, estimate: report.metrics[metric]!) }
@@ -96,7 +96,7 @@ extension TidyTable {
 
   /// A comparison: each scenario's metrics, then for each other scenario its paired
   /// differences `B - A` and P(B better).
-  public init(_ report: ComparisonReport) {
+  package init(_ report: ComparisonReport) {
     self.init()
     let names = [report.baseline] + report.scenarios.keys.filter { $0 != report.baseline }.sorted()
     for name in names {
@@ -129,7 +129,7 @@ extension TidyTable {
   }
 
   /// A sweep: one column per swept key path holding the value as written.
-  public init(_ report: SweepReport) {
+  package init(_ report: SweepReport) {
     self.init(keys: report.parameters)
     let name = URL(fileURLWithPath: report.scenario).deletingPathExtension().lastPathComponent
     for row in report.rows {
@@ -139,7 +139,7 @@ extension TidyTable {
 
   /// A sensitivity analysis: B − A at central inputs (`end` = `central`), then for each input
   /// B − A at its low and high, its swing and whether it flips the verdict (1 or 0).
-  public init(_ report: SensitivityReport) {
+  package init(_ report: SensitivityReport) {
     self.init(keys: ["input", "end", "input_value", "input_text"])
     let difference = Self.difference(report.alternative, report.baseline)
     add(difference, keys: ["", "central", "", ""], metric: report.metric, estimate: report.central)
@@ -157,12 +157,12 @@ extension TidyTable {
 
 extension TidyTable {
   /// The header of `compare --per-trial`.
-  public static let perTrialHeader = "trial,scenario,metric,value,unit\n"
+  package static let perTrialHeader = "trial,scenario,metric,value,unit\n"
 
   /// The lines of one trial of `compare --per-trial`: each scenario's value of each shared
   /// metric, then each paired difference `B - A`, in the columns `trial, scenario, metric,
   /// value, unit`.
-  public static func perTrialLines(_ comparison: Comparison) -> @Sendable (Int, [[Double]]) -> Data {
+  package static func perTrialLines(_ comparison: Comparison) -> @Sendable (Int, [[Double]]) -> Data {
     let names = comparison.simulations.map(\.scenario.name)
     let metrics = comparison.sharedMetrics
     return { trial, values in
@@ -193,7 +193,7 @@ extension TidyTable {
   /// - `leave_one_fleet_out`: each item of each fleet left out, `predictive_check` (`ess`,
   ///   `predicted`, `predicted_median`, `predictive_low`, `predictive_high`, `p_value`,
   ///   `not_predicted` 1 or 0).
-  public init(_ report: InferenceReport) {
+  package init(_ report: InferenceReport) {
     self.init(keys: ["section", "name", "fleet"])
     let scenario = URL(fileURLWithPath: report.scenario).deletingPathExtension().lastPathComponent
     func add(_ keys: [String], _ metric: String, _ statistic: String, _ value: Double?, _ unit: String) {

@@ -44,7 +44,7 @@ public final class RandomSource {
   /// draw after it, GSL's samplers included, continues that substream. The restart itself is
   /// two SplitMix64 rounds and three stores (making the key is two more, `substreamKey`).
   @inline(__always)
-  public func restart(key: UInt64) { Taus2.seed(state, key: key) }
+  package func restart(key: UInt64) { Taus2.seed(state, key: key) }
 
   /// The GSL name of the generator algorithm, recorded in every report's provenance.
   public var generatorName: String { GSL.generatorName(handle) }

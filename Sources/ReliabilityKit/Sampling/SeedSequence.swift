@@ -41,7 +41,7 @@ public struct SeedSequence: Sendable, Hashable {
   /// common random numbers, the Determinism article): every substream of that trial and stream
   /// is keyed from it with `substreamKey(_:_:_:)`, so a draw depends on (master seed, trial,
   /// stream, unit or ticket, draw index) and not on the order in which the trial's events ran.
-  public func substreamBase(forTrial index: Int, stream: UInt64) -> UInt64 {
+  package func substreamBase(forTrial index: Int, stream: UInt64) -> UInt64 {
     precondition(index >= 0, "trial index must not be negative, got \(index)")
     return SeedSequence.splitMix64(SeedSequence.splitMix64(master ^ SeedSequence.splitMix64(stream)) &+ UInt64(index))
   }
@@ -49,7 +49,7 @@ public struct SeedSequence: Sendable, Hashable {
   /// The key of the substream `(a, b)` under `base` (two rounds of SplitMix64's mixer), for
   /// `RandomSource.restart(key:)`: for example a, b = a unit and (its draw index, the draw site).
   @inline(__always)
-  public static func substreamKey(_ base: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
+  package static func substreamKey(_ base: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
     splitMix64(splitMix64(base ^ a) ^ b)
   }
 

@@ -121,6 +121,10 @@ struct ProvenanceReaderTests {
     ("ranges: {repair.workflows.fan: [1, 2]}", "s.yaml:6:10: ranges.repair.workflows.fan: 'repair.workflows.fan' is a mapping; give the range on one of its values: repair.workflows.fan.action, repair.workflows.fan.hands_on"),
     ("ranges: {horizon: 2y}", "s.yaml:6:19: ranges.horizon: must be a list [LOW, HIGH] such as [1000000h, 5000000h] (got '2y')"),
     ("ranges: {parts.fan.modes.fail.distribution.afr: [-1%, 2%]}", "s.yaml:6:10: ranges.parts.fan.modes.fail.distribution.afr: the low bound '-1%' is not a valid value here: exponential: 'afr' must be a positive, finite number (got -1)"),
+    // After a bound outside parts (whose re-read keeps the parts it read for the next ones), a
+    // bound inside parts is read with the parts anew, and one outside with the kept parts.
+    ("ranges: {repair.workflows.fan.hands_on: [5m, 1h], parts.fan.modes.fail.distribution.afr: [-1%, 2%]}", "s.yaml:6:51: ranges.parts.fan.modes.fail.distribution.afr: the low bound '-1%' is not a valid value here: exponential: 'afr' must be a positive, finite number (got -1)"),
+    ("ranges: {repair.workflows.fan.hands_on: [5m, 1h], horizon: [-1y, 2y]}", "s.yaml:6:51: ranges.horizon: the low bound '-1y' is not a valid value here: must be a positive duration (got '-1y')"),
   ])
   func badRanges(line: String, message: String) {
     #expect(errors(Self.system + "\n" + line + "\n") == [message])
