@@ -8,7 +8,7 @@ OUT        ?= out
 CPOSIM     := .build/release/cposim
 VERSION    := $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/ReliabilityKit/Report/ToolVersion.swift)
 
-.PHONY: all deps build build-debug test test-deps python-deps man equivalence equivalence-selftest fuzz fuzz-scenario fuzz-fieldlog fuzz-report fuzz-partial test-slurm test-html image test-image validate-k8s crosscheck notebooks bench bench-engine docs demo demo-alternatives calibrate-llama3 infer-demo verdict-tables clean help
+.PHONY: all deps build build-debug test test-deps python-deps man equivalence equivalence-selftest fuzz fuzz-scenario fuzz-fieldlog fuzz-report fuzz-partial test-slurm test-html image test-image validate-k8s crosscheck notebooks bench bench-engine crn-report docs demo demo-alternatives calibrate-llama3 infer-demo verdict-tables clean help
 
 all: build
 
@@ -28,6 +28,7 @@ help:
 	@echo "make notebooks  produce the notebooks' inputs, execute them headless, export HTML"
 	@echo "make bench   run the benchmarks side by side, print the tables and the speed targets met or missed (BENCH='sampler scaling peer threads')"
 	@echo "make bench-engine  the engine's sections only (scaling with the 1M pair, threads with the 128k comparison), after an engine change"
+	@echo "make crn-report  the variance reduction of exact common random numbers: paired SE of B - A per trial, v0.4.0 against this build"
 	@echo "make test-slurm  run a sharded job array under Slurm on localhost and check the merge"
 	@echo "make test-html  render every kind of HTML report in headless chromium and check the pages"
 	@echo "make image   build the OCI image cposim:$(VERSION) with podman or buildah (FROM scratch, no registry)"
@@ -242,6 +243,13 @@ bench: build
 # comparison): the one command to rerun after an engine change (docs/performance.md).
 bench-engine: build
 	bash bench/run.sh scaling threads
+
+# The variance reduction of exact common random numbers (issue 26): the shipped comparisons run
+# by v0.4.0 (built as make equivalence builds it) and by this build at one seed; per metric the
+# paired SE of B - A before and after and the trials needed for the same paired interval
+# (docs/performance.md, "Common random numbers"). About 20 CPU-minutes; CRN_PAIRS to choose.
+crn-report: build
+	bash bench/crn.sh
 
 # Slurm end to end on localhost: a 3-shard job array plus a dependent merge job, checked
 # byte for byte against a single-process run (installs slurm-wlm and munge when missing).

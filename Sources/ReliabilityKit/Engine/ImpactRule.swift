@@ -27,6 +27,16 @@ enum ImpactRule: Sendable, Hashable {
 }
 
 /// The redundant sets inside a switch.
+extension ImpactRule {
+  /// Whether executing the rule draws a random number (a random engine or laser source).
+  var draws: Bool {
+    switch self {
+    case .randomEngine, .randomLaserEngine: true
+    default: false
+    }
+  }
+}
+
 enum RedundancyGroup: Int, Sendable, Hashable {
   case psu = 0, fan = 1
 }

@@ -57,6 +57,9 @@ struct RepairDesk {
     /// A fix decided before any failure (lemon detection, a degradation seen): what to do, and
     /// whether to wait for the next window.
     var forced: Forced? = nil
+    /// The key of the ticket's substreams (`Trial.ticketKey`: trial, population, unit, the unit's
+    /// ticket count): each step draws from its own (`Step`), whatever else the desk is doing.
+    var key: UInt64 = 0
     var atWindow = false
     /// Verified and back in service (a ticket still open at the horizon is not).
     var restored = false
@@ -177,20 +180,46 @@ struct RepairDesk {
     return (event, t.population, t.unit, detail)
   }
 
+  // MARK: Draws
+
+  /// A ticket's draws, one substream each (common random numbers: the same ticket of the same
+  /// unit draws the same detection delay, drain, hands-on time and outcomes in two compared
+  /// scenarios, whatever order their repairs run in).
+  enum Step: UInt64 {
+    case detection = 1, drainImpact, drainTime, handsOn, noFaultFound, collateral, verification
+  }
+
+  /// `source` restarted at the substream of `step` of the ticket keyed `key`.
+  @inline(__always)
+  private static func draws(_ key: UInt64, _ step: Step, _ source: RandomSource) -> RandomSource {
+    source.restart(key: SeedSequence.splitMix64(key ^ step.rawValue))
+    return source
+  }
+
+  /// A duration of `step` of the ticket keyed `key`. A fixed duration draws nothing, so its
+  /// substream is not started (no other draw uses it: skipping the restart changes no value).
+  @inline(__always)
+  private static func sample(_ d: Distribution, _ key: UInt64, _ step: Step, _ source: RandomSource) -> Hours {
+    if case let .deterministic(fixed) = d { return fixed.value }
+    return d.sample(using: draws(key, step, source))
+  }
+
   // MARK: Opening tickets
 
   /// Opens a ticket for a failure of unit `unit` of `population` at `now` and schedules its
   /// detection. Returns the ticket's number.
   /// - Parameter age: time since the unit was installed or last renewed (its warranty runs from then).
+  /// - Parameter key: the ticket's substream key (`Trial.ticketKey`).
   mutating func open(population: Int, unit: Int, mode: Int, impact: Impact, planned: Bool, age: Hours, at now: Hours,
-                     using source: RandomSource, forced: Forced? = nil, atWindow: Bool = false) -> Int {
+                     key: UInt64, using source: RandomSource, forced: Forced? = nil, atWindow: Bool = false) -> Int {
     var ticket = Ticket(serial: opened, population: population, unit: unit, mode: mode, failedAt: now, age: age,
                         planned: planned, impact: impact)
     opened += 1
     ticket.forced = forced
     ticket.atWindow = atWindow
+    ticket.key = key
     let slot = tickets.insert(ticket)
-    let delay = detection.sample(using: source)
+    let delay = Self.sample(detection, key, .detection, source)
     counts.detectionHours += untilHorizon(from: now, to: now + delay)
     schedule(.detected(ticket: slot), after: delay, priority: .decision)
     return slot
@@ -327,7 +356,8 @@ struct RepairDesk {
     guard case .none = tickets[ticket].drain else { return }
     let t = tickets[ticket]
     let population = layout.populations[t.population]
-    let impact = layout.impact(of: population.drainRule, unit: t.unit, using: source)
+    let impact = layout.impact(of: population.drainRule, unit: t.unit,
+                               using: population.drainRule.draws ? Self.draws(t.key, .drainImpact, source) : source)
     guard !impact.isEmpty else { return }
     tickets[ticket].drain = impact
     counts.drains += 1
@@ -393,7 +423,8 @@ struct RepairDesk {
       trace(.dispatch, ticket)
       if plan.drainsFirst || t.planned {
         drain(ticket, using: source)
-        schedule(.drained(ticket: ticket), after: plan.drainTime.sample(using: source), priority: .resource)
+        let drainTime = Self.sample(plan.drainTime, t.key, .drainTime, source)
+        schedule(.drained(ticket: ticket), after: drainTime, priority: .resource)
       } else {
         startHandsOn(ticket, using: source)
       }
@@ -409,6 +440,9 @@ struct RepairDesk {
     let t = tickets[ticket]
     let plan = plan(t)
     let fix = layout.populations[t.population].fixes[t.mode]
+    // Hands-on time, whether a clean works and the replacement's time after a failed one: one
+    // substream, in that order.
+    let source = Self.draws(t.key, .handsOn, source)
     var duration = plan.handsOn.sample(using: source)
     let cleanable = fix == .clean || fix == .reseat
     if let forced = t.forced {
@@ -431,7 +465,7 @@ struct RepairDesk {
     let spare = layout.populations[t.population].spareIndex
     if t.replaces {
       counts.replaced += 1
-      if source.uniform() < plan.noFaultFound {
+      if plan.noFaultFound > 0, Self.draws(t.key, .noFaultFound, source).uniform() < plan.noFaultFound {
         counts.noFaultFound += 1
         receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source)  // the removed unit goes back to stock
       } else if case let .rework(turnaround) = plan.disposition {
@@ -447,14 +481,15 @@ struct RepairDesk {
       counts.cleaned += 1
       if t.spareHeld { receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source) }
     }
-    if plan.collateral > 0, source.uniform() < plan.collateral, let fabric = layout.fabric,
+    // Whether the work disturbs a neighbour, and then its verification: one substream.
+    if plan.collateral > 0, Self.draws(t.key, .collateral, source).uniform() < plan.collateral, let fabric = layout.fabric,
        let first = firstImpact(t)?.firstLink(in: fabric), let neighbour = fabric.neighbour(of: first) {
       counts.collateral += 1
       emit(.outage(.link(neighbour), down: true, planned: false, population: t.population))
       schedule(.collateralEnd(link: neighbour, population: t.population), after: verification.sample(using: source), priority: .restoration)
     }
     dispatchTechnicians(at: now, using: source)
-    schedule(.verified(ticket: ticket), after: verification.sample(using: source), priority: .restoration)
+    schedule(.verified(ticket: ticket), after: Self.sample(verification, t.key, .verification, source), priority: .restoration)
   }
 
   /// Verification passed: the unit's outages end and it goes back into service.

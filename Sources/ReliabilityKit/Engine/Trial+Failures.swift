@@ -44,12 +44,14 @@ extension Trial {
         let table = ages == nil && failing > 0 ? model.firstFailureTable(by: horizon, age: population.installedAge) : nil
         for position in Self.distinctIndices(count: failing, from: count, using: source) {
           let unit = members?[position] ?? Self.free(position, from: 0, excluding: special[...])
-          let age = ages?.sampleAge(using: source) ?? population.installedAge
-          let (time, mode) = table.map { model.sampleFirstFailure(table: $0, using: source) }
-            ?? model.sampleFirstFailure(by: horizon, age: age, using: source)
+          // The unit's own substream (its draw 0): its start age, its first failure, its precursor.
+          let draws = unitDraws(p, unit, 0, .lifetime)
+          let age = ages?.sampleAge(using: draws) ?? population.installedAge
+          let (time, mode) = table.map { model.sampleFirstFailure(table: $0, using: draws) }
+            ?? model.sampleFirstFailure(by: horizon, age: age, using: draws)
           if variant != 0 || age != 0 { units[p][unit] = UnitState(renewedAt: -age, variant: UInt8(variant)) }
           first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0), time))
-          if let lead = precursorLead(population: p, mode: mode) , time - lead >= 0 {
+          if let lead = precursorLead(population: p, mode: mode, using: draws), time - lead >= 0 {
             first.append((FailureEvent(population: p, unit: unit, mode: mode, generation: 0, precursor: true), time - lead))
           }
         }
@@ -59,12 +61,27 @@ extension Trial {
   }
 
   /// The lead time of a failure's detectable degradation, when the FRU is monitored and the
-  /// failure shows one (drawn from the population's stream).
-  private mutating func precursorLead(population p: Int, mode: Int) -> Hours? {
+  /// failure shows one (drawn from `source`, the unit's substream of that lifetime).
+  private mutating func precursorLead(population p: Int, mode: Int, using source: RandomSource) -> Hours? {
     let population = layout.populations[p]
     guard population.actOnDegradation, let precursor = population.precursors[mode] else { return nil }
-    guard streams[p].uniform() < precursor.probability else { return nil }
-    return precursor.leadTime.sample(using: streams[p])
+    guard source.uniform() < precursor.probability else { return nil }
+    return precursor.leadTime.sample(using: source)
+  }
+
+  /// The key of unit `u`'s next ticket (its ticket count so far).
+  @inline(__always)
+  private mutating func nextTicketKey(_ p: Int, _ u: Int) -> UInt64 {
+    ticketKey(p, u, units[p][u].tickets)
+  }
+
+  /// Records `ticket` as unit `u`'s open ticket, one more in its count.
+  @inline(__always)
+  private mutating func ticketOpened(_ p: Int, _ u: Int, _ ticket: Int) {
+    var state = units[p][u]
+    state.openTicket = ticket
+    state.tickets += 1
+    units[p][u] = state
   }
 
   /// The `position`-th integer from `start` that is not in `excluded` (sorted).
@@ -127,17 +144,19 @@ extension Trial {
   mutating func scheduleNextFailure(population p: Int, unit u: Int, keepAge: Bool) {
     var state = units[p][u]
     state.generation += 1
+    state.draws += 1
     let op = operatingTime
     if !keepAge { state.renewedAt = op }
     units[p][u] = state
     let model = layout.populations[p].variants[Int(state.variant)]
-    let draw = keepAge ? model.sampleAfterSurvival(age: op - state.renewedAt, using: streams[p])
-                       : model.sampleFresh(using: streams[p])
+    let source = unitDraws(p, u, state.draws, .lifetime)
+    let draw = keepAge ? model.sampleAfterSurvival(age: op - state.renewedAt, using: source)
+                       : model.sampleFresh(using: source)
     let at = state.renewedAt + draw.time
     // Failures beyond the horizon (in operating time, which never runs ahead of calendar time) never happen.
     guard at <= horizon else { return }
     failureQueue.push(.init(population: p, unit: u, mode: draw.mode, generation: state.generation), at: at, priority: .failure)
-    if let lead = precursorLead(population: p, mode: draw.mode), at - lead >= op {
+    if let lead = precursorLead(population: p, mode: draw.mode, using: source), at - lead >= op {
       failureQueue.push(.init(population: p, unit: u, mode: draw.mode, generation: state.generation, precursor: true), at: at - lead,
                         priority: .failure)
     }
@@ -147,15 +166,20 @@ extension Trial {
     let p = event.population, u = event.unit
     var state = units[p][u]
     guard state.generation == event.generation else { return }  // the unit was renewed since
+    // The draw index of the lifetime that ends here: what the failure takes down and a flap's
+    // length come from the unit's substreams of that index.
+    let k = state.draws
     let population = layout.populations[p]
     if event.precursor {
       // Degradation seen before the failure: a monitored FRU is swapped as planned work.
       guard state.openTicket == nil else { return }
       counts.degradationsCaught += 1
       record("degradation", population: p, unit: u, detail: { let m = population.mode(event.mode); return "\(m.part.id)/\(m.mode.id)" }())
+      let key = nextTicketKey(p, u)
       let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
-                             age: operatingTime - state.renewedAt, at: now, using: repairSource, forced: .replace)
-      units[p][u].openTicket = ticket
+                             age: operatingTime - state.renewedAt, at: now, key: key, using: repairSource,
+                             forced: .replace)
+      ticketOpened(p, u, ticket)
       carryOutDeskEffects()
       return
     }
@@ -165,12 +189,14 @@ extension Trial {
 
     if let duration = population.flapDurations[event.mode] {
       counts.flaps += 1
-      let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: repairSource)
+      let impactSource = population.failureRules[event.mode].draws ? unitDraws(p, u, k, .impact) : unitSource
+      let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: impactSource)
       // Only flaps longer than the smallest tolerance are simulated for healthy units; a lemon's
       // model simulates all of its flaps (its variant says which).
       let above = population.variants[Int(state.variant)].modes[event.mode].flapsLongerThan
-      let length = above > 0 ? (try? duration.sample(truncatedTo: above...Hours.infinity, using: repairSource)) ?? above
-                             : duration.sample(using: repairSource)
+      let flapSource = unitDraws(p, u, k, .flap)
+      let length = above > 0 ? (try? duration.sample(truncatedTo: above...Hours.infinity, using: flapSource)) ?? above
+                             : duration.sample(using: flapSource)
       apply(impact, down: true, planned: false, flap: length, population: p)
       push(.flapEnd(impact, duration: length, population: p), after: length, priority: .restoration)
       if state.variant & 1 != 0 { counts.lemonFlaps += 1 }
@@ -182,10 +208,11 @@ extension Trial {
         if recent >= proactive.afterFlaps, units[p][u].openTicket == nil {
           counts.proactiveRepairs += 1
           record("proactive", population: p, unit: u, detail: proactive.replace ? "replace" : "clean")
+          let key = nextTicketKey(p, u)
           let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
-                                 age: operatingTime - units[p][u].renewedAt, at: now, using: repairSource,
-                                 forced: proactive.replace ? .replace : .clean, atWindow: proactive.atWindow)
-          units[p][u].openTicket = ticket
+                                 age: operatingTime - units[p][u].renewedAt, at: now, key: key,
+                                 using: repairSource, forced: proactive.replace ? .replace : .clean, atWindow: proactive.atWindow)
+          ticketOpened(p, u, ticket)
           carryOutDeskEffects()
         }
       }
@@ -197,14 +224,16 @@ extension Trial {
       state.absorbed += 1
       units[p][u] = state
       counts.absorbed += 1
+      let key = nextTicketKey(p, u)
       let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
-                             age: operatingTime - state.renewedAt, at: now, using: repairSource)
-      units[p][u].openTicket = ticket
+                             age: operatingTime - state.renewedAt, at: now, key: key, using: repairSource)
+      ticketOpened(p, u, ticket)
       scheduleNextFailure(population: p, unit: u, keepAge: true)
       carryOutDeskEffects()
       return
     }
-    let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: repairSource)
+    let impactSource = population.failureRules[event.mode].draws ? unitDraws(p, u, k, .impact) : unitSource
+    let impact = layout.impact(of: population.failureRules[event.mode], unit: u, using: impactSource)
     apply(impact, down: true, planned: false, population: p)
     if population.plans[event.mode].decision.keepsServing {
       // Left dark: the rest of the FRU stays in service and can fail again.
@@ -220,9 +249,10 @@ extension Trial {
       carryOutDeskEffects()
       return
     }
+    let key = nextTicketKey(p, u)
     let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: impact, planned: false,
-                           age: operatingTime - state.renewedAt, at: now, using: repairSource)
-    units[p][u].openTicket = ticket
+                           age: operatingTime - state.renewedAt, at: now, key: key, using: repairSource)
+    ticketOpened(p, u, ticket)
     carryOutDeskEffects()
   }
 

@@ -13,8 +13,15 @@ import Foundation
 /// millions of times, and a class's stored properties cost a dynamic exclusivity check on every
 /// access.
 ///
-/// Failures of each FRU population come from the population's own random stream (so scenarios
-/// that share a population share its draws); repairs and jobs draw from two more streams.
+/// Draws are exact common random numbers (the Determinism article): a unit's lifetimes, its
+/// precursor, what its failure takes down and a flap's length come from counter-based
+/// substreams keyed by (trial, population, unit, draw index, site); a repair's detection, drain,
+/// hands-on, outcomes and verification from substreams keyed by (trial, population, unit, the
+/// unit's ticket count, step); a job's background failures by (trial, job, count). So two
+/// compared scenarios draw the same values for the same unit whatever order their events run
+/// in. Only population-level draws (how many units fail, which ones) come from the population's
+/// own sequential stream, before any event, and the uplink interruption draws from a
+/// sequential job stream in event order.
 ///
 /// The modelling decisions (same-instant order, what a drain does, how shifts and windows
 /// work) are in the Engine article of ReliabilityKit.docc.
@@ -30,9 +37,22 @@ struct Trial {
 
   let seeds: SeedSequence
   let trialIndex: Int
+  /// Per population: the sequential stream of its population-level draws (lemons aside: how
+  /// many units fail, which ones), taken before any event.
   let streams: [RandomSource]
+  /// Restarted at a unit's substream before each of its draws (`unitDraws`).
+  let unitSource: RandomSource
+  /// Per population: the base key of its units' substreams in this trial.
+  let unitBases: [UInt64]
+  /// Restarted by the repair desk at a ticket's substream before each of its draws.
   let repairSource: RandomSource
+  /// The base key of the tickets' substreams in this trial (`ticketKey`).
+  let ticketBase: UInt64
+  /// The sequential job stream: uplink interruptions, in event order.
   let jobSource: RandomSource
+  /// Restarted at a job's substream before each background failure's draws (`jobDraws`).
+  let jobKeyed: RandomSource
+  let jobBase: UInt64
   /// One stream per common cause: its events' times and durations.
   let causeSources: [RandomSource]
 
@@ -75,6 +95,22 @@ struct Trial {
     var openTicket: Int?
     /// Bit 0: a lemon; bit 1: from a bad lot (the index of its failure model).
     var variant: UInt8 = 0
+    /// Lifetime draws after the first (the index k of the unit's substream for its next draw is
+    /// this plus one) and tickets opened: the counters of its substreams' keys.
+    var draws: UInt32 = 0
+    var tickets: UInt32 = 0
+  }
+
+  /// What a draw of a unit's substream is for: the last byte of its key.
+  enum UnitSite: UInt64 {
+    /// Its lifetime (with a ramp, its start age first; then its precursor).
+    case lifetime = 0
+    /// Whether a replacement is a lemon.
+    case lemon = 1
+    /// What the failure takes down (a random engine or laser).
+    case impact = 2
+    /// A flap's length.
+    case flap = 3
   }
 
   /// A unit's last flaps (up to `Workflow.Proactive.maximumFlaps`), for lemon detection.
@@ -105,6 +141,8 @@ struct Trial {
   /// behind; background failures are a Poisson process drawn one ahead.
   var nextBackground: [Hours] = []
   var restartDue: [(at: Hours, token: Int)] = []
+  /// Per job: background failures drawn so far (the counter of its substreams' keys).
+  var backgroundDraws: [UInt32] = []
   /// Failure events keyed by operating time (equal to calendar time unless frozen).
   var failureQueue = EventQueue<FailureEvent>()
   /// Calendar hours the unit clocks have been frozen so far.
@@ -144,8 +182,13 @@ struct Trial {
     self.seeds = seeds
     trialIndex = trial
     streams = layout.populations.map { RandomSource(seed: seeds.seed(forTrial: trial, stream: $0.streamKey)) }
-    repairSource = RandomSource(seed: seeds.seed(forTrial: trial, stream: SeedSequence.streamKey("repair")))
+    unitSource = RandomSource(seed: 1)
+    unitBases = layout.populations.map { seeds.substreamBase(forTrial: trial, stream: $0.streamKey) }
+    repairSource = RandomSource(seed: 1)
+    ticketBase = seeds.substreamBase(forTrial: trial, stream: SeedSequence.streamKey("repair"))
     jobSource = RandomSource(seed: seeds.seed(forTrial: trial, stream: SeedSequence.streamKey("jobs")))
+    jobKeyed = RandomSource(seed: 1)
+    jobBase = seeds.substreamBase(forTrial: trial, stream: SeedSequence.streamKey("jobs"))
     causeSources = layout.commonCauses.map { RandomSource(seed: seeds.seed(forTrial: trial, stream: $0.streamKey)) }
     units = Array(repeating: UnitTable(empty: UnitState()), count: layout.populations.count)
     flapHistory = Array(repeating: UnitTable(empty: FlapHistory()), count: layout.populations.count)
@@ -171,6 +214,7 @@ struct Trial {
     seedFirstFailures()
     nextBackground = [Hours](repeating: .infinity, count: jobs.jobs.count)
     restartDue = [(at: Hours, token: Int)](repeating: (.infinity, 0), count: jobs.jobs.count)
+    backgroundDraws = [UInt32](repeating: 0, count: jobs.jobs.count)
     for j in 0..<jobs.jobs.count { scheduleBackground(j, after: 0) }
     addAggregatedFlaps()
     seedCommonCauses()
@@ -189,7 +233,8 @@ struct Trial {
         jobs.restarted(job, token: token, at: now)
         scheduleRestarts()
       case let .background(job):
-        jobs.background(job, at: now, using: jobSource)
+        let source = jobDraws(job, site: 1)
+        jobs.background(job, at: now, using: source)
         recordHits()
         scheduleRestarts()
         scheduleBackground(job, after: now)
@@ -321,7 +366,9 @@ struct Trial {
           state.absorbed = 0
           // A replacement comes from a good lot, and is a lemon with the part's probability.
           var lemon = false
-          if let l = population.lemon, l.probability > 0 { lemon = streams[p].uniform() < l.probability }
+          if let l = population.lemon, l.probability > 0 {
+            lemon = unitDraws(p, u, state.draws + 1, .lemon).uniform() < l.probability
+          }
           state.variant = lemon ? 1 : 0
         } else {
           state.variant &= ~1  // cleaning or reseating cures a lemon
@@ -398,7 +445,34 @@ struct Trial {
   }
 
   private mutating func scheduleBackground(_ job: Int, after t: Hours) {
-    nextBackground[job] = jobs.nextBackground(job, after: t, horizon: horizon, using: jobSource) ?? .infinity
+    backgroundDraws[job] += 1
+    let source = jobDraws(job, site: 0)
+    nextBackground[job] = jobs.nextBackground(job, after: t, horizon: horizon, using: source) ?? .infinity
+  }
+
+  // MARK: Substreams
+
+  /// `unitSource` restarted at the substream of draw `k` of unit `u` of population `p` for
+  /// `site` (k = 0: its first failure).
+  @inline(__always)
+  mutating func unitDraws(_ p: Int, _ u: Int, _ k: UInt32, _ site: UnitSite) -> RandomSource {
+    unitSource.restart(key: SeedSequence.substreamKey(unitBases[p], UInt64(u), UInt64(k) << 8 | site.rawValue))
+    return unitSource
+  }
+
+  /// The key of the `n`-th ticket (from 0) of unit `u` of population `p`: the desk restarts
+  /// `repairSource` at `SeedSequence.splitMix64(key ^ step)` before each of its draws.
+  @inline(__always)
+  mutating func ticketKey(_ p: Int, _ u: Int, _ n: UInt32) -> UInt64 {
+    SeedSequence.substreamKey(ticketBase ^ layout.populations[p].streamKey, UInt64(u), UInt64(n))
+  }
+
+  /// `jobKeyed` restarted at the substream of job `j`'s current background failure (site 0:
+  /// its time, drawn one ahead; 1: what it strikes).
+  @inline(__always)
+  private mutating func jobDraws(_ j: Int, site: UInt64) -> RandomSource {
+    jobKeyed.restart(key: SeedSequence.substreamKey(jobBase, UInt64(j), UInt64(backgroundDraws[j]) << 8 | site))
+    return jobKeyed
   }
 
   // MARK: Closing

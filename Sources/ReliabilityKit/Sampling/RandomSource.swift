@@ -38,6 +38,14 @@ public final class RandomSource {
     GSL.seed(handle, with: seed)
   }
 
+  /// Restarts the stream at the substream keyed by `key` (a counter-based substream: the key is
+  /// a hash of trial, stream, unit or ticket and draw index, `SeedSequence.substreamKey`): the
+  /// taus2 state is set from the key without a call into GSL (`Taus2.seed(_:key:)`), and every
+  /// draw after it, GSL's samplers included, continues that substream. The restart itself is
+  /// two SplitMix64 rounds and three stores (making the key is two more, `substreamKey`).
+  @inline(__always)
+  package func restart(key: UInt64) { Taus2.seed(state, key: key) }
+
   /// The GSL name of the generator algorithm, recorded in every report's provenance.
   public var generatorName: String { GSL.generatorName(handle) }
 

@@ -37,6 +37,22 @@ public struct SeedSequence: Sendable, Hashable {
     return SeedSequence.fmix32(x)
   }
 
+  /// The 64-bit base of trial `index`'s counter-based substreams in a named stream (exact
+  /// common random numbers, the Determinism article): every substream of that trial and stream
+  /// is keyed from it with `substreamKey(_:_:_:)`, so a draw depends on (master seed, trial,
+  /// stream, unit or ticket, draw index) and not on the order in which the trial's events ran.
+  package func substreamBase(forTrial index: Int, stream: UInt64) -> UInt64 {
+    precondition(index >= 0, "trial index must not be negative, got \(index)")
+    return SeedSequence.splitMix64(SeedSequence.splitMix64(master ^ SeedSequence.splitMix64(stream)) &+ UInt64(index))
+  }
+
+  /// The key of the substream `(a, b)` under `base` (two rounds of SplitMix64's mixer), for
+  /// `RandomSource.restart(key:)`: for example a, b = a unit and (its draw index, the draw site).
+  @inline(__always)
+  package static func substreamKey(_ base: UInt64, _ a: UInt64, _ b: UInt64) -> UInt64 {
+    splitMix64(splitMix64(base ^ a) ^ b)
+  }
+
   /// A stream key from a name, stable across runs and platforms (FNV-1a, 64 bit).
   public static func streamKey(_ name: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325

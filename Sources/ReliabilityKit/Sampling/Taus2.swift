@@ -29,6 +29,25 @@ enum Taus2 {
     return s1 ^ s2 ^ s3
   }
 
+  /// Sets the three words at `s` from a 64-bit substream key (common random numbers, the
+  /// Determinism article): two outputs of SplitMix64 started at the key give 96 bits, of which
+  /// each word keeps 32, raised as GSL's `taus_set` raises them (s1 > 1, s2 > 7, s3 > 15, so no
+  /// component is stuck at zero). The state space is taus2's (about 2^88), not the 2^32 of a
+  /// 32-bit seed, so the hundreds of thousands of substreams of one trial do not collide (with
+  /// 32-bit seeds about n^2/2^33 pairs would: tens per 128k trial). No warm-up steps: the words
+  /// come from a strong mixer, not from GSL's linear congruential seeding whose first outputs
+  /// GSL discards. `SubstreamTests` checks pooled first draws (Kolmogorov-Smirnov) and the
+  /// correlation of adjacent keys.
+  @inline(__always)
+  static func seed(_ s: UnsafeMutablePointer<UInt>, key: UInt64) {
+    let a = SeedSequence.splitMix64(key)
+    let b = SeedSequence.splitMix64(key &+ 0x9E37_79B9_7F4A_7C15)
+    let s1 = UInt(a & 0xFFFF_FFFF), s2 = UInt(a >> 32), s3 = UInt(b & 0xFFFF_FFFF)
+    s[0] = s1 < 2 ? s1 + 2 : s1
+    s[1] = s2 < 8 ? s2 + 8 : s2
+    s[2] = s3 < 16 ? s3 + 16 : s3
+  }
+
   /// A uniform draw in [0, 1) (`taus_get_double`: the output over 2^32).
   @inline(__always)
   static func uniform(_ s: UnsafeMutablePointer<UInt>) -> Double {
