@@ -167,22 +167,120 @@ struct AggregatedFlaps: Sendable {
 
   /// The links one flap of a unit darkens, grouped by (links, NIC links) with the share of
   /// flaps of each group; nil when flaps under `rule` are not a fixed set of links.
+  ///
+  /// Counted per switch shape, not per unit: a unit's possible outages depend only on its
+  /// link's class (`.link`, `.linkSet`) or on its switch's port counts (the other rules), so runs
+  /// of units alike add the same probabilities. The sums are the ones a unit-by-unit walk would
+  /// make, addition for addition (`WeightSums`): the weights are bit for bit those of the walk
+  /// (kept in the tests as the reference, `AggregatedFlapsGroupsTests`).
   static func linkGroups(rule: ImpactRule, count: Int, fabric f: FabricLayout) -> [Group]? {
     guard count > 0 else { return nil }
-    struct Key: Hashable, Comparable {
-      let links: Int, nicLinks: Int
-      static func < (a: Key, b: Key) -> Bool { (a.links, a.nicLinks) < (b.links, b.nicLinks) }
-    }
-    var weights: [Key: Double] = [:]
-    for u in 0..<count {
-      let fixed = f.forEachPossibleImpact(of: rule, unit: u) { impact, probability in
-        let counts = f.linkCounts(of: impact)
-        weights[Key(links: counts.links, nicLinks: counts.nicLinks), default: 0] += probability
+    var sums = WeightSums()
+    switch rule {
+    case let .link(offset):
+      // Unit u darkens link offset + u: a NIC link while offset + u < nicLinks.
+      let nic = min(max(f.nicLinks - offset, 0), count)
+      sums.add(Key(links: 1, nicLinks: 1), [1], times: nic)
+      sums.add(Key(links: 1, nicLinks: 0), [1], times: count - nic)
+    case let .linkSet(stride, links):
+      // Unit u darkens links u + j·stride (j < links); link j is a NIC link while u < nicLinks − j·stride,
+      // so the units with at least m NIC links are the first min(max(nicLinks − (m−1)·stride, 0), count).
+      func atLeast(_ m: Int) -> Int { m == 0 ? count : (m > links ? 0 : min(max(f.nicLinks - (m - 1) * stride, 0), count)) }
+      guard stride > 0 else { return linkGroupsByUnit(rule: rule, count: count, fabric: f) }
+      for m in 0...links { sums.add(Key(links: links, nicLinks: m), [1], times: atLeast(m) - atLeast(m + 1)) }
+    case let .portGroup(first, groups, ports):
+      // Unit u feeds group u mod g of switch first + u / g, with probability 1.
+      let full = count / groups, rest = count % groups
+      func template(_ shape: FabricLayout.PortShape, groups: Int) -> [(Key, Double)] {
+        (0..<groups).map { (Key(shape.counts(from: $0 * ports, count: ports)), 1) }
       }
-      guard fixed else { return nil }
+      f.forEachShapeRun(ofSwitches: first..<(first + full)) { shape, switches in
+        sums.addRun(template: template(shape, groups: groups), times: switches)
+      }
+      if rest > 0 { sums.addRun(template: template(f.portShape(ofSwitch: first + full), groups: rest), times: 1) }
+    case let .randomEngine(first, engines):
+      // Unit u: one of the engines of switch first + u, each with probability 1/engines.
+      let p = 1 / Double(engines), ports = f.portsPerEngine
+      f.forEachShapeRun(ofSwitches: first..<(first + count)) { shape, switches in
+        sums.addRun(template: (0..<engines).map { (Key(shape.counts(from: $0 * ports, count: ports)), p) }, times: switches)
+      }
+    case let .randomLaserEngine(first, lasers, engines):
+      // The engine of a laser drawn uniformly: each engine's share summed laser by laser, as the walk does.
+      var share = [Double](repeating: 0, count: engines)
+      for l in 0..<lasers { share[f.engine(ofLaser: l, engines: engines)] += 1 / Double(lasers) }
+      let used = share.indices.filter { share[$0] > 0 }, ports = f.portsPerEngine
+      f.forEachShapeRun(ofSwitches: first..<(first + count)) { shape, switches in
+        sums.addRun(template: used.map { (Key(shape.counts(from: $0 * ports, count: ports)), share[$0]) }, times: switches)
+      }
+    case .none, .systemUnit, .wholeSwitch, .redundancy:
+      return nil
     }
-    let keys = weights.keys.sorted()
-    let total = keys.reduce(0) { $0 + weights[$1]! }
-    return keys.map { Group(links: $0.links, nicLinks: $0.nicLinks, weight: weights[$0]! / total) }
+    return sums.groups()
+  }
+
+  /// The unit-by-unit count for rules the closed counts above do not cover (a `.linkSet` whose
+  /// links do not step forward).
+  private static func linkGroupsByUnit(rule: ImpactRule, count: Int, fabric f: FabricLayout) -> [Group]? {
+    var sums = WeightSums()
+    for u in 0..<count {
+      guard let impact = f.fixedImpact(of: rule, unit: u) else { return nil }
+      let counts = f.linkCounts(of: impact)
+      sums.add(Key(links: counts.links, nicLinks: counts.nicLinks), [1], times: 1)
+    }
+    return sums.groups()
+  }
+
+  struct Key: Hashable, Comparable {
+    let links: Int, nicLinks: Int
+    init(links: Int, nicLinks: Int) { self.links = links; self.nicLinks = nicLinks }
+    init(_ counts: (links: Int, nicLinks: Int)) { self.init(links: counts.links, nicLinks: counts.nicLinks) }
+    static func < (a: Key, b: Key) -> Bool { (a.links, a.nicLinks) < (b.links, b.nicLinks) }
+  }
+
+  /// Per group, the sum of the probabilities of the outages in it, added in the order a walk over
+  /// the units (and each unit's outages in order) would add them: the same floating-point sums.
+  struct WeightSums {
+    private(set) var weights: [Key: Double] = [:]
+
+    /// Adds the values `sequence` `times` times over, in that order (nothing when `times` is 0).
+    mutating func add(_ key: Key, _ sequence: [Double], times: Int) {
+      guard times > 0, !sequence.isEmpty else { return }
+      var sum = weights[key] ?? 0
+      if sequence.count == 1, let exact = Self.exactRepeatedSum(sum, sequence[0], times) {
+        sum = exact
+      } else {
+        for _ in 0..<times { for v in sequence { sum += v } }
+      }
+      weights[key] = sum
+    }
+
+    /// Adds a unit's outages (group and probability, in the unit's order) for `times` units alike.
+    mutating func addRun(template: [(Key, Double)], times: Int) {
+      var order: [Key] = []
+      var values: [Key: [Double]] = [:]
+      for (key, p) in template {
+        if values[key] == nil { order.append(key) }
+        values[key, default: []].append(p)
+      }
+      for key in order { add(key, values[key]!, times: times) }
+    }
+
+    /// `start + p + p + ... ` (n additions) when every partial sum is exact: p a power of two,
+    /// `start` a multiple of it and the total below 2^53·p. Otherwise nil (add one by one).
+    static func exactRepeatedSum(_ start: Double, _ p: Double, _ n: Int) -> Double? {
+      guard p > 0, p.significandBitPattern == 0, p.isNormal, n < 1 << 52 else { return nil }
+      let steps = start / p
+      guard steps == steps.rounded(), steps >= 0 else { return nil }
+      let total = steps + Double(n)
+      guard total < 0x1p53 else { return nil }
+      return total * p
+    }
+
+    /// The groups in key order with their shares of the total weight.
+    func groups() -> [Group] {
+      let keys = weights.keys.sorted()
+      let total = keys.reduce(0) { $0 + weights[$1]! }
+      return keys.map { Group(links: $0.links, nicLinks: $0.nicLinks, weight: weights[$0]! / total) }
+    }
   }
 }

@@ -63,6 +63,8 @@ final class FabricLayout: Sendable {
   /// Per link above the NIC links (by `link − nicLinks`): its upper switch, the spine of a
   /// leaf–spine link or the core of a spine–core link.
   private let upperSwitch: [Int32]
+  /// Per leaf: the NIC links on its ports (they come first in its port list).
+  private let nicPortCount: [Int32]
 
   init(fabric: Fabric) {
     self.fabric = fabric
@@ -93,76 +95,123 @@ final class FabricLayout: Sendable {
     boardParts = [spec.roles.switchBoard, spec.roles.cpoSwitchBoard]
     laserPart = spec.roles.internalLaser
 
-    // NIC ports dealt to leaves, plane by plane.
+    // NIC ports dealt to leaves, plane by plane: the leaves' NIC ports in one flat table,
+    // `down` slots a leaf, filled in dealing order (each leaf's ports are consecutive positions).
+    let (gpus, gpusPerNode, nodes, planes, homing, down, up) = (gpus, gpusPerNode, nodes, planes, homing, down, up)
+    let leaves = leaves, leavesPerPlane = leavesPerPlane, nicLinks = nicLinks, railOptimized = railOptimized
     var leafOf = [Int32](repeating: 0, count: nicLinks)
-    var leafNICPorts = [[Int]](repeating: [], count: leaves)
-    let perPlane = gpus / planes
-    for p in 0..<planes {
-      var ordered: [Int] = []
-      ordered.reserveCapacity(perPlane)
-      if railOptimized {
-        for rail in stride(from: p, to: gpusPerNode, by: planes) {
-          for node in 0..<nodes where node * gpusPerNode + rail < gpus { ordered.append(node * gpusPerNode + rail) }
-        }
-      } else {
-        for gpu in 0..<gpus where (gpu % gpusPerNode) % planes == p { ordered.append(gpu) }
-      }
-      for (position, gpu) in ordered.enumerated() {
-        let block = position / down
-        for copy in 0..<homing {
-          let leaf = p * leavesPerPlane + block * homing + copy
-          let link = copy * gpus + gpu
-          leafOf[link] = Int32(leaf)
-          leafNICPorts[leaf].append(link)
+    var nicSlots = [Int](repeating: 0, count: leaves * down)
+    var nicCount = [Int32](repeating: 0, count: leaves)
+    leafOf.withUnsafeMutableBufferPointer { leafOf in
+      nicSlots.withUnsafeMutableBufferPointer { nicSlots in
+        nicCount.withUnsafeMutableBufferPointer { nicCount in
+          for p in 0..<planes {
+            var position = 0
+            func deal(_ gpu: Int) {
+              let block = position / down, slot = position % down
+              for copy in 0..<homing {
+                let leaf = p * leavesPerPlane + block * homing + copy
+                let link = copy * gpus + gpu
+                leafOf[link] = Int32(leaf)
+                nicSlots[leaf * down + slot] = link
+                nicCount[leaf] = Int32(slot + 1)
+              }
+              position += 1
+            }
+            // The plane's GPUs in dealing order: by rail and then node, or by GPU (node by node,
+            // the node's NICs of the plane in order).
+            if railOptimized {
+              for rail in stride(from: p, to: gpusPerNode, by: planes) {
+                for node in 0..<nodes where node * gpusPerNode + rail < gpus { deal(node * gpusPerNode + rail) }
+              }
+            } else {
+              for node in 0..<nodes {
+                for nic in stride(from: p, to: gpusPerNode, by: planes) where node * gpusPerNode + nic < gpus {
+                  deal(node * gpusPerNode + nic)
+                }
+              }
+            }
+          }
         }
       }
     }
     leafOfNICLink = leafOf
+    nicPortCount = nicCount
 
+    /// An array of exactly `count` elements written by `fill` (no growth, no copy).
+    func list(_ count: Int, _ fill: (UnsafeMutableBufferPointer<Int>) -> Void) -> [Int] {
+      [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+        fill(buffer)
+        initialized = count
+      }
+    }
     var ports: [[Int]] = []
     ports.reserveCapacity(leaves + spines + cores)
     var start: [Int32] = []
+    start.reserveCapacity(leaves + spines + cores)
     let leafSpineOffset = nicLinks, spineCoreOffset = nicLinks + leafSpineLinks
     let leafSpinePerPlane = leafSpineLinks / planes
-    let (up, radix, planes, spines, cores, leavesPerPlane, threeTier) = (up, radix, planes, spines, cores, leavesPerPlane, threeTier)
+    let (radix, spines, cores, threeTier, leafSpineLinks) = (radix, spines, cores, threeTier, leafSpineLinks)
     for l in 0..<leaves {
-      ports.append(leafNICPorts[l] + (0..<up).map { leafSpineOffset + l * up + $0 })
-      start.append(Int32(spec.nicLink == .copper ? leafNICPorts[l].count : 0))
+      let nic = Int(nicCount[l])
+      ports.append(list(nic + up) { buffer in
+        for k in 0..<nic { buffer[k] = nicSlots[l * down + k] }
+        for k in 0..<up { buffer[nic + k] = leafSpineOffset + l * up + k }
+      })
+      start.append(Int32(spec.nicLink == .copper ? nic : 0))
     }
-    let spinesPerPlane = spines / planes
-    for s in 0..<spines {
-      let p = s / spinesPerPlane, local = s % spinesPerPlane
-      let base = p * leafSpinePerPlane
-      var downlinks: [Int] = []
-      if threeTier {
-        let pod = local / up, k = local % up, perPod = radix / 2
-        for leaf in (pod * perPod)..<min((pod + 1) * perPod, leavesPerPlane) { downlinks.append(base + leaf * up + k) }
-      } else {
-        downlinks = Array(stride(from: base + local, to: base + leafSpinePerPlane, by: spinesPerPlane))
-      }
-      let result = downlinks.map { leafSpineOffset + $0 }
-      ports.append(threeTier ? result + downlinks.map { spineCoreOffset + $0 } : result)
-      start.append(0)
-    }
-    if cores > 0 {
-      let coresPerPlane = cores / planes
-      for c in 0..<cores {
-        let p = c / coresPerPlane, local = c % coresPerPlane
+    var upperTable = [Int32](repeating: -1, count: leafSpineLinks * (threeTier ? 2 : 1))
+    upperTable.withUnsafeMutableBufferPointer { upper in
+      let spinesPerPlane = spines / planes
+      for s in 0..<spines {
+        let p = s / spinesPerPlane, local = s % spinesPerPlane
         let base = p * leafSpinePerPlane
-        ports.append(stride(from: base + local, to: base + leafSpinePerPlane, by: coresPerPlane).map { spineCoreOffset + $0 })
+        let sw = Int32(leaves + s)
+        if threeTier {
+          // The spine's downlinks (uplink k of each leaf of its pod), then the spine–core links mirroring them.
+          let pod = local / up, k = local % up, perPod = radix / 2
+          let firstLeaf = pod * perPod, n = max(0, min((pod + 1) * perPod, leavesPerPlane) - firstLeaf)
+          ports.append(list(2 * n) { buffer in
+            for i in 0..<n {
+              let j = base + (firstLeaf + i) * up + k
+              buffer[i] = leafSpineOffset + j
+              buffer[n + i] = spineCoreOffset + j
+              upper[j] = sw
+            }
+          })
+        } else {
+          let n = local < leafSpinePerPlane ? (leafSpinePerPlane - local + spinesPerPlane - 1) / spinesPerPlane : 0
+          ports.append(list(n) { buffer in
+            for i in 0..<n {
+              let j = base + local + i * spinesPerPlane
+              buffer[i] = leafSpineOffset + j
+              upper[j] = sw
+            }
+          })
+        }
         start.append(0)
+      }
+      if cores > 0 {
+        let coresPerPlane = cores / planes
+        for c in 0..<cores {
+          let p = c / coresPerPlane, local = c % coresPerPlane
+          let base = p * leafSpinePerPlane
+          let n = local < leafSpinePerPlane ? (leafSpinePerPlane - local + coresPerPlane - 1) / coresPerPlane : 0
+          let sw = Int32(leaves + spines + c)
+          ports.append(list(n) { buffer in
+            for i in 0..<n {
+              let j = base + local + i * coresPerPlane
+              buffer[i] = spineCoreOffset + j
+              upper[leafSpineLinks + j] = sw
+            }
+          })
+          start.append(0)
+        }
       }
     }
     portLinks = ports
     opticalStart = start
-    var upper = [Int32](repeating: -1, count: leafSpineLinks * (threeTier ? 2 : 1))
-    for s in leaves..<(leaves + spines) {
-      for link in ports[s] where link < spineCoreOffset { upper[link - leafSpineOffset] = Int32(s) }
-    }
-    for c in (leaves + spines)..<(leaves + spines + cores) {
-      for link in ports[c] { upper[link - leafSpineOffset] = Int32(c) }
-    }
-    upperSwitch = upper
+    upperSwitch = upperTable
   }
 
   var linkCount: Int { nicLinks + leafSpineLinks * (threeTier ? 2 : 1) }
@@ -299,23 +348,37 @@ final class FabricLayout: Sendable {
     opticalPorts(switch: s, from: e * portsPerEngine, count: portsPerEngine)
   }
 
-  /// Calls `body` with every outage a unit can cause under `rule` and its probability (for
-  /// counting flaps instead of simulating them). Returns false, calling nothing, for rules that
-  /// do not darken a fixed set of links.
-  func forEachPossibleImpact(of rule: ImpactRule, unit u: Int, _ body: (Impact, Double) -> Void) -> Bool {
-    switch rule {
-    case .link, .linkSet, .portGroup:
-      body(fixedImpact(of: rule, unit: u)!, 1)
-    case let .randomEngine(first, engines):
-      for e in 0..<engines { body(enginePorts(switch: first + u, engine: e), 1 / Double(engines)) }
-    case let .randomLaserEngine(first, lasers, engines):
-      var share = [Double](repeating: 0, count: engines)
-      for l in 0..<lasers { share[engine(ofLaser: l, engines: engines)] += 1 / Double(lasers) }
-      for e in share.indices where share[e] > 0 { body(enginePorts(switch: first + u, engine: e), share[e]) }
-    case .none, .systemUnit, .wholeSwitch, .redundancy:
-      return false
+  /// What the outages of a switch's ports depend on (for counting flaps instead of simulating
+  /// them): its port count, where its optical ports start, and how many NIC links lead its
+  /// port list.
+  struct PortShape: Hashable {
+    let ports: Int
+    let opticalStart: Int
+    let nicPorts: Int
+
+    /// How many links `count` optical ports from optical port `start` darken, and how many of
+    /// them are NIC links: `linkCounts(of: opticalPorts(switch:from:count:))` without the list.
+    func counts(from start: Int, count: Int) -> (links: Int, nicLinks: Int) {
+      let lower = min(opticalStart + start, ports), upper = min(opticalStart + start + count, ports)
+      return (upper - lower, max(0, min(upper, nicPorts) - lower))
     }
-    return true
+  }
+
+  func portShape(ofSwitch s: Int) -> PortShape {
+    PortShape(ports: portLinks[s].count, opticalStart: Int(opticalStart[s]), nicPorts: s < leaves ? Int(nicPortCount[s]) : 0)
+  }
+
+  /// Calls `body` once per run of consecutive switches of `switches` with the same shape, with
+  /// the shape and the run's length, in switch order.
+  func forEachShapeRun(ofSwitches switches: Range<Int>, _ body: (PortShape, Int) -> Void) {
+    var s = switches.lowerBound
+    while s < switches.upperBound {
+      let shape = portShape(ofSwitch: s)
+      var end = s + 1
+      while end < switches.upperBound, portShape(ofSwitch: end) == shape { end += 1 }
+      body(shape, end - s)
+      s = end
+    }
   }
 
   /// The links an impact takes down, in port order (empty for system units and redundancy groups).
