@@ -62,6 +62,22 @@ public enum Units {
   /// Only characters that can be part of a number are tried, and at most 64 of them: trying
   /// every prefix of a 5 MB value took minutes (each try is a conversion of the prefix).
   static func splitNumber(_ text: String) -> (number: String?, unit: String) {
+    // ASCII text (every written value in practice): the same search over its bytes, without
+    // hashing each character or building a string for a prefix that ends in n or f.
+    if let split = text.utf8.withContiguousStorageIfAvailable({ bytes -> (number: String?, unit: String)? in
+      guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+      var limit = 0
+      while limit < min(64, bytes.count), numberBytes[Int(bytes[limit])] { limit += 1 }
+      for end in stride(from: limit, through: 1, by: -1) {
+        let last = bytes[end - 1] | 0x20
+        guard last != UInt8(ascii: "n"), last != UInt8(ascii: "f") else { continue }
+        let prefix = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
+        if Double(prefix) != nil {
+          return (prefix, String(decoding: UnsafeBufferPointer(rebasing: bytes[end...]), as: UTF8.self).trimmingWhitespace())
+        }
+      }
+      return (nil, text)
+    }), let split { return split }
     let scalars = Array(text.unicodeScalars)
     let limit = min(64, scalars.firstIndex { !numberScalars.contains($0) } ?? scalars.count)
     // The longest prefix that reads as a number, tried from the longest down: a plain number
@@ -78,6 +94,8 @@ public enum Units {
 
   /// The characters a number's prefix may hold (Swift's Double reads hex floats too).
   private static let numberScalars = Set("0123456789+-.eExXpPabcdefABCDEF_".unicodeScalars)
+  /// The same characters as a table over ASCII bytes.
+  private static let numberBytes: [Bool] = (0..<128).map { numberScalars.contains(Unicode.Scalar(UInt8($0))) }
 }
 
 /// A duration or rate that could not be read.

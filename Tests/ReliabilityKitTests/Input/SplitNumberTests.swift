@@ -27,6 +27,8 @@ struct SplitNumberTests {
     "12.5e-3 h", "1000000h", "0.5%", "1 %/y", "1140 FIT", "5d", "1e3h", "1e", "1e+", "0x1p3h", "0x1fh", "0xfd", "1_000h",
     "-3.5e-2/d", "+7w", ".5h", "5.", "infh", "nanh", "h", "", " 4h ", "1d2", "ab", "0x", "1.2.3h", "9e999h", "1e-999d",
     String(repeating: "1", count: 80) + "h", "0e0", "E5", "-", "+.", "1f", "0x1p", "3 fortnights",
+    // Not ASCII (the search over unicode scalars, not bytes): a micro sign, a digit of another script, an accent.
+    "5 µs", "2٣h", "½h", "1é", "4\u{301}h", "7h\u{1F600}",
   ]
 
   @Test("written values split as before")
