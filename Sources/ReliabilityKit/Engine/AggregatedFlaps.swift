@@ -172,7 +172,7 @@ struct AggregatedFlaps: Sendable {
   /// link's class (`.link`, `.linkSet`) or on its switch's port counts (the other rules), so runs
   /// of units alike add the same probabilities. The sums are the ones a unit-by-unit walk would
   /// make, addition for addition (`WeightSums`): the weights are bit for bit those of the walk
-  /// (kept in the tests as the reference, `AggregatedFlapsGroupsTests`).
+  /// (kept in the tests as the reference, `LayoutReferenceTests`).
   static func linkGroups(rule: ImpactRule, count: Int, fabric f: FabricLayout) -> [Group]? {
     guard count > 0 else { return nil }
     var sums = WeightSums()
