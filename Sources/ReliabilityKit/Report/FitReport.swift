@@ -140,9 +140,9 @@ public struct FitReport: Encodable, Sendable {
     public let failures: Int
     /// The estimated survival just after it, 0..1.
     public let survival: Double
-    /// Lower end of its 95 % interval.
+    /// Lower end of its 95 % interval (Greenwood's variance, linear, clipped at 0).
     public let ci95Low: Double
-    /// Upper end of its 95 % interval.
+    /// Upper end of its 95 % interval (clipped at 1).
     public let ci95High: Double
   }
 
