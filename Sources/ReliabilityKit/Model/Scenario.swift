@@ -592,6 +592,7 @@ public struct CommonCause: Sendable, Hashable {
   /// A planned event (a firmware rollback): the group is drained, so jobs checkpoint first.
   public var planned: Bool
 
+  /// A common cause `name` striking groups of `groupSize` switches of `tier` (nil: every switch) at `ratePerHour` events per group per hour, each lasting a draw of `duration` hours; `planned` drains first.
   public init(name: String, tier: String?, groupSize: Int, ratePerHour: Double, duration: Distribution, planned: Bool) {
     self.name = name
     self.tier = tier
