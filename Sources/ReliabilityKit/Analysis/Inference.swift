@@ -90,7 +90,7 @@ public enum Inference {
   public struct Input: Sendable, Hashable {
     /// The scenario key path the input sets.
     public let keyPath: String
-    /// Its prior, in base units (hours, per hour, fractions).
+    /// Its prior.
     public let prior: Prior
     /// The unit as written (`h`, `%`, `/d`, or empty).
     public let suffix: String

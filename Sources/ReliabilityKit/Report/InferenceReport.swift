@@ -8,7 +8,7 @@ public struct InferenceReport: Encodable, Sendable {
   public struct Input: Encodable, Sendable {
     /// The input's scenario key path.
     public let keyPath: String
-    /// The prior, as written (the range and its shape).
+    /// The prior: `uniform`, `log-uniform` or `gamma`, with its parameters (`uniform 0.1 .. 0.9`).
     public let prior: String
     /// The unit the input is written in (`h`, `/d`, `%`), empty for plain numbers; the values are in base units (hours, per hour, fractions).
     public let suffix: String
@@ -99,7 +99,7 @@ public struct InferenceReport: Encodable, Sendable {
 
   /// A rate several fleets inform (the hierarchical model).
   public struct Spread: Encodable, Sendable {
-    /// The rate: a part's mode (`part/mode`) or an input's key path.
+    /// What is measured: `part/mode`, `part (hard modes)` or `input KEY`.
     public let rate: String
     /// The fleets that inform it.
     public let fleets: [String]

@@ -31,7 +31,7 @@ public struct SensitivityReport: Encodable, Sendable {
     public let keyPath: String
     /// `catalog`, `scenario` (a scenario's `ranges`) or `uncertain`.
     public let origin: String
-    /// The input's provenance in words (sourced, calibrated, estimate), or null.
+    /// The input's provenance: `sourced: KEY`, `calibrated: TARGET`, `estimate` or `unstated` (plus `uncertain: SHAPE`); null when unknown.
     public let provenance: String?
     /// Where the range is written.
     public let file: String
