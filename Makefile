@@ -105,8 +105,8 @@ test: deps test-deps
 # when a count is above its stated maximum below or docc prints more than DOCS_MAX_WARNINGS
 # warnings. Lower a maximum when a change documents or hides more; never raise one to pass (add
 # the doc comments, or make the declaration `package`). About 10 CPU-s after the build.
-SURFACE_MAX_PUBLIC      := 2386
-SURFACE_MAX_UNDOCUMENTED := 903
+SURFACE_MAX_PUBLIC      := 2375
+SURFACE_MAX_UNDOCUMENTED := 49
 PAGES_MAX_PUBLIC        := 16
 PAGES_MAX_UNDOCUMENTED  := 0
 DOCS_MAX_WARNINGS       := 0

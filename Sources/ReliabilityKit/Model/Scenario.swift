@@ -542,7 +542,14 @@ public struct Threshold: Sendable, Hashable {
   }
 
   /// How the value was written: a plain number, a duration (in hours) or a percentage.
-  public enum Written: Sendable, Hashable { case number, duration, percent }
+  public enum Written: Sendable, Hashable {
+    /// A plain number, in the metric's unit.
+    case number
+    /// A duration (`30d`), compared in hours.
+    case duration
+    /// A percentage (`90%`), compared as a ratio.
+    case percent
+  }
 
   /// The metric compared (a ``TrialMetrics`` name).
   public let metric: String

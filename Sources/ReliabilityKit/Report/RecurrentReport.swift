@@ -67,7 +67,7 @@ public struct RecurrentReport: Encodable, Sendable {
     public let mcf: [AgeValue]
     /// Crow's small-sample correction of β where it has a simple form ((N−1)/N·β̂ or (N−2)/N·β̂); null elsewhere.
     public let betaUnbiased: FiniteOrNull
-    /// 41 points from the youngest entry age to the oldest exit age, for charts.
+    /// Up to 41 evenly spaced ages from the youngest entry to the oldest exit (ages above 0), for charts.
     public let curve: [CurvePoint]
 
     init(_ fit: IntensityFit, bestAIC: Double, range: ClosedRange<Double>) {

@@ -528,7 +528,7 @@ public struct ScenarioDescription: Encodable, Sendable {
     public let maintenanceWindowDurationHours: Nullable<Double>
     /// Spare pools by FRU id; a FRU without a pool is always in stock.
     public let spares: [String: SpareDescription]
-    /// Workflow by FRU id (those the scenario names or the defaults by role).
+    /// Workflow by FRU id, for the FRUs the scenario names (the others use `Workflow.default(for:)`, by their role).
     public let workflows: [String: WorkflowDescription]
     /// Workflows refined for single failure modes, by FRU and mode.
     public let modeWorkflows: [String: [String: WorkflowDescription]]
