@@ -112,7 +112,7 @@ extension Inference {
   public struct NewFleetDraw: Sendable {
     /// The posterior point drawn (an index of the pooled sample).
     public let point: Int
-    /// Its input values, in base units, in the order of the inputs.
+    /// Its input values in the order of the inputs, each in the unit it is written in.
     public let values: [Double]
     /// Per fleet spread, the new fleet's multiplier e^{σε} of that rate.
     public let multipliers: [Double]

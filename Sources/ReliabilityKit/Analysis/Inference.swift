@@ -221,7 +221,7 @@ public enum Inference {
   public struct Marginal: Sendable {
     /// The input.
     public let input: Input
-    /// Weighted posterior mean, in base units.
+    /// Weighted posterior mean, in the unit the input is written in (`suffix`).
     public let mean: Double
     /// Weighted posterior standard deviation.
     public let sd: Double

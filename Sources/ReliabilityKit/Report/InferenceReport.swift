@@ -10,7 +10,7 @@ public struct InferenceReport: Encodable, Sendable {
     public let keyPath: String
     /// The prior: `uniform`, `log-uniform` or `gamma`, with its parameters (`uniform 0.1 .. 0.9`).
     public let prior: String
-    /// The unit the input is written in (`h`, `/d`, `%`), empty for plain numbers; the values are in base units (hours, per hour, fractions).
+    /// The unit the input is written in (`h`, `/d`, `%`), empty for plain numbers; the summaries below are in this unit.
     public let suffix: String
     /// Weighted posterior mean.
     public let mean: FiniteOrNull
@@ -76,7 +76,7 @@ public struct InferenceReport: Encodable, Sendable {
   public struct Draws: Encodable, Sendable {
     /// The key paths, in the order of each row's values.
     public let keys: [String]
-    /// One row per point, the values in base units in the order of `keys`.
+    /// One row per point, the values in the order of `keys`, each in its key's unit as written (`--vary`).
     public let values: [[FiniteOrNull]]
     /// Normalised importance weights (they sum to 1).
     public let weights: [FiniteOrNull]
@@ -172,7 +172,7 @@ public struct InferenceReport: Encodable, Sendable {
   public let generator = RandomSource.generatorName
   /// The scenario file inferred on.
   public let scenario: String
-  /// Every file of its `extends` chain and the catalog.
+  /// The scenario's own files, base first (the `extends` chain; the catalog is not listed).
   public let scenarioFiles: [String]
   /// The evidence files read.
   public let evidenceFiles: [String]
