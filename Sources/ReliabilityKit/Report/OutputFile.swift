@@ -167,7 +167,7 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
         guard access(target, W_OK) == 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
         // A FIFO is opened now, without blocking, and kept open until it is written: one with no
         // reader is refused before the run instead of blocking open() after it.
-        if kind == S_IFIFO { try Self.special.keep(try Self.openSpecial(target, for: self), for: target) }
+        if kind == S_IFIFO { Self.special.keep(try Self.openSpecial(target, for: self), for: target) }
         return
       }
       if access(target, W_OK) != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
