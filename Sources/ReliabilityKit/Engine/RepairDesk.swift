@@ -5,10 +5,24 @@
 /// restored (the Engine article). Each call advances tickets and returns what the rest of the
 /// trial must do in `effects`, in order: events to schedule, outages to apply or lift, units
 /// renewed, trace lines. The desk never touches the plant, the jobs or the event queue itself.
+///
+/// Once a technician is dispatched nothing can change what the ticket's drain and hands-on do
+/// or how long they take (each draws from its own substream), so the desk resolves them there
+/// (`resolvesAtDispatch`): the technician's release becomes a known time (`TechnicianPool`), the
+/// counts booked when the hands-on ends are booked at dispatch if that instant is within the
+/// horizon, and `verified` is scheduled directly. An event at the end of the hands-on remains only
+/// when something must happen then (a spare back to a pool with a stock policy, collateral
+/// damage), and a wake-up (`technicianFree`) at the earliest release only when tickets wait for
+/// a technician. A zero detection delay decides the ticket in the failure's own event. The
+/// step-wise desk (`resolvesAtDispatch == false`: an event for each of detected, drained, hands-on
+/// done and verified) is kept as the reference the tests compare it with.
 struct RepairDesk {
   /// Something the trial does on the desk's behalf, in the order listed.
   enum Effect {
     case schedule(Trial.Event, after: Hours, priority: EventPriority)
+    /// Schedules at a time computed ahead (a sum the step-wise desk would form one event at a
+    /// time: pushing it as a delay from now could round differently).
+    case scheduleAt(Trial.Event, at: Hours, priority: EventPriority)
     /// Take an outage down (a drain, collateral damage) or bring it back up; it comes from a
     /// unit of `population`.
     case outage(Impact, down: Bool, planned: Bool, population: Int)
@@ -48,6 +62,9 @@ struct RepairDesk {
     var replaces = false
     var cleanedOnly = false
     var spareHeld = false
+    /// The unit removed or the spare held goes back to stock when the hands-on ends (no fault
+    /// found, or a clean that worked with a spare held).
+    var returnsSpare = false
     /// Leave-dark tickets: whether the swap has been asked for (at once or at a window), and
     /// the switch and dark ports its outages hold.
     var dispatched = false
@@ -71,6 +88,11 @@ struct RepairDesk {
   let detection: Distribution
   /// Whether to emit `.trace` effects (only when a trace was asked for).
   let tracing: Bool
+  /// Whether a dispatched ticket is resolved at dispatch (the default) or walked a step an event
+  /// (the reference; see the type's comment). Set before the trial starts.
+  var resolvesAtDispatch = true
+  /// The time of the wake-up scheduled for tickets waiting for a technician (resolved desk), if any.
+  private var wakeUpAt: Hours? = nil
   /// The tickets, by number. The slot of a restored ticket that nothing refers to any more takes
   /// a new ticket, so the desk holds the tickets open at once, not every ticket of the trial (28
   /// MB of a 128k-GPU trial, which each worker thread allocated anew).
@@ -159,6 +181,10 @@ struct RepairDesk {
     emit(.schedule(event, after: delay, priority: priority))
   }
 
+  private mutating func schedule(_ event: Trial.Event, at time: Hours, priority: EventPriority) {
+    emit(.scheduleAt(event, at: time, priority: priority))
+  }
+
   private mutating func trace(_ note: TraceNote, _ ticket: Int) {
     guard tracing else { return }
     emit(.trace(note, ticket: ticket))
@@ -207,7 +233,8 @@ struct RepairDesk {
   // MARK: Opening tickets
 
   /// Opens a ticket for a failure of unit `unit` of `population` at `now` and schedules its
-  /// detection. Returns the ticket's number.
+  /// detection; a resolving desk decides a ticket detected after no delay at once, in the
+  /// caller's event. Returns the ticket's number.
   /// - Parameter age: time since the unit was installed or last renewed (its warranty runs from then).
   /// - Parameter key: the ticket's substream key (`Trial.ticketKey`).
   mutating func open(population: Int, unit: Int, mode: Int, impact: Impact, planned: Bool, age: Hours, at now: Hours,
@@ -221,7 +248,11 @@ struct RepairDesk {
     let slot = tickets.insert(ticket)
     let delay = Self.sample(detection, key, .detection, source)
     counts.detectionHours += untilHorizon(from: now, to: now + delay)
-    schedule(.detected(ticket: slot), after: delay, priority: .decision)
+    if delay == 0, resolvesAtDispatch {
+      detected(slot, at: now, using: source)
+    } else {
+      schedule(.detected(ticket: slot), after: delay, priority: .decision)
+    }
     return slot
   }
 
@@ -421,27 +452,48 @@ struct RepairDesk {
       let t = tickets[ticket]
       let plan = plan(t)
       trace(.dispatch, ticket)
-      if plan.drainsFirst || t.planned {
+      if resolvesAtDispatch {
+        resolve(ticket, at: now, using: source)
+      } else if plan.drainsFirst || t.planned {
         drain(ticket, using: source)
         let drainTime = Self.sample(plan.drainTime, t.key, .drainTime, source)
+        // The hands-on hours are booked here, as the resolving desk books them (so both add the
+        // same terms in the same order), when the work starts within the horizon.
+        if now + drainTime <= horizon { counts.handsOnHours += drawHandsOn(ticket, using: source) }
         schedule(.drained(ticket: ticket), after: drainTime, priority: .resource)
       } else {
-        startHandsOn(ticket, using: source)
+        let duration = drawHandsOn(ticket, using: source)
+        counts.handsOnHours += duration
+        schedule(.handsOnDone(ticket: ticket), after: duration, priority: .resource)
       }
+    }
+    // Tickets still waiting: wake up at the earliest known release (one wake-up at a time; an
+    // earlier release than the one scheduled brings its own).
+    if resolvesAtDispatch, technicians.waiting > 0, let release = technicians.nextRelease, release < wakeUpAt ?? .infinity {
+      wakeUpAt = release
+      schedule(.technicianFree, at: release, priority: .resource)
     }
   }
 
-  /// The drain finished: hands-on work starts.
-  mutating func drained(_ ticket: Int, using source: RandomSource) {
-    startHandsOn(ticket, using: source)
+  /// A technician's known release has come while tickets wait (resolved desk): dispatch them.
+  mutating func technicianFree(at now: Hours, using source: RandomSource) {
+    if let w = wakeUpAt, w <= now { wakeUpAt = nil }
+    dispatchTechnicians(at: now, using: source)
   }
 
-  private mutating func startHandsOn(_ ticket: Int, using source: RandomSource) {
+  /// The drain finished: hands-on work starts (step-wise desk; its hours were booked at dispatch).
+  mutating func drained(_ ticket: Int, using source: RandomSource) {
+    let duration = drawHandsOn(ticket, using: source)
+    schedule(.handsOnDone(ticket: ticket), after: duration, priority: .resource)
+  }
+
+  /// Draws the ticket's hands-on, marks whether it replaces or cleans the unit, and returns its
+  /// duration. Hands-on time, whether a clean works and the replacement's time after a failed
+  /// one: one substream, in that order (drawing it again gives the same values).
+  private mutating func drawHandsOn(_ ticket: Int, using source: RandomSource) -> Hours {
     let t = tickets[ticket]
     let plan = plan(t)
     let fix = layout.populations[t.population].fixes[t.mode]
-    // Hands-on time, whether a clean works and the replacement's time after a failed one: one
-    // substream, in that order.
     let source = Self.draws(t.key, .handsOn, source)
     var duration = plan.handsOn.sample(using: source)
     let cleanable = fix == .clean || fix == .reseat
@@ -453,36 +505,95 @@ struct RepairDesk {
       if plan.cleanFirst { duration += plan.handsOn.sample(using: source) }  // the clean failed
       tickets[ticket].replaces = true
     }
-    counts.handsOnHours += duration
-    schedule(.handsOnDone(ticket: ticket), after: duration, priority: .resource)
+    return duration
   }
 
-  /// The technician finished: the unit is replaced (or cleaned), then verified.
-  mutating func handsOnDone(_ ticket: Int, at now: Hours, using source: RandomSource) {
-    technicians.release(at: now)
+  /// Books what the end of the hands-on counts (replaced, no fault found, reworked, spares used,
+  /// warranty, cleaned) when `counting`, and marks whether a spare goes back to stock. Returns
+  /// the rework turnaround when the removed board goes to rework.
+  private mutating func bookHandsOn(_ ticket: Int, counting: Bool, using source: RandomSource) -> Hours? {
     let t = tickets[ticket]
     let plan = plan(t)
     let spare = layout.populations[t.population].spareIndex
+    var turnaround: Hours? = nil
+    let c = counting ? 1 : 0
     if t.replaces {
-      counts.replaced += 1
+      counts.replaced += c
       if plan.noFaultFound > 0, Self.draws(t.key, .noFaultFound, source).uniform() < plan.noFaultFound {
-        counts.noFaultFound += 1
-        receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source)  // the removed unit goes back to stock
-      } else if case let .rework(turnaround) = plan.disposition {
-        counts.reworks += 1
-        counts.reworked[spare] += 1
-        if t.age < warranties[spare] { counts.warrantyReworks[spare] += 1 }
-        schedule(.reworkReturn(spare: spare), after: turnaround, priority: .resource)
+        counts.noFaultFound += c
+        tickets[ticket].returnsSpare = true  // the removed unit goes back to stock
+      } else if case let .rework(time) = plan.disposition {
+        counts.reworks += c
+        counts.reworked[spare] += c
+        if t.age < warranties[spare] { counts.warrantyReworks[spare] += c }
+        turnaround = time
       } else {
-        counts.sparesUsed[spare] += 1
-        if t.age < warranties[spare] { counts.warrantyReplacements[spare] += 1 }
+        counts.sparesUsed[spare] += c
+        if t.age < warranties[spare] { counts.warrantyReplacements[spare] += c }
       }
     } else {
-      counts.cleaned += 1
-      if t.spareHeld { receiveSpares(spare, quantity: 1, fromOrder: false, at: now, using: source) }
+      counts.cleaned += c
+      tickets[ticket].returnsSpare = t.spareHeld
+    }
+    return turnaround
+  }
+
+  /// Whether the work disturbs a neighbour (drawn from the ticket's own substream).
+  @inline(__always)
+  private func disturbsNeighbour(_ t: Ticket, _ plan: WorkflowPlan, using source: RandomSource) -> Bool {
+    plan.collateral > 0 && Self.draws(t.key, .collateral, source).uniform() < plan.collateral
+  }
+
+  /// Resolves a ticket at its technician's dispatch (`resolvesAtDispatch`): its drain starts,
+  /// its hands-on is drawn, the technician's release is the hands-on's end, the counts of that
+  /// instant are booked if it falls within the horizon (events after it never run), and
+  /// `verified` is scheduled at once, or an event at the hands-on's end when something must
+  /// happen then (a spare back to a pool with a stock policy, a neighbour disturbed).
+  private mutating func resolve(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    let t = tickets[ticket]
+    let plan = plan(t)
+    var start = now
+    if plan.drainsFirst || t.planned {
+      drain(ticket, using: source)
+      start = now + Self.sample(plan.drainTime, t.key, .drainTime, source)
+    }
+    let duration = drawHandsOn(ticket, using: source)
+    if start <= horizon { counts.handsOnHours += duration }
+    // The sums the step-wise desk forms one event at a time, in the same order.
+    let done = start + duration
+    technicians.hold(until: done)
+    let within = done <= horizon
+    let spare = layout.populations[t.population].spareIndex
+    let stocked = spares[spare].policy != nil
+    if let turnaround = bookHandsOn(ticket, counting: within, using: source), within, stocked {
+      // An unlimited pool's return changes nothing: it is dropped.
+      schedule(.reworkReturn(spare: spare), at: done + turnaround, priority: .resource)
+    }
+    if (tickets[ticket].returnsSpare && stocked) || (layout.fabric != nil && disturbsNeighbour(t, plan, using: source)) {
+      schedule(.handsOnDone(ticket: ticket), at: done, priority: .resource)
+    } else {
+      schedule(.verified(ticket: ticket), at: done + Self.sample(verification, t.key, .verification, source), priority: .restoration)
+    }
+  }
+
+  /// The technician finished: the unit is replaced (or cleaned), then verified. On a resolving
+  /// desk the counts were booked at dispatch and the technician is released by the pool; this
+  /// event only returns the spare to a stocked pool and disturbs the neighbour.
+  mutating func handsOnDone(_ ticket: Int, at now: Hours, using source: RandomSource) {
+    if !resolvesAtDispatch {
+      technicians.release(at: now)
+      if let turnaround = bookHandsOn(ticket, counting: true, using: source) {
+        schedule(.reworkReturn(spare: layout.populations[tickets[ticket].population].spareIndex), after: turnaround,
+                 priority: .resource)
+      }
+    }
+    let t = tickets[ticket]
+    let plan = plan(t)
+    if t.returnsSpare {
+      receiveSpares(layout.populations[t.population].spareIndex, quantity: 1, fromOrder: false, at: now, using: source)
     }
     // Whether the work disturbs a neighbour, and then its verification: one substream.
-    if plan.collateral > 0, Self.draws(t.key, .collateral, source).uniform() < plan.collateral, let fabric = layout.fabric,
+    if disturbsNeighbour(t, plan, using: source), let fabric = layout.fabric,
        let first = firstImpact(t)?.firstLink(in: fabric), let neighbour = fabric.neighbour(of: first) {
       counts.collateral += 1
       emit(.outage(.link(neighbour), down: true, planned: false, population: t.population))

@@ -69,19 +69,21 @@ extension Trial {
     return precursor.leadTime.sample(using: source)
   }
 
-  /// The key of unit `u`'s next ticket (its ticket count so far).
-  @inline(__always)
-  private mutating func nextTicketKey(_ p: Int, _ u: Int) -> UInt64 {
-    ticketKey(p, u, units[p][u].tickets)
-  }
-
-  /// Records `ticket` as unit `u`'s open ticket, one more in its count.
-  @inline(__always)
-  private mutating func ticketOpened(_ p: Int, _ u: Int, _ ticket: Int) {
+  /// Opens a repair ticket for unit `u` of population `p` at `now`: its substream key is the
+  /// unit's ticket count so far, the ticket becomes the unit's open one and the count goes up
+  /// (the one place that keeps the key and the count in step). The desk's effects are left for
+  /// the caller to carry out.
+  @discardableResult
+  mutating func openTicket(_ p: Int, _ u: Int, mode: Int, impact: Impact, planned: Bool,
+                           forced: RepairDesk.Forced? = nil, atWindow: Bool = false) -> Int {
     var state = units[p][u]
+    let ticket = desk.open(population: p, unit: u, mode: mode, impact: impact, planned: planned,
+                           age: operatingTime - state.renewedAt, at: now, key: ticketKey(p, u, state.tickets),
+                           using: repairSource, forced: forced, atWindow: atWindow)
     state.openTicket = ticket
     state.tickets += 1
     units[p][u] = state
+    return ticket
   }
 
   /// The `position`-th integer from `start` that is not in `excluded` (sorted).
@@ -175,11 +177,7 @@ extension Trial {
       guard state.openTicket == nil else { return }
       counts.degradationsCaught += 1
       record("degradation", population: p, unit: u, detail: { let m = population.mode(event.mode); return "\(m.part.id)/\(m.mode.id)" }())
-      let key = nextTicketKey(p, u)
-      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
-                             age: operatingTime - state.renewedAt, at: now, key: key, using: repairSource,
-                             forced: .replace)
-      ticketOpened(p, u, ticket)
+      openTicket(p, u, mode: event.mode, impact: .none, planned: true, forced: .replace)
       carryOutDeskEffects()
       return
     }
@@ -208,11 +206,8 @@ extension Trial {
         if recent >= proactive.afterFlaps, units[p][u].openTicket == nil {
           counts.proactiveRepairs += 1
           record("proactive", population: p, unit: u, detail: proactive.replace ? "replace" : "clean")
-          let key = nextTicketKey(p, u)
-          let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
-                                 age: operatingTime - units[p][u].renewedAt, at: now, key: key,
-                                 using: repairSource, forced: proactive.replace ? .replace : .clean, atWindow: proactive.atWindow)
-          ticketOpened(p, u, ticket)
+          openTicket(p, u, mode: event.mode, impact: .none, planned: true,
+                     forced: proactive.replace ? .replace : .clean, atWindow: proactive.atWindow)
           carryOutDeskEffects()
         }
       }
@@ -224,10 +219,7 @@ extension Trial {
       state.absorbed += 1
       units[p][u] = state
       counts.absorbed += 1
-      let key = nextTicketKey(p, u)
-      let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: .none, planned: true,
-                             age: operatingTime - state.renewedAt, at: now, key: key, using: repairSource)
-      ticketOpened(p, u, ticket)
+      openTicket(p, u, mode: event.mode, impact: .none, planned: true)
       scheduleNextFailure(population: p, unit: u, keepAge: true)
       carryOutDeskEffects()
       return
@@ -249,10 +241,7 @@ extension Trial {
       carryOutDeskEffects()
       return
     }
-    let key = nextTicketKey(p, u)
-    let ticket = desk.open(population: p, unit: u, mode: event.mode, impact: impact, planned: false,
-                           age: operatingTime - state.renewedAt, at: now, key: key, using: repairSource)
-    ticketOpened(p, u, ticket)
+    openTicket(p, u, mode: event.mode, impact: impact, planned: false)
     carryOutDeskEffects()
   }
 

@@ -66,6 +66,8 @@ struct Trial {
     case shiftStart
     case drained(ticket: Int)
     case handsOnDone(ticket: Int)
+    /// A technician's known release, while tickets wait for one (the resolving desk).
+    case technicianFree
     case verified(ticket: Int)
     case spareArrival(spare: Int, quantity: Int)
     case reworkReturn(spare: Int)
@@ -314,6 +316,8 @@ struct Trial {
       desk.drained(ticket, using: repairSource)
     case let .handsOnDone(ticket):
       desk.handsOnDone(ticket, at: now, using: repairSource)
+    case .technicianFree:
+      desk.technicianFree(at: now, using: repairSource)
     case let .verified(ticket):
       desk.verified(ticket, at: now)
     case let .spareArrival(spare, quantity):
@@ -356,6 +360,8 @@ struct Trial {
       switch effect {
       case let .schedule(event, delay, priority):
         push(event, after: delay, priority: priority)
+      case let .scheduleAt(event, time, priority):
+        queue.push(event, at: time, priority: priority)
       case let .outage(impact, down, planned, population):
         apply(impact, down: down, planned: planned, population: population)
       case let .repaired(p, u, replaced):

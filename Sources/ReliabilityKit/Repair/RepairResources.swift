@@ -40,6 +40,13 @@ struct RepairCalendar: Sendable {
 }
 
 /// Technicians as a capacity resource with a first-come, first-served queue.
+///
+/// A technician is released either by an event (`release(at:)`, the step-wise desk) or at a
+/// time known when the work was dispatched (`hold(until:)`, the desk that resolves hands-on at
+/// dispatch): those release times wait in a min-heap and are applied lazily, in time order,
+/// before the pool is next read (`releaseDue(at:)`). Each applied release integrates the busy
+/// hours up to its own time, so the busy-hour integral adds the same terms in the same order as
+/// releases made by events.
 struct TechnicianPool {
   let size: Int
   private(set) var busy = 0
@@ -49,8 +56,48 @@ struct TechnicianPool {
   /// Busy technician-hours accumulated so far.
   private(set) var busyHours: Hours = 0
   private var lastChange: Hours = 0
+  /// Known release times of busy technicians (`hold(until:)`), a binary min-heap.
+  private var busyUntil: [Hours] = []
 
   init(size: Int) { self.size = size }
+
+  /// The earliest known release of a busy technician not yet applied.
+  var nextRelease: Hours? { busyUntil.first }
+
+  /// The technician just dispatched (`dispatchNext(at:)`) is released at `time`.
+  mutating func hold(until time: Hours) {
+    busyUntil.append(time)
+    var child = busyUntil.count - 1
+    while child > 0 {
+      let parent = (child - 1) >> 1
+      guard time < busyUntil[parent] else { break }
+      busyUntil[child] = busyUntil[parent]
+      child = parent
+    }
+    busyUntil[child] = time
+  }
+
+  /// Applies the known releases at or before `now`, each at its own time, earliest first.
+  @inline(__always)
+  mutating func releaseDue(at now: Hours) {
+    while let first = busyUntil.first, first <= now {
+      let last = busyUntil.removeLast()
+      if !busyUntil.isEmpty {
+        var parent = 0
+        let n = busyUntil.count
+        while true {
+          var child = 2 * parent + 1
+          if child >= n { break }
+          if child + 1 < n, busyUntil[child + 1] < busyUntil[child] { child += 1 }
+          guard busyUntil[child] < last else { break }
+          busyUntil[parent] = busyUntil[child]
+          parent = child
+        }
+        busyUntil[parent] = last
+      }
+      release(at: first)
+    }
+  }
 
   var waiting: Int { queue.count - queueHead }
   /// The tickets still waiting, in arrival order.
@@ -65,6 +112,7 @@ struct TechnicianPool {
 
   /// Takes the next waiting ticket if a technician is free.
   mutating func dispatchNext(at now: Hours) -> (ticket: Int, waited: Hours)? {
+    releaseDue(at: now)
     guard busy < size, queueHead < queue.count else { return nil }
     let next = queue[queueHead]
     queueHead += 1
@@ -80,7 +128,10 @@ struct TechnicianPool {
     busy -= 1
   }
 
-  mutating func close(at horizon: Hours) { account(horizon) }
+  mutating func close(at horizon: Hours) {
+    releaseDue(at: horizon)
+    account(horizon)
+  }
 }
 
 /// One FRU's spare stock with a reorder-point policy.
