@@ -238,7 +238,7 @@ public enum ScenarioLoader {
 
     /// Whether an override at a key path starting with `first` can change the parts.
     static func touchesParts(_ first: String) -> Bool {
-      first == "parts" || first.hasPrefix("parts[") || first == "catalog" || first == "extends"
+      first == "parts" || first == "catalog" || first == "extends"
     }
   }
 
@@ -299,8 +299,13 @@ public enum ScenarioLoader {
     let catalogFile = preloaded.map { $0.file } ?? catalogNode?.file
     var partsNode: SourceNode
     let partInputs: [UncertainInput]
-    let partsStart = reader.errors.count, reportedBefore = reader.reported
-    if let cached = partsStage?.value, posterior == nil {
+    // Whether the parts come from the stage, are read and kept in it, or just read: decided once
+    // (a posterior reads its own medians into the parts, so it never shares a stage).
+    let stage = posterior == nil ? partsStage : nil
+    let cached = stage?.value
+    let filling = stage != nil && cached == nil
+    let partsStart = reader.errors.count, reportedBefore = filling ? reader.reported : []
+    if let cached {
       (partsNode, partInputs) = (cached.node, cached.inputs)
       reader.reported.formUnion(cached.reported)
       reader.append(cached.errors)
@@ -324,12 +329,12 @@ public enum ScenarioLoader {
       }
     }
     let parts: [Part]
-    if let cached = partsStage?.value, posterior == nil {
+    if let cached {
       parts = cached.parts
     } else {
       parts = CatalogReader.parts(partsNode, at: "parts", reader: reader)
-      if let partsStage, posterior == nil {
-        partsStage.value = (partsNode, partInputs, parts, Array(reader.errors[partsStart...]), reader.reported.subtracting(reportedBefore))
+      if filling, let stage {
+        stage.value = (partsNode, partInputs, parts, Array(reader.errors[partsStart...]), reader.reported.subtracting(reportedBefore))
       }
     }
     let catalog = PartCatalog(parts: parts)
