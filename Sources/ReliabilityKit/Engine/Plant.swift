@@ -98,8 +98,9 @@ struct Plant {
 
   /// The links the last `apply` changed, in the order a walk over them meets them: the listed
   /// links, or a leaf transition's (its NIC links without an outage of their own, in port order,
-  /// when they changed; then its uplinks that nothing else holds down). For tests and traces: the
-  /// engine's job board reads a leaf's transition from `leafChange`.
+  /// when they changed; then its uplinks that nothing else holds down), built on request for the
+  /// tests that check the counts against the link-by-link walk: the engine's job board reads a
+  /// leaf's transition from `leafChange`.
   var changedLinks: [Int] {
     guard let change = leafChange, let f = fabric else { return listedLinks }
     let ports = f.links(ofSwitch: change.leaf)
