@@ -105,12 +105,10 @@ test: deps test-deps
 # when a count is above its stated maximum below or docc prints more than DOCS_MAX_WARNINGS
 # warnings. Lower a maximum when a change documents or hides more; never raise one to pass (add
 # the doc comments, or make the declaration `package`). About 10 CPU-s after the build.
-SURFACE_MAX_PUBLIC      := 2386
-SURFACE_MAX_UNDOCUMENTED := 903
+SURFACE_MAX_PUBLIC      := 2375
+SURFACE_MAX_UNDOCUMENTED := 49
 PAGES_MAX_PUBLIC        := 16
 PAGES_MAX_UNDOCUMENTED  := 0
-# The two left are in Engine/Simulation.swift (runTrial(_:seed:...)'s index and seed), outside
-# the files this pass changed: lower to 0 when the engine round documents them.
 DOCS_MAX_WARNINGS       := 0
 DOCS_BUILD := .build/$(shell uname -m)-unknown-linux-gnu/release
 SYMBOLGRAPH = swift-symbolgraph-extract -I $(DOCS_BUILD)/Modules -I $(DOCS_BUILD) \

@@ -13,9 +13,13 @@ import Foundation
 ///   which it holds, (n + ½)/(N + 1) so that no point is ruled out by a share of exactly 0.
 ///   Inputs the exposure scenario holds as ranges run at their central values.
 public final class EvidenceModel: @unchecked Sendable {  // read-only after init
+  /// Every evidence item of the files read, in file order.
   public let items: [EvidenceItem]
+  /// The inputs the inference moves.
   public let inputs: [Inference.Input]
+  /// Trials of each simulated item at each point.
   public let trials: Int
+  /// The seed of those trials (the same at every point).
   public let seed: UInt64
   let threads: Int
   let scenario: Scenario
@@ -157,27 +161,29 @@ public final class EvidenceModel: @unchecked Sendable {  // read-only after init
   /// (+1 for an AFR, FIT or rate; −1 for an MTBF, or the scale or median of a Weibull, gamma or
   /// lognormal, whose mean falls as 1/m), so the rate the group measures (1 / the mean time to
   /// failure) is multiplied by m.
-  public struct ScaledKey: Sendable, Hashable {
+  package struct ScaledKey: Sendable, Hashable {
     /// The key as `--set` takes it.
-    public let keyPath: String
+    package let keyPath: String
     /// The index of the varied input it is, if it is one (its value comes from the point).
-    public let input: Int?
+    package let input: Int?
     /// Its value in the scenario when not varied, in `unit`.
-    public let base: Double
-    public let unit: String
-    public let power: Double
+    package let base: Double
+    /// The unit the value is written in.
+    package let unit: String
+    /// +1 for a rate, AFR or FIT; −1 for an MTBF, scale or median.
+    package let power: Double
     /// For a mode that shares the group's rate (`--same-rate`): the varied key of the group it
     /// follows, with that key's scenario value and power, so the mode moves with the population
     /// rate as well as with the fleet effect. Nil otherwise.
-    public var follows: (input: Int, base: Double, power: Double)? = nil
+    package var follows: (input: Int, base: Double, power: Double)? = nil
 
-    public static func == (a: ScaledKey, b: ScaledKey) -> Bool {
+    package static func == (a: ScaledKey, b: ScaledKey) -> Bool {
       a.keyPath == b.keyPath && a.input == b.input && a.unit == b.unit && a.power == b.power
     }
-    public func hash(into h: inout Hasher) { h.combine(keyPath) }
+    package func hash(into h: inout Hasher) { h.combine(keyPath) }
 
     /// The key's value in a row: the varied value (or the scenario's) times the multiplier.
-    public func value(point: [Double], multiplier m: Double) -> Double {
+    package func value(point: [Double], multiplier m: Double) -> Double {
       if let input { return point[input] * pow(m, power) }
       var rateRatio = m
       if let f = follows { rateRatio *= pow(point[f.input] / f.base, f.power) }
@@ -211,7 +217,7 @@ public final class EvidenceModel: @unchecked Sendable {  // read-only after init
   /// - Throws: `InputErrors` when the rate cannot be scaled through its keys: a distribution
   ///   with no rate parameter (a mixture, an empirical or deterministic one), a key the scenario
   ///   draws as `{uncertain:}` (two draws of one key), a value that is not a number with a unit.
-  public func scaledKeys(group name: String, sharing: [(part: String, mode: String?)] = []) throws -> [ScaledKey] {
+  package func scaledKeys(group name: String, sharing: [(part: String, mode: String?)] = []) throws -> [ScaledKey] {
     guard let item = items.first(where: { Self.groupName($0)?.name == name }), let measured = Self.groupName(item)?.measured else {
       return []
     }

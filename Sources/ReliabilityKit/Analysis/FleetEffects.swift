@@ -33,10 +33,12 @@ extension Inference {
     /// The fleet of the user's cluster: its items pin its own effect; otherwise it is a new
     /// fleet drawn from the population.
     public let userFleet: String?
-    /// Nodes of the σ grid and of the Gauss-Hermite rule.
+    /// Nodes of the grid σ's posterior is computed on.
     public let gridSize: Int
+    /// Nodes of the Gauss–Hermite rule over a fleet's effect.
     public let nodes: Int
 
+    /// The fleets of the items, each property of the same name; `gridSize` and `nodes` set the σ grid and the quadrature.
     public init(itemFleets: [String], itemGroups: [String?], itemScales: [Double], spreadScale: Double?, userFleet: String? = nil,
                 gridSize: Int = 48, nodes: Int = 24) {
       precondition(itemFleets.count == itemGroups.count && itemGroups.count == itemScales.count)
@@ -56,9 +58,13 @@ extension Inference {
 
   /// Mean and weighted 5/50/95 % quantiles.
   public struct Summary: Sendable, Equatable {
+    /// Weighted posterior mean.
     public let mean: Double
+    /// Weighted 5 % quantile.
     public let p5: Double
+    /// Weighted median.
     public let p50: Double
+    /// Weighted 95 % quantile.
     public let p95: Double
   }
 
@@ -67,6 +73,7 @@ extension Inference {
   public struct FleetSpread: Sendable {
     /// The rate measured (`pluggable-800g (hard modes)`, `switch-board/board-hardware`, `input jobs[0].background_rate`).
     public let rate: String
+    /// The fleets whose items measure it.
     public let fleets: [String]
     /// The items that measure it.
     public let items: [Int]
@@ -87,6 +94,7 @@ extension Inference {
   /// sample reweighted exactly: every point's likelihood without the fleet), and the predictive
   /// check of each of its items as a new fleet drawn from the population the others describe.
   public struct LeaveOneOut: Sendable {
+    /// The fleet left out.
     public let fleet: String
     /// Its items, as indices of the likelihoods.
     public let items: [Int]
@@ -102,8 +110,11 @@ extension Inference {
   /// One draw for a new fleet (the user's cluster): a posterior point's input values and, per
   /// fleet spread (in the order of `fleetSpreads`), the multiplier e^{σε} of that rate.
   public struct NewFleetDraw: Sendable {
+    /// The posterior point drawn (an index of the pooled sample).
     public let point: Int
+    /// Its input values in the order of the inputs, each in the unit it is written in.
     public let values: [Double]
+    /// Per fleet spread, the new fleet's multiplier e^{σε} of that rate.
     public let multipliers: [Double]
   }
 
@@ -167,14 +178,19 @@ extension Inference {
 
   /// The hierarchical likelihood: groups, the σ grid and the quadrature.
   public final class FleetModel: @unchecked Sendable {  // read-only after init
+    /// A rate with a fleet effect and the fleets that measure it.
     public struct Group: Sendable {
+      /// The rate.
       public let name: String
+      /// The fleets that measure it.
       public let fleets: [String]
       /// The items of each fleet.
       public let members: [[Int]]
+      /// Every item of the rate, as indices of the likelihoods.
       public var items: [Int] { members.flatMap { $0 } }
     }
 
+    /// The fleets and the settings of the model.
     public let fleets: Fleets
     let likelihoods: [Likelihood]
     /// The rates with a fleet effect: two fleets or more, and a spread scale.
@@ -240,6 +256,7 @@ extension Inference {
       hermite = (gh.x, gh.w.map { log($0) })
     }
 
+    /// Whether any rate has a fleet effect (two fleets or more, and a spread scale).
     public var isHierarchical: Bool { !groups.isEmpty }
 
     /// The prior of σ in words.

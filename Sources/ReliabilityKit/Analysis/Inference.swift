@@ -88,11 +88,14 @@ public enum Inference {
 
   /// An input the inference moves: its key, prior and the unit it is written in.
   public struct Input: Sendable, Hashable {
+    /// The scenario key path the input sets.
     public let keyPath: String
+    /// Its prior.
     public let prior: Prior
     /// The unit as written (`h`, `%`, `/d`, or empty).
     public let suffix: String
 
+    /// An input at `keyPath` with `prior`, written with `suffix`.
     public init(keyPath: String, prior: Prior, suffix: String) {
       self.keyPath = keyPath
       self.prior = prior
@@ -117,6 +120,7 @@ public enum Inference {
     /// An event seen once; the prediction is its probability.
     case held
 
+    /// The likelihood of what an item observed; `spread` is its stated coefficient of variation (0: Poisson).
     public init(_ observed: EvidenceItem.Observed, spread: Double) {
       switch observed {
       case let .count(k): self = .count(k, spread: spread)
@@ -215,33 +219,48 @@ public enum Inference {
 
   /// An input's posterior.
   public struct Marginal: Sendable {
+    /// The input.
     public let input: Input
+    /// Weighted posterior mean, in the unit the input is written in (`suffix`).
     public let mean: Double
+    /// Weighted posterior standard deviation.
     public let sd: Double
     /// The Monte Carlo standard error of the mean, sd / √ESS.
     public let meanStandardError: Double
+    /// Weighted 5 % quantile.
     public let p5: Double
+    /// Weighted median.
     public let p50: Double
+    /// Weighted 95 % quantile.
     public let p95: Double
   }
 
+  /// What an inference found: the pooled weighted sample, its summaries and the predictive checks.
   public struct Result: Sendable {
+    /// The inputs moved, in the order of each point's values.
     public let inputs: [Input]
+    /// Each item's likelihood, in the order of the items.
     public let likelihoods: [Likelihood]
     /// Every point drawn (all rounds pooled): values (per point, in the order of the inputs),
     /// normalised weights, and each item's prediction at each point.
     public let values: [[Double]]
+    /// Normalised importance weights of the points (they sum to 1).
     public let weights: [Double]
+    /// Per point, each item's prediction (a mean count, a rate per unit-hour or a probability).
     public let predictions: [Predictions]
     /// ESS of the pooled sample.
     public let effectiveSampleSize: Double
     /// ESS of the pooled sample after each round.
     public let roundESS: [Double]
+    /// Each input's posterior summary.
     public let marginals: [Marginal]
     /// Weighted correlations of the inputs' values.
     public let correlations: [[Double]]
+    /// Each item's posterior predictive check.
     public let checks: [Check]
+    /// Points drawn per round.
     public let population: Int
+    /// The seed of the sampler and of the simulated items.
     public let seed: UInt64
     /// Model evaluations run.
     public let evaluations: Int
@@ -255,10 +274,12 @@ public enum Inference {
     public var leaveOneOut: [LeaveOneOut] = []
   }
 
+  /// Why an inference gives no posterior.
   public enum Failure: Error, CustomStringConvertible, Equatable {
     /// Every point of a population has zero likelihood.
     case noSupport(round: Int)
 
+    /// The problem in words, with what to change.
     public var description: String {
       switch self {
       case let .noSupport(round):

@@ -5,14 +5,18 @@ public struct SampleSummary: Sendable, Equatable {
   /// The probabilities at which quantiles are reported.
   public static let quantileLevels: [Double] = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
 
+  /// Draws summarised, `overflowed` ones included.
   public let count: Int
+  /// Their mean, in the draws' unit (hours for `cposim sample`); ±infinity or NaN when a draw overflowed.
   public let mean: Double
   /// Sample standard deviation (divides by n − 1); NaN for one draw (no spread can be measured).
   public let standardDeviation: Double
   /// 95 % confidence interval of the mean, Student t with n − 1 degrees of freedom; nil for one
   /// draw (there is no interval, and printing a zero-width one would claim certainty).
   public let meanCI95: ClosedRange<Double>?
+  /// The smallest draw.
   public let minimum: Double
+  /// The largest draw.
   public let maximum: Double
   /// Empirical quantiles at `quantileLevels` (inverse empirical CDF: the ⌈pn⌉-th smallest).
   public let quantiles: [Double]

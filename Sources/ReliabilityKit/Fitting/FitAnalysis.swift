@@ -13,18 +13,25 @@ public struct FitAnalysis: Sendable {
     /// Both, side by side.
     case both
 
+    /// Whether likelihood-ratio intervals are computed.
     public var lr: Bool { self != .fisher }
+    /// Whether Fisher intervals are computed.
     public var fisher: Bool { self != .lr }
   }
 
+  /// A converged fit with its goodness of fit.
   public struct Candidate: Sendable {
+    /// The fit.
     public let fit: MaximumLikelihood.Fit
+    /// Its Anderson–Darling statistic, or nil when it cannot be computed.
     public let andersonDarling: GoodnessOfFit.AndersonDarling?
     /// AIC minus the best AIC.
     public let deltaAIC: Double
   }
 
+  /// The data fitted.
   public let data: LifeData
+  /// The intervals computed.
   public let bounds: Bounds
   /// Converged fits, best (lowest AIC) first.
   public let ranked: [Candidate]
@@ -32,12 +39,14 @@ public struct FitAnalysis: Sendable {
   public let notConverged: [MaximumLikelihood.Fit]
   /// Families that could not be fitted at all, with the reason (too few failures).
   public let unfitted: [(family: MaximumLikelihood.Family, reason: String)]
+  /// The likelihood-ratio test of a constant hazard (Weibull against exponential); nil unless the Weibull converged and an exponential fit did.
   public let weibullVsExponential: GoodnessOfFit.LikelihoodRatioTest?
   /// The best family fitted with entry ages ignored, when the data have delayed entry.
   public let ignoringEntry: MaximumLikelihood.Fit?
   /// The non-parametric estimate of the CDF (Kaplan–Meier, or Turnbull's with inspections).
   public let cdfEstimate: [NonParametric.Step]
 
+  /// The lowest-AIC candidate, if any converged.
   public var best: Candidate? { ranked.first }
 
   /// Fits every family in `families` to `data`.

@@ -11,6 +11,7 @@ public enum IntensityModel: String, Sendable, CaseIterable {
   /// Homogeneous Poisson process: a constant rate ρ (no trend).
   case hpp
 
+  /// Parameters the model fits: 2, or 1 for the constant rate.
   public var parameterCount: Int { self == .hpp ? 1 : 2 }
 
   /// How the text names the model.
@@ -42,20 +43,27 @@ public enum IntensityModel: String, Sendable, CaseIterable {
 public struct IntensityFit: Sendable {
   /// An estimated quantity with its 95 % intervals.
   public struct Estimate: Sendable {
+    /// The quantity's name: a parameter (`beta`, `eta_hours`, ...), `intensity`, `mcf` or `replacement_age_hours`.
     public let name: String
+    /// The maximum-likelihood value.
     public let estimate: Double
+    /// The Fisher (Wald) 95 % interval, or nil when not computed.
     public let fisher: MaximumLikelihood.Interval?
+    /// The likelihood-ratio 95 % interval, or nil when not computed.
     public let lr: MaximumLikelihood.Interval?
     /// The age (hours) an intensity or MCF is given at.
     public let ageHours: Double?
   }
 
+  /// The model fitted.
   public let model: IntensityModel
+  /// Whether the fit converged (a positive definite Hessian, less than 1e-6 of ln L left to gain).
   public let converged: Bool
   /// Why the fit is not a result, when it did not converge.
   public let problem: String?
   /// ln L in hours (comparable between models and with other tools).
   public let logLikelihood: Double
+  /// Akaike's information criterion, 2k − 2 ln L (ln L in hours).
   public let aic: Double
   /// β, eta_hours and lambda (power law); alpha and gamma_per_hour (log-linear); rate_per_unit_hour (HPP).
   public let parameters: [Estimate]
@@ -220,7 +228,9 @@ extension IntensityFit {
 // MARK: - Fitting
 
 extension IntensityFit {
+  /// Why a model cannot be fitted.
   public enum FitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The data have fewer events than the model has parameters.
     case tooFewEvents(model: IntensityModel, events: Int)
 
     public var description: String {

@@ -11,22 +11,33 @@ import Foundation
 /// lemons. The counts are discrete, so the test is conservative; μ̂ is fitted with the lemons in
 /// it, which makes it more conservative still.
 public struct LemonScreen: Sendable {
+  /// One unit's count against the fleet fit.
   public struct UnitCount: Sendable, Equatable {
+    /// The unit's id.
     public let id: String
+    /// Events the unit had in its window.
     public let events: Int
+    /// Events the fleet fit expects in the window, μ = Λ̂(exit) − Λ̂(entry).
     public let expected: Double
+    /// One-sided Poisson p-value, P(N ≥ events | μ).
     public let pValue: Double
+    /// Benjamini–Hochberg q-value: min over ranks j at or after the unit's of m p₍ⱼ₎/j.
     public let qValue: Double
+    /// Whether the unit is among those Benjamini–Hochberg flags at `falseDiscoveryRate`.
     public let flagged: Bool
   }
 
+  /// The fleet model the counts are tested against.
   public let model: IntensityModel
+  /// The false discovery rate q.
   public let falseDiscoveryRate: Double
   /// Every unit, smallest p-value first (then by id).
   public let units: [UnitCount]
 
+  /// The lemon candidates, smallest p-value first.
   public var flagged: [UnitCount] { units.filter(\.flagged) }
 
+  /// Screens every unit of `data` against `fit` at false discovery rate `q`.
   public init(data: RecurrentData, fit: IntensityFit, falseDiscoveryRate q: Double) {
     model = fit.model
     falseDiscoveryRate = q
@@ -55,13 +66,21 @@ public struct LemonScreen: Sendable {
 /// band over the unit-hours observed in it, with the exact (Garwood) Poisson 95 % interval
 /// χ²_{2n}(0.025)/(2E) .. χ²_{2n+2}(0.975)/(2E).
 public enum RateByAge {
+  /// One age band.
   public struct Band: Sendable, Equatable {
+    /// The band's youngest age, in hours.
     public let fromHours: Hours
+    /// The band's oldest age, in hours.
     public let toHours: Hours
+    /// Events in the band.
     public let events: Int
+    /// Unit-hours observed in the band.
     public let exposureUnitHours: Double
+    /// Events per unit-hour, `events` / `exposureUnitHours`.
     public let perUnitHour: Double
+    /// Lower end of the exact Poisson 95 % interval, per unit-hour.
     public let ci95Low: Double
+    /// Upper end of the exact Poisson 95 % interval, per unit-hour.
     public let ci95High: Double
   }
 

@@ -20,11 +20,14 @@ public struct LifeData: Sendable, Equatable {
     case failedBefore(Hours)
   }
 
+  /// One unit: when observation started and what was seen.
   public struct Observation: Sendable, Equatable {
     /// Age when observation started, hours (0: observed since new).
     public var entry: Hours
+    /// What was seen.
     public var outcome: Outcome
 
+    /// A unit observed from age `entry` (hours) with `outcome`.
     public init(entry: Hours = 0, _ outcome: Outcome) {
       self.entry = entry
       self.outcome = outcome
@@ -47,8 +50,10 @@ public struct LifeData: Sendable, Equatable {
     }
   }
 
+  /// The units, one observation each.
   public var observations: [Observation]
 
+  /// Data of `observations`.
   public init(_ observations: [Observation]) {
     self.observations = observations
   }
@@ -58,6 +63,7 @@ public struct LifeData: Sendable, Equatable {
     observations = failures.map { Observation(.failed(at: $0)) } + censored.map { Observation(.censored(at: $0)) }
   }
 
+  /// Units.
   public var count: Int { observations.count }
   /// Failures at a known age.
   public var exactFailures: Int { observations.count { if case .failed = $0.outcome { true } else { false } } }

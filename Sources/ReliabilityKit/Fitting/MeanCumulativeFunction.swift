@@ -17,16 +17,23 @@ import Foundation
 ///   Σ_{t_j ≤ t} (1/Y_j²) Σ_{i at risk} (d_ij − d_j/Y_j)², which leaves out the covariance of a
 ///   unit's increments at different ages. It is given so that results compare with those tools.
 public enum MeanCumulativeFunction {
+  /// The MCF at one event age.
   public struct Point: Sendable, Equatable {
+    /// The age, in hours.
     public let timeHours: Hours
+    /// Units under observation at that age, Y(t).
     public let atRisk: Int
+    /// Events at that age, d.
     public let events: Int
+    /// M̂(t): expected events per unit by this age.
     public let mcf: Double
     /// Lawless–Nadeau robust variance.
     public let variance: Double
     /// Nelson's incremental variance (ReliaSoft, `reliability`).
     public let varianceNelson: Double
+    /// Lower end of the 95 % band, M̂ exp(−1.96 √variance / M̂).
     public let ci95Low: Double
+    /// Upper end of the 95 % band, M̂ exp(+1.96 √variance / M̂).
     public let ci95High: Double
   }
 

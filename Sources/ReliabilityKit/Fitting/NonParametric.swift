@@ -2,13 +2,19 @@ import Foundation
 
 /// Non-parametric views of life data, for probability plots and goodness of fit.
 public enum NonParametric {
+  /// The Kaplan–Meier estimate at one failure age.
   public struct KaplanMeierPoint: Sendable, Equatable {
+    /// The failure age, in hours.
     public let timeHours: Double
+    /// Units at risk at that age (entered before it, left at it or later).
     public let atRisk: Int
+    /// Failures at that age.
     public let failures: Int
+    /// The survival estimate just after it, 0..1 (conditional on survival to the youngest entry age).
     public let survival: Double
     /// Greenwood 95 % interval, clamped to [0, 1].
     public let ci95Low: Double
+    /// Upper end of the Greenwood 95 % interval, clamped to 1.
     public let ci95High: Double
   }
 
@@ -16,9 +22,13 @@ public enum NonParametric {
   /// ages (lower, upper] (a single age when they are equal), and the CDF after it. Between pieces
   /// the estimate is flat; inside a piece of positive width it is not determined (Turnbull).
   public struct Step: Sendable, Equatable {
+    /// Where the piece begins, in hours.
     public let lowerHours: Double
+    /// Where it ends, in hours (infinite beyond the last age).
     public let upperHours: Double
+    /// The failure probability in (lower, upper].
     public let mass: Double
+    /// The CDF after the piece, 0..1.
     public let cdf: Double
   }
 

@@ -5,6 +5,7 @@ import Foundation
 /// the ROCOF by age, the lemon candidates, the optimal replacement age, and each mode's power law
 /// for the part catalog (fitted without the lemon candidates).
 public struct RecurrentAnalysis: Sendable {
+  /// What to compute and with which settings.
   public struct Options: Sendable {
     /// Ages at which to give the fitted intensity and MCF.
     public var ages: [Hours]
@@ -15,6 +16,7 @@ public struct RecurrentAnalysis: Sendable {
     /// Benjamini–Hochberg false discovery rate of the lemon screen.
     public var falseDiscoveryRate: Double
 
+    /// Options with the CLI's defaults: no extra ages, 10 bands, no replacement age, a 5 % false discovery rate.
     public init(ages: [Hours] = [], bands: Int = 10, costRatio: Double? = nil, falseDiscoveryRate: Double = 0.05) {
       self.ages = ages
       self.bands = bands
@@ -25,12 +27,17 @@ public struct RecurrentAnalysis: Sendable {
 
   /// A fitted model's likelihood-ratio test against the constant rate (β = 1, γ = 0; χ² with 1 df).
   public struct VersusConstant: Sendable {
+    /// The model tested.
     public let model: IntensityModel
+    /// 2 (ln L − ln L of the constant rate), χ² with 1 degree of freedom under the null.
     public let statistic: Double
+    /// P(χ²₁ > statistic).
     public let pValue: Double
   }
 
+  /// The optimal age-replacement of one model (minimal repair between replacements).
   public struct Replacement: Sendable {
+    /// The model.
     public let model: IntensityModel
     /// The sum of each mode's power law (fitted without the lemon candidates), not one model of
     /// every event.
@@ -39,44 +46,69 @@ public struct RecurrentAnalysis: Sendable {
     public let age: IntensityFit.Estimate?
     /// Long-run cost per unit-hour at that age, in preventive replacements.
     public let costPerUnitHour: Double?
+    /// Why there is no age, or nil.
     public let reason: String?
   }
 
   /// One mode's fits, on the units not flagged as lemon candidates.
   public struct ModeFits: Sendable {
+    /// The mode, or nil when the log names none.
     public let mode: String?
+    /// The mode's events on the units fitted.
     public let events: Int
+    /// Lemon candidates left out.
     public let unitsLeftOut: Int
+    /// Converged fits, lowest AIC first.
     public let fits: [IntensityFit]
+    /// Fits that did not converge.
     public let notConverged: [IntensityFit]
+    /// Models that could not be fitted, and why.
     public let unfitted: [(model: IntensityModel, reason: String)]
+    /// The converged power law, if any (the catalog's distribution for the mode).
     public var powerLaw: IntensityFit? { fits.first { $0.model == .powerLaw } }
+    /// The lowest-AIC fit, if any.
     public var best: IntensityFit? { fits.first }
   }
 
   /// A share of units with every mode running `multiplier` times as fast (the flagged lemons),
   /// for the catalog's `bad_lot`.
   public struct BadLot: Sendable {
+    /// Share (0..1) of the units flagged.
     public let fraction: Double
+    /// Their events over what the modes' power laws expect of them, Σ nᵢ / Σ μᵢ.
     public let multiplier: Double
+    /// Units flagged.
     public let units: Int
   }
 
+  /// The options the analysis ran with.
   public let options: Options
+  /// The units' windows and event ages analysed (of the mode and class selected).
   public let data: RecurrentData
+  /// The non-parametric MCF at every event age.
   public let mcf: [MeanCumulativeFunction.Point]
+  /// Laplace, MIL-HDBK-189 and Lewis–Robinson.
   public let trends: [TrendTests.Result]
   /// Converged fits, lowest AIC first.
   public let fits: [IntensityFit]
+  /// Fits that did not converge.
   public let notConverged: [IntensityFit]
+  /// Models that could not be fitted, and why.
   public let unfitted: [(model: IntensityModel, reason: String)]
+  /// Each converged model's likelihood-ratio test against the constant rate.
   public let versusConstant: [VersusConstant]
+  /// The ROCOF by age band.
   public let rocof: [RateByAge.Band]
+  /// The lemon screen against the best fit; nil with fewer than two units or no converged fit.
   public let lemons: LemonScreen?
+  /// The replacement age of each non-constant model (the sum of the modes first, with several modes); empty without a cost ratio.
   public private(set) var replacement: [Replacement]
+  /// Each mode's fits without the lemon candidates.
   public let byMode: [ModeFits]
+  /// The lemon candidates as a bad lot; nil when none were flagged or a mode's power law did not fit.
   public let badLot: BadLot?
 
+  /// The lowest-AIC fit, if any.
   public var best: IntensityFit? { fits.first }
 
   /// - Parameters:

@@ -18,18 +18,27 @@ import Foundation
 ///     window: {from: 2026-01-01, to: 2026-04-01}
 /// ```
 public struct RecurrentEvidence: Sendable, Equatable {
+  /// One evidence item: a count of events with its exposure.
   public struct Item: Sendable, Equatable {
+    /// The item's name (`port-contamination`).
     public let name: String
+    /// The catalog part the units are.
     public let part: String
     /// Nil: every event of the part (a log that names no modes).
     public let mode: String?
+    /// Events counted.
     public let count: Int
+    /// The exposure: the summed observation windows of the class's units, in unit-hours.
     public let unitHours: Double
+    /// The calendar window's start, for a timestamped log.
     public let from: Date?
+    /// The calendar window's end, for a timestamped log.
     public let to: Date?
   }
 
+  /// Why a log cannot be summarised as evidence.
   public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Events without a mode in a log that names modes (`lines` where they are).
     case eventsWithoutMode(file: String, lines: [Int])
 
     public var description: String {
@@ -41,8 +50,11 @@ public struct RecurrentEvidence: Sendable, Equatable {
     }
   }
 
+  /// The fleet the log is of (`--fleet`).
   public let fleet: String
+  /// The source key of the items (`--source`).
   public let source: String
+  /// One item per unit class and mode, in sorted order.
   public let items: [Item]
 
   /// The items of `log`: one per unit class (or `part` for every unit when given; the log's own

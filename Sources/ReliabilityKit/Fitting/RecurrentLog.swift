@@ -18,24 +18,33 @@ import Foundation
 public struct RecurrentLog: Sendable, Equatable {
   /// One event: the unit's age when it happened, its kind, and the line it came from.
   public struct Event: Sendable, Equatable {
+    /// The unit's age at the event, in hours.
     public let age: Hours
+    /// The event's kind (`mode` column), or nil.
     public let mode: String?
+    /// The line of the CSV it came from.
     public let line: Int
+    /// When it happened, when the log gives timestamps.
     public let moment: Date?
   }
 
   /// One unit with its observation window (ages) and its events in age order.
   public struct Unit: Sendable, Equatable {
+    /// The unit's id (`unit` column).
     public let id: String
+    /// The kind of unit (`unit_class` column), or nil.
     public let unitClass: String?
     /// Age at the start and at the end of observation, hours.
     public let entry: Hours
+    /// Age at the end of observation, in hours.
     public let exit: Hours
     /// The window as timestamps, when the log gives timestamps.
     public let entered: Date?
+    /// The end of the window as a timestamp, when the log gives timestamps.
     public let exited: Date?
     /// The line of the unit's first row.
     public let line: Int
+    /// The unit's events, in age order (then line order).
     public internal(set) var events: [Event]
 
     /// Whether observation stopped at an event (failure-truncated): the last event is at exit.
@@ -52,12 +61,16 @@ public struct RecurrentLog: Sendable, Equatable {
     case entered
   }
 
+  /// The file the log was read from.
   public let file: String
+  /// Every unit, in the order of their first rows.
   public let units: [Unit]
+  /// How the ages were given.
   public let clock: Clock
 
   static let columns = ["unit", "unit_class", "installed", "entered", "exited", "time", "mode"]
 
+  /// A log of `units` read from `file`, with ages given as `clock` says.
   public init(file: String, units: [Unit], clock: Clock) {
     self.file = file
     self.units = units
@@ -75,6 +88,7 @@ public struct RecurrentLog: Sendable, Equatable {
     modes.isEmpty ? [] : units.flatMap { $0.events.filter { $0.mode == nil } }
   }
 
+  /// Events of every unit.
   public var eventCount: Int { units.reduce(0) { $0 + $1.events.count } }
 
   /// The data to analyse: the units of one class (all when nil), counting the events of one mode
@@ -107,6 +121,7 @@ public struct RecurrentLog: Sendable, Equatable {
   }
 
   // swiftlint:disable:next function_body_length cyclomatic_complexity
+  /// Parses the CSV `text` (read from `file`, named in messages); every problem is reported at once in `InputErrors`, each naming the file, line, column and value.
   public static func parse(_ text: String, file: String) throws(InputErrors) -> RecurrentLog {
     var errors: [InputError] = []
     func fail(_ line: Int, _ field: String, _ message: String) {
@@ -308,13 +323,18 @@ public struct RecurrentLog: Sendable, Equatable {
 /// Recurrent-event data ready to analyse: units with their observation windows (entry, exit] and
 /// the ages of their events in that window, in hours.
 public struct RecurrentData: Sendable, Equatable {
+  /// One unit: its observation window and its event ages.
   public struct Unit: Sendable, Equatable {
+    /// The unit's id.
     public let id: String
+    /// Age at the start of observation, in hours.
     public let entry: Hours
+    /// Age at the end of observation, in hours.
     public let exit: Hours
     /// Ages of the events, sorted, each in (entry, exit].
     public let events: [Hours]
 
+    /// A unit observed over (`entry`, `exit`] with events at `events` (sorted here).
     public init(id: String, entry: Hours, exit: Hours, events: [Hours]) {
       self.id = id
       self.entry = entry
@@ -326,10 +346,13 @@ public struct RecurrentData: Sendable, Equatable {
     public var failureTruncated: Bool { events.last == exit }
   }
 
+  /// The units.
   public let units: [Unit]
 
+  /// Data of `units`.
   public init(units: [Unit]) { self.units = units }
 
+  /// Events of every unit.
   public var eventCount: Int { units.reduce(0) { $0 + $1.events.count } }
 
   /// Summed observation windows, unit-hours.

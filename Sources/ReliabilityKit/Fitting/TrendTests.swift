@@ -10,11 +10,17 @@ import Foundation
 /// pooled over units this way (Kvaløy and Lindqvist, *Reliability Engineering and System Safety*
 /// 60, 1998), and reduces to the single-system textbook form for one unit observed from 0.
 public enum TrendTests {
+  /// The three tests.
   public enum Kind: String, Sendable, CaseIterable {
+    /// Laplace: U = Σ (t − (a + b)/2) / √(Σ n (b − a)²/12), approximately N(0, 1); U > 0: rising.
     case laplace
+    /// MIL-HDBK-189: 2 Σ ln((b − a)/(t − a)), exactly χ² with 2N degrees of freedom; small: rising.
     case milHdbk189 = "mil_hdbk_189"
+    /// Lewis–Robinson: Laplace's U over the coefficient of variation of the times between events;
+    /// approximately N(0, 1) under any renewal process (too liberal with few events a unit).
     case lewisRobinson = "lewis_robinson"
 
+    /// The test's name as the text prints it.
     public var label: String {
       switch self {
       case .laplace: "Laplace"
@@ -24,12 +30,21 @@ public enum TrendTests {
     }
   }
 
+  /// The direction of a trend in the units' age.
   public enum Direction: String, Sendable {
-    case rising, falling, none
+    /// Events come faster with age.
+    case rising
+    /// Events come slower with age.
+    case falling
+    /// No trend at the 5 % level.
+    case none
   }
 
+  /// One test's outcome.
   public struct Result: Sendable, Equatable {
+    /// The test.
     public let kind: Kind
+    /// The statistic (N(0, 1) for Laplace and Lewis–Robinson, χ² for MIL-HDBK-189).
     public let statistic: Double
     /// Degrees of freedom of the chi-square reference (MIL-HDBK-189 only).
     public let degreesOfFreedom: Int?

@@ -656,6 +656,8 @@ public final class ScenarioTemplate: Sendable, Hashable {
     return scenario
   }
 
+  /// Whether the two are the same template object (identity, not contents).
   public static func == (a: ScenarioTemplate, b: ScenarioTemplate) -> Bool { a === b }
+  /// Hashes the object's identity.
   public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }

@@ -19,15 +19,25 @@ import Foundation
 /// scenario, a sensitivity analysis's central point) is the median of the lognormal, the middle
 /// of the uniform and the mode of the triangular.
 public struct UncertainInput: Sendable, Hashable {
+  /// How the value is drawn between `low` and `high`.
   public enum Shape: String, Sendable, Hashable, CaseIterable {
-    case lognormal, uniform, triangular
+    /// Lognormal with `low` and `high` as its 5 % and 95 % quantiles.
+    case lognormal
+    /// Uniform between the bounds.
+    case uniform
+    /// Triangular with its peak at `mode`.
+    case triangular
   }
 
   /// The key as `cposim sweep --set` takes it (`parts.x.modes.y.distribution.mtbf`, `jobs.0.gpus`).
   public let keyPath: String
+  /// How the value is drawn.
   public let shape: Shape
+  /// The range's low bound, in the unit `suffix` writes (a lognormal's 5 % quantile).
   public let low: Double
+  /// The range's high bound, in the unit `suffix` writes (a lognormal's 95 % quantile).
   public let high: Double
+  /// The triangular's peak; nil for the midpoint, and for the other shapes.
   public let mode: Double?
   /// The unit as written (`h`, `%`, `/y`, or empty): drawn values are written back with it.
   public let suffix: String
@@ -37,11 +47,13 @@ public struct UncertainInput: Sendable, Hashable {
   public let integer: Bool
   /// Where the range is written.
   public let file: String
+  /// The line, or nil.
   public let line: Int?
 
   /// The lognormal's truncation, as quantiles.
   static let tail = 1e-6
 
+  /// An input at `keyPath` drawn as `shape` between `low` and `high` (peak `mode`), written with `suffix`; `integer` for keys that take whole numbers.
   public init(keyPath: String, shape: Shape, low: Double, high: Double, mode: Double? = nil, suffix: String,
               integer: Bool = false, file: String = "", line: Int? = nil) {
     self.keyPath = keyPath

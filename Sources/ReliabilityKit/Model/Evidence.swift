@@ -10,8 +10,10 @@ public struct EvidenceFile: Sendable, Hashable {
   public var fleet: String
   /// The source key (FailureData/SOURCES.md, or `operator-telemetry`).
   public var source: String
+  /// The file's items, in file order.
   public var items: [EvidenceItem]
 
+  /// A file of `items`, all from `fleet` and `source`.
   public init(file: String, fleet: String, source: String, items: [EvidenceItem]) {
     self.file = file
     self.fleet = fleet
@@ -60,9 +62,13 @@ public struct EvidenceItem: Sendable, Hashable {
     case held
   }
 
+  /// The item's name, unique among the items read.
   public var name: String
+  /// What was counted.
   public var measure: Measure
+  /// What it was observed over; nil for a rate item that gives none.
   public var exposure: Exposure?
+  /// What was seen.
   public var observed: Observed
   /// The spread of this fleet's true rate around the model's, as a coefficient of variation
   /// (0: none beyond the count's Poisson noise). A count then enters by a negative binomial
@@ -70,14 +76,18 @@ public struct EvidenceItem: Sendable, Hashable {
   public var spread: Double
   /// The source key (the file's unless the item names its own).
   public var source: String
+  /// The fleet the item was observed on.
   public var fleet: String
+  /// A remark on the item, or nil.
   public var note: String?
   /// `from` and `to` as written, or nil.
   public var window: (from: String, to: String)?
   /// Where the item is written.
   public var file: String
+  /// The line where it is written, or nil.
   public var line: Int?
 
+  /// An item with every field; `spread` 0 is Poisson, `file` and `line` say where it is written.
   public init(name: String, measure: Measure, exposure: Exposure?, observed: Observed, spread: Double = 0, source: String,
               fleet: String, note: String? = nil, window: (from: String, to: String)? = nil, file: String = "", line: Int? = nil) {
     self.name = name

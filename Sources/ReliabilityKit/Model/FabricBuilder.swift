@@ -251,7 +251,9 @@ package enum FabricBuilder {
 
 /// A model that cannot be built from valid-looking inputs.
 public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The fabric preset's numbers do not make a fabric (`reason` says why).
   case fabric(String)
+  /// A role names a part the catalog does not have, with the closest id when there is one.
   case unknownPart(id: String, role: String, suggestion: String?)
   /// The scenario asks for more events per trial than cposim simulates (`Simulation.eventLimit`).
   case eventVolume(file: String, expected: Double, limit: Double)

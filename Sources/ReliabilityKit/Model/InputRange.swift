@@ -14,14 +14,18 @@ public struct InputRange: Sendable, Hashable {
   public var keyPath: String
   /// The bounds as written (`1000000h`, `0.5%`, `2`), in the same unit as `central`.
   public var low: String
+  /// The upper bound as written.
   public var high: String
   /// The value the range brackets, as written.
   public var central: String
+  /// Where the range was written.
   public var origin: Origin
   /// The file and line where the range was written.
   public var file: String
+  /// The line, or nil.
   public var line: Int?
 
+  /// A range of `keyPath` from `low` to `high` around `central` (all as written), from `file`:`line`.
   public init(keyPath: String, low: String, high: String, central: String, origin: Origin, file: String, line: Int?) {
     self.keyPath = keyPath
     self.low = low

@@ -6,6 +6,7 @@ public struct InputValue: Sendable, Hashable {
   public var keyPath: String
   /// The value as written.
   public var value: String
+  /// Where the value comes from: sourced, calibrated, an estimate, or unstated.
   public var provenance: InputProvenance
   /// The range that applies to it, if any.
   public var range: InputRange?
@@ -13,8 +14,10 @@ public struct InputValue: Sendable, Hashable {
   public var part: String?
   /// The file and line where the value was written.
   public var file: String
+  /// The line, or nil.
   public var line: Int?
 
+  /// An input at `keyPath` written as `value` at `file`:`line`, with its provenance, range and part.
   public init(keyPath: String, value: String, provenance: InputProvenance, range: InputRange?, part: String?, file: String, line: Int?) {
     self.keyPath = keyPath
     self.value = value

@@ -15,12 +15,14 @@ public struct PosteriorDraws: Sendable, Hashable {
   public let rows: [[Double]]
   /// Where the block is written (`file`, line of `posterior:`).
   public var file: String = ""
+  /// The line of `posterior:`, or nil.
   public var line: Int? = nil
   /// The line of each key in `keys:` (messages about a key name it).
   public var keyLines: [Int?] = []
   /// What the block says about where the draws come from (as written: evidence, seed, ESS, ...).
   public var provenance: [(key: String, value: String)] = []
 
+  /// Draws of `keys` (written in `units`), one row per draw; every row has a value per key, and there is at least one row.
   public init(keys: [String], units: [String], rows: [[Double]]) {
     precondition(keys.count == units.count && rows.allSatisfy { $0.count == keys.count } && !rows.isEmpty)
     self.keys = keys
@@ -28,6 +30,7 @@ public struct PosteriorDraws: Sendable, Hashable {
     self.rows = rows
   }
 
+  /// Whether two blocks draw the same keys, units and rows (where they are written, and their provenance, do not count).
   public static func == (a: PosteriorDraws, b: PosteriorDraws) -> Bool {
     a.keys == b.keys && a.units == b.units && a.rows == b.rows
   }
@@ -98,19 +101,28 @@ public struct PosteriorDraws: Sendable, Hashable {
 /// "Branches"): `compare` runs every branch under the same draws and prints the verdict per
 /// branch instead of averaging over what nobody measured.
 public struct ScenarioBranch: Sendable, Hashable {
+  /// The branch's name.
   public let name: String
   /// (key path, value as written), in file order.
   public let set: [KeyValue]
+  /// What the branch assumes, in words.
   public let note: String
+  /// Where its values come from (a SOURCES.md key or `estimate`), or nil.
   public let source: String?
+  /// The file the branch is written in.
   public let file: String
+  /// Its line, or nil.
   public let line: Int?
 
+  /// One value a branch sets.
   public struct KeyValue: Sendable, Hashable {
+    /// The key path, as `--set` takes it.
     public let keyPath: String
+    /// The value, as written.
     public let value: String
   }
 
+  /// A branch `name` setting `set`, with its note and source, written at `file`:`line`.
   public init(name: String, set: [KeyValue], note: String, source: String?, file: String, line: Int?) {
     self.name = name
     self.set = set

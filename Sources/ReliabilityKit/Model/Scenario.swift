@@ -542,7 +542,14 @@ public struct Threshold: Sendable, Hashable {
   }
 
   /// How the value was written: a plain number, a duration (in hours) or a percentage.
-  public enum Written: Sendable, Hashable { case number, duration, percent }
+  public enum Written: Sendable, Hashable {
+    /// A plain number, in the metric's unit.
+    case number
+    /// A duration (`30d`), compared in hours.
+    case duration
+    /// A percentage (`90%`), compared as a ratio.
+    case percent
+  }
 
   /// The metric compared (a ``TrialMetrics`` name).
   public let metric: String
@@ -592,6 +599,7 @@ public struct CommonCause: Sendable, Hashable {
   /// A planned event (a firmware rollback): the group is drained, so jobs checkpoint first.
   public var planned: Bool
 
+  /// A common cause `name` striking groups of `groupSize` switches of `tier` (nil: every switch) at `ratePerHour` events per group per hour, each lasting a draw of `duration` hours; `planned` drains first.
   public init(name: String, tier: String?, groupSize: Int, ratePerHour: Double, duration: Distribution, planned: Bool) {
     self.name = name
     self.tier = tier

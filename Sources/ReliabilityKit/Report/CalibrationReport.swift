@@ -4,26 +4,43 @@ import Foundation
 /// with their intervals, each target against the model at the fit, and every evaluation, so a
 /// notebook or `cposim report` can draw the fit.
 public struct CalibrationReport: Encodable, Sendable {
+  /// A fitted input with its 95 % interval.
   public struct FittedInput: Encodable, Sendable {
+    /// The scenario key path fitted.
     public let keyPath: String
+    /// The search range's lower bound, in the unit `suffix` writes.
     public let low: Double
+    /// The search range's upper bound, in the unit `suffix` writes.
     public let high: Double
+    /// The unit as written (`h`, `%`, `/d`), empty for plain numbers.
     public let suffix: String
+    /// The fitted value (least deviance), in the unit `suffix` writes.
     public let fitted: Double
+    /// The fitted value as the scenario takes it (`2.1e-3/d`).
     public let fittedText: String
+    /// Lower end of the 95 % interval: where the deviance rises by 3.84 above its minimum, within the range.
     public let ci95Low: Double
+    /// Upper end of the 95 % interval.
     public let ci95High: Double
     /// Whether the interval stops at a bound of the range (the data allow values beyond it).
     public let ci95OpenAtLow: Bool
+    /// Whether the interval stops at the range's upper bound.
     public let ci95OpenAtHigh: Bool
   }
 
+  /// A target against the model at the fitted inputs.
   public struct TargetResult: Encodable, Sendable {
+    /// The metric it constrains (a ``TrialMetrics`` name).
     public let metric: String
+    /// The observed value, in the metric's unit (a count over the horizon for a Poisson target).
     public let value: Double
+    /// The standard deviation of a normal target; null for a Poisson count.
     public let sd: FiniteOrNull
+    /// Lower end of the band the simulated mean may lie in and agree at 95 % (Garwood's exact Poisson range, or value − 1.96 sd).
     public let low: Double
+    /// Upper end of the band.
     public let high: Double
+    /// How the band was made, in words.
     public let band: String
     /// The model's estimate at the fitted inputs.
     public let simulated: Estimate
@@ -33,35 +50,57 @@ public struct CalibrationReport: Encodable, Sendable {
     public let met: Bool
   }
 
+  /// One run of the model at given input values.
   public struct Evaluation: Encodable, Sendable {
     /// Input values by key path.
     public let inputs: [String: Double]
     /// The estimate of each target's metric, by name.
     public let metrics: [String: Estimate]
+    /// The deviance D at these values (smaller is a better fit).
     public let deviance: FiniteOrNull
   }
 
+  /// What made the report.
   public struct Source: Encodable, Sendable {
+    /// cposim's version.
     public let toolVersion: String
+    /// The git commit of the build that computed the evaluations.
     public var buildCommit = ToolVersion.commit
+    /// The GNU Scientific Library's version.
     public let gslVersion: String
+    /// The random number generator (`taus2`).
     public let generator: String
+    /// The seed every evaluation used.
     public let seed: UInt64
+    /// Trials per evaluation.
     public let trials: Int
+    /// The scenario file and every file it extends.
     public let scenarioFiles: [String]
+    /// The day of the fit, YYYY-MM-DD.
     public let date: String
   }
 
+  /// The report's `schema_version`; bumped on any breaking change.
   public static let schemaVersion = 1
+  /// `calibration`.
   public let kind = "calibration"
+  /// The report's `schema_version`.
   public let schemaVersion = CalibrationReport.schemaVersion
+  /// The scenario file, as given.
   public let scenario: String
+  /// The calibrated scenario written, or null.
   public let outputScenario: Nullable<String>
+  /// How the fit and the intervals were made, in words.
   public let method: String
+  /// The fitted inputs, in the order given.
   public let inputs: [FittedInput]
+  /// The targets at the fit, in the order given.
   public let targets: [TargetResult]
+  /// Every evaluation, in the order they ran.
   public let evaluations: [Evaluation]
+  /// One sentence: what was fitted, and whether every target is inside its band.
   public let verdict: String
+  /// What made the report.
   public let provenance: Source
 
   /// - Parameters:

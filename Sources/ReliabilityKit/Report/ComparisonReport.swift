@@ -54,6 +54,7 @@ public struct ComparisonReport: Encodable, Sendable {
   /// The verdict per named branch (`branches:`), each under the same draws and trials.
   public var branches: [BranchResult]? = nil
 
+  /// The joint draws a scenario carries (`posterior:`), summarised: keys, units, the number of draws, each key's 5/50/95 % and the block's provenance.
   public struct PosteriorSummary: Encodable, Sendable {
     /// The file the block came from (the scenario's own file when it carries it).
     public let file: String

@@ -1,64 +1,104 @@
 /// What `cposim describe` reports: the inventory a scenario expands into.
 public struct Inventory: Encodable, Sendable {
+  /// The JSON's `schema_version`; bumped on any breaking change.
   public static let schemaVersion = 1
 
+  /// A name and how many.
   public struct Count: Encodable, Sendable, Equatable {
+    /// The FRU, part, tier, link group or unit.
     public let name: String
+    /// How many of it.
     public let count: Int
   }
 
+  /// The fabric the preset expands into.
   public struct FabricSummary: Encodable, Sendable {
+    /// `leaf-spine` or `three-tier-clos`.
     public let topology: String
+    /// The switch ports' optics class (`pluggable`, `cpo`, `cpo-internal-laser`, `lpo`, `lro`).
     public let optics: String
+    /// GPUs in the cluster.
     public let gpus: Int
+    /// Ports per switch.
     public let switchRadix: Int
+    /// Port speed, in Gb/s.
     public let portSpeedGbps: Int
+    /// Switches in every tier.
     public let switches: Int
+    /// Switches by tier (`leaf`, `spine`, `core`).
     public let switchesByTier: [Count]
+    /// Links in every group.
     public let links: Int
+    /// Links by group (`nic-leaf`, `leaf-spine`, `spine-core`).
     public let linksByTier: [Count]
+    /// Switch ports wired, over every tier.
     public let switchPortsInUse: Int
+    /// Pluggable transceiver modules, switch and NIC side.
     public let transceivers: Int
+    /// Co-packaged optical engines.
     public let opticalEngines: Int
+    /// External laser source modules.
     public let elsModules: Int
+    /// Laser diodes: in pluggable modules, in ELS modules and inside CPO packages.
     public let lasers: Int
+    /// Power of the links' ends (modules, engines, laser sources; active copper cables), in kW, before PUE.
     public let opticsPowerKw: Double
+    /// The same times the scenario's PUE, in kW.
     public let opticsPowerWithPueKw: Double
     /// NIC–leaf links (`optical` or `copper`), rails, planes, links per NIC, extra uplinks per leaf.
     public let nicLink: String
+    /// Whether each node's NICs go to different leaves.
     public let railOptimized: Bool
+    /// Parallel fabrics.
     public let planes: Int
+    /// Links per NIC, each to a different leaf.
     public let nicHoming: Int
+    /// Extra uplinks per leaf beyond what the oversubscription needs.
     public let uplinkOverbuild: Int
     /// Nodes of the fabric: in jobs, reserved as spares, and idle.
     public let nodes: Int
+    /// Nodes the jobs use.
     public let nodesInJobs: Int
+    /// Nodes reserved as spares (at most the nodes outside jobs).
     public let spareNodes: Int
   }
 
+  /// A plain system's units.
   public struct SystemSummary: Encodable, Sendable {
+    /// Each unit name with its count.
     public let units: [Count]
   }
 
   /// One input with its provenance (docs/inputs.md).
   public struct Input: Encodable, Sendable {
+    /// The full key path, as `--set` takes it.
     public let keyPath: String
+    /// The value as written.
     public let value: String
     /// `sourced`, `calibrated`, `estimate` or `unstated`.
     public let provenance: String
     /// The SOURCES.md key (sourced), the target and date (calibrated), the reason (estimate).
     public let source: Nullable<String>
+    /// The calibration target (calibrated), or null.
     public let target: Nullable<String>
+    /// The calibration's date (calibrated), or null.
     public let date: Nullable<String>
+    /// Why the estimate is what it is (estimate), or null.
     public let reason: Nullable<String>
+    /// The low/high range that applies to the input, or null.
     public let range: Nullable<Range>
     /// The part whose catalog entry holds the value (null for scenario values).
     public let part: Nullable<String>
+    /// The file where the value is written.
     public let file: String
+    /// Its line there, or null.
     public let line: Nullable<Int>
 
+    /// A low/high range of an input, as written.
     public struct Range: Encodable, Sendable {
+      /// The low end, as written.
       public let low: String
+      /// The high end, as written.
       public let high: String
       /// `catalog` or `scenario`.
       public let origin: String
@@ -86,13 +126,21 @@ public struct Inventory: Encodable, Sendable {
     }
   }
 
+  /// The JSON's `schema_version`.
   public let schemaVersion = Inventory.schemaVersion
+  /// The scenario's name.
   public let scenario: String
+  /// The scenario's files, base first.
   public let files: [String]
+  /// Simulated time per trial, in hours.
   public let horizonHours: Double
+  /// The scenario's default trial count.
   public let trials: Int
+  /// The scenario's default master seed.
   public let seed: UInt64
+  /// The fabric; null for a plain system.
   public let fabric: FabricSummary?
+  /// The plain system; null for a fabric.
   public let system: SystemSummary?
   /// FRUs by FRU id.
   public let frus: [Count]
@@ -100,24 +148,34 @@ public struct Inventory: Encodable, Sendable {
   public let parts: [Count]
   /// Every input with its provenance: catalog values of the parts used, then scenario values.
   public let inputs: [Input]
-  /// Every FRU the plant holds, priced (the capital, support and SerDes cost lines' inputs).
+  /// Every FRU the plant holds, priced (the capital, support and SerDes cost lines' inputs);
+  /// printed by `describe`, not written to its JSON.
   public let capital: [ScenarioDescription.CapitalLine]
-  /// `costs.capital_life` in hours; null when capital is one-off or not counted.
+  /// `costs.capital_life` in hours; nil when capital is one-off or not counted (not in the JSON).
   public let capitalLifeHours: Double?
+  /// Whether capital is counted all at once (`capital_life: one-off`). Like `capital` and `capitalLifeHours`, printed by `describe` but not written to its JSON.
   public let capitalOneOff: Bool
   /// The joint draws the scenario carries (`posterior:`, docs/inference.md): keys, units, the
-  /// number of draws, each key's 5/50/95 % over them and the block's provenance; absent when none.
+  /// number of draws, each key's 5/50/95 % over them and the block's provenance; null in the
+  /// JSON when there are none.
   public let posterior: ComparisonReport.PosteriorSummary?
-  /// The named branches (`branches:`): what each sets, its note and source; absent when none.
+  /// The named branches (`branches:`): what each sets, its note and source; nil when none,
+  /// written as an empty list.
   public let branches: [Branch]?
 
+  /// A named set of values for inputs no evidence constrains (a ``ScenarioBranch``).
   public struct Branch: Encodable, Sendable {
+    /// The branch's name.
     public let name: String
+    /// The values it sets, by key path, as written.
     public let set: [String: String]
+    /// Why the branch exists, in words.
     public let note: String
+    /// Its source key, or null.
     public let source: String?
   }
 
+  /// The inventory of `scenario`; throws when its fabric cannot be built.
   public init(scenario: Scenario) throws(ModelError) {
     posterior = scenario.posterior.map { ComparisonReport.PosteriorSummary($0, file: $0.file) }
     branches = scenario.branches.isEmpty ? nil : scenario.branches.map { b in

@@ -4,6 +4,7 @@ import Foundation
 /// are stable and keys read well in pandas. Non-finite numbers are never written: types encode
 /// them as `null` (see `FiniteOrNull`), and the encoder would throw on any that slipped through.
 public enum JSONOutput {
+  /// The report encoder: sorted snake_case keys, pretty printed, slashes unescaped.
   public static func encoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -25,9 +26,12 @@ public enum JSONOutput {
 
 /// A number that encodes as JSON `null` when it is NaN or infinite, instead of failing.
 public struct FiniteOrNull: Encodable, Equatable, Sendable {
+  /// The number; written as `null` when not finite.
   public let value: Double
+  /// Wraps `value`.
   public init(_ value: Double) { self.value = value }
 
+  /// Writes the number, or `null` when it is NaN or infinite.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     if value.isFinite { try container.encode(value) } else { try container.encodeNil() }
@@ -36,9 +40,12 @@ public struct FiniteOrNull: Encodable, Equatable, Sendable {
 
 /// An optional that encodes as JSON `null` when absent (the default encoder leaves the key out).
 public struct Nullable<Wrapped: Encodable & Sendable>: Encodable, Sendable {
+  /// The value, or nil (written as `null`).
   public let value: Wrapped?
+  /// Wraps `value`.
   public init(_ value: Wrapped?) { self.value = value }
 
+  /// Writes the value, or `null` when nil.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     if let value { try container.encode(value) } else { try container.encodeNil() }

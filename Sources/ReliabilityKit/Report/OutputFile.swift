@@ -36,6 +36,7 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
   /// For a file cposim derives from another name: that option and name (`-o out.json`).
   public let derivedFrom: String?
 
+  /// The output `path` the user named with `option`.
   public init(_ path: String, option: String) {
     self.path = path
     self.option = option
@@ -50,11 +51,14 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
     self.derivedFrom = derivedFrom
   }
 
+  /// The option and the path, as messages name it (`-o out.json`).
   public var description: String { "\(option) \(path)" }
 
   /// Why an output is refused or could not be written: one line.
   public struct Problem: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The problem, in one line.
     public let description: String
+    /// A problem described by `description`.
     public init(_ description: String) { self.description = description }
   }
 
@@ -62,10 +66,13 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
 
   /// What a path names: an existing file (device and inode), or a path not there yet, resolved.
   public enum Identity: Hashable, Sendable {
+    /// An existing file: its device and inode.
     case inode(device: UInt64, inode: UInt64)
+    /// A path not there yet, with every symbolic link followed, made absolute.
     case path(String)
   }
 
+  /// What `path` names now, to tell whether two paths are the same file.
   public static func identity(of path: String) -> Identity {
     var info = stat()
     if stat(path, &info) == 0 { return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) }
@@ -160,7 +167,7 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
         guard access(target, W_OK) == 0 else { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
         // A FIFO is opened now, without blocking, and kept open until it is written: one with no
         // reader is refused before the run instead of blocking open() after it.
-        if kind == S_IFIFO { try Self.special.keep(try Self.openSpecial(target, for: self), for: target) }
+        if kind == S_IFIFO { Self.special.keep(try Self.openSpecial(target, for: self), for: target) }
         return
       }
       if access(target, W_OK) != 0 { throw Problem("cannot write \(path) (\(option)): \(Self.reason(errno))") }
@@ -410,6 +417,7 @@ public struct OutputFile: Sendable, Hashable, CustomStringConvertible {
       guard fd >= 0 else { throw Problem("cannot write \(file.path) (\(file.option)): \(OutputFile.reason(errno))") }
     }
 
+    /// Appends `data`; after a failed write nothing more is written, and `commit()` throws it.
     public func append(_ data: Data) {
       lock.lock(); defer { lock.unlock() }
       guard failure == nil else { return }

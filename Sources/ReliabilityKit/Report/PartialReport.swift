@@ -4,28 +4,39 @@ import Foundation
 /// `cposim run --shard i/n` and by the checkpoints of an interrupted run; `cposim merge` (or
 /// `--resume`) combines slices into the report a single run would have written, byte for byte.
 public struct PartialReport: Codable, Sendable {
+  /// The file's `kind`, `cposim-partial`.
   public static let kind = "cposim-partial"
   /// 2: completed blocks as ranges. 3: snake_case keys, like every other file cposim writes
   /// (schemas/partial.schema.json), and the build's commit.
   public static let schemaVersion = 3
 
+  /// `cposim-partial`.
   public var kind = PartialReport.kind
+  /// The file's `schema_version`.
   public var schemaVersion = PartialReport.schemaVersion
+  /// cposim's version; parts of another version are not merged.
   public var toolVersion: String
   /// The git commit of the build that computed these trials (`ToolVersion.commit`).
   public var buildCommit: String
+  /// The GNU Scientific Library's version.
   public var gslVersion: String
+  /// The random number generator (`taus2`).
   public var generator: String
   /// The scenario file as given on the command line, and the hashes of every input file.
   public var scenario: String
+  /// Every scenario file of the `extends` chain and the catalog, with their SHA-256.
   public var scenarioFiles: [RunReport.FileHash]
+  /// The run's master seed.
   public var seed: UInt64
   /// Trials of the whole run (all shards).
   public var trials: Int
+  /// This shard's index, 0 ..< `shardCount` (0 of 1 for a checkpoint of an unsharded run).
   public var shardIndex: Int
+  /// Shards the run was split into.
   public var shardCount: Int
   /// Blocks (see `TrialBlocks`) whose trials are in `statistics`.
   package var completedBlocks: BlockSet
+  /// The mergeable statistics of the completed blocks' trials.
   public var statistics: RunStatistics
 
   package init(scenario: String, simulation: Simulation, seed: UInt64, trials: Int, shardIndex: Int, shardCount: Int,
@@ -72,6 +83,7 @@ public struct PartialReport: Codable, Sendable {
     return encoder
   }
 
+  /// Writes the partial report to `url` (snake_case keys, sorted, compact).
   public func write(to url: URL) throws {
     try write(to: OutputFile(url.path, option: "-o"))
   }
@@ -217,16 +229,26 @@ public struct PartialReport: Codable, Sendable {
 
 /// Why partial reports cannot be merged.
 public enum MergeError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// No partial report was given.
   case noParts
+  /// A file could not be read or decoded: `reason` says where and what.
   case unreadable(path: String, reason: String)
+  /// Two parts differ in `field` (scenario, seed, trials, version, files): `value` in `path`, `expected` in `reference`.
   case mismatch(path: String, field: String, value: String, expected: String, reference: String)
+  /// Shard `index` is given more than once.
   case duplicateShard(index: Int, paths: [String])
+  /// The shard at `path` did not finish all its trials.
   case incompleteShard(path: String, index: Int)
+  /// Shards of a set of `count` are missing.
   case missingShards([Int], count: Int)
+  /// A scenario file changed since the parts were computed (its SHA-256 differs).
   case scenarioChanged(path: String)
+  /// A checkpoint belongs to another run (`differences` name what differs).
   case notResumable(path: String, differences: [String])
+  /// A part fails its invariants (edited or truncated).
   case inconsistent(path: String, reason: String)
 
+  /// The problem in one line, naming the files.
   public var description: String {
     switch self {
     case .noParts: "no partial reports given"

@@ -278,81 +278,136 @@ public struct RunReport: Encodable, Sendable {
 
 /// The resolved inputs of a scenario, as the report records them.
 public struct ScenarioDescription: Encodable, Sendable {
+  /// One failure mode of a part, as the scenario resolved it (a ``FailureMode``).
   public struct ModeDescription: Encodable, Sendable {
+    /// The mode's id within its part (`laser-wearout`).
     public let id: String
+    /// Time to failure from installation or renewal: family and parameters, in hours.
     public let distribution: DistributionDescription
+    /// `hard` (down until repaired) or `flap` (clears by itself after `flap_duration`).
     public let effect: String
+    /// How long a flap lasts, in hours; null for a hard mode.
     public let flapDuration: Nullable<DistributionDescription>
+    /// What a technician does to fix it: `replace`, `clean`, `reseat` or `none` (flaps).
     public let fix: String
+    /// The mode's source: a FailureData/SOURCES.md key, or `estimate`.
     public let source: String
   }
 
+  /// A catalog part the scenario can use, with its prices and failure modes (a ``Part``).
   public struct PartDescription: Encodable, Sendable {
+    /// Catalog id (`pluggable-800g`).
     public let id: String
+    /// The field-replaceable unit the part belongs to; replacing the FRU renews the part.
     public let fru: String
+    /// Electrical power of one unit, in watts (the energy cost line).
     public let powerW: Double
+    /// Price of one spare, in US dollars.
     public let unitCostUsd: Double
+    /// Warranty from installation or renewal, in hours; null: no warranty.
     public let warrantyHours: Nullable<Double>
+    /// Price of reworking one unit outside its warranty (`rma-rework`), in US dollars; null: none given.
     public let reworkCostUsd: Nullable<Double>
+    /// Cost of one RMA shipment (to the vendor and back), in US dollars.
     public let rmaLogisticsUsd: Double
+    /// Power of the host SerDes lanes that drive one unit, in watts (the SerDes energy line).
     public let hostSerdesW: Double
+    /// Vendor support contract per unit per year, in US dollars.
     public let supportUsdPerYear: Double
+    /// The part's source: a FailureData/SOURCES.md key, or `estimate`.
     public let source: String
+    /// Its competing failure modes, in catalog order.
     public let modes: [ModeDescription]
   }
 
   /// One FRU of the plant in the capital and contract lines: how many, at what price, with the
   /// provenance of each price (`sourced:<key>`, `estimate`, `calibrated` or `unstated`).
   public struct CapitalLine: Encodable, Sendable {
+    /// The FRU's id.
     public let fru: String
     /// The part that carries the FRU's price and contract.
     public let part: String
+    /// Units of the FRU the plant holds.
     public let count: Int
+    /// Price of one unit, in US dollars (`part`'s `unit_cost_usd`).
     public let unitCostUsd: Double
+    /// Provenance of the price: `sourced:<key>`, `estimate`, `calibrated` or `unstated`.
     public let unitCostSource: String
+    /// `count` × `unit_cost_usd`: the installed capital of the FRU, in US dollars.
     public let installedUsd: Double
+    /// Support contract per unit per year, in US dollars (0: none).
     public let supportUsdPerYear: Double
+    /// Provenance of the support price, or `none` when there is no contract.
     public let supportSource: String
     /// Host SerDes power of one FRU (all its parts), and of all of them.
     public let hostSerdesW: Double
+    /// Provenance of the SerDes power, or `none` when the FRU has none.
     public let hostSerdesSource: String
+    /// `count` × `host_serdes_w`: the SerDes power of every unit of the FRU, in watts.
     public let totalHostSerdesW: Double
   }
 
+  /// The fabric preset as resolved (a ``FabricSpec``); PSU and fan counts are not recorded.
   public struct FabricDescription: Encodable, Sendable {
+    /// `leaf-spine` or `three-tier-clos`.
     public let topology: String
+    /// GPUs in the cluster.
     public let gpus: Int
+    /// GPUs per node, one NIC each.
     public let gpusPerNode: Int
+    /// Ports per switch.
     public let switchRadix: Int
+    /// Port speed, in Gb/s.
     public let portSpeedGbps: Int
+    /// Leaf downlink-to-uplink ratio (1 = non-blocking).
     public let oversubscription: Double
+    /// The switch ports' optics class: `pluggable`, `cpo` (with external laser sources), `cpo-internal-laser`, `lpo` or `lro`.
     public let optics: String
+    /// Switch ports one co-packaged optical engine serves.
     public let portsPerOpticalEngine: Int
+    /// Switch ports one external laser source module feeds.
     public let portsPerEls: Int
+    /// Spare laser lanes per ELS: laser failures up to this count are absorbed.
     public let spareLaserLanes: Int
+    /// Lasers in one pluggable module.
     public let lasersPerModule: Int
+    /// Lasers in one ELS module.
     public let lasersPerEls: Int
+    /// What carries the NIC–leaf links: `optical` or `copper`.
     public let nicLink: String
+    /// Whether each node's NICs go to different leaves (one rail per NIC position).
     public let railOptimized: Bool
+    /// Parallel fabrics (NIC r of every node joins plane r mod `planes`).
     public let planes: Int
+    /// Links per NIC, each to a different leaf (2: dual-homed).
     public let nicHoming: Int
+    /// Extra uplinks per leaf beyond what the oversubscription needs.
     public let uplinkOverbuild: Int
+    /// Ports per switch left unused when wired, for dark links to move to.
     public let sparePorts: Int
+    /// Nodes of the fabric: GPUs in groups of `gpus_per_node`, rounded up.
     public let nodes: Int
   }
 
+  /// The fabric's nodes outside the jobs (a ``NodePoolSpec``).
   public struct NodePoolDescription: Encodable, Sendable {
     /// Reserved spare nodes, or null for every node no job uses.
     public let spareNodes: Nullable<Int>
+    /// Time to bring a spare node into a job, added to the restart, in hours.
     public let spareSwapTimeHours: Double
+    /// How long a node taken out by a host or GPU failure stays out, in hours.
     public let hostRepair: DistributionDescription
     /// What an idle spare node costs per GPU-hour (the spare nodes cost line).
     public let spareUsdPerGpuHour: Double
   }
 
+  /// A plain system (a ``SystemSpec``): its units and structure.
   public struct SystemDescription: Encodable, Sendable {
+    /// Units by name: how many of each.
     public let units: [String: Int]
+    /// Units by name: the catalog part each is.
     public let unitParts: [String: String]
+    /// How the units' states make the system's.
     public let structure: StructureDescription
   }
 
@@ -360,11 +415,16 @@ public struct ScenarioDescription: Encodable, Sendable {
   /// `{"series": [...]}`, `{"parallel": [...]}`, `{"k_of_n": {"k": 2, "of": [...], "downtime_metric": ...}}`.
   /// Each k-of-n block names the metric that reports its downtime.
   public indirect enum StructureDescription: Encodable, Sendable {
+    /// A unit, by name.
     case unit(String)
+    /// Up while every block is up.
     case series([StructureDescription])
+    /// Up while any block is up.
     case parallel([StructureDescription])
+    /// Up while at least `k` of the blocks are up; `downtimeMetric` names the metric of its downtime.
     case kOfN(k: Int, of: [StructureDescription], downtimeMetric: String)
 
+    /// The description of `topology`, its k-of-n blocks numbered depth first as the engine numbers them.
     public init(_ topology: Topology) {
       var next = 0
       func describe(_ t: Topology) -> StructureDescription {
@@ -388,6 +448,7 @@ public struct ScenarioDescription: Encodable, Sendable {
       let downtimeMetric: String
     }
 
+    /// Writes the structure as in the scenario file (a name, or a one-key object).
     public func encode(to encoder: any Encoder) throws {
       var container = encoder.singleValueContainer()
       switch self {
@@ -399,17 +460,29 @@ public struct ScenarioDescription: Encodable, Sendable {
     }
   }
 
+  /// What happens after a FRU fails (a ``Workflow``).
   public struct WorkflowDescription: Encodable, Sendable {
+    /// `hot-swap`, `laser-swap`, `board-replace` or `rma-rework`.
     public let action: String
+    /// `now`, `maintenance-window`, `degraded-until-window` or `leave-dark`.
     public let when: String
+    /// Technician hands-on time, in hours.
     public let handsOn: DistributionDescription
+    /// Time to drain the blast radius first, in hours.
     public let drain: DistributionDescription
+    /// Whether a clean or reseat is tried before replacing.
     public let cleanFirst: Bool
+    /// Probability (0..1) that a clean attempt fixes a contamination failure.
     public let cleanSuccess: Double
+    /// Probability (0..1) that the replaced unit has no fault.
     public let noFaultFound: Double
+    /// Probability (0..1) that handling disturbs a neighbouring link.
     public let collateral: Double
+    /// Rework turnaround for `rma-rework`, in hours.
     public let rmaTurnaroundHours: Double
+    /// `leave-dark`: swap once the switch has more dark ports than this; null: only at windows.
     public let swapWhenDarkExceeds: Nullable<Int>
+    /// `leave-dark`: time to move a dark port's link to a spare port, in hours.
     public let remapTimeHours: Double
 
     init(_ w: Workflow) {
@@ -427,79 +500,136 @@ public struct ScenarioDescription: Encodable, Sendable {
     }
   }
 
+  /// A spare pool with a reorder-point policy (a ``RepairSpec/SparePool``).
   public struct SpareDescription: Encodable, Sendable {
+    /// Spares on hand at time 0.
     public let initial: Int
+    /// Reorder when stock on hand plus on order falls to this level.
     public let reorderPoint: Int
+    /// Spares per order.
     public let reorderQuantity: Int
+    /// Time from an order to its arrival, in hours.
     public let leadTimeHours: Double
   }
 
+  /// How failures get fixed (a ``RepairSpec``).
   public struct RepairDescription: Encodable, Sendable {
+    /// Time from a failure to someone knowing about it, in hours.
     public let detection: DistributionDescription
+    /// Time to verify a repair before the service is restored, in hours.
     public let verification: DistributionDescription
+    /// Technicians on shift.
     public let technicians: Int
+    /// When technicians work: `24x7` or `8x5`.
     public let shift: String
+    /// Time between maintenance window starts, in hours; null: no window.
     public let maintenanceWindowEveryHours: Nullable<Double>
+    /// Window length, in hours; null: no window.
     public let maintenanceWindowDurationHours: Nullable<Double>
+    /// Spare pools by FRU id; a FRU without a pool is always in stock.
     public let spares: [String: SpareDescription]
+    /// Workflow by FRU id, for the FRUs the scenario names (the others use `Workflow.default(for:)`, by their role).
     public let workflows: [String: WorkflowDescription]
     /// Workflows refined for single failure modes, by FRU and mode.
     public let modeWorkflows: [String: [String: WorkflowDescription]]
   }
 
+  /// A training job and how it fails and recovers (a ``JobSpec``).
   public struct JobDescription: Encodable, Sendable {
+    /// The job's name.
     public let name: String
+    /// GPUs the job uses.
     public let gpus: Int
+    /// Computing time between durable checkpoints, in hours.
     public let checkpointIntervalHours: Double
+    /// Time a durable checkpoint write blocks training, in hours.
     public let checkpointWriteHours: Double
+    /// Re-initialisation plus loading the durable checkpoint, in hours.
     public let restartOverheadHours: Double
+    /// What a GPU-hour of the job costs, in US dollars.
     public let usdPerGpuHour: Double
+    /// Host and GPU failures of the job's nodes, per node per hour.
     public let backgroundRatePerNodeHour: Double
+    /// Probability (0..1) that a failed uplink interrupts the job.
     public let uplinkInterruptProbability: Double
+    /// NIC-link flaps no longer than this do not interrupt the job, in hours.
     public let flapToleranceHours: Double
+    /// Flaps of links above the leaves no longer than this are ridden out, in hours (resolved: `flap_tolerance_hours` when not given).
     public let uplinkFlapToleranceHours: Double
+    /// Time from a hard failure to the job beginning its restart (it hangs meanwhile), in hours.
     public let detectionHours: Double
+    /// The same after a flap longer than the tolerance, in hours (resolved: `detection_hours` when not given).
     public let flapDetectionHours: Double
+    /// The in-memory checkpoint tier; null: durable checkpoints only.
     public let memoryCheckpoint: Nullable<MemoryCheckpointDescription>
+    /// Where the job's nodes are: `contiguous` or `spread`.
     public let placement: String
+    /// Elastic restart: continue on this many nodes or more; null: wait for the full set.
     public let minNodes: Nullable<Int>
+    /// What a node losing one plane's path does: `interrupt`, `degrade` or `swap-at-checkpoint`.
     public let planeLoss: String
+    /// What a node losing one of its NICs does: `interrupt`, `degrade` or `swap-at-checkpoint`.
     public let nicLoss: String
+    /// Share (0..1) of a training step spent in communication compute does not hide.
     public let communicationShare: Double
   }
 
+  /// The in-memory checkpoint tier (a ``JobSpec/MemoryCheckpoint``).
   public struct MemoryCheckpointDescription: Encodable, Sendable {
+    /// Computing time between in-memory checkpoints, in hours.
     public let intervalHours: Double
+    /// Time an in-memory checkpoint blocks training, in hours.
     public let writeHours: Double
+    /// Re-initialisation plus loading from memory, in hours.
     public let restartHours: Double
+    /// The most nodes an outage may take with the memory copies still restorable.
     public let survivesNodesLost: Int
   }
 
+  /// Prices that turn counts into money (a ``CostSpec``).
   public struct CostDescription: Encodable, Sendable {
+    /// Technician labour, US dollars per hands-on hour.
     public let technicianUsdPerHour: Double
+    /// A fixed fee per repair visit, in US dollars.
     public let dispatchFeeUsd: Double
+    /// Electricity, US dollars per kWh.
     public let electricityUsdPerKwh: Double
+    /// Power usage effectiveness: facility power per IT watt.
     public let pue: Double
+    /// Cost of holding spares per year, as a fraction of the stock's value.
     public let sparesCarryingRate: Double
     /// `costs.capital_life` in hours (null: one-off or not counted), and whether capital is one-off.
     public let capitalLifeHours: Nullable<Double>
+    /// Whether the capital is counted all at once (`capital_life: one-off`).
     public let capitalOneOff: Bool
     /// Every FRU the plant holds, priced: the capital, support and SerDes lines' inputs.
     public let capitalLines: [CapitalLine]
   }
 
+  /// The scenario's name.
   public let name: String
+  /// The scenario's free-text description, or null.
   public let description: Nullable<String>
+  /// Simulated time per trial, in hours.
   public let horizonHours: Double
+  /// Plain systems: `continues` (units age while the system is down) or `frozen`.
   public let ageingWhileDown: String
+  /// The fabric, or null for a plain system.
   public let fabric: Nullable<FabricDescription>
+  /// The plain system, or null for a fabric.
   public let system: Nullable<SystemDescription>
+  /// Every part of the catalog, with the scenario's overrides, in catalog order.
   public let parts: [PartDescription]
+  /// Technicians, spares and workflows.
   public let repair: RepairDescription
+  /// The training jobs, in scenario order.
   public let jobs: [JobDescription]
+  /// Spare nodes and host repair.
   public let nodePool: NodePoolDescription
+  /// The prices.
   public let costs: CostDescription
 
+  /// The description of scenario `s`.
   public init(_ s: Scenario) {
     name = s.name
     description = Nullable(s.description)

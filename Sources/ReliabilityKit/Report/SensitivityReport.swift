@@ -3,6 +3,7 @@ import Foundation
 /// The JSON of `cposim sensitivity` (`"kind": "sensitivity"`, docs/report.md and
 /// docs/sensitivity.md): B − A at central inputs and, per input, at its low and its high.
 public struct SensitivityReport: Encodable, Sendable {
+  /// The report's `schema_version`; bumped on any breaking change.
   public static let schemaVersion = 1
 
   /// An input's value as written and as a number in base units.
@@ -10,29 +11,39 @@ public struct SensitivityReport: Encodable, Sendable {
     /// Durations in hours, rates per hour, percentages as fractions, other numbers as written;
     /// null when the text is not a number.
     public let value: FiniteOrNull
+    /// The value as written (`2600000h`); bounds that differ between the scenarios are both shown, baseline first, `|` between.
     public let text: String
   }
 
   /// One end of an input's range.
   public struct EndResult: Encodable, Sendable {
+    /// The end's value in base units (as ``Value``'s); null when not a number.
     public let value: FiniteOrNull
+    /// The end as written.
     public let text: String
     /// B − A with the input at this end, paired over trials.
     public let difference: Estimate
   }
 
+  /// One input moved over its range, with B − A at each end.
   public struct InputEntry: Encodable, Sendable {
+    /// The input's scenario key path.
     public let keyPath: String
     /// `catalog`, `scenario` (a scenario's `ranges`) or `uncertain`.
     public let origin: String
+    /// The input's provenance: `sourced: KEY`, `calibrated: TARGET`, `estimate` or `unstated` (plus `uncertain: SHAPE`); null when unknown.
     public let provenance: String?
     /// Where the range is written.
     public let file: String
+    /// The line where the range is written, or null.
     public let line: Int?
     /// The scenarios the input moves (a key only one scenario has moves only that one).
     public let moves: [String]
+    /// The input's central value.
     public let central: Value
+    /// B − A with the input at the low end of its range.
     public let low: EndResult
+    /// B − A with the input at the high end of its range.
     public let high: EndResult
     /// |mean B − A at high − mean B − A at low|.
     public let swing: FiniteOrNull
@@ -45,10 +56,15 @@ public struct SensitivityReport: Encodable, Sendable {
   /// The inference JSON whose ranges were used (`--posterior`), if any.
   public var posterior: String?
 
+  /// `sensitivity`.
   public let kind = "sensitivity"
+  /// The report's `schema_version`.
   public let schemaVersion = SensitivityReport.schemaVersion
+  /// Scenario A's name.
   public let baseline: String
+  /// Scenario B's name.
   public let alternative: String
+  /// The metric B − A is of (a ``TrialMetrics`` name, `total_cost_usd_per_year` by default).
   public let metric: String
   /// B − A with every input at its central value.
   public let central: Estimate
@@ -58,7 +74,9 @@ public struct SensitivityReport: Encodable, Sendable {
   public let inputsMoved: Int
   /// How many of the inputs moved can flip the verdict.
   public let inputsFlipping: Int
+  /// One sentence: which input moves B − A most, and how many can flip the verdict.
   public let verdict: String
+  /// What made the report: the tool, its build, the generator, the seed, the trials and each scenario's files.
   public let provenance: ComparisonReport.ComparisonProvenance
 
   /// The report of a sensitivity run.

@@ -6,22 +6,33 @@ public struct SweepRow: Encodable, Sendable {
   public let parameters: [String: String]
   /// Parameter values as numbers (null when not numeric), by key path.
   public let numericParameters: [String: FiniteOrNull]
+  /// The metric's name (a ``TrialMetrics`` name).
   public let metric: String
+  /// The metric's estimate over the point's trials.
   public let estimate: Estimate
 }
 
 /// The JSON of `cposim sweep`: a tidy table, one row per grid point and metric.
 public struct SweepReport: Encodable, Sendable {
+  /// The report's `schema_version`; bumped on any breaking change.
   public static let schemaVersion = 1
+  /// The report's `schema_version`.
   public let schemaVersion = SweepReport.schemaVersion
+  /// cposim's version.
   public let toolVersion = ToolVersion.current
+  /// The git commit of the build that wrote the report.
   public let buildCommit = ToolVersion.commit
+  /// The GNU Scientific Library's version.
   public let gslVersion = ToolVersion.gsl
+  /// The scenario file, as given.
   public let scenario: String
+  /// The master seed every point ran with (common random numbers across points).
   public let seed: UInt64
+  /// Trials per point.
   public let trials: Int
   /// Key paths swept, in order.
   public let parameters: [String]
+  /// One row per grid point and metric, in the sweep's order.
   public let rows: [SweepRow]
 
   /// - Parameters:
@@ -50,22 +61,35 @@ public struct SweepReport: Encodable, Sendable {
 /// The JSON of `cposim breakeven`: where scenario B's metric crosses scenario A's as one
 /// parameter varies, with an interval.
 public struct BreakevenReport: Encodable, Sendable {
+  /// One evaluated value of the parameter.
   public struct Point: Encodable, Sendable {
+    /// The parameter's value as a number in the unit `--range` is written in (`text` adds the unit).
     public let value: Double
+    /// The value as written, with its unit.
     public let text: String
     /// B − A, paired over trials (common random numbers).
     public let difference: Estimate
   }
 
+  /// The report's `schema_version`; bumped on any breaking change.
   public static let schemaVersion = 1
+  /// The report's `schema_version`.
   public let schemaVersion = BreakevenReport.schemaVersion
+  /// cposim's version.
   public let toolVersion = ToolVersion.current
+  /// The git commit of the build that wrote the report.
   public let buildCommit = ToolVersion.commit
+  /// Scenario A's name.
   public let baseline: String
+  /// Scenario B's name.
   public let alternative: String
+  /// The parameter varied (a scenario key path).
   public let keyPath: String
+  /// The metric compared (a ``TrialMetrics`` name).
   public let metric: String
+  /// The master seed every point ran with.
   public let seed: UInt64
+  /// Trials per point.
   public let trials: Int
   /// Evaluated points, in increasing parameter value.
   public let points: [Point]
@@ -75,7 +99,9 @@ public struct BreakevenReport: Encodable, Sendable {
   /// Where the 95 % interval bounds of the difference cross zero; null on a side where a bound
   /// stays on one side of zero over the whole range.
   public let crossingCi95Low: FiniteOrNull
+  /// The other end of that interval; null as for `crossingCi95Low`.
   public let crossingCi95High: FiniteOrNull
+  /// One sentence: where B breaks even with A, or on which side it stays.
   public let verdict: String
 
   /// The report of a break-even search.
