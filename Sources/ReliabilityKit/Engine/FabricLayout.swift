@@ -424,8 +424,35 @@ final class FabricLayout: Sendable {
       return .nic(node: gpu / gpusPerNode, nic: gpu % gpusPerNode)
     }
     if link < spineCoreOffset { return .leafUplink(leaf: (link - leafSpineOffset) / up) }
-    return .podUplink(pod: pod(ofLeaf: (link - spineCoreOffset) / up))
+    return .podUplink(pod: pod(ofSpineCoreLink: link))
   }
+
+  /// The copy of the NIC links NIC link `link` belongs to (0, or 1 for a dual-homed NIC's second link).
+  @inline(__always)
+  func copy(ofNICLink link: Int) -> Int { link < gpus ? 0 : link / gpus }
+
+  /// Node `n`'s NIC links of copy `copy`, one per NIC (link `copy · G + n · N + c` is NIC c's;
+  /// the last node's may be fewer).
+  @inline(__always)
+  func nicLinks(ofNode n: Int, copy: Int) -> Range<Int> {
+    let first = copy * gpus + n * gpusPerNode
+    return first..<min(first + gpusPerNode, (copy + 1) * gpus)
+  }
+
+  /// Leaf `leaf`'s uplinks (its leaf–spine links).
+  @inline(__always)
+  func uplinks(ofLeaf leaf: Int) -> Range<Int> {
+    let first = leafSpineOffset + leaf * up
+    return first..<(first + up)
+  }
+
+  /// The pod a spine–core link serves (that of the leaf–spine link it mirrors).
+  @inline(__always)
+  func pod(ofSpineCoreLink link: Int) -> Int { pod(ofLeaf: (link - spineCoreOffset) / up) }
+
+  /// The number of NIC links on leaf `leaf`'s ports (its ports are its NIC links, then its uplinks).
+  @inline(__always)
+  func nicLinkCount(onLeaf leaf: Int) -> Int { portLinks[leaf].count - up }
 
   /// Pods (groups of R/2 leaves of a plane in a three-tier Clos; one per plane in a leaf-spine).
   var podsPerPlane: Int { threeTier ? (leavesPerPlane + radix / 2 - 1) / (radix / 2) : 1 }

@@ -424,17 +424,35 @@ struct JobBoard {
 
   // MARK: Changes of the plant
 
-  /// Links `changed` went down (`down`) or came back at `now`, because of a unit of kind
-  /// `origin`. A flap of length `flap` is ignored by jobs that tolerate it on that class of
-  /// link; an uplink interrupts with its probability, drawn from `source` (only for unplanned
+  /// The plant's last `apply` changed links (`Plant.Change.links`) at `now`, because of a unit
+  /// of kind `origin`. A flap of length `flap` is ignored by jobs that tolerate it on that class
+  /// of link; an uplink interrupts with its probability, drawn from `source` (only for unplanned
   /// changes, jobs running or restarting, leaves up).
   ///
-  /// The board reacts a run at a time (`react`): the NIC links of one node at once (a leaf's
-  /// transition cuts or restores its nodes' NICs node by node), the uplinks of one leaf at once,
-  /// the links above one pod at once, in the order of `changed`, so that it meets the nodes in
-  /// the same order as one link at a time would (the nodes a job loses, in that order, decide
-  /// its node list). `linkByLink` takes the reaction one link at a time instead: the reference
-  /// the tests check the runs against.
+  /// The board meets a leaf's transition once (`leafChanged`): it walks the leaf's NIC ports
+  /// itself, a node at a time, skipping those with an outage of their own (the plant's `own`),
+  /// and moves the leaf's uplink count by the plant's count; the plant lists no links for it.
+  /// Other changes it reads from the plant's list a run at a time (`react`). Either way it meets
+  /// the nodes in the order one link at a time would (the nodes a job loses, in that order,
+  /// decide its node list).
+  mutating func plantChanged(_ plant: Plant, down: Bool, planned: Bool, flap: Hours?, origin: OutageOrigin,
+                             at now: Hours, using source: RandomSource) {
+    reset()
+    guard let f = fabric else { return }
+    clearReaction()
+    if let change = plant.leafChange {
+      leafChanged(change, own: plant.own, down: down, flap: flap, fabric: f, at: now)
+    } else {
+      let switches = plant.switches
+      react(to: plant.listedLinks, down: down, planned: planned, flap: flap, fabric: f, at: now,
+            leafDown: { switches[$0].down > 0 })
+    }
+    strikeJobs(planned: planned, flap: flap, origin: origin, isolation: plant.isolationChanged, at: now, using: source)
+  }
+
+  /// Links `changed` went down (`down`) or came back at `now`, as `plantChanged` (whose reaction
+  /// is the same), from a list of links: a run at a time (`react`), or one link at a time with
+  /// `linkByLink` (the reference the tests check the runs and the leaf's walk against).
   /// - Parameters:
   ///   - isolation: the change isolated or rejoined a leaf (all its uplinks): its NIC links in
   ///     `changed` are cut by the fabric above, not by their own parts.
@@ -444,15 +462,27 @@ struct JobBoard {
                              linkByLink: Bool = false) {
     reset()
     guard let f = fabric else { return }
-    for j in jobs.indices {
-      if !lost[j].isEmpty { lost[j].removeAll(keepingCapacity: true) }
-      uplinkHit[j] = false
-    }
+    clearReaction()
     if linkByLink {
       reactLinkByLink(to: changed, down: down, planned: planned, flap: flap, fabric: f, at: now, leafDown: leafDown)
     } else {
       react(to: changed, down: down, planned: planned, flap: flap, fabric: f, at: now, leafDown: leafDown)
     }
+    strikeJobs(planned: planned, flap: flap, origin: origin, isolation: isolation, at: now, using: source)
+  }
+
+  /// Clears the nodes lost and the uplink hits before a reaction.
+  private mutating func clearReaction() {
+    for j in jobs.indices {
+      if !lost[j].isEmpty { lost[j].removeAll(keepingCapacity: true) }
+      uplinkHit[j] = false
+    }
+  }
+
+  /// After a reaction: each job leaves the nodes it lost and is struck, or is struck by an
+  /// uplink hit with its probability; waiting jobs take nodes that became usable.
+  private mutating func strikeJobs(planned: Bool, flap: Hours?, origin: OutageOrigin, isolation: Bool, at now: Hours,
+                                   using source: RandomSource) {
     let nodeCause: InterruptionCause = origin == .nic ? .nic : origin == .leafSwitch ? .leaf : isolation ? .uplink : .nicLink
     let uplinkCause: InterruptionCause = origin == .leafSwitch ? .leaf : .uplink
     for j in jobs.indices {
@@ -475,13 +505,17 @@ struct JobBoard {
   }
 
   /// The reaction to the changed links one link at a time (the engine's before the runs; kept
-  /// as the reference `react` is checked against).
+  /// as the reference `react` and `leafChanged` are checked against).
   private mutating func reactLinkByLink(to changed: [Int], down: Bool, planned: Bool, flap: Hours?, fabric f: FabricLayout,
                                         at now: Hours, leafDown: (Int) -> Bool) {
     for link in changed {
       switch f.role(ofLink: link) {
-      case let .nic(node, nic):
-        nicLinkChanged(node: node, nic: nic, down: down, flap: flap, at: now)
+      case let .nic(node, _):
+        let offset = f.copy(ofNICLink: link) * f.gpus
+        withUnsafePointer(to: link) { one in
+          nicsChanged(node: node, UnsafeBufferPointer(start: one, count: 1), 0..<1, offset: offset, skippingOwn: nil,
+                      down: down, flap: flap, fabric: f, at: now)
+        }
       case let .leafUplink(leaf):
         let before = uplinksDown[leaf]
         uplinksDown[leaf] += down ? 1 : -1
@@ -510,6 +544,9 @@ struct JobBoard {
   ///   largest of the run's).
   /// - A run of links above the leaves: nothing when it comes back or is planned; otherwise the
   ///   jobs of each pod it serves, a pod at a time.
+  ///
+  /// Which links form a run is the layout's (`nicLinks(ofNode:copy:)`, `uplinks(ofLeaf:)`,
+  /// `pod(ofSpineCoreLink:)`).
   private mutating func react(to changed: [Int], down: Bool, planned: Bool, flap: Hours?, fabric f: FabricLayout,
                               at now: Hours, leafDown: (Int) -> Bool) {
     // One link (a module, a cable, a NIC's link): the same reaction with less set-up.
@@ -517,71 +554,106 @@ struct JobBoard {
       reactLinkByLink(to: changed, down: down, planned: planned, flap: flap, fabric: f, at: now, leafDown: leafDown)
       return
     }
-    let nicLinks = f.nicLinks, gpus = f.gpus, perNode = f.gpusPerNode, spineCore = f.spineCoreOffset, up = f.up
-    let overbuild = Int32(f.uplinkOverbuild)
+    let overbuild = Int32(f.uplinkOverbuild), aboveLeaves = f.spineCoreOffset
     changed.withUnsafeBufferPointer { links in
       let count = links.count
       var i = 0
       while i < count {
         let link = links[i]
-        if link < nicLinks {
-          // Node n's NICs on this copy of the NIC links are links copy + n·G ..< copy + (n + 1)·G.
-          let gpu = link < gpus ? link : link % gpus
-          let copy = link - gpu, node = gpu / perNode
-          let first = copy + node * perNode, last = min(first + perNode, copy + gpus)
-          var end = i + 1
-          while end < count, links[end] >= first, links[end] < last { end += 1 }
-          nicRunChanged(node: node, links, i..<end, copy: copy, down: down, flap: flap, fabric: f, at: now)
-          i = end
-        } else if link < spineCore {
-          let leaf = (link - nicLinks) / up
-          let first = nicLinks + leaf * up, last = first + up
-          var end = i + 1
-          while end < count, links[end] >= first, links[end] < last { end += 1 }
+        var end = i + 1
+        switch f.role(ofLink: link) {
+        case let .nic(node, _):
+          let copy = f.copy(ofNICLink: link)
+          let run = f.nicLinks(ofNode: node, copy: copy)
+          while end < count, run.contains(links[end]) { end += 1 }
+          nicsChanged(node: node, links, i..<end, offset: copy * f.gpus, skippingOwn: nil, down: down, flap: flap, fabric: f, at: now)
+        case let .leafUplink(leaf):
+          let run = f.uplinks(ofLeaf: leaf)
+          while end < count, run.contains(links[end]) { end += 1 }
           let runLength = Int32(end - i)
           let before = uplinksDown[leaf]
           uplinksDown[leaf] = before + (down ? runLength : -runLength)
-          i = end
           // A leaf that is down itself carries no traffic: its uplinks' loss strikes no one.
-          guard down, !planned, before + runLength - 1 >= overbuild, !leafDown(leaf) else { continue }
+          guard down, !planned, before + runLength - 1 >= overbuild, !leafDown(leaf) else { break }
           for j in jobs.indices where placements[j].leaves > 1 && onLeaf[j * leafCount + leaf] > 0 { uplinkHit[j] = true }
-        } else {
-          var end = i + 1
+        case let .podUplink(pod):
           guard down, !planned else {
             // Links above the pods coming back, or drained: nothing for the jobs.
-            while end < count, links[end] >= spineCore { end += 1 }
-            i = end
+            while end < count, links[end] >= aboveLeaves { end += 1 }
+            break
+          }
+          while end < count, links[end] >= aboveLeaves, f.pod(ofSpineCoreLink: links[end]) == pod { end += 1 }
+          for j in jobs.indices where placements[j].pods > 1 && inPod[j * podCount + pod] > 0 { uplinkHit[j] = true }
+        }
+        i = end
+      }
+    }
+  }
+
+  /// Leaf `change.leaf` went down (`down`) or came back, and the plant counted what changed: its
+  /// NIC links without an outage of their own (`own`), when `change.nicLinks`, and
+  /// `change.uplinks` of its uplinks. The board walks the leaf's NIC ports in port order, a node
+  /// at a time, as `react` reads the plant's list of the same links (a run continues past the
+  /// ports the list would not hold); the uplinks only move the leaf's count (the leaf is down
+  /// itself or comes back: their loss strikes no one).
+  private mutating func leafChanged(_ change: Plant.LeafChange, own: [Int32], down: Bool, flap: Hours?, fabric f: FabricLayout,
+                                    at now: Hours) {
+    let leaf = change.leaf
+    uplinksDown[leaf] += Int32(down ? change.uplinks : -change.uplinks)
+    guard change.nicLinks else { return }
+    let count = f.nicLinkCount(onLeaf: leaf)
+    f.links(ofSwitch: leaf).withUnsafeBufferPointer { ports in
+      own.withUnsafeBufferPointer { own in
+        var i = 0
+        while i < count {
+          let link = ports[i]
+          guard own[link] == 0 else {
+            i += 1
             continue
           }
-          let pod = f.pod(ofLeaf: (link - spineCore) / up)
-          while end < count, links[end] >= spineCore, f.pod(ofLeaf: (links[end] - spineCore) / up) == pod { end += 1 }
+          guard case let .nic(node, _) = f.role(ofLink: link) else { return }
+          let copy = f.copy(ofNICLink: link)
+          let run = f.nicLinks(ofNode: node, copy: copy)
+          var end = i + 1
+          while end < count, own[ports[end]] != 0 || run.contains(ports[end]) { end += 1 }
+          nicsChanged(node: node, ports, i..<end, offset: copy * f.gpus, skippingOwn: own, down: down, flap: flap, fabric: f,
+                      at: now)
           i = end
-          for j in jobs.indices where placements[j].pods > 1 && inPod[j * podCount + pod] > 0 { uplinkHit[j] = true }
         }
       }
     }
   }
 
-  /// NIC links `links[run]` of node `n`, all on the copy of the NIC links that starts at link
-  /// `copy`, went down or came back (one run of `react`).
-  private mutating func nicRunChanged(node n: Int, _ links: UnsafeBufferPointer<Int>, _ run: Range<Int>, copy: Int, down: Bool,
-                                      flap: Hours?, fabric f: FabricLayout, at now: Hours) {
+  /// NIC links `links[run]` of node `n` went down or came back, all on the copy of the NIC
+  /// links that starts at link `offset` (link `l` is the link of the NIC in slot `l − offset`,
+  /// `n · G + c`); those with an outage of their own in `own`, when given, are not part of the
+  /// change and are skipped. The one counting routine: a single link is a run of one.
+  ///
+  /// A node of a job that keeps partly cut nodes (`degrade`, `swap-at-checkpoint`) passes
+  /// through each partial cut, so a longer run goes one link at a time for it; otherwise the
+  /// node's NIC counts move for the whole run and the node is looked at once.
+  private mutating func nicsChanged(node n: Int, _ links: UnsafeBufferPointer<Int>, _ run: Range<Int>, offset: Int,
+                                    skippingOwn own: UnsafeBufferPointer<Int32>?, down: Bool, flap: Hours?,
+                                    fabric f: FabricLayout, at now: Hours) {
     let j = Int(owner[n])
-    if j >= 0, terms[j].partialLoss != .interrupt, !(flap.map { $0 <= terms[j].nicTolerance } ?? false) {
+    if run.count > 1, j >= 0, terms[j].partialLoss != .interrupt, !(flap.map { $0 <= terms[j].nicTolerance } ?? false) {
       // Partly cut nodes count: each partial cut on the way matters.
-      for k in run { nicLinkChanged(node: n, nic: links[k] - copy - n * f.gpusPerNode, down: down, flap: flap, at: now) }
+      for k in run where own.map({ $0[links[k]] == 0 }) ?? true {
+        nicsChanged(node: n, links, k..<(k + 1), offset: offset, skippingOwn: nil, down: down, flap: flap, fabric: f, at: now)
+      }
       return
     }
     let wasUsable = isUsable(n)
     let homing = UInt8(f.homing)
     // The node's NIC counts, on the buffer (indexing the array checked each write for a shared
-    // buffer): the NICs cut (down) or restored, and whether any link counted. Node n's NIC c is
-    // slot n · G + c, the NIC's GPU: the link less its copy's first link.
+    // buffer): the NICs cut (down) or restored, and whether any link counted.
     let (cutChange, counted): (Int16, Bool) = nicLinksDown.withUnsafeMutableBufferPointer { nics in
       var cutChange: Int16 = 0
       var counted = false
       for k in run {
-        let slot = links[k] - copy
+        let l = links[k]
+        if let own, own[l] != 0 { continue }
+        let slot = l - offset
         if down {
           nics[slot] += 1
           if nics[slot] == homing { cutChange += 1 }
@@ -601,31 +673,9 @@ struct JobBoard {
     if usable != wasUsable { usabilityChanged(n, usable: usable, at: now) }
     guard j >= 0 else { return }
     if let flap, flap <= terms[j].nicTolerance { return }
-    // (The job loses a node it cannot use: it keeps none partly cut.)
-    if down, !usable { lost[j].append(n) }
-  }
-
-  /// One NIC link of `node`'s NIC `nic` went down or came back.
-  private mutating func nicLinkChanged(node n: Int, nic: Int, down: Bool, flap: Hours?, at now: Hours) {
-    guard let f = fabric else { return }
-    let k = n * f.gpusPerNode + nic
-    let wasUsable = isUsable(n)
-    if down {
-      nicLinksDown[k] += 1
-      if Int(nicLinksDown[k]) == f.homing { nicsCut[n] += 1 }
-    } else {
-      guard nicLinksDown[k] > 0 else { return }
-      if Int(nicLinksDown[k]) == f.homing { nicsCut[n] -= 1 }
-      nicLinksDown[k] -= 1
-    }
-    let usable = isUsable(n)
-    if usable != wasUsable { usabilityChanged(n, usable: usable, at: now) }
-    guard owner[n] >= 0 else { return }
-    let j = Int(owner[n])
-    if let flap, flap <= terms[j].nicTolerance { return }
     let cut = nicsCut[n]
     if terms[j].partialLoss != .interrupt, cut < Int16(f.gpusPerNode), !hostDown[n] {
-      // The node keeps working on its other NICs, at reduced bandwidth.
+      // The node keeps working on its other NICs, at reduced bandwidth (a run of one link here).
       if cut != degradedCut[n] {
         setDegraded(n, job: j, cut: cut)
         jobs[j].setRate(rate(j), at: now)

@@ -10,7 +10,9 @@ internal import CGSL
 /// link) its leaf has lost every uplink: its nodes cannot reach the rest of the fabric. So a
 /// switch's outage touches the switch, and its links only to find those that change: a link
 /// already down for another reason is not written, and a second outage of a switch that is down
-/// walks nothing.
+/// walks nothing. A leaf walks nothing at all: it keeps counts of its NIC links with an outage of
+/// their own and of its uplinks held down by their own outage or their spine, so its transition
+/// knows how many links change (`leafChange`), and the job board walks the leaf's nodes itself.
 ///
 /// Link down-hours are the count of links down integrated over time (`accrue`), not a sum of
 /// each link's outages: the same integral, added in another order.
@@ -20,7 +22,8 @@ struct Plant {
   /// What applying an impact changed.
   enum Change: Equatable {
     case none
-    /// Links went down or came back: `changedLinks` lists them.
+    /// Links went down or came back: `listedLinks` lists them, or `leafChange` counts a leaf's
+    /// (`changedLinks` lists either).
     case links
     /// The plain system went down or came back up.
     case system(up: Bool)
@@ -36,20 +39,34 @@ struct Plant {
   let fabric: FabricLayout?
   let structure: SystemStructure?
   /// Per link: the outages of the link itself (not its switches').
-  private var own: [Int32] = []
+  private(set) var own: [Int32] = []
   private(set) var switches: [SwitchState] = []
   /// Plain systems: copies of each unit (by population) that are down.
   private var unitDown: [Int]
   private(set) var systemUp = true
   private(set) var systemDownSince: Hours = 0
+  /// A leaf's transition (its first outage began or its last ended): which of its links changed.
+  struct LeafChange: Equatable {
+    let leaf: Int
+    /// Its NIC links without an outage of their own changed (the leaf was not cut off already
+    /// when it went down; it is not cut off by its uplinks when it came back).
+    let nicLinks: Bool
+    /// How many of its uplinks changed: those that neither their own outage nor their spine holds down.
+    let uplinks: Int
+  }
+
   /// The links the last `apply` changed, in the order they changed (a buffer reused to avoid an
-  /// allocation per call).
-  private(set) var changedLinks: [Int] = []
+  /// allocation per call); empty after a leaf's transition (`leafChange`).
+  private(set) var listedLinks: [Int] = []
+  /// The last `apply` was a leaf's transition: what changed, counted, not listed.
+  private(set) var leafChange: LeafChange?
   /// Whether the last `apply` isolated or rejoined a leaf.
   private(set) var isolationChanged = false
-  /// Per leaf: uplinks down (for any reason, the leaf's own outage included). A leaf with none
-  /// left is isolated: its NIC links are down too.
-  private var leafUplinksDown: [Int32] = []
+  /// Per leaf: its uplinks held down by their own outage or by their spine (not by the leaf's
+  /// own outage). A leaf with all of them held down is isolated: its NIC links are down too.
+  private var uplinksHeld: [Int32] = []
+  /// Per leaf: its NIC links with an outage of their own.
+  private var ownNICs: [Int32] = []
   /// Links down now, and NIC links among them; the time up to which their down-hours are booked.
   private(set) var linksDown = 0
   private(set) var nicLinksDown = 0
@@ -74,8 +91,23 @@ struct Plant {
     if let f = fabric {
       own = [Int32](repeating: 0, count: f.linkCount)
       switches = [SwitchState](repeating: SwitchState(), count: f.switchCount)
-      leafUplinksDown = [Int32](repeating: 0, count: f.leaves)
+      uplinksHeld = [Int32](repeating: 0, count: f.leaves)
+      ownNICs = [Int32](repeating: 0, count: f.leaves)
     }
+  }
+
+  /// The links the last `apply` changed, in the order a walk over them meets them: the listed
+  /// links, or a leaf transition's (its NIC links without an outage of their own, in port order,
+  /// when they changed; then its uplinks that nothing else holds down), built on request for the
+  /// tests that check the counts against the link-by-link walk: the engine's job board reads a
+  /// leaf's transition from `leafChange`.
+  var changedLinks: [Int] {
+    guard let change = leafChange, let f = fabric else { return listedLinks }
+    let ports = f.links(ofSwitch: change.leaf)
+    let nics = f.nicLinkCount(onLeaf: change.leaf)
+    var result = change.nicLinks ? ports[..<nics].filter { own[$0] == 0 } : []
+    result += ports[nics...].filter { own[$0] == 0 && switches[f.switches(ofLink: $0).upper].down == 0 }
+    return result
   }
 
   /// Adds link downtime counted outside the event loop (aggregated flaps), in the order given.
@@ -97,7 +129,8 @@ struct Plant {
       break
     }
     book(until: now)
-    if !changedLinks.isEmpty { changedLinks.removeAll(keepingCapacity: true) }
+    if !listedLinks.isEmpty { listedLinks.removeAll(keepingCapacity: true) }
+    leafChange = nil
     let f = fabric!
     switch impact {
     case let .link(l):
@@ -119,7 +152,7 @@ struct Plant {
     case .none, .systemUnit:
       break
     }
-    return changedLinks.isEmpty ? .none : .links
+    return listedLinks.isEmpty && leafChange == nil ? .none : .links
   }
 
   /// Books the link down-hours from the last change up to `now`.
@@ -146,7 +179,7 @@ struct Plant {
   /// Whether leaf `leaf`'s NIC links are cut off: the leaf is down or has lost every uplink.
   @inline(__always)
   private func leafCut(_ leaf: Int) -> Bool {
-    switches[leaf].down > 0 || (fabric!.up > 0 && Int(leafUplinksDown[leaf]) == fabric!.up)
+    switches[leaf].down > 0 || (fabric!.up > 0 && Int(uplinksHeld[leaf]) == fabric!.up)
   }
 
   /// Link `l` went down or came back.
@@ -155,7 +188,7 @@ struct Plant {
     let step = down ? 1 : -1
     linksDown += step
     if l < nicLinks { nicLinksDown += step }
-    changedLinks.append(l)
+    listedLinks.append(l)
   }
 
   /// An outage of link `l` itself begins or ends: the link changes when it was its only one
@@ -172,21 +205,30 @@ struct Plant {
     }
     let f = fabric!
     if l < f.nicLinks {
-      if !leafCut(f.leaf(ofNICLink: l)) { mark(l, down: down, nicLinks: f.nicLinks) }
+      let leaf = f.leaf(ofNICLink: l)
+      ownNICs[leaf] += down ? 1 : -1
+      if !leafCut(leaf) { mark(l, down: down, nicLinks: f.nicLinks) }
       return
     }
     let (a, b) = f.switches(ofLink: l)
+    if l < f.spineCoreOffset {
+      // An uplink its spine holds down already is held either way.
+      guard switches[b].down == 0 else { return }
+      uplinkChanged(l, leaf: a, down: down)
+      return
+    }
     guard switches[a].down == 0, switches[b].down == 0 else { return }
-    if l < f.spineCoreOffset { uplinkChanged(l, leaf: a, down: down) } else { mark(l, down: down, nicLinks: f.nicLinks) }
+    mark(l, down: down, nicLinks: f.nicLinks)
   }
 
-  /// Leaf–spine link `l` of leaf `leaf` (which is up) went down or came back: when it was the
-  /// leaf's last uplink, or the first back, the leaf's NIC links without an outage of their own
-  /// change with it (before it, as the leaf is isolated or rejoins).
+  /// Leaf–spine link `l` of leaf `leaf` became held down (`down`) or free: it changes when the
+  /// leaf is up; when it was the leaf's last uplink, or the first back, the leaf's NIC links
+  /// without an outage of their own change with it (before it, as the leaf is isolated or rejoins).
   private mutating func uplinkChanged(_ l: Int, leaf: Int, down: Bool) {
     let f = fabric!
-    let was = leafUplinksDown[leaf]
-    leafUplinksDown[leaf] = was + (down ? 1 : -1)
+    let was = uplinksHeld[leaf]
+    uplinksHeld[leaf] = was + (down ? 1 : -1)
+    guard switches[leaf].down == 0 else { return }
     let all = Int32(f.up)
     if (down && was + 1 == all) || (!down && was == all) {
       isolationChanged = true
@@ -213,17 +255,22 @@ struct Plant {
   static let prefetchDistance = 8
 
   /// Switch `s` went down or came back (its first outage began, or its last ended): the links
-  /// on its ports change unless something else holds them down, in port order.
+  /// on its ports change unless something else holds them down, in port order. A leaf's are
+  /// counted (`leafChanged`); a spine's or core's are walked.
   private mutating func switchChanged(_ s: Int, down: Bool) {
     let f = fabric!
+    if s < f.leaves {
+      leafChanged(s, down: down)
+      return
+    }
     var walk = SwitchWalk(fabric: f, down: down, nicLinks: f.nicLinks, linksDown: linksDown, nicLinksDown: nicLinksDown)
     // The walk runs on the arrays' buffers: indexing the arrays checked each write for a
     // shared buffer (a call).
     f.links(ofSwitch: s).withUnsafeBufferPointer { ports in
       own.withUnsafeBufferPointer { own in
         switches.withUnsafeBufferPointer { switches in
-          leafUplinksDown.withUnsafeMutableBufferPointer { uplinks in
-            walk.run(s, ports: ports, own: own, switches: switches, uplinks: uplinks, changed: &changedLinks)
+          uplinksHeld.withUnsafeMutableBufferPointer { held in
+            walk.run(s, ports: ports, own: own, switches: switches, held: held, changed: &listedLinks)
           }
         }
       }
@@ -233,9 +280,28 @@ struct Plant {
     if walk.isolation { isolationChanged = true }
   }
 
-  /// One walk over the links of switch that went down (`down`) or came back: the links that
-  /// change (`changed`, in port order), the uplinks down per leaf, the links down, and whether a
-  /// leaf was isolated or rejoined.
+  /// Leaf `leaf` went down or came back: its NIC links without an outage of their own change
+  /// unless its uplinks alone cut it off (all of them held down, before it went down or now that
+  /// it is back), and its uplinks change unless their own outage or their spine holds them down.
+  /// Both are counts the plant keeps (`ownNICs`, `uplinksHeld`): nothing is walked. A leaf that
+  /// loses (or gets back) uplinks with it is isolated (or rejoins).
+  private mutating func leafChanged(_ leaf: Int, down: Bool) {
+    let f = fabric!
+    let up = f.up, held = Int(uplinksHeld[leaf])
+    let cutAbove = up > 0 && held == up
+    let nics = cutAbove ? 0 : f.nicLinkCount(onLeaf: leaf) - Int(ownNICs[leaf])
+    let uplinks = up - held
+    guard nics > 0 || uplinks > 0 else { return }
+    leafChange = LeafChange(leaf: leaf, nicLinks: !cutAbove, uplinks: uplinks)
+    let step = down ? 1 : -1
+    linksDown += step * (nics + uplinks)
+    nicLinksDown += step * nics
+    if uplinks > 0 { isolationChanged = true }
+  }
+
+  /// One walk over the links of a spine or core that went down (`down`) or came back: the links
+  /// that change (`changed`, in port order), the uplinks held down per leaf, the links down, and
+  /// whether a leaf was isolated or rejoined.
   private struct SwitchWalk {
     let fabric: FabricLayout
     let down: Bool
@@ -253,65 +319,31 @@ struct Plant {
     }
 
     mutating func run(_ s: Int, ports: UnsafeBufferPointer<Int>, own: UnsafeBufferPointer<Int32>,
-                      switches: UnsafeBufferPointer<SwitchState>, uplinks: UnsafeMutableBufferPointer<Int32>, changed: inout [Int]) {
+                      switches: UnsafeBufferPointer<SwitchState>, held: UnsafeMutableBufferPointer<Int32>, changed: inout [Int]) {
       let f = fabric
       let n = ports.count, ahead = Plant.prefetchDistance
       for i in 0..<min(n, ahead) { cposim_prefetch(own.baseAddress! + ports[i]) }
-      if s < f.leaves {
-        // A leaf: its NIC links (down unless the leaf was isolated already; back unless it
-        // stays isolated, which its uplinks below decide), then its uplinks. (The switch's
-        // count is already up to date: whether it was cut before is its uplinks'.)
-        let up = f.up
-        let cutBefore = !down || (up > 0 && Int(uplinks[s]) == up)
-        var isolated = true  // while the leaf is down its uplinks all count as down
-        var i = 0
-        while i < n, ports[i] < nicLinks {
-          if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
-          let l = ports[i]
-          if own[l] == 0, down ? !cutBefore : up == 0 { mark(l, &changed) }
-          i += 1
-        }
-        let firstUplink = i
-        while i < n {
-          if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
-          let l = ports[i]
-          i += 1
-          guard own[l] == 0, switches[f.switches(ofLink: l).upper].down == 0 else { continue }
-          if down {
-            uplinks[s] += 1
-            if Int(uplinks[s]) == up { isolation = true }
-          } else {
-            uplinks[s] -= 1
-            if isolated {
-              // The first uplink back rejoins the leaf: its NIC links without an outage of
-              // their own come back first.
-              isolated = false
-              isolation = true
-              for k in 0..<firstUplink where own[ports[k]] == 0 { mark(ports[k], &changed) }
-            }
-          }
-          mark(l, &changed)
-        }
-        return
-      }
-      // A spine or core: each link changes unless its own outage or the switch at its other
-      // end holds it down; a leaf's uplink may isolate or rejoin the leaf.
+      // Each link changes unless its own outage or the switch at its other end holds it down;
+      // a leaf's uplink is held by the spine either way, and may isolate or rejoin the leaf.
       let spineEnd = f.leaves + f.spines, spineCore = f.spineCoreOffset
       for i in 0..<n {
         if i + ahead < n { cposim_prefetch(own.baseAddress! + ports[i + ahead]) }
         let l = ports[i]
         guard own[l] == 0 else { continue }
         let ends = f.switches(ofLink: l)
-        let other = s < spineEnd && l >= spineCore ? ends.upper : ends.lower
-        guard switches[other].down == 0 else { continue }
         if l < spineCore {
-          let was = uplinks[other]
-          uplinks[other] = was + (down ? 1 : -1)
+          let leaf = ends.lower
+          let was = held[leaf]
+          held[leaf] = was + (down ? 1 : -1)
+          guard switches[leaf].down == 0 else { continue }
           let all = Int32(f.up)
           if (down && was + 1 == all) || (!down && was == all) {
             isolation = true
-            for nic in f.nicLinks(onLeaf: other) where own[nic] == 0 { mark(nic, &changed) }
+            for nic in f.nicLinks(onLeaf: leaf) where own[nic] == 0 { mark(nic, &changed) }
           }
+        } else {
+          let other = s < spineEnd ? ends.upper : ends.lower
+          guard switches[other].down == 0 else { continue }
         }
         mark(l, &changed)
       }

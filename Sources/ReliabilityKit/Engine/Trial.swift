@@ -403,9 +403,7 @@ struct Trial {
     case .none:
       break
     case .links:
-      let switches = plant.switches
-      jobs.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, origin: origin,
-                        isolation: plant.isolationChanged, at: now, using: jobSource, leafDown: { switches[$0].down > 0 })
+      jobs.plantChanged(plant, down: down, planned: planned, flap: flap, origin: origin, at: now, using: jobSource)
       recordHits()
       scheduleRestarts()
       return

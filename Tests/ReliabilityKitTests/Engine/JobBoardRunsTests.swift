@@ -3,10 +3,12 @@ import Testing
 @testable import ReliabilityKit
 
 /// The job board reacts to the links a plant change moved a run at a time (a node's NIC links
-/// at once, a leaf's uplinks at once, the links above a pod at once). Checked against the
-/// link-by-link reaction it replaced (`linkByLink: true`), on the plant's changes for random
-/// failures, drains, flaps and repairs, with host failures, repairs, restarts and swaps between
-/// them: after every step the two boards hold the same state (each job's node list in the same
+/// at once, a leaf's uplinks at once, the links above a pod at once), and meets a leaf's
+/// transition once, walking the leaf's nodes itself (`plantChanged`). Checked against the
+/// link-by-link reaction it replaced (`linkByLink: true`, on the plant's changed links listed),
+/// on the plant's changes for random failures, drains, flaps and repairs, with host failures,
+/// repairs, restarts and swaps between them: after every step the three boards (the plant's,
+/// the runs over the list, link by link) hold the same state (each job's node list in the same
 /// order, the spare pool in the same order, every count) and returned the same output, and they
 /// drew the same random numbers.
 @Suite("Engine: the job board's reaction a run at a time against link by link")
@@ -40,16 +42,17 @@ struct JobBoardRunsTests {
     let layout = try PlantLayout(scenario: s)
     let f = try #require(layout.fabric)
     var plant = Plant(layout: layout)
+    var board = JobBoard(specs: s.jobs, pool: s.nodePool, fabric: f, months: 12)
     var runs = JobBoard(specs: s.jobs, pool: s.nodePool, fabric: f, months: 12)
     var reference = JobBoard(specs: s.jobs, pool: s.nodePool, fabric: f, months: 12)
     let source = RandomSource(seed: 2027)
-    let runsSource = RandomSource(seed: 77), referenceSource = RandomSource(seed: 77)
+    let boardSource = RandomSource(seed: 77), runsSource = RandomSource(seed: 77), referenceSource = RandomSource(seed: 77)
     var open: [Impact] = []
     var now: Hours = 0
     // What the boards asked to schedule: (time, kind, a, b), kind 0 a restart (job, token), 1 a
     // host repair (node), 2 a swap (job, run).
     var calendar: [(at: Hours, kind: Int, a: Int, b: Int)] = []
-    var nodeChanges = 0, lostNodes = 0, uplinkChanges = 0, linkByLinkNodes = 0
+    var nodeChanges = 0, lostNodes = 0, uplinkChanges = 0, linkByLinkNodes = 0, leafNodeChanges = 0, leafLostNodes = 0
     func schedule(_ board: JobBoard) {
       for r in board.restarts { calendar.append((r.at, 0, r.job, r.token)) }
       for h in board.hostRepairs { calendar.append((h.at, 1, h.node, 0)) }
@@ -64,23 +67,29 @@ struct JobBoardRunsTests {
         calendar.removeFirst()
         switch next.kind {
         case 0:
+          board.restarted(next.a, token: next.b, at: next.at)
           runs.restarted(next.a, token: next.b, at: next.at)
           reference.restarted(next.a, token: next.b, at: next.at)
         case 1:
+          board.hostRepaired(next.a, at: next.at)
           runs.hostRepaired(next.a, at: next.at)
           reference.hostRepaired(next.a, at: next.at)
         default:
+          board.swapDue(next.a, run: next.b, at: next.at)
           runs.swapDue(next.a, run: next.b, at: next.at)
           reference.swapDue(next.a, run: next.b, at: next.at)
         }
         try #require(runs.snapshot == reference.snapshot, "step \(step): calendar \(next)")
+        try #require(board.snapshot == reference.snapshot, "step \(step): calendar \(next)")
         schedule(runs)
       }
       if source.uniform() < 0.08 {
         let j = source.uniformInt(below: s.jobs.count)
+        board.background(j, at: now, using: boardSource)
         runs.background(j, at: now, using: runsSource)
         reference.background(j, at: now, using: referenceSource)
         try #require(runs.snapshot == reference.snapshot, "step \(step): host failure of job \(j)")
+        try #require(board.snapshot == reference.snapshot, "step \(step): host failure of job \(j)")
         schedule(runs)
         continue
       }
@@ -106,20 +115,29 @@ struct JobBoardRunsTests {
       guard plant.apply(impact, down: down, at: now) == .links else { continue }
       let switches = plant.switches
       let before = runs.snapshot
+      board.plantChanged(plant, down: down, planned: planned, flap: flap, origin: origin, at: now, using: boardSource)
       runs.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, origin: origin,
                         isolation: plant.isolationChanged, at: now, using: runsSource, leafDown: { switches[$0].down > 0 })
       reference.linksChanged(plant.changedLinks, down: down, planned: planned, flap: flap, origin: origin,
                              isolation: plant.isolationChanged, at: now, using: referenceSource,
                              leafDown: { switches[$0].down > 0 }, linkByLink: true)
       let after = runs.snapshot
-      try #require(after == reference.snapshot, "step \(step): \(impact) down \(down) planned \(planned) flap \(String(describing: flap))")
-      #expect(runsSource.uniform() == referenceSource.uniform(), "step \(step): the boards drew differently")
+      let what = "step \(step): \(impact) down \(down) planned \(planned) flap \(String(describing: flap))"
+      try #require(after == reference.snapshot, "\(what) (runs)")
+      try #require(board.snapshot == after, "\(what) (the leaf met once)")
+      let draw = referenceSource.uniform()
+      #expect(runsSource.uniform() == draw, "step \(step): the boards drew differently")
+      #expect(boardSource.uniform() == draw, "step \(step): the boards drew differently")
       schedule(runs)
       // What the check covered.
       if after.nicsCut != before.nicsCut { nodeChanges += 1 }
       if after.uplinksDown != before.uplinksDown { uplinkChanges += 1 }
       lostNodes += zip(after.owner, before.owner).count { $0.0 != $0.1 && $0.1 >= 0 }
       linkByLinkNodes += zip(after.degradedCut, before.degradedCut).count { $0.0 != $0.1 }
+      if plant.leafChange != nil {
+        if after.nicsCut != before.nicsCut { leafNodeChanges += 1 }
+        leafLostNodes += zip(after.owner, before.owner).count { $0.0 != $0.1 && $0.1 >= 0 }
+      }
     }
     // The check exercised what it compares: nodes cut and restored, nodes lost by jobs, uplink
     // counts moved, and partly cut nodes of the second job (its link-by-link path).
@@ -127,5 +145,8 @@ struct JobBoardRunsTests {
     #expect(lostNodes > 100, "\(lostNodes) nodes lost by jobs")
     #expect(uplinkChanges > 500, "\(uplinkChanges) changes of uplink counts")
     #expect(linkByLinkNodes > 20, "\(linkByLinkNodes) changes of degraded nodes")
+    // And the leaves' transitions the board met once: nodes cut and restored, nodes lost.
+    #expect(leafNodeChanges > 100, "\(leafNodeChanges) leaf transitions that moved NICs cut")
+    #expect(leafLostNodes > 20, "\(leafLostNodes) nodes lost by jobs in leaf transitions")
   }
 }

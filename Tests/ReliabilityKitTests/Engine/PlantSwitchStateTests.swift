@@ -269,7 +269,7 @@ struct PlantSwitchStateTests {
     let source = RandomSource(seed: 2026)
     var open: [Impact] = []
     var now: Hours = 0
-    var changes = 0, isolations = 0, isolationsAbove = 0
+    var changes = 0, isolations = 0, isolationsAbove = 0, leafChanges = 0
     for step in 0..<12_000 {
       now += -log1p(-source.uniform())
       let down = open.isEmpty || source.uniform() < (open.count < 40 ? 0.6 : 0.4)
@@ -300,7 +300,10 @@ struct PlantSwitchStateTests {
         }
         try #require(plant.changedLinks == reference.changedLinks, "step \(step): \(impact) down \(down)")
       }
-      if step % 97 == 0 {
+      // A leaf's transition is counted, not walked: its counts checked at once, against the
+      // state of every link.
+      if plant.leafChange != nil { leafChanges += 1 }
+      if step % 97 == 0 || plant.leafChange != nil {
         let states = (0..<f.linkCount).map { plant.isDown(link: $0) }
         try #require(states == reference.links.map { $0.down > 0 }, "step \(step)")
         #expect(plant.linksDown == states.count { $0 })
@@ -311,6 +314,7 @@ struct PlantSwitchStateTests {
     #expect(changes > 3000)
     #expect(isolations > 20)
     #expect(isolationsAbove > 5, "\(isolationsAbove) isolations from above")
+    #expect(leafChanges > 300, "\(leafChanges) leaf transitions")
     plant.close(at: now + 100)
     reference.close(at: now + 100)
     #expect(plant.switchDownHours == reference.switchDownHours)
