@@ -5,7 +5,7 @@ internal import CBuildInfo
 public enum ToolVersion {
   /// Semantic version of the tool. Bump the minor version whenever results for the same
   /// inputs and seed can change.
-  public static let current = "0.5.0"
+  public static let current = "0.6.0"
 
   /// The linked GSL library's version, for example `2.7.1`.
   public static var gsl: String { GSL.version }
