@@ -154,12 +154,7 @@ struct LayoutReferenceTests {
   /// Odd shapes: CPO and pluggable, dual-homed NICs, rails, planes, copper NIC links with
   /// overbuilt uplinks, spare ports, three tiers with and without planes, a last node and a last
   /// leaf only partly filled, and nodes of 4 GPUs.
-  static let fabrics = [
-    "topology: leaf-spine, gpus: 512, switch_radix: 64, optics: cpo",
-    "topology: leaf-spine, gpus: 256, switch_radix: 64, optics: pluggable, nic_homing: 2",
-    "topology: leaf-spine, gpus: 512, switch_radix: 64, optics: pluggable, rail_optimized: true, planes: 2",
-    "topology: leaf-spine, gpus: 256, switch_radix: 64, optics: cpo, nic_link: copper, uplink_overbuild: 2",
-    "topology: three-tier-clos, gpus: 512, switch_radix: 16, optics: cpo",
+  static let fabrics = PlantSwitchStateTests.fabrics + [
     "topology: three-tier-clos, gpus: 1024, switch_radix: 16, optics: cpo, planes: 2",
     "topology: three-tier-clos, gpus: 1024, switch_radix: 16, optics: pluggable, planes: 4, rail_optimized: true",
     "topology: leaf-spine, gpus: 500, switch_radix: 64, optics: cpo, spare_ports: 4",
@@ -167,6 +162,18 @@ struct LayoutReferenceTests {
     "topology: leaf-spine, gpus: 200, gpus_per_node: 4, switch_radix: 32, optics: cpo, nic_link: copper, rail_optimized: true",
     "topology: three-tier-clos, gpus: 2040, switch_radix: 32, optics: cpo, ports_per_optical_engine: 6, ports_per_els: 5, lasers_per_els: 7",
   ]
+
+  /// Every rule of every population gives the reference's flap groups, bit for bit; links, NICs,
+  /// laser sources and engines: every fabric has rules with fixed links.
+  static func expectGroupsAsReference(_ layout: PlantLayout, _ f: FabricLayout) {
+    var fixed = 0
+    for (rule, count) in rules(layout) {
+      let reference = LayoutReference.linkGroups(rule: rule, count: count, fabric: f)
+      #expect(AggregatedFlaps.linkGroups(rule: rule, count: count, fabric: f) == reference, "\(rule), \(count) units")
+      if reference != nil { fixed += 1 }
+    }
+    #expect(fixed >= 4)
+  }
 
   /// Every rule the layout resolved, with its population's count.
   static func rules(_ layout: PlantLayout) -> [(rule: ImpactRule, count: Int)] {
@@ -195,14 +202,7 @@ struct LayoutReferenceTests {
   func groups(_ fabric: String) throws {
     let layout = try PlantLayout(scenario: scenario("fabric: {\(fabric)}\n"))
     let f = try #require(layout.fabric)
-    var fixed = 0
-    for (rule, count) in Self.rules(layout) {
-      let reference = LayoutReference.linkGroups(rule: rule, count: count, fabric: f)
-      #expect(AggregatedFlaps.linkGroups(rule: rule, count: count, fabric: f) == reference, "\(rule), \(count) units")
-      if reference != nil { fixed += 1 }
-    }
-    // Links, NICs, laser sources and engines: every fabric has rules with fixed links.
-    #expect(fixed >= 4)
+    Self.expectGroupsAsReference(layout, f)
   }
 
   /// Rules with parameters the presets do not use: counts that end inside a switch, laser counts
@@ -255,13 +255,7 @@ struct LayoutReferenceTests {
     let layout = try PlantLayout(scenario: loaded)
     let f = try #require(layout.fabric)
     #expect(LayoutReference.wiring(of: f) == LayoutReference.Wiring(fabric: f.fabric))
-    var fixed = 0
-    for (rule, count) in Self.rules(layout) {
-      let reference = LayoutReference.linkGroups(rule: rule, count: count, fabric: f)
-      #expect(AggregatedFlaps.linkGroups(rule: rule, count: count, fabric: f) == reference, "\(rule), \(count) units")
-      if reference != nil { fixed += 1 }
-    }
-    #expect(fixed >= 4)
+    Self.expectGroupsAsReference(layout, f)
   }
 
   @Test("a repeated sum is taken in one step only when every partial sum is exact")
